@@ -1,0 +1,53 @@
+# Two commands: `make run` serves the app, `make test` runs the suite. Both set everything up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test install install-dev translations migrate browser demo lint bench
+
+run: install translations migrate
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-dev translations browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+
+migrate: install
+	$(FLASK) db upgrade
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+demo: install translations migrate
+	$(FLASK) demo
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install-dev translations
+	$(BIN)/python bench/bench_inventory.py
+
+# Re-extract the message catalogue after changing user-facing strings.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations

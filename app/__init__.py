@@ -1,0 +1,107 @@
+"""The application factory: a list of small register_* steps, nothing else."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with an unsafe or incomplete configuration."""
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `overrides` wins over the environment (tests use it)."""
+    overrides = overrides or {}
+    app = Flask(__name__, instance_relative_config=True)
+    env = "testing" if overrides.get("TESTING") else os.environ.get("APP_ENV", "development")
+    if env not in CONFIGS:
+        raise ConfigurationError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    app.config.from_object(CONFIGS[env])
+    app.config.update(overrides)
+    configure_instance(app, env)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def configure_instance(app: Flask, env: str) -> None:
+    """Fill in the SQLite path and secret key from instance/, or refuse in production."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if env == "production":
+        missing = [k for k in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not app.config.get(k)]
+        if missing:
+            names = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+            raise ConfigurationError(
+                "production needs " + " and ".join(names.get(k, k) for k in missing) + " set"
+            )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "reshelf.db"
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
+
+
+def development_secret_key(instance: Path) -> str:
+    """Generate a secret key once and keep it in instance/, so sessions survive restarts."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+    from app.sqlite import configure_sqlite
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.auth.admin_views import bp as admin_bp
+    from inventory.views import bp as inventory_bp
+    from inventory.places_views import bp as places_bp
+
+    for blueprint in (auth_bp, admin_bp, inventory_bp, places_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.auth.login import register_login
+    from app.security import register_security_headers
+    from app.templating import register_template_helpers
+
+    register_login(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+
+def register_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,138 @@
+"""Admin pages: invite, edit, deactivate users and issue password-reset links."""
+
+import logging
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.auth import services
+from app.auth.forms import UserForm
+from app.auth.models import User
+from app.auth.roles import ROLE_LABELS, Role, role_required
+from app.extensions import db
+from app.timeutil import utcnow
+from inventory.models import Department
+from inventory.queries import departments
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+security_log = logging.getLogger("reshelf.security")
+
+
+def user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def user_form(obj: User | None = None) -> UserForm:
+    form = UserForm(obj=obj)
+    form.department_id.choices = [(d.id, d.name) for d in db.session.scalars(departments())]
+    form.role.choices = [(role.value, label) for role, label in ROLE_LABELS.items()]
+    return form
+
+
+def is_last_admin(user: User) -> bool:
+    admins = select(func.count()).where(User.role == Role.ADMIN, User.is_active_account.is_(True))
+    return user.role == Role.ADMIN and db.session.scalar(admins) <= 1
+
+
+def password_link(user: User, purpose: str) -> str:
+    token = services.issue_password_token(
+        db.session, user, purpose=purpose, now=utcnow(),
+        lifetime=current_app.config["PASSWORD_TOKEN_LIFETIME"],
+    )
+    return url_for("auth.set_password", token=token, _external=True)
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    """List every account."""
+    rows = db.session.scalars(select(User).order_by(func.lower(User.email))).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def invite_user():
+    """Create an account and show the one-time link with which its owner sets a password."""
+    form = user_form()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session, form.email.data, role=Role(form.role.data), name=form.name.data,
+                department=db.session.get(Department, form.department_id.data),
+                language=form.language.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            link = password_link(user, "invite")
+            db.session.commit()
+            return render_template("admin/password_link.html", user=user, link=link, invited=True)
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):
+    """Change a user's email, name, role, department or language."""
+    user = user_or_404(user_id)
+    form = user_form(user)
+    if form.validate_on_submit():
+        new_role = Role(form.role.data)
+        email = services.normalise_email(form.email.data)
+        other = services.find_user_by_email(db.session, email)
+        if other is not None and other.id != user.id:
+            form.email.errors.append(_("Another account uses this email."))
+        elif new_role != Role.ADMIN and is_last_admin(user):
+            form.role.errors.append(_("This is the last admin; make someone else admin first."))
+        else:
+            if new_role != user.role or form.department_id.data != user.department_id:
+                user.end_sessions()  # a changed role takes effect at once, on every device
+            user.email, user.name, user.role = email, form.name.data.strip(), new_role
+            user.department_id, user.language = form.department_id.data, form.language.data
+            security_log.info("user edited", extra={"user_id": user.id, "by": current_user.id})
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def deactivate_user(user_id: int):
+    """Stop a user from logging in and end their sessions; their history stays."""
+    user = user_or_404(user_id)
+    if user.id == current_user.id or is_last_admin(user):
+        flash(_("You cannot deactivate yourself or the last admin."), "error")
+        return redirect(url_for("admin.users"))
+    user.is_active_account = False
+    user.end_sessions()
+    security_log.info("user deactivated", extra={"user_id": user.id, "by": current_user.id})
+    db.session.commit()
+    flash(_("%(email)s can no longer log in.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@role_required(Role.ADMIN)
+def activate_user(user_id: int):
+    """Let a deactivated user log in again."""
+    user = user_or_404(user_id)
+    user.is_active_account = True
+    security_log.info("user activated", extra={"user_id": user.id, "by": current_user.id})
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_password(user_id: int):
+    """Issue a one-time link with which the user sets a new password."""
+    user = user_or_404(user_id)
+    link = password_link(user, "reset")
+    db.session.commit()
+    return render_template("admin/password_link.html", user=user, link=link, invited=False)

@@ -1,0 +1,188 @@
+"""Account operations. They flush and never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth.models import LoginFailure, PasswordToken, User
+from app.auth.roles import Role
+from inventory.models import Department, Organisation
+
+security_log = logging.getLogger("reshelf.security")
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when the email is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+class AccountError(Exception):
+    """A request about accounts that cannot be carried out; the message is for the user."""
+
+
+class LoginThrottled(Exception):
+    def __init__(self, retry_after: timedelta):
+        super().__init__("too many failed logins")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Throttle:
+    per_account: int
+    per_ip: int
+    window: timedelta
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def any_user_exists(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def _check_throttle(session: Session, email: str, ip: str, throttle: Throttle, now: datetime) -> None:
+    since = now - throttle.window
+    recent = select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.at >= since)
+    by_account = session.execute(recent.where(LoginFailure.email == email)).one()
+    by_ip = session.execute(recent.where(LoginFailure.ip == ip)).one()
+    for (count, oldest), limit in ((by_account, throttle.per_account), (by_ip, throttle.per_ip)):
+        if count >= limit:
+            raise LoginThrottled(retry_after=oldest + throttle.window - now)
+
+
+def authenticate(
+    session: Session, email: str, password: str, *, ip: str, throttle: Throttle, now: datetime
+) -> User | None:
+    """Return the user for these credentials, or None; record failures and refuse when throttled.
+
+    Throttling counts failures per account and per address inside a sliding window, so an
+    attacker cannot lock the real user out for longer than the window.
+    """
+    email = normalise_email(email)
+    _check_throttle(session, email, ip, throttle, now)
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.check_password(password) or not user.is_active:
+        session.add(LoginFailure(email=email, ip=ip, at=now))
+        session.flush()
+        security_log.warning("login failed", extra={"email": email, "ip": ip})
+        return None
+    session.execute(
+        LoginFailure.__table__.delete().where(LoginFailure.email == email)
+    )
+    user.last_login_at = now
+    security_log.info("login succeeded", extra={"user_id": user.id, "ip": ip})
+    return user
+
+
+def create_user(
+    session: Session,
+    email: str,
+    *,
+    role: Role,
+    department: Department,
+    name: str = "",
+    password: str | None = None,
+    language: str = "",
+) -> User:
+    """Create an account; without a password it can only be entered through an invite link."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError("Enter a valid email address.")
+    if find_user_by_email(session, email) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(email=email, name=name.strip(), role=role, department=department, language=language)
+    if password is not None:
+        check_password_strength(password)
+        user.set_password(password)
+    session.add(user)
+    session.flush()
+    security_log.info("user created", extra={"user_id": user.id, "role": str(role)})
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end the user's other sessions."""
+    check_password_strength(password)
+    user.set_password(password)
+    user.end_sessions()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_password_token(
+    session: Session, user: User, *, purpose: str, now: datetime, lifetime: timedelta
+) -> str:
+    """Create a one-time set-password link token and return it; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordToken(
+            user=user, token_hash=_hash_token(token), purpose=purpose, created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    security_log.info("password link issued", extra={"user_id": user.id, "purpose": purpose})
+    return token
+
+
+def find_password_token(session: Session, token: str, *, now: datetime) -> PasswordToken | None:
+    """Return the unused, unexpired token record for `token`, or None."""
+    record = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _hash_token(token)))
+    if record is None or record.used_at is not None or record.expires_at <= now:
+        return None
+    return record
+
+
+def use_password_token(session: Session, token: str, password: str, *, now: datetime) -> User:
+    """Set the password through a one-time link. Two concurrent uses: only one succeeds."""
+    check_password_strength(password)
+    record = find_password_token(session, token, now=now)
+    if record is None:
+        raise AccountError("This link has expired or was already used. Ask an admin for a new one.")
+    claimed = session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.id == record.id, PasswordToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise AccountError("This link has expired or was already used. Ask an admin for a new one.")
+    set_password(record.user, password)
+    session.flush()
+    security_log.info("password set by link", extra={"user_id": record.user_id})
+    return record.user
+
+
+def set_up_organisation(
+    session: Session, *, organisation_name: str, department_name: str, email: str, name: str,
+    password: str,
+) -> User:
+    """Name the organisation and create its first department and admin, on first run only."""
+    if any_user_exists(session):
+        raise AccountError("This installation is already set up.")
+    session.add(Organisation(name=organisation_name.strip()))
+    department = Department(name=department_name.strip())
+    session.add(department)
+    return create_user(
+        session, email, role=Role.ADMIN, department=department, name=name, password=password
+    )

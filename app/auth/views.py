@@ -1,0 +1,141 @@
+"""Login, logout, first-run setup and the user's own account."""
+
+import math
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPasswordForm, SetupForm
+from app.extensions import db
+from app.security import is_safe_next
+from app.timeutil import utcnow
+
+bp = Blueprint("auth", __name__)
+
+
+def throttle_from_config() -> services.Throttle:
+    config = current_app.config
+    return services.Throttle(
+        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        per_ip=config["LOGIN_MAX_FAILURES_PER_IP"],
+        window=config["LOGIN_THROTTLE_WINDOW"],
+    )
+
+
+def start_session(user, *, remember: bool) -> None:
+    """Log in with a fresh session, so nothing planted before login is carried over."""
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Name the organisation and create the first admin; only while no user exists."""
+    if services.any_user_exists(db.session):
+        return redirect(url_for("inventory.home"))
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_up_organisation(
+                db.session, organisation_name=form.organisation.data,
+                department_name=form.department.data, email=form.email.data,
+                name=form.name.data, password=form.password.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            start_session(user, remember=False)
+            flash(_("Welcome to Reshelf. Start by adding sites and storerooms."), "success")
+            return redirect(url_for("places.sites"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with email and password; failed attempts are throttled."""
+    next_url = request.values.get("next")
+    if current_user.is_authenticated:
+        return redirect(next_url if is_safe_next(next_url) else url_for("inventory.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                db.session, form.email.data, form.password.data, ip=request.remote_addr or "",
+                throttle=throttle_from_config(), now=utcnow(),
+            )
+        except services.LoginThrottled as throttled:
+            minutes = max(1, math.ceil(throttled.retry_after.total_seconds() / 60))
+            form.password.errors.append(
+                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes)
+            )
+            status = 429
+        else:
+            db.session.commit()
+            if user is not None:
+                start_session(user, remember=form.remember.data)
+                return redirect(next_url if is_safe_next(next_url) else url_for("inventory.home"))
+            form.password.errors.append(_("Wrong email or password."))
+    return render_template("auth/login.html", form=form, next=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out here and everywhere else, so a copied session cookie is worthless."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Change one's own name, language and password."""
+    preferences = PreferencesForm(prefix="pref", obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if "pref-language" in request.form and preferences.validate_on_submit():
+        current_user.name = preferences.name.data.strip()
+        current_user.language = preferences.language.data
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.account"))
+    if "pw-password" in request.form and password_form.validate_on_submit():
+        if not current_user.check_password(password_form.current.data):
+            password_form.current.errors.append(_("That is not your current password."))
+        else:
+            services.set_password(current_user, password_form.password.data)
+            db.session.commit()
+            start_session(current_user, remember=False)
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", preferences=preferences, password_form=password_form)
+
+
+@bp.route("/account/password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Set a password through a one-time invitation or reset link."""
+    record = services.find_password_token(db.session, token, now=utcnow())
+    if record is None:
+        return render_template("auth/link_expired.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.use_password_token(db.session, token, form.password.data, now=utcnow())
+        except services.AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            start_session(user, remember=False)
+            flash(_("Your password is set."), "success")
+            return redirect(url_for("inventory.home"))
+    return render_template("auth/set_password.html", form=form, user=record.user)

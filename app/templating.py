@@ -1,0 +1,43 @@
+"""Helpers available in every template."""
+
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+from flask_babel import format_decimal
+
+from app.auth.roles import ROLE_LABELS, Role
+from app.extensions import db
+from inventory import vocabulary
+from inventory.models import Organisation
+
+
+
+def format_money(value: Decimal | None, currency: str = "") -> str:
+    if value is None:
+        return "—"
+    return f"{format_decimal(value, format='#,##0.00')} {currency}".strip()
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (for pagination and sorting)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        vocabulary=vocabulary,
+        format_money=format_money,
+        url_with=url_with,
+        role_labels=ROLE_LABELS,
+        Role=Role,
+    )
+
+    @app.context_processor
+    def organisation():
+        def organisation_name() -> str:
+            org = db.session.scalar(db.select(Organisation).limit(1))
+            return org.name if org else "Reshelf"
+
+        return {"organisation_name": organisation_name}

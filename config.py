@@ -1,0 +1,73 @@
+"""Settings, read from the environment. `APP_ENV` picks the class: development (default),
+production or testing. Settings are upper case and grouped by prefix (LABELS_*, IMPORT_*, ...)."""
+
+import os
+from datetime import timedelta
+
+
+def database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means "SQLite under instance/", filled in by create_app once the instance path is known.
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", "")) or None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    TAG_PREFIX = os.environ.get("TAG_PREFIX", "INV-")
+    TAG_DIGITS = int(os.environ.get("TAG_DIGITS", "6"))
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PHOTOS_MAX_PER_ITEM = 12
+    PHOTOS_MAX_PIXELS = 40_000_000
+    PHOTOS_FULL_SIZE = 1600
+    PHOTOS_THUMB_SIZE = 480
+
+    ITEMS_PER_PAGE = 50
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 30
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    PASSWORD_TOKEN_LIFETIME = timedelta(hours=48)
+
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    LANGUAGES = ["en", "sv"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/Stockholm")
+    SECURITY_HSTS = False
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
+    WTF_CSRF_ENABLED = False
+    LOGIN_MAX_FAILURES_PER_IP = 1000
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

@@ -1,0 +1,53 @@
+"""Who may do what with which object. Every view asks here; nothing is decided in templates alone.
+
+Requesters see and edit only their own department's items; staff and managers work across
+departments; admins may do everything. Functions take the user explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, true
+
+from app.auth.roles import Role
+from inventory.models import Item
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+MOVERS = frozenset({Role.ADMIN, Role.MANAGER, Role.STAFF})
+MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+def item_scope(user: User) -> ColumnElement[bool]:
+    """The condition on Item for the items `user` may see."""
+    if user.works_across_departments:
+        return true()
+    return Item.department_id == user.department_id
+
+
+def can_view_item(user: User, item: Item) -> bool:
+    return user.works_across_departments or item.department_id == user.department_id
+
+
+def can_edit_item(user: User, item: Item) -> bool:
+    return can_view_item(user, item)
+
+
+def can_move_item(user: User, item: Item) -> bool:
+    return user.role in MOVERS and can_view_item(user, item)
+
+
+def can_dispose_item(user: User, item: Item) -> bool:
+    return user.role in MANAGERS
+
+
+def can_choose_department(user: User) -> bool:
+    """Only cross-department roles may file an item under another department."""
+    return user.works_across_departments
+
+
+def can_manage_places(user: User) -> bool:
+    """Sites, storerooms, departments and categories are run by facility managers and admins."""
+    return user.role in MANAGERS

@@ -1,0 +1,194 @@
+"""Inventory forms. Views bind only these declared fields, never request.form as a whole."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from inventory.models import CategoryKind, Condition, Disposition
+from inventory.vocabulary import CATEGORY_KIND, CONDITION, DISPOSITION
+
+MAX_EXTRA_ATTRIBUTES = 50
+
+
+def optional_id(value) -> int | None:
+    """Coerce a select value to an id, with '' or '0' meaning none chosen."""
+    if value in (None, "", "0", 0):
+        return None
+    return int(value)
+
+
+class MoneyField(Field):
+    """An amount typed the way people type it: '1 250,50', '1250.50' or '1,250.50'."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return
+        if "," in text and "." in text:  # the later mark is the decimal one
+            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
+                else text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_l("Enter an amount such as 1250 or 1 250,50.")) from None
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+            raise ValidationError(_l("Enter an amount from 0 up to 9,999,999,999."))
+        self.data = amount.quantize(Decimal("0.01"))
+
+
+def parse_extra(text: str) -> dict[str, str]:
+    """Read 'key: value' lines into extra attributes."""
+    extra: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise ValidationError(_l("Line %(n)d: write each attribute as 'name: value'.", n=number))
+        extra[key.strip()[:100]] = value.strip()[:1000]
+    if len(extra) > MAX_EXTRA_ATTRIBUTES:
+        raise ValidationError(_l("At most %(n)d attributes.", n=MAX_EXTRA_ATTRIBUTES))
+    return extra
+
+
+def format_extra(extra: dict[str, str]) -> str:
+    return "\n".join(f"{key}: {value}" for key, value in (extra or {}).items())
+
+
+class ItemForm(FlaskForm):
+    """The fields of an item that an edit may change."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=True)
+    department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
+    place = StringField(
+        _l("Place in use"), validators=[Length(max=200)],
+        description=_l("Where the item is used, when it is not in a storeroom."),
+    )
+    condition = SelectField(
+        _l("Condition"), choices=[(c.value, CONDITION[c]) for c in Condition],
+        default=Condition.GOOD.value,
+    )
+    quantity = IntegerField(
+        _l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1, max=1_000_000)],
+        description=_l("More than 1 for a lot of identical things under one label."),
+    )
+    serial_number = StringField(_l("Serial number"), validators=[Length(max=120)])
+    manufacturer = StringField(_l("Manufacturer"), validators=[Length(max=120)])
+    model = StringField(_l("Model"), validators=[Length(max=120)])
+    purchase_date = DateField(_l("Purchase date"), validators=[Optional()])
+    purchase_price = MoneyField(_l("Purchase price"))
+    replacement_value = MoneyField(_l("Replacement value"))
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=10_000)])
+    extra = TextAreaField(
+        _l("Other attributes"), validators=[Length(max=20_000)],
+        description=_l("One per line, as 'name: value'."),
+    )
+    version = HiddenField()
+
+    def validate_extra(self, field: Field) -> None:
+        field.parsed = parse_extra(field.data or "")
+
+    def item_fields(self) -> dict:
+        """The values for create_item and update_item."""
+        return {
+            "name": self.name.data.strip(),
+            "condition": Condition(self.condition.data),
+            "quantity": self.quantity.data,
+            "serial_number": self.serial_number.data.strip(),
+            "manufacturer": self.manufacturer.data.strip(),
+            "model": self.model.data.strip(),
+            "purchase_date": self.purchase_date.data,
+            "purchase_price": self.purchase_price.data,
+            "replacement_value": self.replacement_value.data,
+            "notes": self.notes.data.strip(),
+            "place": self.place.data.strip(),
+            "extra": self.extra.parsed,
+        }
+
+
+class NewItemForm(ItemForm):
+    """A new item also gets its tag and its first storeroom or place."""
+
+    tag = StringField(
+        _l("Tag"), validators=[Optional(), Length(max=64)],
+        description=_l("Leave empty to get the next number, or type the tag already on the item."),
+    )
+    storeroom_id = SelectField(_l("Storeroom"), coerce=optional_id, validate_choice=True)
+
+    def validate_place(self, field: Field) -> None:
+        if self.storeroom_id.data is None and not (field.data or "").strip():
+            raise ValidationError(_l("Choose a storeroom, or say where the item is in use."))
+
+
+class MoveForm(FlaskForm):
+    storeroom_id = SelectField(_l("To storeroom"), coerce=optional_id, validate_choice=True)
+    place = StringField(_l("Or: in use at"), validators=[Length(max=200)])
+    version = HiddenField()
+
+    def validate_place(self, field: Field) -> None:
+        if self.storeroom_id.data is None and not (field.data or "").strip():
+            raise ValidationError(_l("Choose a storeroom, or say where the item is in use."))
+
+
+class DisposeForm(FlaskForm):
+    disposition = SelectField(
+        _l("What happened to it"), choices=[(d.value, DISPOSITION[d]) for d in Disposition]
+    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+    version = HiddenField()
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo"), validators=[FileRequired()])
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    town = StringField(_l("Town"), validators=[Length(max=120)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+
+
+class StoreroomForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[InputRequired(), Length(max=32)],
+        description=_l("Short, printed on the storeroom's label, for example B1-04."),
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    site_id = SelectField(_l("Site"), coerce=int, validate_choice=True)
+    department_id = SelectField(_l("Department"), coerce=optional_id, validate_choice=True)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Parent"), coerce=optional_id, validate_choice=True)
+    kind = SelectField(_l("Kind"), choices=[(k.value, CATEGORY_KIND[k]) for k in CategoryKind])
+    replacement_value = MoneyField(_l("Replacement value per unit"))
+    co2e_kg = MoneyField(_l("CO2e per unit (kg)"))
+

@@ -1,0 +1,265 @@
+"""The inventory domain: who owns what, where it is, and everything that happened to it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime
+from app.extensions import db
+from app.timeutil import utcnow
+
+Money = Numeric(12, 2)
+
+
+class CategoryKind(enum.StrEnum):
+    FURNITURE = "furniture"
+    ASSISTIVE_AID = "assistive_aid"
+    EQUIPMENT = "equipment"
+
+
+class ItemStatus(enum.StrEnum):
+    IN_USE = "in_use"
+    IN_STORAGE = "in_storage"
+    OFFERED = "offered"
+    RESERVED = "reserved"
+    DISPOSED = "disposed"
+
+
+class Condition(enum.StrEnum):
+    NEW = "new"
+    GOOD = "good"
+    FAIR = "fair"
+    NEEDS_REPAIR = "needs_repair"
+    BROKEN = "broken"
+
+
+class Disposition(enum.StrEnum):
+    """How an item left the inventory."""
+
+    GIVEN_AWAY = "given_away"
+    SOLD = "sold"
+    RECYCLED = "recycled"
+    SCRAPPED = "scrapped"
+    LOST = "lost"
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"
+    EDITED = "edited"
+    MOVED = "moved"
+    DISPOSED = "disposed"
+    PHOTO_ADDED = "photo_added"
+    PHOTO_REMOVED = "photo_removed"
+    IMPORTED = "imported"
+    LABEL_PRINTED = "label_printed"
+    COUNTED = "counted"
+    FLAGGED = "flagged"
+    REQUESTED = "requested"
+    TRANSFERRED = "transferred"
+    SPLIT = "split"
+
+
+def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):
+    """Store a StrEnum as its value in a plain string column, readable in SQL and portable."""
+    return mapped_column(
+        db.Enum(enum_cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+        **kw,
+    )
+
+
+class Organisation(db.Model):
+    """The one organisation this installation serves, named on first run."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3), default="SEK")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("uq_departments_name_lower", func.lower(name), unique=True),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(db.Model):
+    """A building that holds storerooms."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    storerooms: Mapped[list[Storeroom]] = relationship(back_populates="site", order_by="Storeroom.code")
+
+    __table_args__ = (Index("uq_sites_name_lower", func.lower(name), unique=True),)
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.town}" if self.town else self.name
+
+
+class Storeroom(db.Model):
+    __tablename__ = "storerooms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    site: Mapped[Site] = relationship(back_populates="storerooms")
+    department: Mapped[Department | None] = relationship()
+
+    __table_args__ = (Index("uq_storerooms_code_lower", func.lower(code), unique=True),)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Category(db.Model):
+    """A node in the category tree; replacement value and CO2e feed the savings report."""
+
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    kind: Mapped[CategoryKind] = enum_column(CategoryKind, default=CategoryKind.FURNITURE)
+    replacement_value: Mapped[Decimal | None] = mapped_column(Money)
+    co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Category]] = relationship(back_populates="parent", order_by="Category.name")
+
+    __table_args__ = (
+        Index("uq_categories_parent_name", "parent_id", func.lower(name), unique=True),
+    )
+
+    @property
+    def path(self) -> str:
+        """The full path, such as 'Furniture > Chairs > Office chair'."""
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return " > ".join(reversed(names))
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"), index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.IN_STORAGE, index=True)
+    condition: Mapped[Condition] = enum_column(Condition, default=Condition.GOOD, index=True)
+    quantity: Mapped[int] = mapped_column(default=1)
+    serial_number: Mapped[str] = mapped_column(String(120), default="")
+    manufacturer: Mapped[str] = mapped_column(String(120), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    purchase_price: Mapped[Decimal | None] = mapped_column(Money)
+    replacement_value: Mapped[Decimal | None] = mapped_column(Money)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    disposition: Mapped[Disposition | None] = enum_column(Disposition, nullable=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    category: Mapped[Category | None] = relationship()
+    department: Mapped[Department] = relationship()
+    storeroom: Mapped[Storeroom | None] = relationship()
+    events: Mapped[list[ItemEvent]] = relationship(
+        back_populates="item", order_by="ItemEvent.id.desc()", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list[ItemPhoto]] = relationship(
+        back_populates="item", order_by="ItemPhoto.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("uq_items_tag_lower", func.lower(tag), unique=True),
+        Index("ix_items_name_lower", func.lower(name)),
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+    )
+
+    @property
+    def is_lot(self) -> bool:
+        return self.quantity > 1
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.status == ItemStatus.DISPOSED
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.name}"
+
+
+class ItemEvent(db.Model):
+    """One entry in an item's history: append-only, never edited."""
+
+    __tablename__ = "item_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EventKind] = enum_column(EventKind)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # {field: [before, after]} in display-ready form, so history survives renamed storerooms.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[Item] = relationship(back_populates="events")
+    user = relationship("User")
+
+
+class ItemPhoto(db.Model):
+    """A photo stored in the database, so every app server behind a load balancer sees it."""
+
+    __tablename__ = "item_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="photos")
+
+
+class Counter(db.Model):
+    """Named sequences (the item tag number) that work the same on SQLite and PostgreSQL."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

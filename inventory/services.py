@@ -1,0 +1,328 @@
+"""Inventory operations. Each records its history event, flushes, and never commits."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from inventory.errors import (
+    DuplicateCode,
+    DuplicateTag,
+    InvalidTag,
+    ItemNotAvailable,
+    PhotoRejected,
+    StaleItem,
+)
+from inventory.models import (
+    Category,
+    Counter,
+    Department,
+    Disposition,
+    EventKind,
+    Item,
+    ItemEvent,
+    ItemPhoto,
+    ItemStatus,
+    Site,
+    Storeroom,
+)
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+TAG_COUNTER = "item_tag"
+# Letters (any script), digits, '-', '_' and '.': safe in a URL path and in a QR code.
+TAG_PATTERN = re.compile(r"^[\w.\-]{1,64}$")
+
+# Fields an edit form may change. Storeroom, status and disposition change only through
+# move_item and dispose_item, so each of those gets its own kind of history event.
+EDITABLE_FIELDS = (
+    "name", "category", "department", "condition", "quantity", "serial_number", "manufacturer",
+    "model", "purchase_date", "purchase_price", "replacement_value", "notes", "place", "extra",
+)
+# Statuses from which an item can still be moved, edited in place or disposed of.
+ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
+
+
+def history_value(value: Any) -> Any:
+    """Turn a field value into the JSON form kept in history events."""
+    if value is None or isinstance(value, (bool, int, str, dict, list)):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)  # Category, Department, Storeroom: their display name
+
+
+def record_event(
+    session: Session, item: Item, kind: EventKind, *, by: User | None, now: datetime,
+    changes: dict[str, list[Any]] | None = None, note: str = "",
+) -> ItemEvent:
+    """Append an event to an item's history."""
+    event = ItemEvent(
+        item=item, kind=kind, user_id=by.id if by else None, at=now, changes=changes or {}, note=note
+    )
+    session.add(event)
+    return event
+
+
+def normalise_tag(tag: str) -> str:
+    """Strip a tag and check it can stand in a URL and on a label."""
+    tag = tag.strip()
+    if not TAG_PATTERN.match(tag):
+        raise InvalidTag(
+            "A tag is 1 to 64 letters, digits, '-', '_' or '.', without spaces."
+        )
+    return tag
+
+
+def find_item_by_tag(session: Session, tag: str) -> Item | None:
+    """Find an item by tag, ignoring case."""
+    return session.scalar(select(Item).where(func.lower(Item.tag) == tag.strip().lower()))
+
+
+def tag_in_use(session: Session, tag: str) -> bool:
+    return session.scalar(select(Item.id).where(func.lower(Item.tag) == tag.lower())) is not None
+
+
+def next_tag(session: Session, *, prefix: str, digits: int) -> str:
+    """Take the next free tag from the sequence, skipping numbers already given by hand.
+
+    The counter is bumped with a single UPDATE ... RETURNING, which both SQLite and
+    PostgreSQL make atomic, so two requests never draw the same number.
+    """
+    while True:
+        number = session.execute(
+            update(Counter)
+            .where(Counter.name == TAG_COUNTER)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        ).scalar()
+        if number is None:  # first tag ever: start the sequence
+            session.add(Counter(name=TAG_COUNTER, value=1))
+            session.flush()
+            number = 1
+        tag = f"{prefix}{number:0{digits}d}"
+        if not tag_in_use(session, tag):
+            return tag
+
+
+def create_item(
+    session: Session, fields: dict[str, Any], *, by: User | None, now: datetime,
+    tag: str | None = None, tag_prefix: str, tag_digits: int, storeroom: Storeroom | None = None,
+    event_kind: EventKind = EventKind.CREATED, note: str = "",
+) -> Item:
+    """Create an item with a given or generated tag and record its creation."""
+    if tag:
+        tag = normalise_tag(tag)
+        if tag_in_use(session, tag) or find_storeroom_by_code(session, tag) is not None:
+            raise DuplicateTag(f"The tag {tag} is already in use.")
+    else:
+        tag = next_tag(session, prefix=tag_prefix, digits=tag_digits)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    status = ItemStatus.IN_STORAGE if storeroom else ItemStatus.IN_USE
+    item = Item(tag=tag, storeroom=storeroom, status=status, created_at=now, updated_at=now, **fields)
+    session.add(item)
+    session.flush()
+    snapshot = {k: [None, history_value(v)] for k, v in fields.items() if v not in (None, "", {})}
+    if storeroom:
+        snapshot["storeroom"] = [None, history_value(storeroom)]
+    record_event(session, item, event_kind, by=by, now=now, changes=snapshot, note=note)
+    session.flush()
+    return item
+
+
+def check_version(item: Item, expected_version: int | None, *, last_change_by: str = "") -> None:
+    """Refuse a change based on an out-of-date page (optimistic locking)."""
+    if expected_version is not None and expected_version != item.version:
+        raise StaleItem(
+            "Someone else changed this item while you were editing it. "
+            "Their change is kept; review the item and make your change again."
+        )
+
+
+def _require_active(item: Item, action: str) -> None:
+    if item.status not in ACTIVE_STATUSES:
+        raise ItemNotAvailable(f"This item is {item.status.value.replace('_', ' ')} and cannot be {action}.")
+
+
+def update_item(
+    session: Session, item: Item, changes: dict[str, Any], *, expected_version: int | None,
+    by: User | None, now: datetime, event_kind: EventKind = EventKind.EDITED,
+) -> ItemEvent | None:
+    """Apply the fields that differ and record them; return None when nothing changed."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_version(item, expected_version)
+    if item.is_disposed:
+        raise ItemNotAvailable("This item has been disposed of and can no longer be edited.")
+    diff = {}
+    for field, new in changes.items():
+        old = getattr(item, field)
+        if old != new:
+            diff[field] = [history_value(old), history_value(new)]
+            setattr(item, field, new)
+    if not diff:
+        return None
+    item.updated_at = now
+    event = record_event(session, item, event_kind, by=by, now=now, changes=diff)
+    session.flush()
+    return event
+
+
+def move_item(
+    session: Session, item: Item, to: Storeroom | None, *, place: str = "", by: User | None,
+    now: datetime, expected_version: int | None = None,
+) -> ItemEvent:
+    """Move an item into a storeroom, or out into use at a free-text place."""
+    check_version(item, expected_version)
+    _require_active(item, "moved")
+    if to is None and not place.strip():
+        raise ItemNotAvailable("Choose a storeroom, or say where the item is in use.")
+    before = {"storeroom": history_value(item.storeroom), "place": item.place,
+              "status": item.status.value}
+    item.storeroom = to
+    item.place = "" if to else place.strip()
+    item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
+    item.updated_at = now
+    after = {"storeroom": history_value(to), "place": item.place, "status": item.status.value}
+    diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    event = record_event(session, item, EventKind.MOVED, by=by, now=now, changes=diff)
+    session.flush()
+    return event
+
+
+def dispose_item(
+    session: Session, item: Item, disposition: Disposition, *, note: str = "", by: User | None,
+    now: datetime, expected_version: int | None = None,
+) -> ItemEvent:
+    """Take an item out of the inventory for good; its history stays."""
+    check_version(item, expected_version)
+    _require_active(item, "disposed of")
+    before = item.status.value
+    item.status = ItemStatus.DISPOSED
+    item.disposition = disposition
+    item.updated_at = now
+    event = record_event(
+        session, item, EventKind.DISPOSED, by=by, now=now, note=note,
+        changes={"status": [before, ItemStatus.DISPOSED.value], "disposition": [None, disposition.value]},
+    )
+    session.flush()
+    return event
+
+
+# --- places and categories -------------------------------------------------------------
+
+
+def _name_taken(session: Session, model: type, name: str, exclude_id: int | None, **scope: Any) -> bool:
+    query = select(model.id).where(func.lower(model.name) == name.strip().lower())
+    for column, value in scope.items():
+        query = query.where(getattr(model, column) == value)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def save_department(session: Session, name: str, *, department: Department | None = None) -> Department:
+    """Create or rename a department; names are unique regardless of case."""
+    if _name_taken(session, Department, name, department.id if department else None):
+        raise DuplicateCode(f"A department called {name.strip()} already exists.")
+    department = department or Department()
+    department.name = name.strip()
+    session.add(department)
+    session.flush()
+    return department
+
+
+def save_site(session: Session, *, name: str, town: str = "", address: str = "",
+              site: Site | None = None) -> Site:
+    """Create or edit a site; names are unique regardless of case."""
+    if _name_taken(session, Site, name, site.id if site else None):
+        raise DuplicateCode(f"A site called {name.strip()} already exists.")
+    site = site or Site()
+    site.name, site.town, site.address = name.strip(), town.strip(), address.strip()
+    session.add(site)
+    session.flush()
+    return site
+
+
+def find_storeroom_by_code(session: Session, code: str) -> Storeroom | None:
+    return session.scalar(select(Storeroom).where(func.lower(Storeroom.code) == code.strip().lower()))
+
+
+def save_storeroom(
+    session: Session, *, code: str, name: str, site: Site, department: Department | None = None,
+    notes: str = "", storeroom: Storeroom | None = None,
+) -> Storeroom:
+    """Create or edit a storeroom; codes are unique regardless of case and must not be item tags."""
+    code = normalise_tag(code)
+    existing = find_storeroom_by_code(session, code)
+    if existing is not None and existing is not storeroom:
+        raise DuplicateCode(f"The storeroom code {code} is already in use.")
+    if tag_in_use(session, code):
+        raise DuplicateCode(f"{code} is already an item tag; a scan could not tell them apart.")
+    storeroom = storeroom or Storeroom()
+    storeroom.code, storeroom.name, storeroom.site = code, name.strip(), site
+    storeroom.department, storeroom.notes = department, notes.strip()
+    session.add(storeroom)
+    session.flush()
+    return storeroom
+
+
+def save_category(
+    session: Session, *, name: str, parent: Category | None, kind, replacement_value: Decimal | None,
+    co2e_kg: Decimal | None, category: Category | None = None,
+) -> Category:
+    """Create or edit a category node; a category cannot become its own ancestor."""
+    node = parent
+    while node is not None:
+        if category is not None and node.id == category.id:
+            raise DuplicateCode("A category cannot be placed under itself.")
+        node = node.parent
+    parent_id = parent.id if parent else None
+    if _name_taken(session, Category, name, category.id if category else None, parent_id=parent_id):
+        raise DuplicateCode(f"{name.strip()} already exists at that place in the tree.")
+    category = category or Category()
+    category.name, category.parent, category.kind = name.strip(), parent, kind
+    category.replacement_value, category.co2e_kg = replacement_value, co2e_kg
+    session.add(category)
+    session.flush()
+    return category
+
+
+# --- photos -------------------------------------------------------------------------------
+
+
+def add_photo(
+    session: Session, item: Item, photo, *, by: User | None, now: datetime, max_per_item: int
+) -> ItemPhoto:
+    """Attach a processed photo (see inventory.photos) to an item."""
+    if len(item.photos) >= max_per_item:
+        raise PhotoRejected(f"An item can have at most {max_per_item} photos.")
+    record = ItemPhoto(
+        item=item, content_type=photo.content_type, width=photo.width, height=photo.height,
+        data=photo.data, thumbnail=photo.thumbnail, uploaded_by_id=by.id if by else None,
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    record_event(session, item, EventKind.PHOTO_ADDED, by=by, now=now, note=f"#{record.id}")
+    session.flush()
+    return record
+
+
+def remove_photo(session: Session, photo: ItemPhoto, *, by: User | None, now: datetime) -> None:
+    """Delete a photo; the item's history keeps a note of it."""
+    record_event(session, photo.item, EventKind.PHOTO_REMOVED, by=by, now=now, note=f"#{photo.id}")
+    session.delete(photo)
+    session.flush()

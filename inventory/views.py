@@ -1,0 +1,328 @@
+"""Item pages: list and search, create, view, edit, move, dispose, photos, and scan links."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.extensions import db
+from app.pagination import page_number, paginate
+from app.timeutil import utcnow
+from inventory import access, queries, services
+from inventory.errors import InventoryError, StaleItem
+from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
+from inventory.models import (
+    Category,
+    Condition,
+    Department,
+    Disposition,
+    Item,
+    ItemPhoto,
+    ItemStatus,
+    Storeroom,
+)
+from inventory.photos import process_photo
+
+bp = Blueprint("inventory", __name__, template_folder="templates")
+
+
+# --- loading objects with their permission checks ----------------------------------------
+
+
+def visible_item_or_404(item_id: int) -> Item:
+    """The item, if the current user may see it; otherwise 404 so nothing leaks."""
+    item = db.session.get(Item, item_id)
+    if item is None or not access.can_view_item(current_user, item):
+        abort(404)
+    return item
+
+
+def expected_version(form) -> int | None:
+    raw = form.version.data
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+def fill_choices(form) -> None:
+    """Load the select options a form needs; requesters can only pick their own department."""
+    if hasattr(form, "category_id"):
+        cats = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
+        form.category_id.choices = [("", "—")] + [(c.id, c.path) for c in cats]
+    if hasattr(form, "department_id"):
+        depts = db.session.scalars(queries.departments()).all()
+        if not access.can_choose_department(current_user):
+            depts = [d for d in depts if d.id == current_user.department_id]
+        form.department_id.choices = [(d.id, d.name) for d in depts]
+    if hasattr(form, "storeroom_id"):
+        rooms = db.session.scalars(queries.storerooms())
+        form.storeroom_id.choices = [("", "—")] + [(s.id, f"{s.code} · {s.name}") for s in rooms]
+
+
+def item_filter_from_args() -> queries.ItemFilter:
+    """Read the list's filters; unknown values are ignored rather than failing."""
+    args = request.args
+    status, condition = args.get("status", ""), args.get("condition", "")
+    return queries.ItemFilter(
+        q=args.get("q", "")[:200],
+        category_id=args.get("category", type=int),
+        department_id=args.get("department", type=int),
+        storeroom_id=args.get("storeroom", type=int),
+        site_id=args.get("site", type=int),
+        status=ItemStatus(status) if status in ItemStatus else None,
+        condition=Condition(condition) if condition in Condition else None,
+        sort=args.get("sort", "name"),
+    )
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Start page: search, and what the user's inventory holds."""
+    counts = dict(db.session.execute(queries.count_by_status(current_user)).all())
+    return render_template("inventory/home.html", counts=counts)
+
+
+@bp.route("/items")
+@login_required
+def items():
+    """Search and filter the items the user may see."""
+    filters = item_filter_from_args()
+    query = queries.with_list_columns(
+        queries.search_items(current_user, filters, db.engine.dialect)
+    )
+    page = paginate(db.session, query, number=page_number(),
+                    per_page=current_app.config["ITEMS_PER_PAGE"])
+    return render_template(
+        "inventory/items.html", page=page, filters=filters,
+        categories=sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower()),
+        departments=db.session.scalars(queries.departments()).all(),
+        storerooms=db.session.scalars(queries.storerooms()).all(),
+        sites=db.session.scalars(queries.sites()).all(),
+    )
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@login_required
+def new_item():
+    """Register an item."""
+    form = NewItemForm()
+    if request.method == "GET":
+        form.department_id.data = current_user.department_id
+        form.storeroom_id.data = request.args.get("storeroom", type=int)
+    fill_choices(form)
+    if form.validate_on_submit():
+        fields = form.item_fields()
+        fields["category"] = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        fields["department"] = db.session.get(Department, form.department_id.data)
+        storeroom = db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
+        if storeroom:
+            fields["place"] = ""
+        try:
+            item = services.create_item(
+                db.session, fields, tag=form.tag.data, storeroom=storeroom, by=current_user,
+                now=utcnow(), tag_prefix=current_app.config["TAG_PREFIX"],
+                tag_digits=current_app.config["TAG_DIGITS"],
+            )
+        except InventoryError as error:
+            db.session.rollback()
+            form.tag.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(tag)s is registered.", tag=item.tag), "success")
+            return redirect(url_for("inventory.item", item_id=item.id))
+    return render_template("inventory/item_form.html", form=form, item=None)
+
+
+@bp.route("/items/<int:item_id>")
+@login_required
+def item(item_id: int):
+    """The item page: what it is, where it is, and its history."""
+    item = visible_item_or_404(item_id)
+    history = db.session.scalars(queries.item_history(item.id)).all()
+    return render_template(
+        "inventory/item.html", item=item, history=history,
+        can_edit=access.can_edit_item(current_user, item),
+        can_move=access.can_move_item(current_user, item),
+        can_dispose=access.can_dispose_item(current_user, item),
+        photo_form=PhotoForm(),
+    )
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(item_id: int):
+    """Edit an item; a save based on an out-of-date page is refused."""
+    item = visible_item_or_404(item_id)
+    if not access.can_edit_item(current_user, item):
+        abort(403)
+    form = ItemForm(obj=item)
+    if request.method == "GET":
+        form.extra.data = format_extra(item.extra)
+        form.version.data = item.version
+    fill_choices(form)
+    if form.validate_on_submit():
+        changes = form.item_fields()
+        changes["category"] = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        changes["department"] = db.session.get(Department, form.department_id.data)
+        try:
+            services.update_item(db.session, item, changes, expected_version=expected_version(form),
+                                 by=current_user, now=utcnow())
+            db.session.commit()
+        except StaleItem as error:
+            # Keep the user's input; the form now carries the saved version to resubmit on.
+            db.session.rollback()
+            form.version.data = item.version
+            flash(str(error), "error")
+            return render_template("inventory/item_form.html", form=form, item=item,
+                                   conflict=True), 409
+        except InventoryError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("inventory.item", item_id=item.id))
+    return render_template("inventory/item_form.html", form=form, item=item)
+
+
+@bp.route("/items/<int:item_id>/move", methods=["GET", "POST"])
+@login_required
+def move_item(item_id: int):
+    """Move an item to a storeroom or into use somewhere."""
+    item = visible_item_or_404(item_id)
+    if not access.can_move_item(current_user, item):
+        abort(403)
+    form = MoveForm()
+    if request.method == "GET":
+        form.version.data = item.version
+    fill_choices(form)
+    if form.validate_on_submit():
+        to = db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
+        try:
+            services.move_item(db.session, item, to, place=form.place.data, by=current_user,
+                               now=utcnow(), expected_version=expected_version(form))
+        except InventoryError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("inventory.item", item_id=item_id))
+        db.session.commit()
+        flash(_("Moved."), "success")
+        return redirect(url_for("inventory.item", item_id=item.id))
+    return render_template("inventory/move.html", form=form, item=item)
+
+
+@bp.route("/items/<int:item_id>/dispose", methods=["GET", "POST"])
+@login_required
+def dispose_item(item_id: int):
+    """Record that an item has left the organisation."""
+    item = visible_item_or_404(item_id)
+    if not access.can_dispose_item(current_user, item):
+        abort(403)
+    form = DisposeForm()
+    if request.method == "GET":
+        form.version.data = item.version
+    if form.validate_on_submit():
+        try:
+            services.dispose_item(db.session, item, Disposition(form.disposition.data),
+                                  note=form.note.data.strip(), by=current_user, now=utcnow(),
+                                  expected_version=expected_version(form))
+        except InventoryError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("inventory.item", item_id=item_id))
+        db.session.commit()
+        flash(_("Disposed of. Its history is kept."), "success")
+        return redirect(url_for("inventory.item", item_id=item.id))
+    return render_template("inventory/dispose.html", form=form, item=item)
+
+
+# --- photos -----------------------------------------------------------------------------
+
+
+@bp.route("/items/<int:item_id>/photos", methods=["POST"])
+@login_required
+def add_photo(item_id: int):
+    """Attach a photo; it is checked, downscaled and stored in the database."""
+    item = visible_item_or_404(item_id)
+    if not access.can_edit_item(current_user, item):
+        abort(403)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a photo to upload."), "error")
+        return redirect(url_for("inventory.item", item_id=item.id))
+    config = current_app.config
+    try:
+        photo = process_photo(form.photo.data.read(config["MAX_CONTENT_LENGTH"] + 1),
+                              max_pixels=config["PHOTOS_MAX_PIXELS"],
+                              full_size=config["PHOTOS_FULL_SIZE"],
+                              thumb_size=config["PHOTOS_THUMB_SIZE"])
+        services.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
+                           max_per_item=config["PHOTOS_MAX_PER_ITEM"])
+    except InventoryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Photo added."), "success")
+    return redirect(url_for("inventory.item", item_id=item.id))
+
+
+def visible_photo_or_404(photo_id: int) -> ItemPhoto:
+    photo = db.session.get(ItemPhoto, photo_id)
+    if photo is None or not access.can_view_item(current_user, photo.item):
+        abort(404)
+    return photo
+
+
+@bp.route("/photos/<int:photo_id>/<any(full, thumb):size>")
+@login_required
+def photo(photo_id: int, size: str):
+    """Serve a stored photo with its real type; never sniffed as anything else."""
+    photo = visible_photo_or_404(photo_id)
+    column = ItemPhoto.data if size == "full" else ItemPhoto.thumbnail
+    data = db.session.scalar(select(column).where(ItemPhoto.id == photo.id))
+    response = Response(data, mimetype=photo.content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.route("/photos/<int:photo_id>/delete", methods=["POST"])
+@login_required
+def delete_photo(photo_id: int):
+    """Remove a photo from an item."""
+    photo = visible_photo_or_404(photo_id)
+    if not access.can_edit_item(current_user, photo.item):
+        abort(403)
+    item_id = photo.item_id
+    services.remove_photo(db.session, photo, by=current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("inventory.item", item_id=item_id))
+
+
+# --- scan links ---------------------------------------------------------------------------
+
+
+@bp.route("/s/<path:code>")
+@login_required
+def scan(code: str):
+    """Resolve a label's code, ignoring case: an item tag or a storeroom code."""
+    item = services.find_item_by_tag(db.session, code)
+    if item is not None and access.can_view_item(current_user, item):
+        return redirect(url_for("inventory.item", item_id=item.id))
+    storeroom = services.find_storeroom_by_code(db.session, code)
+    if storeroom is not None:
+        return redirect(url_for("places.storeroom", storeroom_id=storeroom.id))
+    return render_template("inventory/not_found.html", code=code), 404

@@ -1,0 +1,85 @@
+"""The words users see for our enums and fields, translated through Flask-Babel."""
+
+from flask_babel import lazy_gettext as _l
+
+from inventory.models import CategoryKind, Condition, Disposition, EventKind, ItemStatus
+
+STATUS = {
+    ItemStatus.IN_USE: _l("In use"),
+    ItemStatus.IN_STORAGE: _l("In storage"),
+    ItemStatus.OFFERED: _l("Offered"),
+    ItemStatus.RESERVED: _l("Reserved"),
+    ItemStatus.DISPOSED: _l("Disposed"),
+}
+CONDITION = {
+    Condition.NEW: _l("New"),
+    Condition.GOOD: _l("Good"),
+    Condition.FAIR: _l("Fair"),
+    Condition.NEEDS_REPAIR: _l("Needs repair"),
+    Condition.BROKEN: _l("Broken"),
+}
+CATEGORY_KIND = {
+    CategoryKind.FURNITURE: _l("Furniture"),
+    CategoryKind.ASSISTIVE_AID: _l("Assistive aid"),
+    CategoryKind.EQUIPMENT: _l("Equipment"),
+}
+DISPOSITION = {
+    Disposition.GIVEN_AWAY: _l("Given away"),
+    Disposition.SOLD: _l("Sold"),
+    Disposition.RECYCLED: _l("Recycled"),
+    Disposition.SCRAPPED: _l("Scrapped"),
+    Disposition.LOST: _l("Lost"),
+}
+EVENT = {
+    EventKind.CREATED: _l("Created"),
+    EventKind.EDITED: _l("Edited"),
+    EventKind.MOVED: _l("Moved"),
+    EventKind.DISPOSED: _l("Disposed"),
+    EventKind.PHOTO_ADDED: _l("Photo added"),
+    EventKind.PHOTO_REMOVED: _l("Photo removed"),
+    EventKind.IMPORTED: _l("Imported"),
+    EventKind.LABEL_PRINTED: _l("Label printed"),
+    EventKind.COUNTED: _l("Counted"),
+    EventKind.FLAGGED: _l("Flagged as surplus"),
+    EventKind.REQUESTED: _l("Requested"),
+    EventKind.TRANSFERRED: _l("Transferred"),
+    EventKind.SPLIT: _l("Split"),
+}
+FIELD = {
+    "name": _l("Name"),
+    "tag": _l("Tag"),
+    "category": _l("Category"),
+    "department": _l("Department"),
+    "storeroom": _l("Storeroom"),
+    "place": _l("Place"),
+    "status": _l("Status"),
+    "condition": _l("Condition"),
+    "quantity": _l("Quantity"),
+    "serial_number": _l("Serial number"),
+    "manufacturer": _l("Manufacturer"),
+    "model": _l("Model"),
+    "purchase_date": _l("Purchase date"),
+    "purchase_price": _l("Purchase price"),
+    "replacement_value": _l("Replacement value"),
+    "notes": _l("Notes"),
+    "extra": _l("Other attributes"),
+    "disposition": _l("Disposition"),
+}
+# Enum-valued fields whose history values are translated when shown.
+FIELD_VALUES = {
+    "status": STATUS,
+    "condition": CONDITION,
+    "disposition": DISPOSITION,
+}
+
+
+def field_value_label(field: str, value):
+    """The user's words for a value kept in an item's history."""
+    if value is None or value == "":
+        return "—"
+    for enum_value, label in FIELD_VALUES.get(field, {}).items():
+        if enum_value.value == value:
+            return label
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+    return value
