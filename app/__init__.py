@@ -68,18 +68,19 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.auth.views import bp as auth_bp
     from app.auth.admin_views import bp as admin_bp
-    from inventory.views import bp as inventory_bp
+    from app.auth.views import bp as auth_bp
     from inventory.places_views import bp as places_bp
+    from inventory.views import bp as inventory_bp
 
     for blueprint in (auth_bp, admin_bp, inventory_bp, places_bp):
         app.register_blueprint(blueprint)

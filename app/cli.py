@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
@@ -17,23 +18,32 @@ from inventory.services import save_department
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--department", "department_name", required=True,
-              help="Home department; created if it does not exist.")
+@click.option(
+    "--department",
+    "department_name",
+    required=True,
+    help="Home department; created if it does not exist.",
+)
 @click.option("--name", default="", help="Display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, role: str, department_name: str, name: str,
-                        password_stdin: bool) -> None:
+@with_appcontext
+def create_user_command(
+    email: str, role: str, department_name: str, name: str, password_stdin: bool
+) -> None:
     """Create a user account."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     department = db.session.scalar(
-        db.select(Department).where(db.func.lower(Department.name) == department_name.strip().lower())
+        db.select(Department).where(
+            db.func.lower(Department.name) == department_name.strip().lower()
+        )
     ) or save_department(db.session, department_name)
     try:
-        user = accounts.create_user(db.session, email, role=Role(role), department=department,
-                                    name=name, password=password)
+        user = accounts.create_user(
+            db.session, email, role=Role(role), department=department, name=name, password=password
+        )
     except accounts.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
@@ -42,12 +52,17 @@ def create_user_command(email: str, role: str, department_name: str, name: str,
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo data into an empty database and print the demo accounts."""
     if accounts.any_user_exists(db.session) or db.session.scalar(db.select(Item.id).limit(1)):
         raise click.ClickException("The database is not empty; demo data goes into an empty one.")
-    logins = load_demo(db.session, now=utcnow(), tag_prefix=current_app.config["TAG_PREFIX"],
-                       tag_digits=current_app.config["TAG_DIGITS"])
+    logins = load_demo(
+        db.session,
+        now=utcnow(),
+        tag_prefix=current_app.config["TAG_PREFIX"],
+        tag_digits=current_app.config["TAG_DIGITS"],
+    )
     db.session.commit()
     click.echo("Demo data loaded. Accounts:")
     for role, (email, password) in logins.items():

@@ -17,17 +17,20 @@ from inventory.models import (
     Category,
     CategoryKind,
     Condition,
-    Department,
     Disposition,
     Item,
     Organisation,
-    Site,
     Storeroom,
 )
 
 DEPARTMENTS = [
-    "Facilities", "Östra skolan", "Västra skolan", "Vårdcentralen Norr", "Hemtjänst Norr",
-    "Hemtjänst Syd", "Kulturhuset",
+    "Facilities",
+    "Östra skolan",
+    "Västra skolan",
+    "Vårdcentralen Norr",
+    "Hemtjänst Norr",
+    "Hemtjänst Syd",
+    "Kulturhuset",
 ]
 SITES = [
     ("Stadshuset", "Sundby", [("SH-K1", "Källarförråd 1"), ("SH-K2", "Källarförråd 2")]),
@@ -37,26 +40,75 @@ SITES = [
 ]
 # (path, kind, replacement value per unit in SEK, kg CO2e per unit, names of items)
 CATEGORIES = [
-    ("Furniture > Chairs > Office chair", CategoryKind.FURNITURE, 4200, 72,
-     ["Kontorsstol Kinnarps 6000", "Kontorsstol Savo Maxi", "Kontorsstol RH Logic"]),
-    ("Furniture > Chairs > Stackable chair", CategoryKind.FURNITURE, 900, 25,
-     ["Stapelstol Ben", "Stapelstol Kinnarps 3000"]),
-    ("Furniture > Desks > Height-adjustable desk", CategoryKind.FURNITURE, 6500, 110,
-     ["Skrivbord höj- och sänkbart 160x80", "Skrivbord höj- och sänkbart 140x80"]),
+    (
+        "Furniture > Chairs > Office chair",
+        CategoryKind.FURNITURE,
+        4200,
+        72,
+        ["Kontorsstol Kinnarps 6000", "Kontorsstol Savo Maxi", "Kontorsstol RH Logic"],
+    ),
+    (
+        "Furniture > Chairs > Stackable chair",
+        CategoryKind.FURNITURE,
+        900,
+        25,
+        ["Stapelstol Ben", "Stapelstol Kinnarps 3000"],
+    ),
+    (
+        "Furniture > Desks > Height-adjustable desk",
+        CategoryKind.FURNITURE,
+        6500,
+        110,
+        ["Skrivbord höj- och sänkbart 160x80", "Skrivbord höj- och sänkbart 140x80"],
+    ),
     ("Furniture > Desks > Pupil desk", CategoryKind.FURNITURE, 1800, 45, ["Elevbord 70x50"]),
     ("Furniture > Storage > Bookcase", CategoryKind.FURNITURE, 2200, 60, ["Bokhylla 200 cm"]),
-    ("Furniture > Storage > Filing cabinet", CategoryKind.FURNITURE, 3100, 85, ["Arkivskåp 4 lådor"]),
-    ("Assistive aids > Walking aids > Rollator", CategoryKind.ASSISTIVE_AID, 3500, 30,
-     ["Rollator Topro Olympos", "Rollator Server"]),
-    ("Assistive aids > Wheelchairs > Manual wheelchair", CategoryKind.ASSISTIVE_AID, 9800, 90,
-     ["Rullstol Etac Cross 6", "Rullstol Panthera"]),
-    ("Assistive aids > Beds > Care bed", CategoryKind.ASSISTIVE_AID, 24000, 250,
-     ["Vårdsäng Carisma", "Vårdsäng Invacare SB755"]),
-    ("Assistive aids > Hygiene > Shower chair", CategoryKind.ASSISTIVE_AID, 1900, 18,
-     ["Duschstol Etac Swift", "Duschpall"]),
+    (
+        "Furniture > Storage > Filing cabinet",
+        CategoryKind.FURNITURE,
+        3100,
+        85,
+        ["Arkivskåp 4 lådor"],
+    ),
+    (
+        "Assistive aids > Walking aids > Rollator",
+        CategoryKind.ASSISTIVE_AID,
+        3500,
+        30,
+        ["Rollator Topro Olympos", "Rollator Server"],
+    ),
+    (
+        "Assistive aids > Wheelchairs > Manual wheelchair",
+        CategoryKind.ASSISTIVE_AID,
+        9800,
+        90,
+        ["Rullstol Etac Cross 6", "Rullstol Panthera"],
+    ),
+    (
+        "Assistive aids > Beds > Care bed",
+        CategoryKind.ASSISTIVE_AID,
+        24000,
+        250,
+        ["Vårdsäng Carisma", "Vårdsäng Invacare SB755"],
+    ),
+    (
+        "Assistive aids > Hygiene > Shower chair",
+        CategoryKind.ASSISTIVE_AID,
+        1900,
+        18,
+        ["Duschstol Etac Swift", "Duschpall"],
+    ),
     ("Equipment > AV > Projector", CategoryKind.EQUIPMENT, 7500, 95, ["Projektor Epson EB-W49"]),
 ]
-NOTES = ["", "", "", "Repa på vänster sida", "Saknar ett hjul", "Nyligen servad", "Från flytten 2021"]
+NOTES = [
+    "",
+    "",
+    "",
+    "Repa på vänster sida",
+    "Saknar ett hjul",
+    "Nyligen servad",
+    "Från flytten 2021",
+]
 
 
 def _category_tree(session: Session) -> list[tuple[Category, list[str]]]:
@@ -68,7 +120,10 @@ def _category_tree(session: Session) -> list[tuple[Category, list[str]]]:
             if key not in nodes:
                 is_leaf = key == path
                 nodes[key] = services.save_category(
-                    session, name=name, parent=parent, kind=kind,
+                    session,
+                    name=name,
+                    parent=parent,
+                    kind=kind,
                     replacement_value=Decimal(value) if is_leaf else None,
                     co2e_kg=Decimal(co2e) if is_leaf else None,
                 )
@@ -78,7 +133,12 @@ def _category_tree(session: Session) -> list[tuple[Category, list[str]]]:
 
 
 def load_demo(
-    session: Session, *, now: datetime, tag_prefix: str, tag_digits: int, seed: int = 7,
+    session: Session,
+    *,
+    now: datetime,
+    tag_prefix: str,
+    tag_digits: int,
+    seed: int = 7,
     item_count: int = 300,
 ) -> dict[Role, tuple[str, str]]:
     """Fill an empty database and return {role: (email, password)} for one account per role."""
@@ -89,8 +149,11 @@ def load_demo(
     for name, town, storerooms in SITES:
         site = services.save_site(session, name=name, town=town)
         for code, room_name in storerooms:
-            rooms.append(services.save_storeroom(session, code=code, name=room_name, site=site,
-                                                 department=departments[0]))
+            rooms.append(
+                services.save_storeroom(
+                    session, code=code, name=room_name, site=site, department=departments[0]
+                )
+            )
     leaves = _category_tree(session)
 
     accounts: dict[Role, tuple[str, str]] = {}
@@ -102,8 +165,16 @@ def load_demo(
         (Role.REQUESTER, "requester@sundby.example", departments[1]),
     ]:
         password = secrets.token_urlsafe(9)
-        users.append(create_user(session, email, role=role, department=dept,
-                                 name=email.split("@")[0].title(), password=password))
+        users.append(
+            create_user(
+                session,
+                email,
+                role=role,
+                department=dept,
+                name=email.split("@")[0].title(),
+                password=password,
+            )
+        )
         accounts[role] = (email, password)
 
     start = now - timedelta(days=500)
@@ -122,20 +193,31 @@ def load_demo(
                 "quantity": rng.randint(2, 30) if lot else 1,
                 "serial_number": "" if lot else f"SN{rng.randint(100000, 999999)}",
                 "purchase_date": date(2012, 1, 1) + timedelta(days=rng.randint(0, 4000)),
-                "purchase_price": category.replacement_value * Decimal(rng.choice(["0.8", "0.9", "1"])),
+                "purchase_price": category.replacement_value
+                * Decimal(rng.choice(["0.8", "0.9", "1"])),
                 "notes": rng.choice(NOTES),
                 "place": "" if in_storage else f"Rum {rng.randint(100, 450)}",
             },
             storeroom=rng.choice(rooms) if in_storage else None,
-            by=rng.choice(users), now=created, tag_prefix=tag_prefix, tag_digits=tag_digits,
+            by=rng.choice(users),
+            now=created,
+            tag_prefix=tag_prefix,
+            tag_digits=tag_digits,
         )
         _add_history(session, item, rng, rooms, users, created, number)
     session.flush()
     return accounts
 
 
-def _add_history(session: Session, item: Item, rng: random.Random, rooms: list[Storeroom],
-                 users: list[User], created: datetime, number: int) -> None:
+def _add_history(
+    session: Session,
+    item: Item,
+    rng: random.Random,
+    rooms: list[Storeroom],
+    users: list[User],
+    created: datetime,
+    number: int,
+) -> None:
     """Give some items a few moves, edits and a disposal, spread over the year."""
     when = created
     for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
@@ -143,9 +225,16 @@ def _add_history(session: Session, item: Item, rng: random.Random, rooms: list[S
         services.move_item(session, item, rng.choice(rooms), by=rng.choice(users), now=when)
     if rng.random() < 0.2:
         when += timedelta(days=rng.randint(1, 20))
-        services.update_item(session, item, {"condition": Condition.NEEDS_REPAIR},
-                             expected_version=None, by=rng.choice(users), now=when)
+        services.update_item(
+            session,
+            item,
+            {"condition": Condition.NEEDS_REPAIR},
+            expected_version=None,
+            by=rng.choice(users),
+            now=when,
+        )
     if number % 40 == 0:
         when += timedelta(days=rng.randint(1, 20))
-        services.dispose_item(session, item, rng.choice(list(Disposition)), by=users[1], now=when,
-                              note="Demo")
+        services.dispose_item(
+            session, item, rng.choice(list(Disposition)), by=users[1], now=when, note="Demo"
+        )

@@ -20,5 +20,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db.session.rollback()
+        propagate = app.config["PROPAGATE_EXCEPTIONS"]
+        if propagate or (propagate is None and app.testing):
+            raise error  # tests see the real traceback
         log.exception("unhandled error")
         return render_template("errors/500.html"), 500

@@ -40,5 +40,6 @@ def page_number() -> int:
 
 def paginate(session: Session, query: Select, *, number: int, per_page: int) -> Page:
     rows = session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
-    return Page(items=list(rows[:per_page]), number=number, per_page=per_page,
-                has_next=len(rows) > per_page)
+    return Page(
+        items=list(rows[:per_page]), number=number, per_page=per_page, has_next=len(rows) > per_page
+    )

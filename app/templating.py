@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
 from inventory import vocabulary
 from inventory.models import Organisation
-
 
 
 def format_money(value: Decimal | None, currency: str = "") -> str:
@@ -27,6 +26,7 @@ def url_with(**changes) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
+        get_locale=get_locale,
         vocabulary=vocabulary,
         format_money=format_money,
         url_with=url_with,

@@ -10,6 +10,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -44,8 +45,11 @@ class MoneyField(Field):
         if not text:
             return
         if "," in text and "." in text:  # the later mark is the decimal one
-            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
+            text = (
+                text.replace(".", "").replace(",", ".")
+                if text.rfind(",") > text.rfind(".")
                 else text.replace(",", "")
+            )
         else:
             text = text.replace(",", ".")
         try:
@@ -65,7 +69,9 @@ def parse_extra(text: str) -> dict[str, str]:
             continue
         key, sep, value = line.partition(":")
         if not sep or not key.strip():
-            raise ValidationError(_l("Line %(n)d: write each attribute as 'name: value'.", n=number))
+            raise ValidationError(
+                _l("Line %(n)d: write each attribute as 'name: value'.", n=number)
+            )
         extra[key.strip()[:100]] = value.strip()[:1000]
     if len(extra) > MAX_EXTRA_ATTRIBUTES:
         raise ValidationError(_l("At most %(n)d attributes.", n=MAX_EXTRA_ATTRIBUTES))
@@ -83,15 +89,19 @@ class ItemForm(FlaskForm):
     category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=True)
     department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
     place = StringField(
-        _l("Place in use"), validators=[Length(max=200)],
+        _l("Place in use"),
+        validators=[Length(max=200)],
         description=_l("Where the item is used, when it is not in a storeroom."),
     )
     condition = SelectField(
-        _l("Condition"), choices=[(c.value, CONDITION[c]) for c in Condition],
+        _l("Condition"),
+        choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition],
         default=Condition.GOOD.value,
     )
     quantity = IntegerField(
-        _l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1, max=1_000_000)],
+        _l("Quantity"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=1_000_000)],
         description=_l("More than 1 for a lot of identical things under one label."),
     )
     serial_number = StringField(_l("Serial number"), validators=[Length(max=120)])
@@ -102,7 +112,8 @@ class ItemForm(FlaskForm):
     replacement_value = MoneyField(_l("Replacement value"))
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10_000)])
     extra = TextAreaField(
-        _l("Other attributes"), validators=[Length(max=20_000)],
+        _l("Other attributes"),
+        validators=[Length(max=20_000)],
         description=_l("One per line, as 'name: value'."),
     )
     version = HiddenField()
@@ -132,7 +143,8 @@ class NewItemForm(ItemForm):
     """A new item also gets its tag and its first storeroom or place."""
 
     tag = StringField(
-        _l("Tag"), validators=[Optional(), Length(max=64)],
+        _l("Tag"),
+        validators=[Optional(), Length(max=64)],
         description=_l("Leave empty to get the next number, or type the tag already on the item."),
     )
     storeroom_id = SelectField(_l("Storeroom"), coerce=optional_id, validate_choice=True)
@@ -154,7 +166,8 @@ class MoveForm(FlaskForm):
 
 class DisposeForm(FlaskForm):
     disposition = SelectField(
-        _l("What happened to it"), choices=[(d.value, DISPOSITION[d]) for d in Disposition]
+        _l("What happened to it"),
+        choices=[SelectChoice(d.value, DISPOSITION[d]) for d in Disposition],
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
     version = HiddenField()
@@ -176,7 +189,8 @@ class SiteForm(FlaskForm):
 
 class StoreroomForm(FlaskForm):
     code = StringField(
-        _l("Code"), validators=[InputRequired(), Length(max=32)],
+        _l("Code"),
+        validators=[InputRequired(), Length(max=32)],
         description=_l("Short, printed on the storeroom's label, for example B1-04."),
     )
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
@@ -188,7 +202,8 @@ class StoreroomForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     parent_id = SelectField(_l("Parent"), coerce=optional_id, validate_choice=True)
-    kind = SelectField(_l("Kind"), choices=[(k.value, CATEGORY_KIND[k]) for k in CategoryKind])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, CATEGORY_KIND[k]) for k in CategoryKind]
+    )
     replacement_value = MoneyField(_l("Replacement value per unit"))
     co2e_kg = MoneyField(_l("CO2e per unit (kg)"))
-

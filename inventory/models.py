@@ -79,7 +79,9 @@ class EventKind(enum.StrEnum):
 def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):
     """Store a StrEnum as its value in a plain string column, readable in SQL and portable."""
     return mapped_column(
-        db.Enum(enum_cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+        db.Enum(
+            enum_cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        ),
         **kw,
     )
 
@@ -114,7 +116,9 @@ class Site(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     town: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
-    storerooms: Mapped[list[Storeroom]] = relationship(back_populates="site", order_by="Storeroom.code")
+    storerooms: Mapped[list[Storeroom]] = relationship(
+        back_populates="site", order_by="Storeroom.code"
+    )
 
     __table_args__ = (Index("uq_sites_name_lower", func.lower(name), unique=True),)
 
@@ -150,7 +154,9 @@ class Category(db.Model):
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
     co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Category]] = relationship(back_populates="parent", order_by="Category.name")
+    children: Mapped[list[Category]] = relationship(
+        back_populates="parent", order_by="Category.name"
+    )
 
     __table_args__ = (
         Index("uq_categories_parent_name", "parent_id", func.lower(name), unique=True),

@@ -36,7 +36,9 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected("This image is too large; use a photo under 40 megapixels.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise PhotoRejected("This file is not a photo we can read (use JPEG, PNG or WebP).") from None
+        raise PhotoRejected(
+            "This file is not a photo we can read (use JPEG, PNG or WebP)."
+        ) from None
     return image
 
 
@@ -48,7 +50,9 @@ def _encode(image: Image.Image, longest_side: int) -> bytes:
     return out.getvalue()
 
 
-def process_photo(data: bytes, *, max_pixels: int, full_size: int, thumb_size: int) -> ProcessedPhoto:
+def process_photo(
+    data: bytes, *, max_pixels: int, full_size: int, thumb_size: int
+) -> ProcessedPhoto:
     """Check an upload and re-encode it as a downscaled JPEG plus a thumbnail.
 
     Re-encoding drops anything hidden in the file (scripts in a polyglot, EXIF location).
@@ -62,4 +66,6 @@ def process_photo(data: bytes, *, max_pixels: int, full_size: int, thumb_size: i
         image = background
     full = _encode(image, full_size)
     width, height = Image.open(io.BytesIO(full)).size
-    return ProcessedPhoto(data=full, thumbnail=_encode(image, thumb_size), width=width, height=height)
+    return ProcessedPhoto(
+        data=full, thumbnail=_encode(image, thumb_size), width=width, height=height
+    )

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
@@ -59,8 +60,12 @@ def edit_department(department_id: int | None):
         form, lambda: services.save_department(db.session, form.name.data, department=department)
     ):
         return redirect(url_for("places.departments"))
-    return render_template("places/simple_form.html", form=form, title=_("Department"),
-                           back=url_for("places.departments"))
+    return render_template(
+        "places/simple_form.html",
+        form=form,
+        title=_("Department"),
+        back=url_for("places.departments"),
+    )
 
 
 # --- sites ----------------------------------------------------------------------------------
@@ -82,12 +87,19 @@ def edit_site(site_id: int | None):
     site = get_or_404(Site, site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit() and save_or_show_error(
-        form, lambda: services.save_site(db.session, name=form.name.data, town=form.town.data,
-                                         address=form.address.data, site=site)
+        form,
+        lambda: services.save_site(
+            db.session,
+            name=form.name.data,
+            town=form.town.data,
+            address=form.address.data,
+            site=site,
+        ),
     ):
         return redirect(url_for("places.sites"))
-    return render_template("places/simple_form.html", form=form, title=_("Site"),
-                           back=url_for("places.sites"))
+    return render_template(
+        "places/simple_form.html", form=form, title=_("Site"), back=url_for("places.sites")
+    )
 
 
 # --- storerooms -----------------------------------------------------------------------------
@@ -98,8 +110,12 @@ def edit_site(site_id: int | None):
 def storeroom(storeroom_id: int):
     """A storeroom and what it holds."""
     room = get_or_404(Storeroom, storeroom_id)
-    page = paginate(db.session, queries.with_list_columns(queries.items_in(room, current_user)),
-                    number=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(
+        db.session,
+        queries.with_list_columns(queries.items_in(room, current_user)),
+        number=page_number(),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+    )
     return render_template("places/storeroom.html", storeroom=room, page=page)
 
 
@@ -112,23 +128,28 @@ def edit_storeroom(storeroom_id: int | None):
     form = StoreroomForm(obj=room)
     if request.method == "GET" and room is None:
         form.site_id.data = request.args.get("site", type=int)
-    form.site_id.choices = [(s.id, str(s)) for s in db.session.scalars(queries.sites())]
-    form.department_id.choices = [("", "—")] + [
+    form.site_id.choices = [SelectChoice(s.id, str(s)) for s in db.session.scalars(queries.sites())]
+    form.department_id.choices = [SelectChoice("", "—")] + [
         (d.id, d.name) for d in db.session.scalars(queries.departments())
     ]
     if form.validate_on_submit():
+
         def save():
             return services.save_storeroom(
-                db.session, code=form.code.data, name=form.name.data,
+                db.session,
+                code=form.code.data,
+                name=form.name.data,
                 site=db.session.get(Site, form.site_id.data),
                 department=get_or_404(Department, form.department_id.data),
-                notes=form.notes.data, storeroom=room,
+                notes=form.notes.data,
+                storeroom=room,
             )
 
         if save_or_show_error(form, save):
             return redirect(url_for("places.sites"))
-    return render_template("places/simple_form.html", form=form, title=_("Storeroom"),
-                           back=url_for("places.sites"))
+    return render_template(
+        "places/simple_form.html", form=form, title=_("Storeroom"), back=url_for("places.sites")
+    )
 
 
 # --- categories -----------------------------------------------------------------------------
@@ -150,16 +171,24 @@ def edit_category(category_id: int | None):
     category = get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     others = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
-    form.parent_id.choices = [("", "—")] + [(c.id, c.path) for c in others if c is not category]
+    form.parent_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(c.id, c.path) for c in others if c is not category
+    ]
     if form.validate_on_submit():
+
         def save():
             return services.save_category(
-                db.session, name=form.name.data, parent=get_or_404(Category, form.parent_id.data),
-                kind=CategoryKind(form.kind.data), replacement_value=form.replacement_value.data,
-                co2e_kg=form.co2e_kg.data, category=category,
+                db.session,
+                name=form.name.data,
+                parent=get_or_404(Category, form.parent_id.data),
+                kind=CategoryKind(form.kind.data),
+                replacement_value=form.replacement_value.data,
+                co2e_kg=form.co2e_kg.data,
+                category=category,
             )
 
         if save_or_show_error(form, save):
             return redirect(url_for("places.categories"))
-    return render_template("places/simple_form.html", form=form, title=_("Category"),
-                           back=url_for("places.categories"))
+    return render_template(
+        "places/simple_form.html", form=form, title=_("Category"), back=url_for("places.categories")
+    )

@@ -107,7 +107,9 @@ def sites() -> Select[tuple[Site]]:
 
 
 def storerooms() -> Select[tuple[Storeroom]]:
-    return select(Storeroom).options(selectinload(Storeroom.site)).order_by(func.lower(Storeroom.code))
+    return (
+        select(Storeroom).options(selectinload(Storeroom.site)).order_by(func.lower(Storeroom.code))
+    )
 
 
 def categories() -> Select[tuple[Category]]:
@@ -118,7 +120,9 @@ def items_in(storeroom: Storeroom, user: User) -> Select[tuple[Item]]:
     """What a storeroom holds, as far as `user` may see."""
     return (
         select(Item)
-        .where(Item.storeroom_id == storeroom.id, Item.status != ItemStatus.DISPOSED, item_scope(user))
+        .where(
+            Item.storeroom_id == storeroom.id, Item.status != ItemStatus.DISPOSED, item_scope(user)
+        )
         .order_by(func.lower(Item.name), Item.id)
     )
 

@@ -26,7 +26,9 @@ def matches(terms: list[str], dialect: Dialect) -> ColumnElement[bool]:
     """A condition on Item that holds when every term starts a word in the searched fields."""
     if dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        return literal_column("items.search_vector").op("@@")(func.to_tsquery(text("'simple'::regconfig"), tsquery))
+        return literal_column("items.search_vector").op("@@")(
+            func.to_tsquery(text("'simple'::regconfig"), tsquery)
+        )
     fts_query = " ".join(f'"{term}"*' for term in terms)
     matching = select(_fts.c.rowid).where(text("items_fts MATCH :fts").bindparams(fts=fts_query))
     return Item.id.in_(matching)

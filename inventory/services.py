@@ -43,8 +43,20 @@ TAG_PATTERN = re.compile(r"^[\w.\-]{1,64}$")
 # Fields an edit form may change. Storeroom, status and disposition change only through
 # move_item and dispose_item, so each of those gets its own kind of history event.
 EDITABLE_FIELDS = (
-    "name", "category", "department", "condition", "quantity", "serial_number", "manufacturer",
-    "model", "purchase_date", "purchase_price", "replacement_value", "notes", "place", "extra",
+    "name",
+    "category",
+    "department",
+    "condition",
+    "quantity",
+    "serial_number",
+    "manufacturer",
+    "model",
+    "purchase_date",
+    "purchase_price",
+    "replacement_value",
+    "notes",
+    "place",
+    "extra",
 )
 # Statuses from which an item can still be moved, edited in place or disposed of.
 ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
@@ -62,12 +74,23 @@ def history_value(value: Any) -> Any:
 
 
 def record_event(
-    session: Session, item: Item, kind: EventKind, *, by: User | None, now: datetime,
-    changes: dict[str, list[Any]] | None = None, note: str = "",
+    session: Session,
+    item: Item,
+    kind: EventKind,
+    *,
+    by: User | None,
+    now: datetime,
+    changes: dict[str, list[Any]] | None = None,
+    note: str = "",
 ) -> ItemEvent:
     """Append an event to an item's history."""
     event = ItemEvent(
-        item=item, kind=kind, user_id=by.id if by else None, at=now, changes=changes or {}, note=note
+        item=item,
+        kind=kind,
+        user_id=by.id if by else None,
+        at=now,
+        changes=changes or {},
+        note=note,
     )
     session.add(event)
     return event
@@ -77,9 +100,7 @@ def normalise_tag(tag: str) -> str:
     """Strip a tag and check it can stand in a URL and on a label."""
     tag = tag.strip()
     if not TAG_PATTERN.match(tag):
-        raise InvalidTag(
-            "A tag is 1 to 64 letters, digits, '-', '_' or '.', without spaces."
-        )
+        raise InvalidTag("A tag is 1 to 64 letters, digits, '-', '_' or '.', without spaces.")
     return tag
 
 
@@ -115,9 +136,17 @@ def next_tag(session: Session, *, prefix: str, digits: int) -> str:
 
 
 def create_item(
-    session: Session, fields: dict[str, Any], *, by: User | None, now: datetime,
-    tag: str | None = None, tag_prefix: str, tag_digits: int, storeroom: Storeroom | None = None,
-    event_kind: EventKind = EventKind.CREATED, note: str = "",
+    session: Session,
+    fields: dict[str, Any],
+    *,
+    by: User | None,
+    now: datetime,
+    tag: str | None = None,
+    tag_prefix: str,
+    tag_digits: int,
+    storeroom: Storeroom | None = None,
+    event_kind: EventKind = EventKind.CREATED,
+    note: str = "",
 ) -> Item:
     """Create an item with a given or generated tag and record its creation."""
     if tag:
@@ -130,7 +159,9 @@ def create_item(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     status = ItemStatus.IN_STORAGE if storeroom else ItemStatus.IN_USE
-    item = Item(tag=tag, storeroom=storeroom, status=status, created_at=now, updated_at=now, **fields)
+    item = Item(
+        tag=tag, storeroom=storeroom, status=status, created_at=now, updated_at=now, **fields
+    )
     session.add(item)
     session.flush()
     snapshot = {k: [None, history_value(v)] for k, v in fields.items() if v not in (None, "", {})}
@@ -152,12 +183,20 @@ def check_version(item: Item, expected_version: int | None, *, last_change_by: s
 
 def _require_active(item: Item, action: str) -> None:
     if item.status not in ACTIVE_STATUSES:
-        raise ItemNotAvailable(f"This item is {item.status.value.replace('_', ' ')} and cannot be {action}.")
+        raise ItemNotAvailable(
+            f"This item is {item.status.value.replace('_', ' ')} and cannot be {action}."
+        )
 
 
 def update_item(
-    session: Session, item: Item, changes: dict[str, Any], *, expected_version: int | None,
-    by: User | None, now: datetime, event_kind: EventKind = EventKind.EDITED,
+    session: Session,
+    item: Item,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None,
+    by: User | None,
+    now: datetime,
+    event_kind: EventKind = EventKind.EDITED,
 ) -> ItemEvent | None:
     """Apply the fields that differ and record them; return None when nothing changed."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -181,16 +220,25 @@ def update_item(
 
 
 def move_item(
-    session: Session, item: Item, to: Storeroom | None, *, place: str = "", by: User | None,
-    now: datetime, expected_version: int | None = None,
+    session: Session,
+    item: Item,
+    to: Storeroom | None,
+    *,
+    place: str = "",
+    by: User | None,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> ItemEvent:
     """Move an item into a storeroom, or out into use at a free-text place."""
     check_version(item, expected_version)
     _require_active(item, "moved")
     if to is None and not place.strip():
         raise ItemNotAvailable("Choose a storeroom, or say where the item is in use.")
-    before = {"storeroom": history_value(item.storeroom), "place": item.place,
-              "status": item.status.value}
+    before = {
+        "storeroom": history_value(item.storeroom),
+        "place": item.place,
+        "status": item.status.value,
+    }
     item.storeroom = to
     item.place = "" if to else place.strip()
     item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
@@ -203,8 +251,14 @@ def move_item(
 
 
 def dispose_item(
-    session: Session, item: Item, disposition: Disposition, *, note: str = "", by: User | None,
-    now: datetime, expected_version: int | None = None,
+    session: Session,
+    item: Item,
+    disposition: Disposition,
+    *,
+    note: str = "",
+    by: User | None,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> ItemEvent:
     """Take an item out of the inventory for good; its history stays."""
     check_version(item, expected_version)
@@ -214,8 +268,16 @@ def dispose_item(
     item.disposition = disposition
     item.updated_at = now
     event = record_event(
-        session, item, EventKind.DISPOSED, by=by, now=now, note=note,
-        changes={"status": [before, ItemStatus.DISPOSED.value], "disposition": [None, disposition.value]},
+        session,
+        item,
+        EventKind.DISPOSED,
+        by=by,
+        now=now,
+        note=note,
+        changes={
+            "status": [before, ItemStatus.DISPOSED.value],
+            "disposition": [None, disposition.value],
+        },
     )
     session.flush()
     return event
@@ -224,7 +286,9 @@ def dispose_item(
 # --- places and categories -------------------------------------------------------------
 
 
-def _name_taken(session: Session, model: type, name: str, exclude_id: int | None, **scope: Any) -> bool:
+def _name_taken(
+    session: Session, model: type, name: str, exclude_id: int | None, **scope: Any
+) -> bool:
     query = select(model.id).where(func.lower(model.name) == name.strip().lower())
     for column, value in scope.items():
         query = query.where(getattr(model, column) == value)
@@ -233,7 +297,9 @@ def _name_taken(session: Session, model: type, name: str, exclude_id: int | None
     return session.scalar(query.limit(1)) is not None
 
 
-def save_department(session: Session, name: str, *, department: Department | None = None) -> Department:
+def save_department(
+    session: Session, name: str, *, department: Department | None = None
+) -> Department:
     """Create or rename a department; names are unique regardless of case."""
     if _name_taken(session, Department, name, department.id if department else None):
         raise DuplicateCode(f"A department called {name.strip()} already exists.")
@@ -244,8 +310,9 @@ def save_department(session: Session, name: str, *, department: Department | Non
     return department
 
 
-def save_site(session: Session, *, name: str, town: str = "", address: str = "",
-              site: Site | None = None) -> Site:
+def save_site(
+    session: Session, *, name: str, town: str = "", address: str = "", site: Site | None = None
+) -> Site:
     """Create or edit a site; names are unique regardless of case."""
     if _name_taken(session, Site, name, site.id if site else None):
         raise DuplicateCode(f"A site called {name.strip()} already exists.")
@@ -257,12 +324,20 @@ def save_site(session: Session, *, name: str, town: str = "", address: str = "",
 
 
 def find_storeroom_by_code(session: Session, code: str) -> Storeroom | None:
-    return session.scalar(select(Storeroom).where(func.lower(Storeroom.code) == code.strip().lower()))
+    return session.scalar(
+        select(Storeroom).where(func.lower(Storeroom.code) == code.strip().lower())
+    )
 
 
 def save_storeroom(
-    session: Session, *, code: str, name: str, site: Site, department: Department | None = None,
-    notes: str = "", storeroom: Storeroom | None = None,
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    site: Site,
+    department: Department | None = None,
+    notes: str = "",
+    storeroom: Storeroom | None = None,
 ) -> Storeroom:
     """Create or edit a storeroom; codes are unique regardless of case and must not be item tags."""
     code = normalise_tag(code)
@@ -280,8 +355,14 @@ def save_storeroom(
 
 
 def save_category(
-    session: Session, *, name: str, parent: Category | None, kind, replacement_value: Decimal | None,
-    co2e_kg: Decimal | None, category: Category | None = None,
+    session: Session,
+    *,
+    name: str,
+    parent: Category | None,
+    kind,
+    replacement_value: Decimal | None,
+    co2e_kg: Decimal | None,
+    category: Category | None = None,
 ) -> Category:
     """Create or edit a category node; a category cannot become its own ancestor."""
     node = parent
@@ -310,8 +391,13 @@ def add_photo(
     if len(item.photos) >= max_per_item:
         raise PhotoRejected(f"An item can have at most {max_per_item} photos.")
     record = ItemPhoto(
-        item=item, content_type=photo.content_type, width=photo.width, height=photo.height,
-        data=photo.data, thumbnail=photo.thumbnail, uploaded_by_id=by.id if by else None,
+        item=item,
+        content_type=photo.content_type,
+        width=photo.width,
+        height=photo.height,
+        data=photo.data,
+        thumbnail=photo.thumbnail,
+        uploaded_by_id=by.id if by else None,
         created_at=now,
     )
     session.add(record)

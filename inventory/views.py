@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.pagination import page_number, paginate
@@ -56,15 +57,19 @@ def fill_choices(form) -> None:
     """Load the select options a form needs; requesters can only pick their own department."""
     if hasattr(form, "category_id"):
         cats = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
-        form.category_id.choices = [("", "—")] + [(c.id, c.path) for c in cats]
+        form.category_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(c.id, c.path) for c in cats
+        ]
     if hasattr(form, "department_id"):
         depts = db.session.scalars(queries.departments()).all()
         if not access.can_choose_department(current_user):
             depts = [d for d in depts if d.id == current_user.department_id]
-        form.department_id.choices = [(d.id, d.name) for d in depts]
+        form.department_id.choices = [SelectChoice(d.id, d.name) for d in depts]
     if hasattr(form, "storeroom_id"):
         rooms = db.session.scalars(queries.storerooms())
-        form.storeroom_id.choices = [("", "—")] + [(s.id, f"{s.code} · {s.name}") for s in rooms]
+        form.storeroom_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(s.id, f"{s.code} · {s.name}") for s in rooms
+        ]
 
 
 def item_filter_from_args() -> queries.ItemFilter:
@@ -77,8 +82,8 @@ def item_filter_from_args() -> queries.ItemFilter:
         department_id=args.get("department", type=int),
         storeroom_id=args.get("storeroom", type=int),
         site_id=args.get("site", type=int),
-        status=ItemStatus(status) if status in ItemStatus else None,
-        condition=Condition(condition) if condition in Condition else None,
+        status=ItemStatus(status) if status in set(ItemStatus) else None,
+        condition=Condition(condition) if condition in set(Condition) else None,
         sort=args.get("sort", "name"),
     )
 
@@ -102,10 +107,13 @@ def items():
     query = queries.with_list_columns(
         queries.search_items(current_user, filters, db.engine.dialect)
     )
-    page = paginate(db.session, query, number=page_number(),
-                    per_page=current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(
+        db.session, query, number=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"]
+    )
     return render_template(
-        "inventory/items.html", page=page, filters=filters,
+        "inventory/items.html",
+        page=page,
+        filters=filters,
         categories=sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower()),
         departments=db.session.scalars(queries.departments()).all(),
         storerooms=db.session.scalars(queries.storerooms()).all(),
@@ -124,15 +132,24 @@ def new_item():
     fill_choices(form)
     if form.validate_on_submit():
         fields = form.item_fields()
-        fields["category"] = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        fields["category"] = (
+            db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        )
         fields["department"] = db.session.get(Department, form.department_id.data)
-        storeroom = db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
+        storeroom = (
+            db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
+        )
         if storeroom:
             fields["place"] = ""
         try:
             item = services.create_item(
-                db.session, fields, tag=form.tag.data, storeroom=storeroom, by=current_user,
-                now=utcnow(), tag_prefix=current_app.config["TAG_PREFIX"],
+                db.session,
+                fields,
+                tag=form.tag.data,
+                storeroom=storeroom,
+                by=current_user,
+                now=utcnow(),
+                tag_prefix=current_app.config["TAG_PREFIX"],
                 tag_digits=current_app.config["TAG_DIGITS"],
             )
         except InventoryError as error:
@@ -152,7 +169,9 @@ def item(item_id: int):
     item = visible_item_or_404(item_id)
     history = db.session.scalars(queries.item_history(item.id)).all()
     return render_template(
-        "inventory/item.html", item=item, history=history,
+        "inventory/item.html",
+        item=item,
+        history=history,
         can_edit=access.can_edit_item(current_user, item),
         can_move=access.can_move_item(current_user, item),
         can_dispose=access.can_dispose_item(current_user, item),
@@ -174,19 +193,28 @@ def edit_item(item_id: int):
     fill_choices(form)
     if form.validate_on_submit():
         changes = form.item_fields()
-        changes["category"] = db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        changes["category"] = (
+            db.session.get(Category, form.category_id.data) if form.category_id.data else None
+        )
         changes["department"] = db.session.get(Department, form.department_id.data)
         try:
-            services.update_item(db.session, item, changes, expected_version=expected_version(form),
-                                 by=current_user, now=utcnow())
+            services.update_item(
+                db.session,
+                item,
+                changes,
+                expected_version=expected_version(form),
+                by=current_user,
+                now=utcnow(),
+            )
             db.session.commit()
         except StaleItem as error:
             # Keep the user's input; the form now carries the saved version to resubmit on.
             db.session.rollback()
             form.version.data = item.version
             flash(str(error), "error")
-            return render_template("inventory/item_form.html", form=form, item=item,
-                                   conflict=True), 409
+            return render_template(
+                "inventory/item_form.html", form=form, item=item, conflict=True
+            ), 409
         except InventoryError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -210,8 +238,15 @@ def move_item(item_id: int):
     if form.validate_on_submit():
         to = db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
         try:
-            services.move_item(db.session, item, to, place=form.place.data, by=current_user,
-                               now=utcnow(), expected_version=expected_version(form))
+            services.move_item(
+                db.session,
+                item,
+                to,
+                place=form.place.data,
+                by=current_user,
+                now=utcnow(),
+                expected_version=expected_version(form),
+            )
         except InventoryError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -234,9 +269,15 @@ def dispose_item(item_id: int):
         form.version.data = item.version
     if form.validate_on_submit():
         try:
-            services.dispose_item(db.session, item, Disposition(form.disposition.data),
-                                  note=form.note.data.strip(), by=current_user, now=utcnow(),
-                                  expected_version=expected_version(form))
+            services.dispose_item(
+                db.session,
+                item,
+                Disposition(form.disposition.data),
+                note=form.note.data.strip(),
+                by=current_user,
+                now=utcnow(),
+                expected_version=expected_version(form),
+            )
         except InventoryError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -263,12 +304,20 @@ def add_photo(item_id: int):
         return redirect(url_for("inventory.item", item_id=item.id))
     config = current_app.config
     try:
-        photo = process_photo(form.photo.data.read(config["MAX_CONTENT_LENGTH"] + 1),
-                              max_pixels=config["PHOTOS_MAX_PIXELS"],
-                              full_size=config["PHOTOS_FULL_SIZE"],
-                              thumb_size=config["PHOTOS_THUMB_SIZE"])
-        services.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
-                           max_per_item=config["PHOTOS_MAX_PER_ITEM"])
+        photo = process_photo(
+            form.photo.data.read(config["MAX_CONTENT_LENGTH"] + 1),
+            max_pixels=config["PHOTOS_MAX_PIXELS"],
+            full_size=config["PHOTOS_FULL_SIZE"],
+            thumb_size=config["PHOTOS_THUMB_SIZE"],
+        )
+        services.add_photo(
+            db.session,
+            item,
+            photo,
+            by=current_user,
+            now=utcnow(),
+            max_per_item=config["PHOTOS_MAX_PER_ITEM"],
+        )
     except InventoryError as error:
         db.session.rollback()
         flash(str(error), "error")

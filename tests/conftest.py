@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.auth.models import User
@@ -58,16 +59,20 @@ def empty_all_tables() -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = test_database_url(tmp_path_factory)
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "PUBLIC_BASE_URL": "https://reshelf.test",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PUBLIC_BASE_URL": "https://reshelf.test",
+        }
+    )
     with app.app_context():
         reset_schema(url)
         upgrade()
         empty_all_tables()
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -80,10 +85,18 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def db_session(app: Flask):
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session of the test's own, outside any app context.
+
+    Requests made with `client` run in their own app context, as in production, so they never
+    share an identity map (or Flask's `g`) with the test. Reload objects with
+    `db_session.refresh(obj)` or `db_session.expire_all()` to see what a request changed.
+    """
     with app.app_context():
-        yield db.session
-        db.session.rollback()
+        engine = db.engine
+    with Session(engine) as session:
+        yield session
+        session.rollback()
 
 
 @pytest.fixture
@@ -122,8 +135,12 @@ def make_department(db_session) -> Callable[..., Department]:
 def make_user(db_session, make_department) -> Callable[..., User]:
     def make(role: Role = Role.STAFF, department: Department | None = None, **kw) -> User:
         user = create_user(
-            db_session, kw.pop("email", f"user{next(_numbers)}@example.org"), role=role,
-            department=department or make_department(), password=kw.pop("password", PASSWORD), **kw,
+            db_session,
+            kw.pop("email", f"user{next(_numbers)}@example.org"),
+            role=role,
+            department=department or make_department(),
+            password=kw.pop("password", PASSWORD),
+            **kw,
         )
         db_session.commit()
         return user
@@ -136,8 +153,11 @@ def make_storeroom(db_session) -> Callable[..., Storeroom]:
     def make(code: str | None = None, site: Site | None = None, **kw) -> Storeroom:
         site = site or services.save_site(db_session, name=f"Site {next(_numbers)}", town="Sundby")
         room = services.save_storeroom(
-            db_session, code=code or f"R{next(_numbers)}", name=kw.pop("name", "Basement"),
-            site=site, **kw,
+            db_session,
+            code=code or f"R{next(_numbers)}",
+            name=kw.pop("name", "Basement"),
+            site=site,
+            **kw,
         )
         db_session.commit()
         return room
@@ -149,8 +169,11 @@ def make_storeroom(db_session) -> Callable[..., Storeroom]:
 def make_category(db_session) -> Callable[..., Category]:
     def make(name: str | None = None, parent: Category | None = None, **kw) -> Category:
         category = services.save_category(
-            db_session, name=name or f"Category {next(_numbers)}", parent=parent,
-            kind=kw.pop("kind", CategoryKind.FURNITURE), replacement_value=kw.pop("replacement_value", None),
+            db_session,
+            name=name or f"Category {next(_numbers)}",
+            parent=parent,
+            kind=kw.pop("kind", CategoryKind.FURNITURE),
+            replacement_value=kw.pop("replacement_value", None),
             co2e_kg=kw.pop("co2e_kg", None),
         )
         db_session.commit()
@@ -161,14 +184,25 @@ def make_category(db_session) -> Callable[..., Category]:
 
 @pytest.fixture
 def make_item(db_session, make_department, app) -> Callable[..., Item]:
-    def make(name: str = "Office chair", *, department: Department | None = None,
-             storeroom: Storeroom | None = None, tag: str | None = None, by: User | None = None,
-             **fields) -> Item:
+    def make(
+        name: str = "Office chair",
+        *,
+        department: Department | None = None,
+        storeroom: Storeroom | None = None,
+        tag: str | None = None,
+        by: User | None = None,
+        **fields,
+    ) -> Item:
         fields.setdefault("place", "" if storeroom else "Room 101")
         item = services.create_item(
-            db_session, {"name": name, "department": department or make_department(), **fields},
-            tag=tag, storeroom=storeroom, by=by, now=utcnow(),
-            tag_prefix=app.config["TAG_PREFIX"], tag_digits=app.config["TAG_DIGITS"],
+            db_session,
+            {"name": name, "department": department or make_department(), **fields},
+            tag=tag,
+            storeroom=storeroom,
+            by=by,
+            now=utcnow(),
+            tag_prefix=app.config["TAG_PREFIX"],
+            tag_digits=app.config["TAG_DIGITS"],
         )
         db_session.commit()
         return item

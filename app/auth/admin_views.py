@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from app.auth import services
 from app.auth.forms import UserForm
@@ -26,8 +27,10 @@ def user_or_404(user_id: int) -> User:
 
 def user_form(obj: User | None = None) -> UserForm:
     form = UserForm(obj=obj)
-    form.department_id.choices = [(d.id, d.name) for d in db.session.scalars(departments())]
-    form.role.choices = [(role.value, label) for role, label in ROLE_LABELS.items()]
+    form.department_id.choices = [
+        SelectChoice(d.id, d.name) for d in db.session.scalars(departments())
+    ]
+    form.role.choices = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
     return form
 
 
@@ -38,7 +41,10 @@ def is_last_admin(user: User) -> bool:
 
 def password_link(user: User, purpose: str) -> str:
     token = services.issue_password_token(
-        db.session, user, purpose=purpose, now=utcnow(),
+        db.session,
+        user,
+        purpose=purpose,
+        now=utcnow(),
         lifetime=current_app.config["PASSWORD_TOKEN_LIFETIME"],
     )
     return url_for("auth.set_password", token=token, _external=True)
@@ -60,7 +66,10 @@ def invite_user():
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                db.session, form.email.data, role=Role(form.role.data), name=form.name.data,
+                db.session,
+                form.email.data,
+                role=Role(form.role.data),
+                name=form.name.data,
                 department=db.session.get(Department, form.department_id.data),
                 language=form.language.data,
             )

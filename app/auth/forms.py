@@ -2,13 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.roles import Role
 from app.auth.services import MIN_PASSWORD_LENGTH
 
-LANGUAGE_CHOICES = [("", _l("Browser default")), ("en", "English"), ("sv", "Svenska")]
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("Browser default")),
+    SelectChoice("en", "English"),
+    SelectChoice("sv", "Svenska"),
+]
 
 
 def new_password_fields():
@@ -31,7 +35,8 @@ class LoginForm(FlaskForm):
 class SetupForm(FlaskForm):
     organisation = StringField(_l("Organisation"), validators=[InputRequired(), Length(max=200)])
     department = StringField(
-        _l("Your department"), validators=[InputRequired(), Length(max=200)],
+        _l("Your department"),
+        validators=[InputRequired(), Length(max=200)],
         description=_l("For example: Facilities, or the school or health centre you work for."),
     )
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=200)])
@@ -56,6 +61,6 @@ class PreferencesForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.value) for r in Role])
     department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)

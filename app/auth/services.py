@@ -57,7 +57,9 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
 
 
-def _check_throttle(session: Session, email: str, ip: str, throttle: Throttle, now: datetime) -> None:
+def _check_throttle(
+    session: Session, email: str, ip: str, throttle: Throttle, now: datetime
+) -> None:
     since = now - throttle.window
     recent = select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.at >= since)
     by_account = session.execute(recent.where(LoginFailure.email == email)).one()
@@ -85,9 +87,7 @@ def authenticate(
         session.flush()
         security_log.warning("login failed", extra={"email": email, "ip": ip})
         return None
-    session.execute(
-        LoginFailure.__table__.delete().where(LoginFailure.email == email)
-    )
+    session.execute(LoginFailure.__table__.delete().where(LoginFailure.email == email))
     user.last_login_at = now
     security_log.info("login succeeded", extra={"user_id": user.id, "ip": ip})
     return user
@@ -137,7 +137,10 @@ def issue_password_token(
     token = secrets.token_urlsafe(32)
     session.add(
         PasswordToken(
-            user=user, token_hash=_hash_token(token), purpose=purpose, created_at=now,
+            user=user,
+            token_hash=_hash_token(token),
+            purpose=purpose,
+            created_at=now,
             expires_at=now + lifetime,
         )
     )
@@ -148,7 +151,9 @@ def issue_password_token(
 
 def find_password_token(session: Session, token: str, *, now: datetime) -> PasswordToken | None:
     """Return the unused, unexpired token record for `token`, or None."""
-    record = session.scalar(select(PasswordToken).where(PasswordToken.token_hash == _hash_token(token)))
+    record = session.scalar(
+        select(PasswordToken).where(PasswordToken.token_hash == _hash_token(token))
+    )
     if record is None or record.used_at is not None or record.expires_at <= now:
         return None
     return record
@@ -174,7 +179,12 @@ def use_password_token(session: Session, token: str, password: str, *, now: date
 
 
 def set_up_organisation(
-    session: Session, *, organisation_name: str, department_name: str, email: str, name: str,
+    session: Session,
+    *,
+    organisation_name: str,
+    department_name: str,
+    email: str,
+    name: str,
     password: str,
 ) -> User:
     """Name the organisation and create its first department and admin, on first run only."""

@@ -2,12 +2,27 @@
 
 import math
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
-from app.auth.forms import ChangePasswordForm, LoginForm, PreferencesForm, SetPasswordForm, SetupForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PreferencesForm,
+    SetPasswordForm,
+    SetupForm,
+)
 from app.extensions import db
 from app.security import is_safe_next
 from app.timeutil import utcnow
@@ -40,9 +55,12 @@ def setup():
     if form.validate_on_submit():
         try:
             user = services.set_up_organisation(
-                db.session, organisation_name=form.organisation.data,
-                department_name=form.department.data, email=form.email.data,
-                name=form.name.data, password=form.password.data,
+                db.session,
+                organisation_name=form.organisation.data,
+                department_name=form.department.data,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
             )
         except services.AccountError as error:
             db.session.rollback()
@@ -66,8 +84,12 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                db.session, form.email.data, form.password.data, ip=request.remote_addr or "",
-                throttle=throttle_from_config(), now=utcnow(),
+                db.session,
+                form.email.data,
+                form.password.data,
+                ip=request.remote_addr or "",
+                throttle=throttle_from_config(),
+                now=utcnow(),
             )
         except services.LoginThrottled as throttled:
             minutes = max(1, math.ceil(throttled.retry_after.total_seconds() / 60))
@@ -114,10 +136,12 @@ def account():
         else:
             services.set_password(current_user, password_form.password.data)
             db.session.commit()
-            start_session(current_user, remember=False)
+            start_session(current_user._get_current_object(), remember=False)
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", preferences=preferences, password_form=password_form)
+    return render_template(
+        "auth/account.html", preferences=preferences, password_form=password_form
+    )
 
 
 @bp.route("/account/password/<token>", methods=["GET", "POST"])

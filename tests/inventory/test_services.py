@@ -46,7 +46,9 @@ def test_tag_lookup_ignores_case(db_session, make_item):
     assert services.find_item_by_tag(db_session, "SK-0042") is item
 
 
-def test_creation_is_recorded_with_the_initial_values(db_session, make_item, make_user, make_storeroom):
+def test_creation_is_recorded_with_the_initial_values(
+    db_session, make_item, make_user, make_storeroom
+):
     user = make_user()
     room = make_storeroom(code="K1")
     item = make_item("Rollator", storeroom=room, by=user, quantity=3)
@@ -62,28 +64,48 @@ def test_creation_is_recorded_with_the_initial_values(db_session, make_item, mak
 def test_edit_records_only_fields_that_changed(db_session, make_item):
     item = make_item(condition=Condition.GOOD, notes="")
     event = services.update_item(
-        db_session, item, {"condition": Condition.NEEDS_REPAIR, "notes": "", "name": "Office chair"},
-        expected_version=item.version, by=None, now=utcnow(),
+        db_session,
+        item,
+        {"condition": Condition.NEEDS_REPAIR, "notes": "", "name": "Office chair"},
+        expected_version=item.version,
+        by=None,
+        now=utcnow(),
     )
     assert event.changes == {"condition": ["good", "needs_repair"]}
 
 
 def test_edit_that_changes_nothing_records_nothing(db_session, make_item):
     item = make_item()
-    assert services.update_item(db_session, item, {"name": item.name}, expected_version=None,
-                                by=None, now=utcnow()) is None
+    assert (
+        services.update_item(
+            db_session, item, {"name": item.name}, expected_version=None, by=None, now=utcnow()
+        )
+        is None
+    )
     assert len(item.events) == 1
 
 
 def test_edit_from_a_stale_page_is_refused_and_the_other_change_stays(db_session, make_item):
     item = make_item(notes="original")
     seen_version = item.version
-    services.update_item(db_session, item, {"notes": "first save"}, expected_version=seen_version,
-                         by=None, now=utcnow())
+    services.update_item(
+        db_session,
+        item,
+        {"notes": "first save"},
+        expected_version=seen_version,
+        by=None,
+        now=utcnow(),
+    )
     db_session.commit()
     with pytest.raises(StaleItem):
-        services.update_item(db_session, item, {"notes": "second save"},
-                             expected_version=seen_version, by=None, now=utcnow())
+        services.update_item(
+            db_session,
+            item,
+            {"notes": "second save"},
+            expected_version=seen_version,
+            by=None,
+            now=utcnow(),
+        )
     db_session.rollback()
     assert item.notes == "first save"
 
@@ -106,8 +128,9 @@ def test_disposed_item_cannot_be_moved_or_edited(db_session, make_item, make_sto
     with pytest.raises(ItemNotAvailable):
         services.move_item(db_session, item, make_storeroom(), by=None, now=utcnow())
     with pytest.raises(ItemNotAvailable):
-        services.update_item(db_session, item, {"name": "x"}, expected_version=None, by=None,
-                             now=utcnow())
+        services.update_item(
+            db_session, item, {"name": "x"}, expected_version=None, by=None, now=utcnow()
+        )
 
 
 def test_history_is_kept_in_order(db_session, make_item, make_storeroom):
@@ -142,12 +165,23 @@ def test_category_cannot_be_moved_under_itself(db_session, make_category):
     furniture = make_category("Furniture")
     chairs = make_category("Chairs", parent=furniture)
     with pytest.raises(DuplicateCode):
-        services.save_category(db_session, name="Furniture", parent=chairs, kind=furniture.kind,
-                               replacement_value=None, co2e_kg=None, category=furniture)
+        services.save_category(
+            db_session,
+            name="Furniture",
+            parent=chairs,
+            kind=furniture.kind,
+            replacement_value=None,
+            co2e_kg=None,
+            category=furniture,
+        )
 
 
 def test_category_path_and_values(make_category):
-    chairs = make_category("Chairs", parent=make_category("Furniture"),
-                           replacement_value=Decimal("4200"), co2e_kg=Decimal("72.5"))
+    chairs = make_category(
+        "Chairs",
+        parent=make_category("Furniture"),
+        replacement_value=Decimal("4200"),
+        co2e_kg=Decimal("72.5"),
+    )
     assert chairs.path == "Furniture > Chairs"
     assert chairs.replacement_value == Decimal("4200.00")
