@@ -61,6 +61,11 @@ class MoneyField(Field):
         self.data = amount.quantize(Decimal("0.01"))
 
 
+def clean(text: str | None) -> str:
+    """Strip a text field; a field missing from the request counts as empty."""
+    return (text or "").strip()
+
+
 def parse_extra(text: str) -> dict[str, str]:
     """Read 'key: value' lines into extra attributes."""
     extra: dict[str, str] = {}
@@ -124,17 +129,17 @@ class ItemForm(FlaskForm):
     def item_fields(self) -> dict:
         """The values for create_item and update_item."""
         return {
-            "name": self.name.data.strip(),
+            "name": clean(self.name.data),
             "condition": Condition(self.condition.data),
             "quantity": self.quantity.data,
-            "serial_number": self.serial_number.data.strip(),
-            "manufacturer": self.manufacturer.data.strip(),
-            "model": self.model.data.strip(),
+            "serial_number": clean(self.serial_number.data),
+            "manufacturer": clean(self.manufacturer.data),
+            "model": clean(self.model.data),
             "purchase_date": self.purchase_date.data,
             "purchase_price": self.purchase_price.data,
             "replacement_value": self.replacement_value.data,
-            "notes": self.notes.data.strip(),
-            "place": self.place.data.strip(),
+            "notes": clean(self.notes.data),
+            "place": clean(self.place.data),
             "extra": self.extra.parsed,
         }
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.pagination import page_number, paginate
 from inventory import queries, services
 from inventory.errors import InventoryError
-from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm
+from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Site, Storeroom
 
 bp = Blueprint("places", __name__, template_folder="templates")
@@ -91,8 +91,8 @@ def edit_site(site_id: int | None):
         lambda: services.save_site(
             db.session,
             name=form.name.data,
-            town=form.town.data,
-            address=form.address.data,
+            town=clean(form.town.data),
+            address=clean(form.address.data),
             site=site,
         ),
     ):
@@ -141,7 +141,7 @@ def edit_storeroom(storeroom_id: int | None):
                 name=form.name.data,
                 site=db.session.get(Site, form.site_id.data),
                 department=get_or_404(Department, form.department_id.data),
-                notes=form.notes.data,
+                notes=clean(form.notes.data),
                 storeroom=room,
             )
 

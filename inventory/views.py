@@ -273,7 +273,7 @@ def dispose_item(item_id: int):
                 db.session,
                 item,
                 Disposition(form.disposition.data),
-                note=form.note.data.strip(),
+                note=(form.note.data or "").strip(),
                 by=current_user,
                 now=utcnow(),
                 expected_version=expected_version(form),

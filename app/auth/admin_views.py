@@ -100,7 +100,7 @@ def edit_user(user_id: int):
         else:
             if new_role != user.role or form.department_id.data != user.department_id:
                 user.end_sessions()  # a changed role takes effect at once, on every device
-            user.email, user.name, user.role = email, form.name.data.strip(), new_role
+            user.email, user.name, user.role = email, (form.name.data or "").strip(), new_role
             user.department_id, user.language = form.department_id.data, form.language.data
             security_log.info("user edited", extra={"user_id": user.id, "by": current_user.id})
             db.session.commit()

@@ -125,7 +125,7 @@ def account():
     preferences = PreferencesForm(prefix="pref", obj=current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if "pref-language" in request.form and preferences.validate_on_submit():
-        current_user.name = preferences.name.data.strip()
+        current_user.name = (preferences.name.data or "").strip()
         current_user.language = preferences.language.data
         db.session.commit()
         flash(_("Your settings are saved."), "success")

@@ -1,0 +1,257 @@
+"""Walk every route with every role, using objects of another department.
+
+A new route fails these tests until it is added to POLICY with what each role may do, so no
+route can ship without its authorisation being decided and checked.
+"""
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from inventory import services
+from inventory.models import Item, ItemEvent, ItemPhoto
+
+ANON = "anonymous"
+ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
+OK, REDIRECT, LOGIN, FORBIDDEN, HIDDEN = 200, 302, "login", 403, 404
+
+# endpoint -> GET status per role, on objects owned by a department that is not the user's.
+# LOGIN means a redirect to the login page.
+_everyone = {ANON: LOGIN, Role.REQUESTER: OK, Role.STAFF: OK, Role.MANAGER: OK, Role.ADMIN: OK}
+_managers = {
+    ANON: LOGIN,
+    Role.REQUESTER: FORBIDDEN,
+    Role.STAFF: FORBIDDEN,
+    Role.MANAGER: OK,
+    Role.ADMIN: OK,
+}
+_admins = {**_managers, Role.MANAGER: FORBIDDEN}
+_own_department = {**_everyone, Role.REQUESTER: HIDDEN}
+POLICY = {
+    "inventory.home": _everyone,
+    "inventory.items": _everyone,
+    "inventory.new_item": _everyone,
+    "inventory.item": _own_department,
+    "inventory.edit_item": _own_department,
+    "inventory.move_item": _own_department,
+    "inventory.dispose_item": {**_managers, Role.REQUESTER: HIDDEN},
+    "inventory.photo": _own_department,
+    "inventory.scan": {
+        **_own_department,
+        Role.STAFF: REDIRECT,
+        Role.MANAGER: REDIRECT,
+        Role.ADMIN: REDIRECT,
+    },
+    "places.departments": _everyone,
+    "places.sites": _everyone,
+    "places.categories": _everyone,
+    "places.storeroom": _everyone,
+    "places.edit_department": _managers,
+    "places.edit_site": _managers,
+    "places.edit_storeroom": _managers,
+    "places.edit_category": _managers,
+    "admin.users": _admins,
+    "admin.invite_user": _admins,
+    "admin.edit_user": _admins,
+    "auth.account": _everyone,
+    "auth.login": {**{role: REDIRECT for role in ROLES}, ANON: OK},
+    "auth.setup": {role: REDIRECT for role in ROLES},
+    "auth.set_password": {role: HIDDEN for role in ROLES},
+    # POST-only endpoints: checked by test_forbidden_posts_change_nothing
+    "inventory.add_photo": None,
+    "inventory.delete_photo": None,
+    "auth.logout": None,
+    "admin.deactivate_user": None,
+    "admin.activate_user": None,
+    "admin.reset_password": None,
+}
+# POST endpoint -> roles that may use it on another department's objects.
+POST_ALLOWED = {
+    "inventory.add_photo": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "inventory.delete_photo": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "inventory.edit_item": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "inventory.move_item": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "inventory.dispose_item": {Role.MANAGER, Role.ADMIN},
+    "admin.deactivate_user": {Role.ADMIN},
+    "admin.activate_user": {Role.ADMIN},
+    "admin.reset_password": {Role.ADMIN},
+    "admin.edit_user": {Role.ADMIN},
+    "admin.invite_user": {Role.ADMIN},
+    "places.edit_department": {Role.MANAGER, Role.ADMIN},
+    "places.edit_site": {Role.MANAGER, Role.ADMIN},
+    "places.edit_storeroom": {Role.MANAGER, Role.ADMIN},
+    "places.edit_category": {Role.MANAGER, Role.ADMIN},
+}
+
+
+@pytest.fixture
+def world(db_session, make_department, make_user, make_item, make_storeroom, make_category):
+    """Users of every role in a 'home' department, and objects owned by a 'foreign' one."""
+    home, foreign = make_department("Home"), make_department("Foreign")
+    users = {role: make_user(role, department=home) for role in ROLES if role != ANON}
+    room = make_storeroom(code="F1")
+    item = make_item("Foreign chair", department=foreign, storeroom=room, tag="FOR-1")
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(out, format="JPEG")
+    from inventory.photos import process_photo
+
+    photo = services.add_photo(
+        db_session,
+        item,
+        process_photo(out.getvalue(), max_pixels=10**6, full_size=100, thumb_size=50),
+        by=None,
+        now=utcnow(),
+        max_per_item=5,
+    )
+    db_session.commit()
+    target = make_user(Role.STAFF, department=foreign)
+    return {
+        "users": users,
+        "args": {
+            "item_id": item.id,
+            "photo_id": photo.id,
+            "storeroom_id": room.id,
+            "site_id": room.site_id,
+            "department_id": foreign.id,
+            "category_id": make_category().id,
+            "user_id": target.id,
+            "code": item.tag,
+            "token": "not-a-token",
+            "size": "thumb",
+        },
+    }
+
+
+def url_for_rule(app, rule, args) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
+
+
+def rules(app, method):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static" and method in r.methods]
+
+
+def client_for(app, role, world):
+    client = app.test_client()
+    if role != ANON:
+        user = world["users"][role]
+        assert (
+            client.post(
+                "/login", data={"email": user.email, "password": "correct horse battery"}
+            ).status_code
+            == 302
+        )
+    return client
+
+
+def snapshot(db_session):
+    db_session.expire_all()
+    return (
+        db_session.scalar(select(func.count()).select_from(Item)),
+        db_session.scalar(select(func.count()).select_from(ItemEvent)),
+        db_session.scalar(select(func.count()).select_from(ItemPhoto)),
+        db_session.scalars(select(Item.version).order_by(Item.id)).all(),
+    )
+
+
+def test_every_route_has_a_policy(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - POLICY.keys() == set(), "add the new routes to POLICY"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_get_every_route_as_every_role(app, world, role):
+    client = client_for(app, role, world)
+    failures = []
+    for rule in rules(app, "GET"):
+        expected = POLICY[rule.endpoint][role]
+        url = url_for_rule(app, rule, world["args"])
+        response = client.get(url)
+        if expected == LOGIN:
+            ok = response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(f"{url}: {response.status_code}, expected {expected}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER], ids=str)
+def test_forbidden_posts_change_nothing(app, db_session, world, role):
+    client = client_for(app, role, world)
+    before = snapshot(db_session)
+    failures = []
+    for rule in rules(app, "POST"):
+        if rule.endpoint not in POST_ALLOWED or role in POST_ALLOWED[rule.endpoint]:
+            continue
+        url = url_for_rule(app, rule, world["args"])
+        response = client.post(
+            url,
+            data={
+                "disposition": "sold",
+                "name": "hacked",
+                "role": "admin",
+                "storeroom_id": "",
+                "place": "Elsewhere",
+            },
+        )
+        refused = response.status_code in (403, 404) or (
+            role == ANON and "/login" in response.headers.get("Location", "")
+        )
+        if not refused:
+            failures.append(f"{url}: {response.status_code}")
+    assert failures == []
+    assert snapshot(db_session) == before
+
+
+def test_get_requests_change_nothing(app, db_session, world):
+    before = snapshot(db_session)
+    client = client_for(app, Role.ADMIN, world)
+    for rule in rules(app, "GET"):
+        client.get(url_for_rule(app, rule, world["args"]))
+    assert snapshot(db_session) == before
+
+
+def test_extra_fields_are_ignored(app, db_session, world):
+    """Mass assignment: only declared form fields are bound."""
+    client = client_for(app, Role.REQUESTER, world)
+    requester = world["users"][Role.REQUESTER]
+    response = client.post(
+        "/items/new",
+        data={
+            "name": "Mine",
+            "department_id": requester.department_id,
+            "place": "Room 1",
+            "condition": "good",
+            "quantity": "1",
+            "status": "disposed",
+            "version": "999",
+            "id": "424242",
+            "created_at": "2001-01-01",
+        },
+    )
+    assert response.status_code == 302
+    item = db_session.scalar(select(Item).where(Item.name == "Mine"))
+    assert item.id != 424242 and item.status.value == "in_use" and item.version == 1
+
+
+def test_requester_cannot_file_an_item_under_another_department(app, db_session, world):
+    client = client_for(app, Role.REQUESTER, world)
+    response = client.post(
+        "/items/new",
+        data={
+            "name": "Sneaky",
+            "department_id": world["args"]["department_id"],
+            "place": "Room 1",
+            "condition": "good",
+            "quantity": "1",
+        },
+    )
+    assert response.status_code == 200 and "Not a valid choice" in response.text
+    assert db_session.scalar(select(Item).where(Item.name == "Sneaky")) is None

@@ -1,0 +1,99 @@
+import re
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from app import create_app
+from app.auth.roles import Role
+from inventory.models import Item
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Flask:
+    """The same app and database, with CSRF protection on as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def csrf_token(client, path: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_post_without_csrf_token_is_refused(csrf_app, db_session, make_user, make_department):
+    user = make_user(Role.STAFF)
+    client = csrf_app.test_client()
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    form = {
+        "name": "Chair",
+        "department_id": user.department_id,
+        "place": "Room",
+        "condition": "good",
+        "quantity": "1",
+    }
+    assert client.post("/items/new", data=form).status_code == 400
+    other = csrf_app.test_client()
+    foreign_token = csrf_token(other, "/login")
+    assert client.post("/items/new", data={**form, "csrf_token": foreign_token}).status_code == 400
+    assert db_session.scalar(select(func.count()).select_from(Item)) == 0
+    good = client.post("/items/new", data={**form, "csrf_token": csrf_token(client, "/items/new")})
+    assert good.status_code == 302
+
+
+def test_login_form_needs_csrf_token(csrf_app, make_user):
+    user = make_user()
+    response = csrf_app.test_client().post(
+        "/login", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+def test_logout_is_post_only(client, make_user, login):
+    login(client, make_user())
+    assert client.get("/logout").status_code == 405
+    assert client.get("/items").status_code == 200
+
+
+def test_security_headers(client, make_user, login):
+    login(client, make_user())
+    headers = client.get("/items").headers
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_error_page_shows_no_internals(app, client, make_user, login, monkeypatch):
+    login(client, make_user())
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internals SELECT * FROM users")
+
+    monkeypatch.setitem(app.view_functions, "inventory.items", explode)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/items")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_pages_use_only_our_own_assets(client, make_user, login):
+    login(client, make_user())
+    page = client.get("/items").text
+    for url in re.findall(r'(?:src|href)="([^"]+)"', page):
+        assert url.startswith(("/", "#")), url
+
+
+def test_hsts_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("APP_ENV", "production")
+    app = create_app(
+        {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    with app.test_request_context():
+        response = app.process_response(app.response_class("ok"))
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
