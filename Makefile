@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations migrate browser demo lint bench
+.PHONY: run test install install-dev translations migrate browser demo lint bench messages
 
 run: install translations migrate
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -17,7 +17,6 @@ install-dev: $(VENV)/.installed-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -28,7 +27,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel -q compile -d app/translations
 
 migrate: install
 	$(FLASK) db upgrade

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from inventory.errors import (
     DuplicateCode,
@@ -172,13 +173,24 @@ def create_item(
     return item
 
 
-def check_version(item: Item, expected_version: int | None, *, last_change_by: str = "") -> None:
+STALE_MESSAGE = (
+    "Someone else changed this item while you were editing it. "
+    "Their change is kept; review the item and make your change again."
+)
+
+
+def check_version(item: Item, expected_version: int | None) -> None:
     """Refuse a change based on an out-of-date page (optimistic locking)."""
     if expected_version is not None and expected_version != item.version:
-        raise StaleItem(
-            "Someone else changed this item while you were editing it. "
-            "Their change is kept; review the item and make your change again."
-        )
+        raise StaleItem(STALE_MESSAGE)
+
+
+def flush_item_change(session: Session) -> None:
+    """Flush; if another transaction saved the item first (its version moved on), refuse."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleItem(STALE_MESSAGE) from None
 
 
 def _require_active(item: Item, action: str) -> None:
@@ -215,7 +227,7 @@ def update_item(
         return None
     item.updated_at = now
     event = record_event(session, item, event_kind, by=by, now=now, changes=diff)
-    session.flush()
+    flush_item_change(session)
     return event
 
 
@@ -246,7 +258,7 @@ def move_item(
     after = {"storeroom": history_value(to), "place": item.place, "status": item.status.value}
     diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     event = record_event(session, item, EventKind.MOVED, by=by, now=now, changes=diff)
-    session.flush()
+    flush_item_change(session)
     return event
 
 
@@ -279,7 +291,7 @@ def dispose_item(
             "disposition": [None, disposition.value],
         },
     )
-    session.flush()
+    flush_item_change(session)
     return event
 
 
