@@ -2,17 +2,28 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
 log = logging.getLogger("reshelf")
+security_log = logging.getLogger("reshelf.security")
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            security_log.warning(
+                "forbidden",
+                extra={
+                    "path": request.path,
+                    "method": request.method,
+                    "user_id": getattr(current_user, "id", None),
+                },
+            )
         if error.code in (400, 403, 404, 405, 409, 413, 429):
             return render_template(f"errors/{error.code}.html", error=error), error.code
         return error

@@ -97,3 +97,48 @@ def test_hsts_in_production(monkeypatch, tmp_path):
     with app.test_request_context():
         response = app.process_response(app.response_class("ok"))
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_user, make_item):
+    """Enumerated from the URL map, so a new form cannot slip through without CSRF."""
+    admin = make_user(Role.ADMIN)
+    item = make_item()
+    client = csrf_app.test_client()
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
+    args = {
+        "item_id": item.id,
+        "photo_id": 1,
+        "storeroom_id": 1,
+        "site_id": 1,
+        "department_id": 1,
+        "category_id": 1,
+        "user_id": admin.id,
+        "code": item.tag,
+        "token": "t",
+        "size": "full",
+    }
+    checked = []
+    for rule in csrf_app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        with csrf_app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
+        assert client.post(url, data={"name": "x"}).status_code == 400, url
+        checked.append(rule.endpoint)
+    assert "auth.logout" in checked and "inventory.edit_item" in checked
+    db_session.expire_all()
+    assert db_session.get(Item, item.id).version == 1
+
+
+def test_forbidden_requests_are_logged(client, make_user, login, make_item, caplog):
+    login(client, make_user(Role.STAFF))
+    item = make_item()
+    with caplog.at_level("WARNING", logger="reshelf.security"):
+        assert (
+            client.post(f"/items/{item.id}/dispose", data={"disposition": "sold"}).status_code
+            == 403
+        )
+    assert any("forbidden" in record.message for record in caplog.records)

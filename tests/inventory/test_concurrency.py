@@ -38,8 +38,10 @@ def race(engine, item_id: int, *actions) -> list[str]:
 
 def edit(text):
     def action(session, item, seen):
-        services.update_item(session, item, {"notes": text}, expected_version=seen, by=None,
-                             now=utcnow())
+        services.update_item(
+            session, item, {"notes": text}, expected_version=seen, by=None, now=utcnow()
+        )
+
     return action
 
 
@@ -58,11 +60,14 @@ def test_move_racing_dispose_has_one_outcome(db_session, make_item, make_storero
     room = make_storeroom()
 
     def move(session, item, seen):
-        services.move_item(session, item, session.merge(room), by=None, now=utcnow(), expected_version=seen)
+        services.move_item(
+            session, item, session.merge(room), by=None, now=utcnow(), expected_version=seen
+        )
 
     def dispose(session, item, seen):
-        services.dispose_item(session, item, Disposition.SCRAPPED, by=None, now=utcnow(),
-                              expected_version=seen)
+        services.dispose_item(
+            session, item, Disposition.SCRAPPED, by=None, now=utcnow(), expected_version=seen
+        )
 
     assert race(db_session.get_bind(), item.id, move, dispose) == ["StaleItem", "ok"]
     db_session.expire_all()
