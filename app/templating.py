@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
@@ -37,7 +38,11 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def organisation():
         def organisation_name() -> str:
-            org = db.session.scalar(db.select(Organisation).limit(1))
+            try:
+                org = db.session.scalar(db.select(Organisation).limit(1))
+            except SQLAlchemyError:  # the error page must render even when the database is down
+                db.session.rollback()
+                return "Reshelf"
             return org.name if org else "Reshelf"
 
         return {"organisation_name": organisation_name}

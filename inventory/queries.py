@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
@@ -44,9 +44,7 @@ class ItemFilter:
     site_id: int | None = None
     status: ItemStatus | None = None
     condition: Condition | None = None
-    include_disposed: bool = False
     sort: str = "name"
-    extra: dict = field(default_factory=dict)
 
 
 def category_and_descendants(category_id: int) -> Select:
@@ -73,7 +71,7 @@ def search_items(user: User, filters: ItemFilter, dialect: Dialect) -> Select[tu
         query = query.where(Item.storeroom_id.in_(in_site))
     if filters.status:
         query = query.where(Item.status == filters.status)
-    elif not filters.include_disposed:
+    else:  # disposed items show only when asked for
         query = query.where(Item.status != ItemStatus.DISPOSED)
     if filters.condition:
         query = query.where(Item.condition == filters.condition)
