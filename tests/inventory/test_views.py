@@ -289,5 +289,9 @@ def test_photo_count_per_item_is_limited(app, staff_client, db_session, make_ite
 
 def test_oversized_upload_gets_413(app, staff_client, make_item):
     item = make_item()
-    response = upload(staff_client, item, b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10))
+    body = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)  # raw bytes: no temp file in the client
+    response = staff_client.post(
+        f"/items/{item.id}/photos", data=body, content_type="multipart/form-data; boundary=x"
+    )
     assert response.status_code == 413
+    assert "File too large" in response.text
