@@ -391,10 +391,12 @@ def upgrade():
 def create_search():
     """Full-text search over tag, name, serial number and notes, kept in step by the database."""
     if op.get_bind().dialect.name == "postgresql":
+        # Punctuation becomes spaces first, as in inventory.search.search_terms: PostgreSQL's
+        # parser would otherwise read "INV-000123" as the words "inv" and "-000123".
         op.execute(
             "ALTER TABLE items ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-            "to_tsvector('simple'::regconfig, tag || ' ' || name || ' ' || serial_number"
-            " || ' ' || notes)) STORED"
+            "to_tsvector('simple'::regconfig, translate(tag || ' ' || name || ' ' || serial_number"
+            " || ' ' || notes, '-./:#', '     '))) STORED"
         )
         op.execute(
             "CREATE INDEX ix_items_search_vector ON items USING gin (search_vector)"

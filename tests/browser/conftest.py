@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app.auth.models import User
@@ -111,9 +111,13 @@ def screenshot(request: pytest.FixtureRequest) -> Screenshot:
 
 
 def log_in(page: Page, base_url: str, user: User, password: str = PASSWORD) -> None:
-    """Log in through the login form, as a person would."""
+    """Log in through the login form, as a person would.
+
+    Returns once the login page is left, so a following `goto` cannot cut the login short.
+    """
     if "/login" not in page.url:
         page.goto(f"{base_url}/login")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/login\b"))

@@ -1,17 +1,20 @@
 """The first user journeys, driven through a real browser and checked by what the user sees."""
 
 import re
+from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
-from tests.browser.conftest import PHONE_VIEWPORT, log_in
+from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in
 
 ITEM_PAGE = re.compile(r"/items/\d+$")
 TAG = re.compile(r"^INV-\d{6}$")
 
 
-def test_first_run_setup_creates_the_organisation(desktop: Page, live_server, screenshot):
+def test_first_run_setup_creates_the_organisation(
+    desktop: Page, live_server: str, screenshot: Screenshot
+):
     desktop.goto(live_server)
     expect(desktop).to_have_url(f"{live_server}/setup")
     expect(desktop.get_by_role("heading", name="Set up Reshelf")).to_be_visible()
@@ -31,7 +34,7 @@ def test_first_run_setup_creates_the_organisation(desktop: Page, live_server, sc
     screenshot(desktop, "sites")
 
 
-def test_log_in_on_a_phone(phone: Page, live_server, make_user, screenshot):
+def test_log_in_on_a_phone(phone: Page, live_server: str, make_user, screenshot: Screenshot):
     user = make_user()
     phone.goto(f"{live_server}/login")
     screenshot(phone, "login")
@@ -44,7 +47,7 @@ def test_log_in_on_a_phone(phone: Page, live_server, make_user, screenshot):
 
 
 def test_create_an_item_on_a_desktop(
-    desktop: Page, live_server, make_user, make_storeroom, screenshot
+    desktop: Page, live_server: str, make_user, make_storeroom, screenshot: Screenshot
 ):
     make_storeroom(code="B1-04", name="Basement")
     log_in(desktop, live_server, make_user(role=Role.STAFF))
@@ -62,11 +65,12 @@ def test_create_an_item_on_a_desktop(
 
 
 def test_find_an_item_by_search_on_a_phone(
-    phone: Page, live_server, make_user, make_storeroom, make_item, screenshot
+    phone: Page, live_server: str, make_user, make_storeroom, make_item, screenshot: Screenshot
 ):
     item = make_item("Rollator Topro Olympos", storeroom=make_storeroom())
     make_item("Office chair", storeroom=make_storeroom())
     log_in(phone, live_server, make_user())
+    screenshot(phone, "start")
 
     phone.get_by_role("searchbox", name="Search items").fill("topro")
     phone.get_by_role("button", name="Search").tap()
@@ -83,13 +87,15 @@ def test_find_an_item_by_search_on_a_phone(
 
 
 def test_scan_link_leads_through_login_to_the_item(
-    phone: Page, live_server, make_user, make_storeroom, make_item, screenshot
+    phone: Page, live_server: str, make_user, make_storeroom, make_item, screenshot: Screenshot
 ):
     item = make_item("Rollator Topro Olympos", storeroom=make_storeroom())
     user = make_user()
 
-    phone.goto(f"{live_server}/s/{item.tag.lower()}")
-    expect(phone).to_have_url(re.compile(r"/login\?next="))
+    scan_path = f"/s/{item.tag.lower()}"
+    phone.goto(live_server + scan_path)
+    expect(phone).to_have_url(f"{live_server}/login?next={quote(scan_path, safe='')}")
+    expect(phone.get_by_role("status")).to_contain_text("Please log in")
     screenshot(phone, "login")
     log_in(phone, live_server, user)
 
@@ -99,7 +105,7 @@ def test_scan_link_leads_through_login_to_the_item(
 
 
 def test_move_an_item_on_a_phone(
-    phone: Page, live_server, make_user, make_storeroom, make_item, screenshot
+    phone: Page, live_server: str, make_user, make_storeroom, make_item, screenshot: Screenshot
 ):
     room_a = make_storeroom(code="A1", name="Basement")
     make_storeroom(code="B2", name="Attic")

@@ -110,3 +110,9 @@ def test_sorting(search, staff, make_item, sort, expected):
     make_item("Cabinet", tag="b-2")
     make_item("Armchair", tag="C-3")
     assert search(staff, sort=sort) == expected
+
+
+@pytest.mark.parametrize("query", ["INV-000001", "inv 000001", "000001", "SN-4488/12", "4488"])
+def test_tags_and_serials_with_punctuation_are_found(search, staff, make_item, query):
+    make_item("Chair", serial_number="SN-4488/12")  # gets the tag INV-000001
+    assert search(staff, q=query) == ["Chair"]
