@@ -185,3 +185,13 @@ def test_category_path_and_values(make_category):
     )
     assert chairs.path == "Furniture > Chairs"
     assert chairs.replacement_value == Decimal("4200.00")
+
+
+def test_case_is_ignored_for_nordic_letters_too(db_session, make_item, make_department):
+    make_item(tag="ÅSA-1")
+    with pytest.raises(DuplicateTag):
+        make_item(tag="åsa-1")
+    assert services.find_item_by_tag(db_session, "åsa-1").tag == "ÅSA-1"
+    make_department("HEMTJÄNST NORR")
+    with pytest.raises(DuplicateCode):
+        services.save_department(db_session, "hemtjänst norr")
