@@ -6,7 +6,7 @@ are created by the migrations and kept in step with `items` by the database itse
 
 import re
 
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
 from sqlalchemy.engine import Dialect
 
 from inventory.models import Item
@@ -22,13 +22,25 @@ def search_terms(query: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(query)][:MAX_TERMS]
 
 
-def matches(terms: list[str], dialect: Dialect) -> ColumnElement[bool]:
-    """A condition on Item that holds when every term starts a word in the searched fields."""
+def filter_matching(query: Select, terms: list[str], dialect: Dialect) -> Select:
+    """Keep the items in which every term starts a word of the searched fields.
+
+    On SQLite the FTS table is joined rather than used in an IN (...) subquery, so the planner
+    drives the query from the index and can return the newest matches without sorting them all.
+    """
     if dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        return literal_column("items.search_vector").op("@@")(
-            func.to_tsquery(text("'simple'::regconfig"), tsquery)
+        return query.where(
+            literal_column("items.search_vector").op("@@")(
+                func.to_tsquery(text("'simple'::regconfig"), tsquery)
+            )
         )
     fts_query = " ".join(f'"{term}"*' for term in terms)
-    matching = select(_fts.c.rowid).where(text("items_fts MATCH :fts").bindparams(fts=fts_query))
-    return Item.id.in_(matching)
+    return query.join(_fts, _fts.c.rowid == Item.id).where(
+        text("items_fts MATCH :fts").bindparams(fts=fts_query)
+    )
+
+
+def newest_match_first(dialect: Dialect) -> ColumnElement:
+    """The ordering the search index delivers for free: most recently registered first."""
+    return Item.id.desc() if dialect.name == "postgresql" else _fts.c.rowid.desc()

@@ -84,7 +84,7 @@ def item_filter_from_args() -> queries.ItemFilter:
         site_id=args.get("site", type=int),
         status=ItemStatus(status) if status in set(ItemStatus) else None,
         condition=Condition(condition) if condition in set(Condition) else None,
-        sort=args.get("sort", "name"),
+        sort=args.get("sort", ""),
     )
 
 
@@ -114,6 +114,7 @@ def items():
         "inventory/items.html",
         page=page,
         filters=filters,
+        sort=queries.effective_sort(filters),
         categories=sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower()),
         departments=db.session.scalars(queries.departments()).all(),
         storerooms=db.session.scalars(queries.storerooms()).all(),

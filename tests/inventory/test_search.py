@@ -116,3 +116,12 @@ def test_sorting(search, staff, make_item, sort, expected):
 def test_tags_and_serials_with_punctuation_are_found(search, staff, make_item, query):
     make_item("Chair", serial_number="SN-4488/12")  # gets the tag INV-000001
     assert search(staff, q=query) == ["Chair"]
+
+
+def test_search_results_default_to_newest_registered_first(search, staff, make_item):
+    make_item("Chair A")
+    make_item("Desk")
+    make_item("Chair B")
+    assert search(staff, q="chair") == ["Chair B", "Chair A"]
+    assert search(staff, q="chair", sort="name") == ["Chair A", "Chair B"]
+    assert search(staff) == ["Chair A", "Chair B", "Desk"]  # no search: by name
