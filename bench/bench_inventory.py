@@ -68,7 +68,7 @@ from inventory.models import (  # noqa: E402
     ItemStatus,
     Organisation,
 )
-from inventory.search import matches, search_terms  # noqa: E402
+from inventory.search import filter_matching, search_terms  # noqa: E402
 
 PASSWORD = "bench password 123"
 CHUNK = 5_000
@@ -695,9 +695,11 @@ def run(args: argparse.Namespace, url: str) -> int:
 
         common = count_matches(staff, q=COMMON_WORD)
         share = db.session.scalar(  # including disposed items
-            select(func.count())
-            .select_from(Item)
-            .where(matches(search_terms(COMMON_WORD), db.engine.dialect))
+            select(func.count()).select_from(
+                filter_matching(
+                    select(Item.id), search_terms(COMMON_WORD), db.engine.dialect
+                ).subquery()
+            )
         )
         rare = count_matches(staff, q=RARE_PHRASE)
         nothing = count_matches(staff, q=NO_MATCH)

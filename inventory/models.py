@@ -214,6 +214,7 @@ class Item(db.Model):
     __table_args__ = (
         Index("uq_items_tag_lower", func.lower(tag), unique=True),
         Index("ix_items_name_lower", func.lower(name)),
+        Index("ix_items_department_status_name", "department_id", "status", func.lower(name), "id"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
     )
 
