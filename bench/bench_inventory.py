@@ -55,6 +55,7 @@ from app import create_app  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.auth.roles import Role  # noqa: E402
 from app.auth.services import create_user  # noqa: E402
+from app.demo import DEPARTMENTS as DEMO_DEPARTMENTS  # noqa: E402
 from app.extensions import db  # noqa: E402
 from inventory import queries, services  # noqa: E402
 from inventory.models import (  # noqa: E402
@@ -235,16 +236,7 @@ NOTES = [
     "Serviced in 2023",
     "Donated by Västra skolan",
 ]
-DEPARTMENTS = [
-    "Facilities",
-    "Östra skolan",
-    "Västra skolan",
-    "Vårdcentralen Norr",
-    "Hemtjänst Norr",
-    "Hemtjänst Syd",
-    "Kulturhuset",
-    "Biblioteket",
-]
+DEPARTMENTS = [*DEMO_DEPARTMENTS, "Biblioteket"]  # the demo organisation, one more
 SITES = [
     ("Stadshuset", "Sundby", ["SH-K1", "SH-K2"]),
     ("Östra skolan", "Sundby", ["OS-F1", "OS-V"]),

@@ -48,6 +48,11 @@ def visible_item_or_404(item_id: int) -> Item:
     return item
 
 
+def chosen(model, object_id: int | None):
+    """The object picked in an optional select (validated against its choices), or None."""
+    return db.session.get(model, object_id) if object_id else None
+
+
 def expected_version(form) -> int | None:
     raw = form.version.data
     return int(raw) if raw and str(raw).isdigit() else None
@@ -133,13 +138,9 @@ def new_item():
     fill_choices(form)
     if form.validate_on_submit():
         fields = form.item_fields()
-        fields["category"] = (
-            db.session.get(Category, form.category_id.data) if form.category_id.data else None
-        )
+        fields["category"] = chosen(Category, form.category_id.data)
         fields["department"] = db.session.get(Department, form.department_id.data)
-        storeroom = (
-            db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
-        )
+        storeroom = chosen(Storeroom, form.storeroom_id.data)
         if storeroom:
             fields["place"] = ""
         try:
@@ -194,9 +195,7 @@ def edit_item(item_id: int):
     fill_choices(form)
     if form.validate_on_submit():
         changes = form.item_fields()
-        changes["category"] = (
-            db.session.get(Category, form.category_id.data) if form.category_id.data else None
-        )
+        changes["category"] = chosen(Category, form.category_id.data)
         changes["department"] = db.session.get(Department, form.department_id.data)
         try:
             services.update_item(
@@ -237,7 +236,7 @@ def move_item(item_id: int):
         form.version.data = item.version
     fill_choices(form)
     if form.validate_on_submit():
-        to = db.session.get(Storeroom, form.storeroom_id.data) if form.storeroom_id.data else None
+        to = chosen(Storeroom, form.storeroom_id.data)
         try:
             services.move_item(
                 db.session,
