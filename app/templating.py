@@ -19,9 +19,10 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments replaced (for pagination and sorting)."""
+    """The current URL with some query arguments replaced; None removes an argument."""
     args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items() if v is not None})
+    args.update(changes)
+    args = {k: v for k, v in args.items() if v is not None}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

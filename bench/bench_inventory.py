@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
+from flask import Flask, current_app  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_login import login_required  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
@@ -572,6 +572,19 @@ def count_matches(user, **filters) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
+def anchors_at(user, share: float, spread: int, **filters) -> list[int]:
+    """Ids of rows `spread` pages around `share` of the way through a list (not timed):
+    the ?after= a user reaches by following "next" that far."""
+    query = queries.search_items(user, queries.ItemFilter(**filters), db.engine.dialect)
+    total = count_matches(user, **filters)
+    per_page = current_app.config["ITEMS_PER_PAGE"]
+    start = max(0, min(int(total * share), total - (spread + 1) * per_page))
+    ids = db.session.scalars(
+        query.with_only_columns(Item.id).offset(start).limit(spread * per_page)
+    ).all()
+    return ids[per_page - 1 :: per_page] or ids[-1:]
+
+
 def machine_description(url: str) -> list[str]:
     lines = [
         f"Machine:  {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs"
@@ -726,13 +739,14 @@ def run(args: argparse.Namespace, url: str) -> int:
             return f"{min(counts):,}-{max(counts):,}"
 
         # Deep page: 80% of the way through each department+status combination's list.
-        deep_pages, deep_rows = [], []
+        # Deep pages: the "next" link 80% of the way through each department+status list,
+        # and one of the last ten pages of the common word.
+        deep_anchors, deep_rows = [], []
         for d, s in dept_status:
-            rows = count_matches(staff, department_id=d, status=s)
-            pages = max(1, math.ceil(rows / app.config["ITEMS_PER_PAGE"]))
-            deep_pages.append((d, s, max(1, int(pages * 0.8))))
-            deep_rows.append(rows)
-        common_pages = math.ceil(common / app.config["ITEMS_PER_PAGE"])
+            deep_rows.append(count_matches(staff, department_id=d, status=s))
+            for anchor in anchors_at(staff, 0.8, 3, department_id=d, status=s):
+                deep_anchors.append((d, s, anchor))
+        common_anchors = anchors_at(staff, 1.0, 10, q=COMMON_WORD)
         rows_of = {
             "all": f"{count_matches(staff):,}",
             "common ds": ds_matches(COMMON_WORD),
@@ -747,11 +761,11 @@ def run(args: argparse.Namespace, url: str) -> int:
     requester_client = log_in(app, world.requester_email)
 
     def deep(run: int) -> str:
-        d, s, page = deep_pages[run % len(deep_pages)]
-        return f"/items?department={d}&status={s.value}&page={max(1, page - run % 3)}"
+        d, s, anchor = deep_anchors[run % len(deep_anchors)]
+        return f"/items?department={d}&status={s.value}&after={anchor}"
 
     def deep_common(run: int) -> str:
-        return f"/items?q={COMMON_WORD}&page={max(1, common_pages - 5 - run % 10)}"
+        return f"/items?q={COMMON_WORD}&after={common_anchors[run % len(common_anchors)]}"
 
     id_to_tag = {i: t for t, i in tag_to_id.items()}
 

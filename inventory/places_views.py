@@ -1,17 +1,18 @@
 """Pages for the structure items live in: departments, sites, storerooms and categories."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from app.pagination import page_number, paginate
 from inventory import queries, services
 from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Site, Storeroom
+from inventory.place_names import load_place_names
+from inventory.views import list_page
 
 bp = Blueprint("places", __name__, template_folder="templates")
 
@@ -110,13 +111,9 @@ def edit_site(site_id: int | None):
 def storeroom(storeroom_id: int):
     """A storeroom and what it holds."""
     room = get_or_404(Storeroom, storeroom_id)
-    page = paginate(
-        db.session,
-        queries.with_list_columns(queries.items_in(room, current_user)),
-        number=page_number(),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-    )
-    return render_template("places/storeroom.html", storeroom=room, page=page)
+    page = list_page(queries.items_in(room, current_user), queries.SORTS["name"])
+    names = load_place_names(db.session)
+    return render_template("places/storeroom.html", storeroom=room, page=page, names=names)
 
 
 @bp.route("/storerooms/new", methods=["GET", "POST"], defaults={"storeroom_id": None})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import selectinload
 
@@ -20,18 +20,52 @@ from inventory.models import (
     Site,
     Storeroom,
 )
-from inventory.search import filter_matching, newest_match_first, search_terms
+from inventory.search import filter_matching, match_order_key, search_terms
 
 if TYPE_CHECKING:
     from app.auth.models import User
 
+
+@dataclass(frozen=True)
+class SortKey:
+    """An order that is unique (its last column is the item id), all one direction.
+
+    `anchor` are the same values read from `items` alone, to start a page after a given item;
+    they differ from `order` only where the search index delivers the order itself.
+    """
+
+    order: tuple[ColumnElement, ...]
+    descending: bool
+    anchor: tuple[ColumnElement, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.anchor:
+            object.__setattr__(self, "anchor", self.order)
+
+    def clauses(self) -> list[ColumnElement]:
+        return [c.desc() if self.descending else c.asc() for c in self.order]
+
+
 SORTS = {
-    "registered": (Item.id.desc(),),
-    "name": (func.lower(Item.name), Item.id),
-    "tag": (func.lower(Item.tag),),
-    "newest": (Item.updated_at.desc(), Item.id.desc()),
-    "oldest": (Item.updated_at, Item.id),
+    "registered": SortKey((Item.id,), descending=True),
+    "name": SortKey((func.lower(Item.name), Item.id), descending=False),
+    "tag": SortKey((func.lower(Item.tag), Item.id), descending=False),
+    "newest": SortKey((Item.updated_at, Item.id), descending=True),
+    "oldest": SortKey((Item.updated_at, Item.id), descending=False),
 }
+# What a row of an item list shows; the names of its category, department and storeroom
+# come from PlaceNames, which the list page loads anyway for its filter menus.
+LIST_COLUMNS = (
+    Item.id,
+    Item.tag,
+    Item.name,
+    Item.quantity,
+    Item.status,
+    Item.place,
+    Item.category_id,
+    Item.department_id,
+    Item.storeroom_id,
+)
 
 
 @dataclass
@@ -66,8 +100,15 @@ def effective_sort(filters: ItemFilter) -> str:
     return "registered" if search_terms(filters.q) else "name"
 
 
+def sort_key(filters: ItemFilter, dialect: Dialect) -> SortKey:
+    sort = effective_sort(filters)
+    if sort == "registered" and search_terms(filters.q):
+        return SortKey((match_order_key(dialect),), descending=True, anchor=(Item.id,))
+    return SORTS[sort]
+
+
 def search_items(user: User, filters: ItemFilter, dialect: Dialect) -> Select[tuple[Item]]:
-    """Items `user` may see that match `filters`, sorted."""
+    """Items `user` may see that match `filters`, sorted by `sort_key`."""
     query = select(Item).where(item_scope(user))
     terms = search_terms(filters.q)
     if terms:
@@ -87,19 +128,17 @@ def search_items(user: User, filters: ItemFilter, dialect: Dialect) -> Select[tu
         query = query.where(Item.status != ItemStatus.DISPOSED)
     if filters.condition:
         query = query.where(Item.condition == filters.condition)
-    sort = effective_sort(filters)
-    if sort == "registered" and terms:
-        return query.order_by(newest_match_first(dialect))
-    return query.order_by(*SORTS[sort])
+    return query.order_by(*sort_key(filters, dialect).clauses())
 
 
-def with_list_columns(query: Select) -> Select:
-    """Load what the item list shows in a few queries instead of one per row."""
-    return query.options(
-        selectinload(Item.category).selectinload(Category.parent),
-        selectinload(Item.department),
-        selectinload(Item.storeroom),
-    )
+def list_rows(query: Select) -> Select:
+    """Only the columns an item list shows: no ORM objects, no related rows."""
+    return query.with_only_columns(*LIST_COLUMNS)
+
+
+def anchor_values(user: User, key: SortKey, item_id: int) -> Select:
+    """The sort values of an item `user` may see, where the next or previous page starts."""
+    return select(*key.anchor).where(Item.id == item_id, item_scope(user))
 
 
 def item_history(item_id: int) -> Select[tuple[ItemEvent]]:
@@ -136,7 +175,7 @@ def items_in(storeroom: Storeroom, user: User) -> Select[tuple[Item]]:
         .where(
             Item.storeroom_id == storeroom.id, Item.status != ItemStatus.DISPOSED, item_scope(user)
         )
-        .order_by(func.lower(Item.name), Item.id)
+        .order_by(*SORTS["name"].clauses())
     )
 
 

@@ -41,6 +41,6 @@ def filter_matching(query: Select, terms: list[str], dialect: Dialect) -> Select
     )
 
 
-def newest_match_first(dialect: Dialect) -> ColumnElement:
-    """The ordering the search index delivers for free: most recently registered first."""
-    return Item.id.desc() if dialect.name == "postgresql" else _fts.c.rowid.desc()
+def match_order_key(dialect: Dialect) -> ColumnElement:
+    """The key the search index delivers its matches in for free: the item id (newest last)."""
+    return Item.id if dialect.name == "postgresql" else _fts.c.rowid

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.pagination import page_number, paginate
+from app.pagination import Page, cursor_from_args, keyset_page
 from app.timeutil import utcnow
 from inventory import access, queries, services
 from inventory.errors import InventoryError, StaleItem
@@ -33,6 +33,7 @@ from inventory.models import (
     Storeroom,
 )
 from inventory.photos import process_photo
+from inventory.place_names import load_place_names
 
 bp = Blueprint("inventory", __name__, template_folder="templates")
 
@@ -51,6 +52,25 @@ def visible_item_or_404(item_id: int) -> Item:
 def chosen(model, object_id: int | None):
     """The object picked in an optional select (validated against its choices), or None."""
     return db.session.get(model, object_id) if object_id else None
+
+
+def list_page(query, key: queries.SortKey) -> Page:
+    """The page of an item list that ?after= or ?before= asks for; an unknown anchor is a 404."""
+    cursor = cursor_from_args()
+    anchor = None
+    if cursor.anchor is not None:
+        anchor = db.session.execute(
+            queries.anchor_values(current_user, key, cursor.anchor)
+        ).one_or_none() or abort(404)
+    return keyset_page(
+        db.session,
+        queries.list_rows(query),
+        order=key.order,
+        descending=key.descending,
+        anchor=anchor,
+        backwards=cursor.before is not None,
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+    )
 
 
 def expected_version(form) -> int | None:
@@ -109,21 +129,16 @@ def home():
 def items():
     """Search and filter the items the user may see."""
     filters = item_filter_from_args()
-    query = queries.with_list_columns(
-        queries.search_items(current_user, filters, db.engine.dialect)
-    )
-    page = paginate(
-        db.session, query, number=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"]
+    dialect = db.engine.dialect
+    page = list_page(
+        queries.search_items(current_user, filters, dialect), queries.sort_key(filters, dialect)
     )
     return render_template(
         "inventory/items.html",
         page=page,
         filters=filters,
         sort=queries.effective_sort(filters),
-        categories=sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower()),
-        departments=db.session.scalars(queries.departments()).all(),
-        storerooms=db.session.scalars(queries.storerooms()).all(),
-        sites=db.session.scalars(queries.sites()).all(),
+        names=load_place_names(db.session),
     )
 
 

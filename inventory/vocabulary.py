@@ -73,6 +73,12 @@ FIELD_VALUES = {
 }
 
 
+def translated(labels: dict) -> dict:
+    """The labels in the user's language as plain strings, for a template's loop: a lazy
+    string is translated again every time it is shown."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def field_value_label(field: str, value):
     """The user's words for a value kept in an item's history."""
     if value is None or value == "":
