@@ -4,6 +4,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inventory.errors import PhotoRejected
@@ -20,6 +21,9 @@ class ProcessedPhoto:
     content_type: str = "image/jpeg"
 
 
+TOO_LARGE = _l("This image is too large; use a photo under 40 megapixels.")
+
+
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     """Open an image only if it really is a JPEG, PNG or WebP of a sane size."""
     try:
@@ -27,17 +31,17 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise PhotoRejected("Only JPEG, PNG and WebP photos can be uploaded.")
+                raise PhotoRejected(_l("Only JPEG, PNG and WebP photos can be uploaded."))
             if probe.width * probe.height > max_pixels:
-                raise PhotoRejected("This image is too large; use a photo under 40 megapixels.")
+                raise PhotoRejected(TOO_LARGE)
             probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRejected("This image is too large; use a photo under 40 megapixels.") from None
+        raise PhotoRejected(TOO_LARGE) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PhotoRejected(
-            "This file is not a photo we can read (use JPEG, PNG or WebP)."
+            _l("This file is not a photo we can read (use JPEG, PNG or WebP).")
         ) from None
     return image
 

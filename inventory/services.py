@@ -8,10 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from inventory import vocabulary
 from inventory.errors import (
     DuplicateCode,
     DuplicateTag,
@@ -101,7 +103,7 @@ def normalise_tag(tag: str) -> str:
     """Strip a tag and check it can stand in a URL and on a label."""
     tag = tag.strip()
     if not TAG_PATTERN.match(tag):
-        raise InvalidTag("A tag is 1 to 64 letters, digits, '-', '_' or '.', without spaces.")
+        raise InvalidTag(_l("A tag is 1 to 64 letters, digits, '-', '_' or '.', without spaces."))
     return tag
 
 
@@ -153,7 +155,7 @@ def create_item(
     if tag:
         tag = normalise_tag(tag)
         if tag_in_use(session, tag) or find_storeroom_by_code(session, tag) is not None:
-            raise DuplicateTag(f"The tag {tag} is already in use.")
+            raise DuplicateTag(_l("The tag %(tag)s is already in use.", tag=tag))
     else:
         tag = next_tag(session, prefix=tag_prefix, digits=tag_digits)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -173,7 +175,7 @@ def create_item(
     return item
 
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _l(
     "Someone else changed this item while you were editing it. "
     "Their change is kept; review the item and make your change again."
 )
@@ -194,10 +196,12 @@ def flush_item_change(session: Session) -> None:
 
 
 def _require_active(item: Item, action: str) -> None:
-    if item.status not in ACTIVE_STATUSES:
-        raise ItemNotAvailable(
-            f"This item is {item.status.value.replace('_', ' ')} and cannot be {action}."
-        )
+    if item.status in ACTIVE_STATUSES:
+        return
+    status = vocabulary.STATUS[item.status]
+    if action == "move":
+        raise ItemNotAvailable(_l("This item cannot be moved now. Its status: %(s)s.", s=status))
+    raise ItemNotAvailable(_l("This item cannot be disposed of now. Its status: %(s)s.", s=status))
 
 
 def update_item(
@@ -216,7 +220,7 @@ def update_item(
         raise ValueError(f"not editable: {sorted(unknown)}")
     check_version(item, expected_version)
     if item.is_disposed:
-        raise ItemNotAvailable("This item has been disposed of and can no longer be edited.")
+        raise ItemNotAvailable(_l("This item has been disposed of and can no longer be edited."))
     diff = {}
     for field, new in changes.items():
         old = getattr(item, field)
@@ -243,9 +247,9 @@ def move_item(
 ) -> ItemEvent:
     """Move an item into a storeroom, or out into use at a free-text place."""
     check_version(item, expected_version)
-    _require_active(item, "moved")
+    _require_active(item, "move")
     if to is None and not place.strip():
-        raise ItemNotAvailable("Choose a storeroom, or say where the item is in use.")
+        raise ItemNotAvailable(_l("Choose a storeroom, or say where the item is in use."))
     before = {
         "storeroom": history_value(item.storeroom),
         "place": item.place,
@@ -274,7 +278,7 @@ def dispose_item(
 ) -> ItemEvent:
     """Take an item out of the inventory for good; its history stays."""
     check_version(item, expected_version)
-    _require_active(item, "disposed of")
+    _require_active(item, "dispose")
     before = item.status.value
     item.status = ItemStatus.DISPOSED
     item.disposition = disposition
@@ -314,7 +318,7 @@ def save_department(
 ) -> Department:
     """Create or rename a department; names are unique regardless of case."""
     if _name_taken(session, Department, name, department.id if department else None):
-        raise DuplicateCode(f"A department called {name.strip()} already exists.")
+        raise DuplicateCode(_l("A department called %(name)s already exists.", name=name.strip()))
     department = department or Department()
     department.name = name.strip()
     session.add(department)
@@ -327,7 +331,7 @@ def save_site(
 ) -> Site:
     """Create or edit a site; names are unique regardless of case."""
     if _name_taken(session, Site, name, site.id if site else None):
-        raise DuplicateCode(f"A site called {name.strip()} already exists.")
+        raise DuplicateCode(_l("A site called %(name)s already exists.", name=name.strip()))
     site = site or Site()
     site.name, site.town, site.address = name.strip(), town.strip(), address.strip()
     session.add(site)
@@ -355,9 +359,11 @@ def save_storeroom(
     code = normalise_tag(code)
     existing = find_storeroom_by_code(session, code)
     if existing is not None and existing is not storeroom:
-        raise DuplicateCode(f"The storeroom code {code} is already in use.")
+        raise DuplicateCode(_l("The storeroom code %(code)s is already in use.", code=code))
     if tag_in_use(session, code):
-        raise DuplicateCode(f"{code} is already an item tag; a scan could not tell them apart.")
+        raise DuplicateCode(
+            _l("%(code)s is already an item tag; a scan could not tell them apart.", code=code)
+        )
     storeroom = storeroom or Storeroom()
     storeroom.code, storeroom.name, storeroom.site = code, name.strip(), site
     storeroom.department, storeroom.notes = department, notes.strip()
@@ -380,11 +386,13 @@ def save_category(
     node = parent
     while node is not None:
         if category is not None and node.id == category.id:
-            raise DuplicateCode("A category cannot be placed under itself.")
+            raise DuplicateCode(_l("A category cannot be placed under itself."))
         node = node.parent
     parent_id = parent.id if parent else None
     if _name_taken(session, Category, name, category.id if category else None, parent_id=parent_id):
-        raise DuplicateCode(f"{name.strip()} already exists at that place in the tree.")
+        raise DuplicateCode(
+            _l("%(name)s already exists at that place in the tree.", name=name.strip())
+        )
     category = category or Category()
     category.name, category.parent, category.kind = name.strip(), parent, kind
     category.replacement_value, category.co2e_kg = replacement_value, co2e_kg
@@ -401,7 +409,7 @@ def add_photo(
 ) -> ItemPhoto:
     """Attach a processed photo (see inventory.photos) to an item."""
     if len(item.photos) >= max_per_item:
-        raise PhotoRejected(f"An item can have at most {max_per_item} photos.")
+        raise PhotoRejected(_l("An item can have at most %(n)d photos.", n=max_per_item))
     record = ItemPhoto(
         item=item,
         content_type=photo.content_type,

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -21,6 +22,9 @@ security_log = logging.getLogger("reshelf.security")
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")
+
+
+EXPIRED_LINK = _l("This link has expired or was already used. Ask an admin for a new one.")
 
 
 class AccountError(Exception):
@@ -54,7 +58,7 @@ def any_user_exists(session: Session) -> bool:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
 def _check_throttle(
@@ -106,9 +110,9 @@ def create_user(
     """Create an account; without a password it can only be entered through an invite link."""
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountError("Enter a valid email address.")
+        raise AccountError(_l("Enter a valid email address."))
     if find_user_by_email(session, email) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+        raise AccountError(_l("An account for %(email)s already exists.", email=email))
     user = User(email=email, name=name.strip(), role=role, department=department, language=language)
     if password is not None:
         check_password_strength(password)
@@ -164,14 +168,14 @@ def use_password_token(session: Session, token: str, password: str, *, now: date
     check_password_strength(password)
     record = find_password_token(session, token, now=now)
     if record is None:
-        raise AccountError("This link has expired or was already used. Ask an admin for a new one.")
+        raise AccountError(EXPIRED_LINK)
     claimed = session.execute(
         update(PasswordToken)
         .where(PasswordToken.id == record.id, PasswordToken.used_at.is_(None))
         .values(used_at=now)
     ).rowcount
     if claimed != 1:
-        raise AccountError("This link has expired or was already used. Ask an admin for a new one.")
+        raise AccountError(EXPIRED_LINK)
     set_password(record.user, password)
     session.flush()
     security_log.info("password set by link", extra={"user_id": record.user_id})
@@ -189,7 +193,7 @@ def set_up_organisation(
 ) -> User:
     """Name the organisation and create its first department and admin, on first run only."""
     if any_user_exists(session):
-        raise AccountError("This installation is already set up.")
+        raise AccountError(_l("This installation is already set up."))
     session.add(Organisation(name=organisation_name.strip()))
     department = Department(name=department_name.strip())
     session.add(department)

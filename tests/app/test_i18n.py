@@ -50,3 +50,12 @@ def test_every_user_facing_string_has_a_swedish_translation(tmp_path):
     with (root / "app/translations/sv/LC_MESSAGES/messages.po").open("rb") as f:
         translated = {m.id for m in read_po(f) if m.id and m.string and not m.fuzzy}
     assert sorted(map(str, wanted - translated)) == []
+
+
+def test_refusals_from_the_domain_are_translated(client, make_user, login, make_item):
+    user = make_user(Role.STAFF, language="sv")
+    login(client, user)
+    make_item(tag="INV-777")
+    form = {"tag": "inv-777", "name": "Stol", "quantity": "1", "condition": "good", "place": "B12"}
+    page = client.post("/items/new", data={**form, "department_id": user.department_id}).text
+    assert "Inventarienumret inv-777 används redan." in page
