@@ -258,10 +258,13 @@ class ItemPhoto(db.Model):
     height: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     thumbnail: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size_bytes: Mapped[int] = mapped_column(default=0, server_default="0")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="photos")
+
+    __table_args__ = (Index("ix_item_photos_uploader", "uploaded_by_id", "created_at"),)
 
 
 class Counter(db.Model):

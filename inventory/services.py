@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -404,12 +405,44 @@ def save_category(
 # --- photos -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PhotoQuota:
+    """How many photos an item may have, and how many and how much one user may upload."""
+
+    per_item: int
+    per_user_per_day: int
+    bytes_per_user: int
+
+
+def check_photo_quota(
+    session: Session, item: Item, size: int, *, by: User | None, now: datetime, quota: PhotoQuota
+) -> None:
+    if len(item.photos) >= quota.per_item:
+        raise PhotoRejected(_l("An item can have at most %(n)d photos.", n=quota.per_item))
+    if by is None:
+        return
+    today, stored = session.execute(
+        select(
+            func.count().filter(ItemPhoto.created_at > now - timedelta(days=1)),
+            func.coalesce(func.sum(ItemPhoto.size_bytes), 0),
+        ).where(ItemPhoto.uploaded_by_id == by.id)
+    ).one()
+    if today >= quota.per_user_per_day:
+        raise PhotoRejected(
+            _l("You can upload %(n)d photos a day; try again tomorrow.", n=quota.per_user_per_day)
+        )
+    if stored + size > quota.bytes_per_user:
+        raise PhotoRejected(
+            _l("Your photos have reached their storage limit; remove some you no longer need.")
+        )
+
+
 def add_photo(
-    session: Session, item: Item, photo, *, by: User | None, now: datetime, max_per_item: int
+    session: Session, item: Item, photo, *, by: User | None, now: datetime, quota: PhotoQuota
 ) -> ItemPhoto:
-    """Attach a processed photo (see inventory.photos) to an item."""
-    if len(item.photos) >= max_per_item:
-        raise PhotoRejected(_l("An item can have at most %(n)d photos.", n=max_per_item))
+    """Attach a processed photo (see inventory.photos) to an item, within the quota."""
+    size = len(photo.data) + len(photo.thumbnail)
+    check_photo_quota(session, item, size, by=by, now=now, quota=quota)
     record = ItemPhoto(
         item=item,
         content_type=photo.content_type,
@@ -417,6 +450,7 @@ def add_photo(
         height=photo.height,
         data=photo.data,
         thumbnail=photo.thumbnail,
+        size_bytes=size,
         uploaded_by_id=by.id if by else None,
         created_at=now,
     )

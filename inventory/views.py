@@ -331,7 +331,11 @@ def add_photo(item_id: int):
             photo,
             by=current_user,
             now=utcnow(),
-            max_per_item=config["PHOTOS_MAX_PER_ITEM"],
+            quota=services.PhotoQuota(
+                per_item=config["PHOTOS_MAX_PER_ITEM"],
+                per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
+                bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"],
+            ),
         )
     except InventoryError as error:
         db.session.rollback()

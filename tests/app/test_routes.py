@@ -105,7 +105,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
         process_photo(out.getvalue(), max_pixels=10**6, full_size=100, thumb_size=50),
         by=None,
         now=utcnow(),
-        max_per_item=5,
+        quota=services.PhotoQuota(per_item=5, per_user_per_day=5, bytes_per_user=10**6),
     )
     db_session.commit()
     target = make_user(Role.STAFF, department=foreign)

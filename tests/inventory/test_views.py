@@ -335,6 +335,28 @@ def test_photo_count_per_item_is_limited(app, staff_client, db_session, make_ite
     )
 
 
+def test_photos_per_user_per_day_are_limited(app, staff_client, db_session, make_item, monkeypatch):
+    monkeypatch.setitem(app.config, "PHOTOS_MAX_PER_USER_PER_DAY", 3)
+    small = image_bytes(size=(40, 30))
+    items = [make_item(f"Chair {n}") for n in range(4)]
+    for item in items[:3]:
+        upload(staff_client, item, small)
+    response = upload(staff_client, items[3], small)
+    assert "3 photos a day" in staff_client.get(response.headers["Location"]).text
+    assert db_session.scalar(select(func.count()).select_from(ItemPhoto)) == 3
+
+
+def test_photo_storage_per_user_is_limited(app, staff_client, db_session, make_item, monkeypatch):
+    item = make_item()
+    upload(staff_client, item, image_bytes(size=(400, 300)))
+    stored = db_session.scalar(select(ItemPhoto.size_bytes))
+    assert stored > 0
+    monkeypatch.setitem(app.config, "PHOTOS_MAX_BYTES_PER_USER", stored + 10)
+    response = upload(staff_client, item, image_bytes(size=(400, 300)))
+    assert "storage limit" in staff_client.get(response.headers["Location"]).text
+    assert db_session.scalar(select(func.count()).select_from(ItemPhoto)) == 1
+
+
 def test_oversized_upload_gets_413(app, staff_client, make_item):
     item = make_item()
     body = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)  # raw bytes: no temp file in the client
