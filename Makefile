@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations migrate browser demo lint bench messages
+.PHONY: run test install install-dev translations migrate test-tools demo lint bench messages
 
 run: install translations migrate
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-dev translations browser
+test: install-dev translations test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -32,9 +32,10 @@ translations: install
 migrate: install
 	$(FLASK) db upgrade
 
-# Browser tests drive Debian's Chromium; install it when it is missing.
-browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+# Browser tests drive Debian's Chromium; label tests rasterise PDFs with poppler's pdftoppm.
+test-tools:
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
 
 demo: install translations migrate
 	$(FLASK) demo
