@@ -23,6 +23,7 @@ class Config:
     TAG_DIGITS = int(os.environ.get("TAG_DIGITS", "6"))
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    NOT_SEEN_MONTHS = int(os.environ.get("NOT_SEEN_MONTHS", "12"))  # "forgotten" after this
     PHOTOS_MAX_PER_ITEM = 12
     PHOTOS_MAX_PER_USER_PER_DAY = 200
     PHOTOS_MAX_BYTES_PER_USER = 1_000_000_000  # stored after downscaling, about 3,000 photos

@@ -39,6 +39,7 @@ class ItemStatus(enum.StrEnum):
     IN_STORAGE = "in_storage"
     OFFERED = "offered"
     RESERVED = "reserved"
+    MISSING = "missing"  # recorded in a storeroom, not found there at a stocktake
     DISPOSED = "disposed"
 
 
@@ -199,10 +200,18 @@ class Item(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The last scan of the item: what surfaces things forgotten in a storeroom.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_seen_storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"))
+    last_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     category: Mapped[Category | None] = relationship()
     department: Mapped[Department] = relationship()
-    storeroom: Mapped[Storeroom | None] = relationship()
+    storeroom: Mapped[Storeroom | None] = relationship(foreign_keys=[storeroom_id])
+    last_seen_storeroom: Mapped[Storeroom | None] = relationship(
+        foreign_keys=[last_seen_storeroom_id]
+    )
+    last_seen_by = relationship("User", foreign_keys=[last_seen_by_id])
     events: Mapped[list[ItemEvent]] = relationship(
         back_populates="item", order_by="ItemEvent.id.desc()", cascade="all, delete-orphan"
     )

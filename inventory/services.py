@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -63,7 +63,7 @@ EDITABLE_FIELDS = (
     "extra",
 )
 # Statuses from which an item can still be moved, edited in place or disposed of.
-ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
+ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE, ItemStatus.MISSING)
 
 
 def history_value(value: Any) -> Any:
@@ -265,6 +265,41 @@ def move_item(
     event = record_event(session, item, EventKind.MOVED, by=by, now=now, changes=diff)
     flush_item_change(session)
     return event
+
+
+def mark_missing(
+    session: Session, item: Item, *, by: User | None, now: datetime, note: str = ""
+) -> ItemEvent:
+    """Record that an item was not where it should be; it keeps its storeroom until found."""
+    _require_active(item, "move")
+    before = item.status.value
+    item.status = ItemStatus.MISSING
+    item.updated_at = now
+    changes = {"status": [before, item.status.value]}
+    event = record_event(
+        session, item, EventKind.EDITED, by=by, now=now, changes=changes, note=note
+    )
+    flush_item_change(session)
+    return event
+
+
+def mark_seen(
+    session: Session, item: Item, *, at: datetime, storeroom: Storeroom | None, by: User | None
+) -> None:
+    """Note a scan of the item, unless a later scan is already recorded (offline scans can
+    arrive late). A sighting is not a change to the item: no history event, and a plain
+    UPDATE rather than the ORM's, so the item's version stays and nobody's open edit form
+    turns stale because someone scanned the item."""
+    session.execute(
+        update(Item)
+        .where(Item.id == item.id, or_(Item.last_seen_at.is_(None), Item.last_seen_at <= at))
+        .values(
+            last_seen_at=at,
+            last_seen_storeroom_id=storeroom.id if storeroom else None,
+            last_seen_by_id=by.id if by else None,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def dispose_item(

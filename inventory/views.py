@@ -150,6 +150,7 @@ def new_item():
     if request.method == "GET":
         form.department_id.data = current_user.department_id
         form.storeroom_id.data = request.args.get("storeroom", type=int)
+        form.tag.data = request.args.get("tag", "")[:64]  # a pre-printed or unknown label
     fill_choices(form)
     if form.validate_on_submit():
         fields = form.item_fields()
@@ -378,19 +379,3 @@ def delete_photo(photo_id: int):
     db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for("inventory.item", item_id=item_id))
-
-
-# --- scan links ---------------------------------------------------------------------------
-
-
-@bp.route("/s/<path:code>")
-@login_required
-def scan(code: str):
-    """Resolve a label's code, ignoring case: an item tag or a storeroom code."""
-    item = services.find_item_by_tag(db.session, code)
-    if item is not None and access.can_view_item(current_user, item):
-        return redirect(url_for("inventory.item", item_id=item.id))
-    storeroom = services.find_storeroom_by_code(db.session, code)
-    if storeroom is not None:
-        return redirect(url_for("places.storeroom", storeroom_id=storeroom.id))
-    return render_template("inventory/not_found.html", code=code), 404

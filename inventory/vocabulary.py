@@ -9,6 +9,7 @@ STATUS = {
     ItemStatus.IN_STORAGE: _l("In storage"),
     ItemStatus.OFFERED: _l("Offered"),
     ItemStatus.RESERVED: _l("Reserved"),
+    ItemStatus.MISSING: _l("Missing"),
     ItemStatus.DISPOSED: _l("Disposed"),
 }
 CONDITION = {

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import services
-from inventory.models import Item, ItemEvent, ItemPhoto
+from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
+from labels import scanning
+from labels import services as label_services
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -31,6 +33,13 @@ _managers = {
 }
 _admins = {**_managers, Role.MANAGER: FORBIDDEN}
 _own_department = {**_everyone, Role.REQUESTER: HIDDEN}
+_warehouse = {**_everyone, Role.REQUESTER: FORBIDDEN}
+_warehouse_redirect = {
+    **_warehouse,
+    Role.STAFF: REDIRECT,
+    Role.MANAGER: REDIRECT,
+    Role.ADMIN: REDIRECT,
+}
 POLICY = {
     "inventory.home": _everyone,
     "inventory.items": _everyone,
@@ -40,12 +49,30 @@ POLICY = {
     "inventory.move_item": _own_department,
     "inventory.dispose_item": {**_managers, Role.REQUESTER: HIDDEN},
     "inventory.photo": _own_department,
-    "inventory.scan": {
+    "scan.resolve": {
         **_own_department,
         Role.STAFF: REDIRECT,
         Role.MANAGER: REDIRECT,
         Role.ADMIN: REDIRECT,
     },
+    "scan.lookup": _everyone,
+    "scan.move_start": _warehouse,
+    "scan.move_into": _warehouse,
+    "scan.stocktake_start": _warehouse,
+    "scan.stocktake": _warehouse,  # the world's stocktake is open
+    "scan.stocktake_report": _warehouse_redirect,  # open: back to counting
+    "scan.stocktake_csv": {
+        **_warehouse,
+        Role.STAFF: HIDDEN,
+        Role.MANAGER: HIDDEN,
+        Role.ADMIN: HIDDEN,
+    },
+    "scan.not_seen": _everyone,
+    "labels.print_labels": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},  # needs ?source=
+    "labels.reserved_codes": _warehouse,
+    "labels.calibration": _everyone,
+    "labels.profiles": _everyone,
+    "labels.edit_profile": _managers,
     "places.departments": _everyone,
     "places.sites": _everyone,
     "places.categories": _everyone,
@@ -63,6 +90,10 @@ POLICY = {
     "auth.set_password": {role: HIDDEN for role in ROLES},
     # POST-only endpoints: checked by test_forbidden_posts_change_nothing
     "inventory.add_photo": None,
+    "scan.attach_code": None,
+    "scan.undo_move": None,
+    "scan.finish_stocktake": None,
+    "scan.fix_stocktake": None,
     "inventory.delete_photo": None,
     "auth.logout": None,
     "admin.deactivate_user": None,
@@ -76,6 +107,12 @@ POST_ALLOWED = {
     "inventory.edit_item": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "inventory.move_item": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "inventory.dispose_item": {Role.MANAGER, Role.ADMIN},
+    "scan.attach_code": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "scan.undo_move": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "scan.finish_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "scan.fix_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "labels.reserved_codes": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "labels.edit_profile": {Role.MANAGER, Role.ADMIN},
     "admin.deactivate_user": {Role.ADMIN},
     "admin.activate_user": {Role.ADMIN},
     "admin.reset_password": {Role.ADMIN},
@@ -92,6 +129,7 @@ POST_ALLOWED = {
 def world(db_session, make_department, make_user, make_item, make_storeroom, make_category):
     """Users of every role in a 'home' department, and objects owned by a 'foreign' one."""
     home, foreign = make_department("Home"), make_department("Foreign")
+    target_user = make_user(Role.STAFF, department=foreign)
     users = {role: make_user(role, department=home) for role in ROLES if role != ANON}
     room = make_storeroom(code="F1")
     item = make_item("Foreign chair", department=foreign, storeroom=room, tag="FOR-1")
@@ -107,8 +145,15 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
         now=utcnow(),
         quota=services.PhotoQuota(per_item=5, per_user_per_day=5, bytes_per_user=10**6),
     )
+    stocktake = scanning.start_stocktake(db_session, room, by=target_user, now=utcnow())
+    organisation = Organisation(name="Org")
+    db_session.add(organisation)
+    db_session.flush()
+    profile = label_services.save_profile(
+        db_session, organisation=organisation, name="Office", format_name="L7160",
+        offset_x=0, offset_y=0, scale=1,
+    )  # fmt: skip
     db_session.commit()
-    target = make_user(Role.STAFF, department=foreign)
     return {
         "users": users,
         "args": {
@@ -118,7 +163,10 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "site_id": room.site_id,
             "department_id": foreign.id,
             "category_id": make_category().id,
-            "user_id": target.id,
+            "user_id": target_user.id,
+            "stocktake_id": stocktake.id,
+            "profile_id": profile.id,
+            "name": "L7160",
             "code": item.tag,
             "token": "not-a-token",
             "size": "thumb",

@@ -117,6 +117,9 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "code": item.tag,
         "token": "t",
         "size": "full",
+        "stocktake_id": 1,
+        "profile_id": 1,
+        "name": "L7160",
     }
     checked = []
     for rule in csrf_app.url_map.iter_rules():

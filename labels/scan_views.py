@@ -1,0 +1,380 @@
+"""Scanning pages for phones: /s/ links, look up, move into a storeroom, stocktake.
+
+Each page works without JavaScript: a typed code (or a hardware scanner typing it plus Enter)
+or a photo decoded on the server. static/scan.js adds the camera where the browser has a
+BarcodeDetector. Every scan form carries a fresh client id, so a double submit applies once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import zxingcpp
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.timeutil import utcnow
+from inventory import access
+from inventory import services as inventory
+from inventory.models import Item, Storeroom
+from labels import scanning, services
+from labels.models import ScanMode, ScanOutcome, Stocktake
+from labels.views import WAREHOUSE
+
+bp = Blueprint("scan", __name__, template_folder="templates")
+
+MAX_PHOTO_PIXELS = 40_000_000
+
+
+# --- /s/<code>: what a label's QR code opens ------------------------------------------------
+
+
+@bp.route("/s/<path:code>")
+@bp.route("/S/<path:code>")
+@login_required
+def resolve(code: str):
+    """Resolve a label's code, ignoring case: an item, a storeroom or a pre-printed code."""
+    code = code.strip()
+    item = inventory.find_item_by_tag(db.session, code)
+    if item is not None and access.can_view_item(current_user, item):
+        return redirect(url_for("inventory.item", item_id=item.id))
+    storeroom = inventory.find_storeroom_by_code(db.session, code)
+    if storeroom is not None:
+        return redirect(url_for("places.storeroom", storeroom_id=storeroom.id))
+    reserved = services.find_reserved(db.session, code) if item is None else None
+    if reserved is not None:
+        return render_template("labels/reserved_code.html", reserved=reserved), 200
+    return render_template("inventory/not_found.html", code=code), 404
+
+
+@bp.route("/s/<path:code>/attach", methods=["POST"])
+@role_required(*WAREHOUSE)
+def attach_code(code: str):
+    """Give an existing item (by its current tag) the tag of a pre-printed label."""
+    reserved = services.find_reserved(db.session, code) or abort(404)
+    item = inventory.find_item_by_tag(db.session, request.form.get("tag", ""))
+    if item is None or not access.can_edit_item(current_user, item):
+        flash(_("No item has the tag %(tag)s.", tag=request.form.get("tag", "")), "error")
+        return redirect(url_for("scan.resolve", code=code))
+    old = item.tag
+    services.attach_reserved_tag(db.session, item, reserved, by=current_user, now=utcnow())
+    db.session.commit()
+    flash(_("%(old)s now carries the label %(new)s.", old=old, new=item.tag), "success")
+    return redirect(url_for("inventory.item", item_id=item.id))
+
+
+# --- reading a code from a form ---------------------------------------------------------------
+
+
+def scan_form_context(**extra) -> dict:
+    """What every scan form needs: a fresh id that makes a double submit apply once."""
+    return {"client_id": secrets.token_urlsafe(16), **extra}
+
+
+def code_from_form() -> str | None:
+    """The code typed or read by the camera, or decoded from an uploaded photo."""
+    photo = request.files.get("photo")
+    if photo and photo.filename:
+        return decode_photo(photo.read(current_app.config["MAX_CONTENT_LENGTH"] + 1))
+    code = scanning.code_from_scan(request.form.get("code", ""))
+    if not code:
+        flash(_("Type or scan a code."), "error")
+        return None
+    return code
+
+
+def decode_photo(data: bytes) -> str | None:
+    """The first QR code or barcode zxing-cpp finds in a photo, as a tag or storeroom code."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise ValueError("too large")
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        flash(_("This file is not a photo we can read."), "error")
+        return None
+    image.thumbnail((2000, 2000))  # phone photos are large; codes stay readable at this size
+    found = zxingcpp.read_barcodes(image)
+    if not found:
+        flash(
+            _("No readable code in the photo. Hold the phone closer and keep the label flat."),
+            "error",
+        )
+        return None
+    return scanning.code_from_scan(found[0].text)
+
+
+def scanned_at() -> datetime:
+    """When the phone says the scan happened (queued scans), or now."""
+    raw = request.form.get("scanned_at", "")
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return utcnow()
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def client_id() -> str:
+    return (request.form.get("client_id") or secrets.token_urlsafe(16))[:64]
+
+
+def warehouse_storeroom(storeroom_id: int) -> Storeroom:
+    return db.session.get(Storeroom, storeroom_id) or abort(404)
+
+
+# --- look up --------------------------------------------------------------------------------
+
+
+@bp.route("/scan", methods=["GET", "POST"])
+@login_required
+def lookup():
+    """Scan a label and land on its page."""
+    if request.method == "POST":
+        code = code_from_form()
+        if code:
+            item = inventory.find_item_by_tag(db.session, code)
+            if item is not None and access.can_view_item(current_user, item):
+                scan = scanning.ScanRequest(client_id(), code, ScanMode.LOOKUP, scanned_at())
+                scanning.record_scan(db.session, current_user, scan, now=utcnow())
+                db.session.commit()
+            return redirect(url_for("scan.resolve", code=code))
+    return render_template("labels/scan.html", **scan_form_context(mode="lookup"))
+
+
+# --- move -----------------------------------------------------------------------------------
+
+
+@bp.route("/scan/move", methods=["GET", "POST"])
+@role_required(*WAREHOUSE)
+def move_start():
+    """First scan the storeroom label the items go to."""
+    if request.method == "POST":
+        code = code_from_form()
+        if code:
+            room = inventory.find_storeroom_by_code(db.session, code)
+            if room is not None:
+                return redirect(url_for("scan.move_into", storeroom_id=room.id))
+            flash(
+                _("%(code)s is not a storeroom label. Scan the storeroom first.", code=code),
+                "error",
+            )
+    return render_template("labels/scan.html", **scan_form_context(mode="move-start"))
+
+
+@bp.route("/scan/move/<int:storeroom_id>", methods=["GET", "POST"])
+@role_required(*WAREHOUSE)
+def move_into(storeroom_id: int):
+    """Scan items one after another; each moves into the storeroom."""
+    room = warehouse_storeroom(storeroom_id)
+    if request.method == "POST":
+        code = code_from_form()
+        if code:
+            scan = scanning.ScanRequest(
+                client_id(), code, ScanMode.MOVE, scanned_at(), storeroom=room
+            )
+            result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
+            db.session.commit()
+            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
+        return redirect(url_for("scan.move_into", storeroom_id=room.id))
+    since = utcnow() - timedelta(hours=12)
+    moves = scanning.recent_moves(db.session, current_user, room, since=since)
+    return render_template(
+        "labels/scan.html", **scan_form_context(mode="move", storeroom=room, scans=moves)
+    )
+
+
+@bp.route("/scan/move/<int:storeroom_id>/undo", methods=["POST"])
+@role_required(*WAREHOUSE)
+def undo_move(storeroom_id: int):
+    room = warehouse_storeroom(storeroom_id)
+    try:
+        scan = scanning.undo_last_move(db.session, current_user, room, now=utcnow())
+    except scanning.ScanError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(scan.message if scan else _("Nothing to undo."), "success" if scan else "error")
+    return redirect(url_for("scan.move_into", storeroom_id=room.id))
+
+
+# --- stocktake ------------------------------------------------------------------------------
+
+
+@bp.route("/scan/stocktake", methods=["GET", "POST"])
+@role_required(*WAREHOUSE)
+def stocktake_start():
+    """Scan (or pick) the storeroom to count; a stocktake starts for it."""
+    if request.method == "POST":
+        code = code_from_form()
+        room = inventory.find_storeroom_by_code(db.session, code) if code else None
+        if room is not None:
+            stocktake = scanning.start_stocktake(db.session, room, by=current_user, now=utcnow())
+            db.session.commit()
+            return redirect(url_for("scan.stocktake", stocktake_id=stocktake.id))
+        if code:
+            flash(
+                _("%(code)s is not a storeroom label. Scan the storeroom first.", code=code),
+                "error",
+            )
+    recent = db.session.scalars(
+        select(Stocktake).options(selectinload(Stocktake.storeroom))
+        .order_by(Stocktake.id.desc()).limit(20)
+    ).all()  # fmt: skip
+    return render_template(
+        "labels/scan.html", **scan_form_context(mode="stocktake-start", stocktakes=recent)
+    )
+
+
+def stocktake_or_404(stocktake_id: int) -> Stocktake:
+    return db.session.get(Stocktake, stocktake_id) or abort(404)
+
+
+@bp.route("/stocktakes/<int:stocktake_id>", methods=["GET", "POST"])
+@role_required(*WAREHOUSE)
+def stocktake(stocktake_id: int):
+    """Count: scan what is on the shelves, then finish for the report."""
+    take = stocktake_or_404(stocktake_id)
+    if not take.is_open:
+        return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
+    if request.method == "POST":
+        code = code_from_form()
+        if code:
+            scan = scanning.ScanRequest(
+                client_id(), code, ScanMode.STOCKTAKE, scanned_at(), stocktake=take
+            )
+            result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
+            db.session.commit()
+            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
+        return redirect(url_for("scan.stocktake", stocktake_id=take.id))
+    counted = scanning.counted_ids(db.session, take)
+    expected = scanning.expected_ids(db.session, take)
+    return render_template(
+        "labels/scan.html",
+        **scan_form_context(
+            mode="stocktake", stocktake=take, counted=len(counted), expected=len(expected),
+            found=len(counted & expected),
+        ),
+    )  # fmt: skip
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/finish", methods=["POST"])
+@role_required(*WAREHOUSE)
+def finish_stocktake(stocktake_id: int):
+    take = stocktake_or_404(stocktake_id)
+    scanning.finish_stocktake(db.session, take, by=current_user, now=utcnow())
+    db.session.commit()
+    return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
+
+
+def report_items(take: Stocktake) -> dict[str, list[Item]]:
+    ids = {key: take.report.get(key, []) for key in ("seen", "missing", "unexpected")}
+    every = set().union(*ids.values())
+    items = db.session.scalars(
+        select(Item).where(Item.id.in_(every)).options(selectinload(Item.storeroom))
+    ).all()
+    by_id = {item.id: item for item in items if access.can_view_item(current_user, item)}
+    return {key: [by_id[i] for i in values if i in by_id] for key, values in ids.items()}
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/report")
+@role_required(*WAREHOUSE)
+def stocktake_report(stocktake_id: int):
+    take = stocktake_or_404(stocktake_id)
+    if take.is_open:
+        return redirect(url_for("scan.stocktake", stocktake_id=take.id))
+    return render_template(
+        "labels/stocktake_report.html", stocktake=take, groups=report_items(take)
+    )
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])
+@role_required(*WAREHOUSE)
+def fix_stocktake(stocktake_id: int):
+    """One-step fixes: move the unexpected here, or mark the missing ones as missing."""
+    take = stocktake_or_404(stocktake_id)
+    if take.is_open:
+        abort(409)
+    action, now = request.form.get("action"), utcnow()
+    try:
+        if action == "move-unexpected":
+            done = scanning.fix_unexpected(db.session, take, by=current_user, now=now)
+            message = _("%(n)d items moved into %(code)s.", n=len(done), code=take.storeroom.code)
+        elif action == "mark-missing":
+            done = scanning.fix_missing(db.session, take, by=current_user, now=now)
+            message = _("%(n)d items marked as missing.", n=len(done))
+        else:
+            abort(400)
+    except scanning.ScanError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/report.csv")
+@role_required(*WAREHOUSE)
+def stocktake_csv(stocktake_id: int):
+    take = stocktake_or_404(stocktake_id)
+    if take.is_open:
+        abort(404)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Result"), _("Tag"), _("Name"), _("Recorded storeroom")])
+    labels = {"seen": _("Seen"), "missing": _("Missing"), "unexpected": _("Unexpected")}
+    for key, items in report_items(take).items():
+        for item in items:
+            room = item.storeroom.code if item.storeroom else item.place
+            writer.writerow([labels[key], *(safe_cell(v) for v in (item.tag, item.name, room))])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    name = f"stocktake-{take.storeroom.code}-{take.finished_at:%Y%m%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- forgotten things -------------------------------------------------------------------------
+
+
+@bp.route("/reports/not-seen")
+@login_required
+def not_seen():
+    """Items in storerooms that no scan has seen for N months: forgotten in a storeroom."""
+    months = request.args.get("months", type=int) or current_app.config["NOT_SEEN_MONTHS"]
+    months = max(1, min(months, 120))
+    cutoff = utcnow() - timedelta(days=30 * months)
+    query = scanning.not_seen_since(cutoff).where(access.item_scope(current_user))
+    storeroom_id = request.args.get("storeroom", type=int)
+    if storeroom_id:
+        query = query.where(Item.storeroom_id == storeroom_id)
+    items = db.session.scalars(
+        query.options(selectinload(Item.storeroom))
+        .order_by(Item.last_seen_at.nullsfirst(), Item.id)
+        .limit(500)
+    ).all()
+    return render_template("labels/not_seen.html", items=items, months=months)
