@@ -70,5 +70,7 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, demo_command):
+    from labels.cli import labels_command
+
+    for command in (create_user_command, demo_command, labels_command):
         app.cli.add_command(command)

@@ -56,7 +56,7 @@ def _register_fonts() -> None:
 
 def clean_text(text: str) -> str:
     """One line of printable text: no control, direction or zero-width characters."""
-    return " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFC", text)).split())
+    return " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text)).split())
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:
