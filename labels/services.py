@@ -49,8 +49,9 @@ def reserved_label(tag: str, base_url: str, organisation: str) -> Label:
     return Label(scan_url(base_url, tag), tag, ("", organisation))
 
 
-def check_job(count: int, copies: int, limit: int = MAX_LABELS_PER_JOB) -> None:
+def check_job(count: int, copies: int) -> None:
     """Refuse an empty job or one too big for a web request, in the user's terms."""
+    limit = MAX_LABELS_PER_JOB
     if count == 0:
         raise LabelError(_l("There is nothing to print: no items match."))
     if count * copies > limit:
