@@ -184,7 +184,7 @@ def test_scan_link_resolves_tags_and_storeroom_codes_ignoring_case(
 def test_unknown_scan_code_offers_a_search(staff_client):
     response = staff_client.get("/s/NOPE-1")
     assert response.status_code == 404
-    assert "Nothing has the code NOPE-1" in response.text and 'name="q"' in response.text
+    assert "No item or storeroom with code NOPE-1" in response.text and 'name="q"' in response.text
 
 
 def test_scan_link_asks_for_login_and_comes_back(client, make_user, make_item):
