@@ -139,6 +139,7 @@ def items():
         filters=filters,
         sort=queries.effective_sort(filters),
         names=load_place_names(db.session),
+        print_url=url_for("labels.print_labels", **{**request.args.to_dict(), "source": "list"}),
     )
 
 

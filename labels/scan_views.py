@@ -48,8 +48,8 @@ MAX_PHOTO_PIXELS = 40_000_000
 # --- /s/<code>: what a label's QR code opens ------------------------------------------------
 
 
-@bp.route("/s/<path:code>")
-@bp.route("/S/<path:code>")
+@bp.route("/S/<path:code>")  # uppercase labels (QR alphanumeric mode)
+@bp.route("/s/<path:code>")  # registered first, so url_for builds the lowercase form
 @login_required
 def resolve(code: str):
     """Resolve a label's code, ignoring case: an item, a storeroom or a pre-printed code."""
