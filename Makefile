@@ -44,8 +44,9 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install-dev translations
+bench: install-dev translations test-tools
 	$(BIN)/python bench/bench_inventory.py
+	$(BIN)/python bench/bench_labels.py
 
 # Re-extract the message catalogue after changing user-facing strings.
 messages: install

@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
+from app.extensions import db
 from labels.formats import DEFAULT_FORMAT, FORMATS
+from labels.models import PrinterProfile
 
 
 def format_choices() -> list[SelectChoice]:
@@ -16,7 +18,9 @@ def optional_id(value) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
-class PrintForm(FlaskForm):
+class SheetForm(FlaskForm):
+    """Format, printer and where on a partly used sheet to start."""
+
     format = SelectField(_l("Label format"), default=DEFAULT_FORMAT, validate_choice=True)
     profile = SelectField(_l("Printer profile"), coerce=optional_id, validate_choice=True)
     start = IntegerField(
@@ -25,21 +29,29 @@ class PrintForm(FlaskForm):
         validators=[NumberRange(min=1)],
         description=_l("On a partly used sheet: the first free label, counted left to right."),
     )
-    copies = IntegerField(_l("Copies of each"), default=1, validators=[NumberRange(1, 20)])
 
     def validate_start(self, field) -> None:
         fmt = FORMATS.get(self.format.data)
         if fmt and field.data and field.data > fmt.per_page:
             raise ValidationError(_l("This format has %(n)d labels a sheet.", n=fmt.per_page))
 
+    def validate_profile(self, field) -> None:
+        profile = self.chosen_profile()
+        if profile is not None and profile.format != self.format.data:
+            raise ValidationError(_l("This profile is for %(f)s labels.", f=profile.format))
 
-class ReservedForm(FlaskForm):
+    def chosen_profile(self) -> PrinterProfile | None:
+        return db.session.get(PrinterProfile, self.profile.data) if self.profile.data else None
+
+
+class PrintForm(SheetForm):
+    copies = IntegerField(_l("Copies of each"), default=1, validators=[NumberRange(1, 20)])
+
+
+class ReservedForm(SheetForm):
     count = IntegerField(
         _l("How many codes"), default=21, validators=[DataRequired(), NumberRange(1, 1000)]
     )
-    format = SelectField(_l("Label format"), default=DEFAULT_FORMAT, validate_choice=True)
-    profile = SelectField(_l("Printer profile"), coerce=optional_id, validate_choice=True)
-    start = IntegerField(_l("Start at label"), default=1, validators=[NumberRange(min=1)])
 
 
 class ProfileForm(FlaskForm):

@@ -42,9 +42,6 @@ from labels.views import WAREHOUSE
 
 bp = Blueprint("scan", __name__, template_folder="templates")
 
-MAX_PHOTO_PIXELS = 40_000_000
-
-
 # --- /s/<code>: what a label's QR code opens ------------------------------------------------
 
 
@@ -76,7 +73,12 @@ def attach_code(code: str):
         flash(_("No item has the tag %(tag)s.", tag=request.form.get("tag", "")), "error")
         return redirect(url_for("scan.resolve", code=code))
     old = item.tag
-    services.attach_reserved_tag(db.session, item, reserved, by=current_user, now=utcnow())
+    try:
+        services.attach_reserved_tag(db.session, item, reserved, by=current_user, now=utcnow())
+    except services.LabelError as error:
+        db.session.commit()  # the stale reservation goes; nothing else changed
+        flash(str(error), "error")
+        return redirect(url_for("scan.resolve", code=code))
     db.session.commit()
     flash(_("%(old)s now carries the label %(new)s.", old=old, new=item.tag), "success")
     return redirect(url_for("inventory.item", item_id=item.id))
@@ -106,7 +108,7 @@ def decode_photo(data: bytes) -> str | None:
     """The first QR code or barcode zxing-cpp finds in a photo, as a tag or storeroom code."""
     try:
         image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PHOTO_PIXELS:
+        if image.width * image.height > current_app.config["PHOTOS_MAX_PIXELS"]:
             raise ValueError("too large")
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

@@ -75,6 +75,16 @@ def record_scan(session: Session, user: User, request: ScanRequest, *, now: date
         received_at=now,
         outcome=ScanOutcome.NOT_FOUND,
     )
+    # Claim the client id before touching the item: of two copies of one scan arriving at
+    # once, the second waits on the unique index and then returns the first one's result.
+    session.add(scan)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        return session.scalar(
+            select(Scan).where(Scan.user_id == user.id, Scan.client_id == request.client_id)
+        )
     item = inventory.find_item_by_tag(session, request.code)
     if item is None or not access.can_view_item(user, item):
         scan.message = str(_l("No item has the code %(code)s.", code=request.code))
@@ -85,14 +95,7 @@ def record_scan(session: Session, user: User, request: ScanRequest, *, now: date
     else:
         scan.item = item
         _apply(session, user, scan, item, request)
-    session.add(scan)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:  # the same scan arriving twice at once: the other one won
-        return session.scalar(
-            select(Scan).where(Scan.user_id == user.id, Scan.client_id == request.client_id)
-        )
+    session.flush()
     return scan
 
 
@@ -175,7 +178,7 @@ def undo_last_move(session: Session, user: User, room: Storeroom, *, now: dateti
     back = session.get(Storeroom, before["storeroom_id"]) if before.get("storeroom_id") else None
     inventory.move_item(session, item, back, place=before.get("place") or "-", by=user, now=now)
     if before.get("status") == ItemStatus.MISSING.value:
-        item.status = ItemStatus.MISSING
+        inventory.mark_missing(session, item, by=user, now=now)
     scan.outcome = ScanOutcome.UNCHANGED
     scan.message = str(_l("Undone: %(tag)s is back where it was.", tag=item.tag))
     session.flush()
@@ -267,10 +270,11 @@ def finish_stocktake(
         "unexpected": sorted(counted - expected),
     }
     stocktake.finished_at = now
+    room = stocktake.storeroom
     for item in session.scalars(select(Item).where(Item.id.in_(counted))):
-        inventory.record_event(
-            session, item, EventKind.COUNTED, by=by, now=now, note=stocktake.storeroom.code
-        )
+        inventory.record_event(session, item, EventKind.COUNTED, by=by, now=now, note=room.code)
+        if item.status == ItemStatus.MISSING and item.storeroom_id == room.id:
+            inventory.move_item(session, item, room, by=by, now=now)  # found again: in storage
     session.flush()
     return stocktake.report
 

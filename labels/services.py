@@ -108,6 +108,9 @@ def attach_reserved_tag(
 ) -> None:
     """Give an existing item the tag of a pre-printed label stuck on it; its history keeps
     the old tag."""
+    if inventory.tag_in_use(session, reserved.tag):  # registered by hand meanwhile
+        session.delete(reserved)
+        raise LabelError(_l("The tag %(tag)s is already in use.", tag=reserved.tag))
     old = item.tag
     item.tag = reserved.tag
     item.updated_at = now

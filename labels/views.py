@@ -114,18 +114,13 @@ def print_labels():
     count = selection.count()
     if form.validate_on_submit():
         fmt = FORMATS[form.format.data]
-        profile = db.session.get(PrinterProfile, form.profile.data) if form.profile.data else None
-        if profile and profile.format == fmt.name or profile is None:
-            try:
-                services.check_job(count, form.copies.data)
-            except services.LabelError as error:
-                flash(str(error), "error")
-            else:
-                return pdf_response(
-                    print_selection(selection, fmt, form, profile), f"labels-{fmt.name}.pdf"
-                )
+        try:
+            services.check_job(count, form.copies.data)
+        except services.LabelError as error:
+            flash(str(error), "error")
         else:
-            form.profile.errors.append(_("This profile is for %(f)s labels.", f=profile.format))
+            pdf = print_selection(selection, fmt, form, form.chosen_profile())
+            return pdf_response(pdf, f"labels-{fmt.name}.pdf")
     return render_template("labels/print.html", form=form, selection=selection, count=count)
 
 
@@ -177,9 +172,7 @@ def reserved_codes():
         else:
             db.session.commit()
             organisation = services.organisation_name(db.session)
-            profile = (
-                db.session.get(PrinterProfile, form.profile.data) if form.profile.data else None
-            )
+            profile = form.chosen_profile()
             labels = [
                 services.reserved_label(t, config["PUBLIC_BASE_URL"], organisation) for t in tags
             ]

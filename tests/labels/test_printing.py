@@ -164,3 +164,42 @@ def test_cli_prints_a_storeroom(runner, make_item, make_storeroom, tmp_path, db_
     assert sorted(c.rsplit("/", 1)[1] for c in codes) == sorted(i.tag.upper() for i in items)
     nothing = runner.invoke(args=["labels", "--tags", "NOPE", "-o", str(out)])
     assert nothing.exit_code != 0 and "No item has the tag nope" in nothing.output
+
+
+def test_a_profile_for_another_format_or_a_start_off_the_sheet_is_refused(
+    client, login, make_user, make_item, db_session
+):
+    organisation = Organisation(name="Sundby kommun")
+    db_session.add(organisation)
+    db_session.flush()
+    profile = services.save_profile(
+        db_session, organisation=organisation, name="Roll", format_name="62x29",
+        offset_x=0, offset_y=0, scale=1,
+    )  # fmt: skip
+    db_session.commit()
+    login(client, make_user(Role.MANAGER))
+    item = make_item()
+    page = client.post(
+        f"/labels/print?source=item&id={item.id}", data={**PRINT, "profile": str(profile.id)}
+    )
+    assert page.status_code == 200 and "This profile is for 62x29 labels." in page.text
+    page = client.post(
+        "/labels/reserved", data={"count": "2", "format": "L7651", "profile": "", "start": "66"}
+    )
+    assert "65 labels a sheet" in page.text
+    assert db_session.scalar(select(func.count()).select_from(ReservedTag)) == 0
+
+
+def test_attaching_a_code_someone_registered_meanwhile_is_refused(
+    staff_client, make_item, db_session
+):
+    staff_client.post(
+        "/labels/reserved", data={"count": "1", "format": "L7160", "profile": "", "start": "1"}
+    )
+    tag = db_session.scalar(select(ReservedTag.tag))
+    make_item("Registered by hand", tag=tag)
+    old = make_item("Old chair", tag="OLD-2")
+    page = staff_client.post(f"/s/{tag}/attach", data={"tag": "OLD-2"}, follow_redirects=True)
+    assert f"The tag {tag} is already in use." in page.text
+    db_session.refresh(old)
+    assert old.tag == "OLD-2"

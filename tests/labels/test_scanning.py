@@ -80,6 +80,12 @@ def test_offline_scans_apply_in_scan_order_and_report_a_later_move_as_conflict(
     assert scanning.record_scan(db_session, staff, first, now=now).outcome == ScanOutcome.DONE
     assert scanning.record_scan(db_session, staff, second, now=now).outcome == ScanOutcome.DONE
     assert other_item.storeroom_id == r3.id
+    # A scan queued for more than a week is not applied.
+    stale = scanning.ScanRequest(
+        "q4", other_item.tag, ScanMode.MOVE, now - timedelta(days=8), storeroom=r1
+    )
+    assert scanning.record_scan(db_session, staff, stale, now=now).outcome == ScanOutcome.REFUSED
+    assert other_item.storeroom_id == r3.id
 
 
 def test_requesters_cannot_move_by_scanning(client, login, make_user, make_storeroom):
@@ -109,6 +115,29 @@ def test_stocktake_report_and_fixes(staff_client, make_item, make_storeroom, db_
     assert events(db_session, seen, EventKind.COUNTED) == 1
     csv = staff_client.get(f"{take_url}/report.csv")
     assert csv.mimetype == "text/csv" and missing.tag in csv.text and stray.tag in csv.text
+    # Found at the next count: back in storage, with the move in its history.
+    again = staff_client.post("/scan/stocktake", data={"code": "K1"}).headers["Location"]
+    staff_client.post(again, data={"code": missing.tag, "client_id": "next"})
+    staff_client.post(f"{again}/finish")
+    db_session.expire_all()
+    assert missing.status == ItemStatus.IN_STORAGE and events(db_session, missing, EventKind.MOVED)
+
+
+def test_undoing_a_move_of_a_missing_item_marks_it_missing_again_in_its_history(
+    staff_client, make_item, make_storeroom, db_session
+):
+    home, found_in = make_storeroom(code="H1"), make_storeroom(code="F1")
+    item = make_item(storeroom=home)
+    inventory.mark_missing(db_session, item, by=None, now=utcnow())
+    db_session.commit()
+    staff_client.post(f"/scan/move/{found_in.id}", data={"code": item.tag, "client_id": "m"})
+    staff_client.post(f"/scan/move/{found_in.id}/undo")
+    db_session.expire_all()
+    assert item.storeroom_id == home.id and item.status == ItemStatus.MISSING
+    last = db_session.scalar(
+        select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.id.desc())
+    )
+    assert last.changes["status"] == ["in_storage", "missing"]
 
 
 def test_look_up_by_typed_code_or_photo_updates_last_seen(staff_client, make_item, db_session, app):
