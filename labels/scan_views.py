@@ -11,6 +11,7 @@ import csv
 import io
 import secrets
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import zxingcpp
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -26,6 +28,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -36,7 +39,7 @@ from app.timeutil import utcnow
 from inventory import access
 from inventory import services as inventory
 from inventory.models import Item, Storeroom
-from labels import scanning, services
+from labels import offline, scanning, services
 from labels.models import ScanMode, ScanOutcome, Stocktake
 from labels.views import WAREHOUSE
 
@@ -189,6 +192,9 @@ def move_into(storeroom_id: int):
     room = warehouse_storeroom(storeroom_id)
     if request.method == "POST":
         code = code_from_form()
+        other_room = inventory.find_storeroom_by_code(db.session, code) if code else None
+        if other_room is not None:  # a storeroom label switches where items go
+            return redirect(url_for("scan.move_into", storeroom_id=other_room.id))
         if code:
             scan = scanning.ScanRequest(
                 client_id(), code, ScanMode.MOVE, scanned_at(), storeroom=room
@@ -268,15 +274,12 @@ def stocktake(stocktake_id: int):
             db.session.commit()
             flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
         return redirect(url_for("scan.stocktake", stocktake_id=take.id))
-    counted = scanning.counted_ids(db.session, take)
-    expected = scanning.expected_ids(db.session, take)
+    counts = offline.stocktake_counts(db.session, take)
+    scans = scanning.stocktake_scans(db.session, current_user, take)
     return render_template(
         "labels/scan.html",
-        **scan_form_context(
-            mode="stocktake", stocktake=take, counted=len(counted), expected=len(expected),
-            found=len(counted & expected),
-        ),
-    )  # fmt: skip
+        **scan_form_context(mode="stocktake", stocktake=take, scans=scans, **counts),
+    )
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/finish", methods=["POST"])
@@ -358,6 +361,54 @@ def stocktake_csv(stocktake_id: int):
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- offline: the service worker, the queue's endpoint, the phone's copy ---------------------
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Our service worker, served from the root so it may keep the scanning pages offline."""
+    script = Path(current_app.static_folder, "sw.js").read_bytes()
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+@bp.route("/scan/sync", methods=["GET"])
+@login_required
+def sync_token():
+    """A fresh CSRF token: a page kept offline for hours holds an expired one."""
+    return jsonify(csrf_token=generate_csrf(), user_id=current_user.id)
+
+
+@bp.route("/scan/sync", methods=["POST"])
+@login_required
+def sync():
+    """Apply the phone's queued scans in scan order; answer each one (done, conflict, ...)."""
+    body = request.get_json(silent=True)
+    entries = body.get("scans") if isinstance(body, dict) else None
+    if not isinstance(entries, list):
+        return jsonify(error=_("Send the scans as a JSON list under \"scans\".")), 400
+    if len(entries) > offline.MAX_SCANS_PER_SYNC:
+        message = _("Send at most %(n)d scans at a time.", n=offline.MAX_SCANS_PER_SYNC)
+        return jsonify(error=message), 413
+    results = offline.apply_queue(db.session, current_user, entries, now=utcnow())
+    stocktakes = {}
+    for stocktake_id in {r.stocktake_id for r in results if r.stocktake_id}:
+        take = db.session.get(Stocktake, stocktake_id)
+        stocktakes[stocktake_id] = offline.stocktake_counts(db.session, take)
+    return jsonify(results=[r.as_json() for r in results], stocktakes=stocktakes)
+
+
+@bp.route("/scan/offline.json")
+@login_required
+def offline_index():
+    """Storerooms and the user's items for scanning without signal; 304 when unchanged."""
+    version = offline.offline_index_version(db.session, current_user)
+    if request.if_none_match.contains(version):
+        return Response(status=304, headers={"ETag": f'"{version}"'})
+    response = jsonify(version=version, **offline.offline_index(db.session, current_user))
+    response.set_etag(version)
+    return response
 
 
 # --- forgotten things -------------------------------------------------------------------------

@@ -236,6 +236,18 @@ def _count(
         scan.message = str(_l("%(tag)s is recorded elsewhere: unexpected here.", tag=item.tag))
 
 
+def stocktake_scans(session: Session, user: User, stocktake: Stocktake) -> list[Scan]:
+    """The user's latest scans in a count, newest first: the counting page's running list."""
+    return list(
+        session.scalars(
+            select(Scan)
+            .where(Scan.user_id == user.id, Scan.stocktake_id == stocktake.id)
+            .order_by(Scan.id.desc())
+            .limit(100)
+        )
+    )
+
+
 def counted_ids(session: Session, stocktake: Stocktake) -> set[int]:
     return set(
         session.scalars(

@@ -68,6 +68,9 @@ POLICY = {
         Role.ADMIN: HIDDEN,
     },
     "scan.not_seen": _everyone,
+    "scan.sync_token": _everyone,
+    "scan.offline_index": _everyone,  # only the user's own items (tests/labels/test_offline.py)
+    "scan.service_worker": {role: OK for role in ROLES},
     "labels.print_labels": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},  # needs ?source=
     "labels.reserved_codes": _warehouse,
     "labels.calibration": _everyone,
@@ -94,6 +97,7 @@ POLICY = {
     "scan.undo_move": None,
     "scan.finish_stocktake": None,
     "scan.fix_stocktake": None,
+    "scan.sync": None,
     "inventory.delete_photo": None,
     "auth.logout": None,
     "admin.deactivate_user": None,
@@ -111,6 +115,7 @@ POST_ALLOWED = {
     "scan.undo_move": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "scan.finish_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "scan.fix_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "scan.sync": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # moves: staff up
     "labels.reserved_codes": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "labels.edit_profile": {Role.MANAGER, Role.ADMIN},
     "admin.deactivate_user": {Role.ADMIN},

@@ -103,7 +103,7 @@ def test_stocktake_report_and_fixes(staff_client, make_item, make_storeroom, db_
     for n, item in enumerate([seen, stray, seen]):
         staff_client.post(take_url, data={"code": item.tag, "client_id": f"c{n}"})
     page = staff_client.get(take_url).text
-    assert "1</strong> / 2" in page
+    assert "1 of 2 found" in page
     report = staff_client.post(f"{take_url}/finish", follow_redirects=True).text
     take = db_session.scalar(select(Stocktake))
     assert take.report == {"seen": [seen.id], "missing": [missing.id], "unexpected": [stray.id]}
