@@ -118,7 +118,9 @@ def _sort_key(entry: Any) -> str:
     return ""
 
 
-def apply_queue(session: Session, user: User, entries: list[Any], *, now: datetime) -> list[SyncResult]:
+def apply_queue(
+    session: Session, user: User, entries: list[Any], *, now: datetime
+) -> list[SyncResult]:
     """Apply queued scans in scan order, each in its own transaction; answer every one."""
     results = []
     for entry in sorted(entries, key=_sort_key):

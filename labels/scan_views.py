@@ -387,7 +387,7 @@ def sync():
     body = request.get_json(silent=True)
     entries = body.get("scans") if isinstance(body, dict) else None
     if not isinstance(entries, list):
-        return jsonify(error=_("Send the scans as a JSON list under \"scans\".")), 400
+        return jsonify(error=_('Send the scans as a JSON list under "scans".')), 400
     if len(entries) > offline.MAX_SCANS_PER_SYNC:
         message = _("Send at most %(n)d scans at a time.", n=offline.MAX_SCANS_PER_SYNC)
         return jsonify(error=message), 413
