@@ -103,6 +103,7 @@ def _apply(session: Session, user: User, scan: Scan, item: Item, request: ScanRe
     if request.mode == ScanMode.LOOKUP:
         inventory.mark_seen(session, item, at=scan.scanned_at, storeroom=item.storeroom, by=user)
         scan.outcome = ScanOutcome.DONE
+        scan.message = str(_l("%(tag)s looked up.", tag=item.tag))
     elif request.mode == ScanMode.MOVE:
         _move(session, user, scan, item, request.storeroom)
     else:

@@ -112,6 +112,8 @@
     line.className = "scan-" + result.outcome;
     line.textContent = result.message;
     results.insertBefore(line, results.firstChild);
+    var undo = page.querySelector("form[data-needs-queue-sent] button[disabled]");
+    if (undo && result.outcome === "done") undo.disabled = false;
   }
 
   function showCounts(stocktakes) {
@@ -143,8 +145,13 @@
   }
 
   var sending = null;
+  var sendAgain = false; // a scan queued while a send was under way goes right after it
   function send() {
-    if (sending) return sending;
+    if (sending) {
+      sendAgain = true;
+      return sending.then(function () { return send(); });
+    }
+    sendAgain = false;
     sending = queued()
       .then(function (scans) {
         if (!scans.length) return null;
@@ -169,8 +176,11 @@
         state.offline = !(problem && problem.status);
         return null;
       })
-      .then(function (sent) { sending = null; return refreshStatus().then(function () { return sent; }); },
-            function () { sending = null; });
+      .then(function (sent) {
+        sending = null;
+        if (sendAgain && sent !== null) return send();
+        return refreshStatus().then(function () { return sent; });
+      }, function () { sending = null; });
     return sending;
   }
 
@@ -290,7 +300,10 @@
     codeField.value = "";
     codeField.focus();
     enqueue(scan).then(send).then(function (sent) {
-      if (sent === null && scan.mode === "lookup") answerFromCopy(code);
+      if (sent === null && scan.mode === "lookup") {
+        state.lookup = null; // answered here; the page stays when the scan is sent later
+        answerFromCopy(code);
+      }
     });
   });
 

@@ -59,6 +59,52 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+class ClosingRequestHandler(QuietRequestHandler):
+    """One request per connection, so a stopped server really stops answering."""
+
+    protocol_version = "HTTP/1.0"
+
+
+class SwitchableServer:
+    """The test app on a fixed port that a test can stop and start again: no signal, signal.
+
+    The phone keeps its service worker and IndexedDB per origin, so the port must not change.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.port = 0
+        self.server = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.server = make_server(
+            "127.0.0.1", self.port, self.app, threaded=True, request_handler=ClosingRequestHandler
+        )
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(timeout=10)
+            self.server = None
+
+
+@pytest.fixture
+def switchable_server(app: Flask) -> Iterator[SwitchableServer]:
+    server = SwitchableServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser(live_server: str) -> Iterator[Browser]:
     """Headless Debian Chromium, shared by the session.
