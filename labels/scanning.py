@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inventory import access
@@ -58,33 +58,10 @@ def code_from_scan(text: str) -> str:
 
 def record_scan(session: Session, user: User, request: ScanRequest, *, now: datetime) -> Scan:
     """Apply a scan once; a scan already received under the same client id is returned as is."""
-    earlier = session.scalar(
-        select(Scan).where(Scan.user_id == user.id, Scan.client_id == request.client_id)
-    )
-    if earlier is not None:
-        return earlier
     scanned_at = min(request.scanned_at, now)  # a phone's clock running ahead is not trusted
-    scan = Scan(
-        client_id=request.client_id,
-        user_id=user.id,
-        code=request.code,
-        mode=request.mode,
-        storeroom_id=request.storeroom.id if request.storeroom else None,
-        stocktake_id=request.stocktake.id if request.stocktake else None,
-        scanned_at=scanned_at,
-        received_at=now,
-        outcome=ScanOutcome.NOT_FOUND,
-    )
-    # Claim the client id before touching the item: of two copies of one scan arriving at
-    # once, the second waits on the unique index and then returns the first one's result.
-    session.add(scan)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        return session.scalar(
-            select(Scan).where(Scan.user_id == user.id, Scan.client_id == request.client_id)
-        )
+    scan, new = _claim(session, user, request, scanned_at=scanned_at, now=now)
+    if not new:
+        return scan
     item = inventory.find_item_by_tag(session, request.code)
     if item is None or not access.can_view_item(user, item):
         scan.message = str(_l("No item has the code %(code)s.", code=request.code))
@@ -97,6 +74,40 @@ def record_scan(session: Session, user: User, request: ScanRequest, *, now: date
         _apply(session, user, scan, item, request)
     session.flush()
     return scan
+
+
+def _claim(
+    session: Session, user: User, request: ScanRequest, *, scanned_at: datetime, now: datetime
+) -> tuple[Scan, bool]:
+    """The scan's row, and whether it is new: inserted unless the client id was seen before.
+
+    INSERT ... ON CONFLICT DO NOTHING: of two copies of one scan arriving at once, the second
+    waits on the unique index until the first commits, inserts nothing and returns the first
+    one's result, so the item is moved once.
+    """
+    values = {
+        "client_id": request.client_id,
+        "user_id": user.id,
+        "code": request.code,
+        "mode": request.mode,
+        "storeroom_id": request.storeroom.id if request.storeroom else None,
+        "stocktake_id": request.stocktake.id if request.stocktake else None,
+        "scanned_at": scanned_at,
+        "received_at": now,
+        "outcome": ScanOutcome.NOT_FOUND,
+        "message": "",
+    }
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    inserted = session.execute(
+        dialect.insert(Scan)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[Scan.user_id, Scan.client_id])
+        .returning(Scan.id)
+    ).scalar_one_or_none()
+    scan = session.scalars(
+        select(Scan).where(Scan.user_id == user.id, Scan.client_id == request.client_id)
+    ).one()
+    return scan, inserted is not None
 
 
 def _apply(session: Session, user: User, scan: Scan, item: Item, request: ScanRequest) -> None:

@@ -1,14 +1,18 @@
 """Offline scanning, server side: the queue's endpoint, the phone's copy, the service worker."""
 
 import re
+import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import services as inventory
 from inventory.models import EventKind, ItemEvent
+from labels import offline
 from labels.models import Scan
 from tests.conftest import PASSWORD
 
@@ -208,3 +212,34 @@ def test_scanning_a_storeroom_label_on_the_move_page_switches_the_storeroom(
     response = staff_client.post(f"/scan/move/{first.id}", data={"code": "b2"})
     assert response.headers["Location"] == f"/scan/move/{second.id}"
     assert db_session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_the_same_queued_scan_sent_twice_at_once_moves_the_item_once(
+    db_session, make_user, make_item, make_storeroom
+):
+    """A phone that resends while its first request is still running: two threads, one move."""
+    staff = make_user(Role.STAFF)
+    room = make_storeroom(code="B1")
+    item = make_item(place="Corridor")
+    queue = [{"client_id": "twice", "code": item.tag, "mode": "move", "storeroom_id": room.id,
+              "scanned_at": ago(1)}]  # fmt: skip
+    engine = db_session.get_bind()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        with Session(engine) as session:
+            user = session.get(User, staff.id)
+            barrier.wait()
+            results = offline.apply_queue(session, user, queue, now=utcnow())
+            outcomes.extend(result.outcome for result in results)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == ["done", "done"]  # the second copy answers with the first one's result
+    db_session.expire_all()
+    assert item.storeroom_id == room.id and moves(db_session, item) == 1
+    assert db_session.scalar(select(func.count()).select_from(Scan)) == 1
