@@ -1,22 +1,35 @@
 """Pages for the structure items live in: departments, sites, storerooms and categories."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
-from inventory import queries, services
+from app.timeutil import utcnow
+from inventory import access, queries, services
 from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
-from inventory.models import Category, CategoryKind, Department, Site, Storeroom
+from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
 from inventory.place_names import load_place_names
 from inventory.views import list_page
 
 bp = Blueprint("places", __name__, template_folder="templates")
 
 MANAGERS = (Role.ADMIN, Role.MANAGER)
+NOT_SEEN_SHOWN = 10  # on a storeroom's page; the report lists them all
 
 
 def get_or_404(model, object_id: int | None):
@@ -113,7 +126,18 @@ def storeroom(storeroom_id: int):
     room = get_or_404(Storeroom, storeroom_id)
     page = list_page(queries.items_in(room, current_user), queries.SORTS["name"])
     names = load_place_names(db.session)
-    return render_template("places/storeroom.html", storeroom=room, page=page, names=names)
+    months = current_app.config["NOT_SEEN_MONTHS"]
+    forgotten = queries.not_seen_since(utcnow() - timedelta(days=30 * months)).where(
+        Item.storeroom_id == room.id, access.item_scope(current_user)
+    )
+    not_seen = db.session.scalars(
+        forgotten.order_by(Item.last_seen_at.nullsfirst(), Item.id).limit(NOT_SEEN_SHOWN + 1)
+    ).all()
+    return render_template(
+        "places/storeroom.html", storeroom=room, page=page, names=names,
+        not_seen=not_seen[:NOT_SEEN_SHOWN], more_not_seen=len(not_seen) > NOT_SEEN_SHOWN,
+        months=months,
+    )  # fmt: skip
 
 
 @bp.route("/storerooms/new", methods=["GET", "POST"], defaults={"storeroom_id": None})

@@ -23,6 +23,8 @@ from inventory.models import (
 from inventory.search import filter_matching, match_order_key, search_terms
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from app.auth.models import User
 
 
@@ -181,3 +183,13 @@ def items_in(storeroom: Storeroom, user: User) -> Select[tuple[Item]]:
 
 def count_by_status(user: User) -> Select:
     return select(Item.status, func.count()).where(item_scope(user)).group_by(Item.status)
+
+
+def not_seen_since(cutoff: datetime) -> Select[tuple[Item]]:
+    """Items in storerooms that no scan has seen since `cutoff` (or ever, if registered before):
+    the things forgotten in a storeroom."""
+    return select(Item).where(
+        Item.storeroom_id.is_not(None),
+        Item.status != ItemStatus.DISPOSED,
+        func.coalesce(Item.last_seen_at, Item.created_at) < cutoff,
+    )

@@ -36,7 +36,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.roles import role_required
 from app.extensions import db
 from app.timeutil import utcnow
-from inventory import access
+from inventory import access, queries
 from inventory import services as inventory
 from inventory.models import Item, Storeroom
 from labels import offline, scanning, services
@@ -421,7 +421,7 @@ def not_seen():
     months = request.args.get("months", type=int) or current_app.config["NOT_SEEN_MONTHS"]
     months = max(1, min(months, 120))
     cutoff = utcnow() - timedelta(days=30 * months)
-    query = scanning.not_seen_since(cutoff).where(access.item_scope(current_user))
+    query = queries.not_seen_since(cutoff).where(access.item_scope(current_user))
     storeroom_id = request.args.get("storeroom", type=int)
     if storeroom_id:
         query = query.where(Item.storeroom_id == storeroom_id)

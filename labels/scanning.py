@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -325,12 +325,3 @@ def fix_missing(session: Session, stocktake: Stocktake, *, by: User, now: dateti
             inventory.mark_missing(session, item, by=by, now=now, note=note)
             marked.append(item)
     return marked
-
-
-def not_seen_since(cutoff: datetime):
-    """Items in storerooms that no scan has seen since `cutoff` (or ever, if registered before)."""
-    return select(Item).where(
-        Item.storeroom_id.is_not(None),
-        Item.status != ItemStatus.DISPOSED,
-        func.coalesce(Item.last_seen_at, Item.created_at) < cutoff,
-    )

@@ -188,6 +188,10 @@ def test_not_seen_report_lists_items_forgotten_in_storerooms(
     db_session.commit()
     page = staff_client.get("/reports/not-seen?months=12").text
     assert "Forgotten" in page and "Recent" not in page
+    storeroom_page = staff_client.get(f"/storerooms/{room.id}").text
+    section = storeroom_page.split('class="not-seen"')[1].split("</section>")[0]
+    assert "Not seen for 12 months" in section and "never scanned" in section
+    assert "Forgotten" in section and "Recent" not in section
 
 
 def test_a_scan_does_not_make_an_open_edit_form_stale(db_session, make_item, make_storeroom):
