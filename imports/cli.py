@@ -1,0 +1,80 @@
+"""`flask --app app import FILE`: the same import as the web page, for big files and scripts."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.extensions import db
+from app.timeutil import utcnow
+from imports import services
+from imports.commit import ImportRefused
+from imports.reading import ImportRejected
+
+SHOWN_ERRORS = 50
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="The workbook's sheet to read (default: the first visible one).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@click.option("--create-missing", is_flag=True, help="Create departments, storerooms, sites "
+              "and categories the file names that do not exist yet.")  # fmt: skip
+@click.option("--all-or-nothing", is_flag=True, help="Import nothing if any row has an error.")
+@click.option("--user", "email", help="Whose import it is (default: the first admin).")
+@with_appcontext
+def import_command(
+    file: Path, sheet: str | None, dry_run: bool, create_missing: bool, all_or_nothing: bool,
+    email: str | None,
+) -> None:  # fmt: skip
+    """Import a stock spreadsheet (xlsx or CSV); print created, updated, unchanged, errors."""
+    user = _user(email)
+    now = utcnow()
+    config = current_app.config
+    try:
+        batch, table = services.start_batch(
+            db.session, file.read_bytes(), file.name, user=user, sheet=sheet, now=now,
+            max_rows=config["IMPORT_MAX_ROWS"],
+        )  # fmt: skip
+        batch.create_missing, batch.all_or_nothing = create_missing, all_or_nothing
+        if dry_run:
+            plan = services.preview(db.session, batch, table, user=user)
+        else:
+            plan = services.commit(
+                db.session, batch, table, user=user, now=now,
+                tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"],
+            )  # fmt: skip
+    except (ImportRejected, ImportRefused) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    counts = plan.counts
+    for number, column, reason in plan.errors[:SHOWN_ERRORS]:
+        click.echo(f"row {number}, {column}: {reason}", err=True)
+    if len(plan.errors) > SHOWN_ERRORS:
+        click.echo(f"... and {len(plan.errors) - SHOWN_ERRORS} more errors", err=True)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    summary = (
+        f"created {counts['new']}, updated {counts['update']}, "
+        f"unchanged {counts['unchanged']}, errors {counts['error']}"
+    )
+    click.echo(f"{'Dry run, nothing changed: ' if dry_run else ''}{summary}"
+               f"{'' if dry_run else f' (batch {batch.id})'}")  # fmt: skip
+
+
+def _user(email: str | None) -> User:
+    query = select(User).where(User.email == email) if email else (
+        select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1)
+    )  # fmt: skip
+    user = db.session.scalar(query)
+    if user is None:
+        raise click.ClickException(
+            f"No user {email}." if email else "No admin yet: run setup or create-user first."
+        )
+    return user

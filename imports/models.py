@@ -1,0 +1,86 @@
+"""What an import keeps: the uploaded file as a batch, what each row did, remembered mappings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime
+from app.extensions import db
+from app.timeutil import utcnow
+from inventory.models import Item, enum_column
+
+
+class BatchStatus(enum.StrEnum):
+    PREVIEW = "preview"  # uploaded, checked, nothing written yet
+    COMMITTED = "committed"
+    UNDONE = "undone"
+
+
+class BatchAction(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+
+
+class ImportBatch(db.Model):
+    """One uploaded spreadsheet: the file itself (and its sha256), mapping, options, counts."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    headers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    mapping: Mapped[list[str]] = mapped_column(JSON, default=list)
+    create_missing: Mapped[bool] = mapped_column(default=False)
+    all_or_nothing: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[BatchStatus] = enum_column(BatchStatus, default=BatchStatus.PREVIEW)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    refused: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # rows not written
+    undo_report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    uploaded_by = relationship("User")
+    items: Mapped[list[BatchItem]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BatchItem(db.Model):
+    """What a batch did to one item, with the values it replaced, so the batch can be undone."""
+
+    __tablename__ = "import_batch_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[BatchAction] = enum_column(BatchAction)
+    row: Mapped[int] = mapped_column(default=0)  # the row in the file
+    version_after: Mapped[int] = mapped_column(default=1)  # touched since, if it moved on
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="items")
+    item: Mapped[Item | None] = relationship()
+
+
+class SavedMapping(db.Model):
+    """A mapping confirmed once, offered again for a file with the same headers."""
+
+    __tablename__ = "import_mappings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), unique=True)
+    mapping: Mapped[list[str]] = mapped_column(JSON, default=list)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

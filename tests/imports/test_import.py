@@ -1,0 +1,246 @@
+"""Importing stock spreadsheets: the sample files, errors by row, commit, batches, undo, CLI."""
+
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from imports import services
+from imports.commit import ImportRefused
+from imports.models import BatchStatus
+from imports.reading import ImportRejected, read_table
+from inventory.models import Condition, EventKind, Item, ItemEvent, Storeroom
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SAMPLES = {
+    "forrad-skolor-sv.xlsx": 240,
+    "hjalpmedel-sv.csv": 150,
+    "inventar-boligafdeling-da.xlsx": 80,
+    "meubilair-ocmw-nl.csv": 90,
+    "facilities-en.xlsx": 60,
+}
+
+
+def run_import(db_session, user, data: bytes, name: str, *, commit=True, **options):
+    batch, table = services.start_batch(db_session, data, name, user=user, sheet=None,
+                                        now=utcnow(), max_rows=200_000)  # fmt: skip
+    batch.create_missing = options.get("create_missing", True)
+    batch.all_or_nothing = options.get("all_or_nothing", False)
+    if "mapping" in options:
+        assert services.set_mapping(batch, options["mapping"]) == []
+    if not commit:
+        return batch, services.preview(db_session, batch, table, user=user)
+    plan = services.commit(db_session, batch, table, user=user, now=utcnow(),
+                           tag_prefix="INV-", tag_digits=6)  # fmt: skip
+    db_session.commit()
+    return batch, plan
+
+
+def xlsx(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MANAGER)
+
+
+@pytest.mark.parametrize("name, rows", SAMPLES.items())
+def test_every_sample_file_imports_without_hand_editing(db_session, app, manager, name, rows):
+    with app.test_request_context():
+        batch, plan = run_import(db_session, manager, (DATA / name).read_bytes(), name)
+    assert plan.errors == [] and plan.counts["new"] == rows
+    assert db_session.scalar(select(func.count()).select_from(Item)) == rows
+    assert batch.status == BatchStatus.COMMITTED and len(batch.sha256) == 64
+    imported = db_session.scalar(select(func.count()).where(ItemEvent.kind == EventKind.IMPORTED))
+    assert imported == rows  # every new item has its history from the first minute
+
+
+def test_the_swedish_school_list_is_read_as_a_person_reads_it(db_session, app, manager):
+    name = "forrad-skolor-sv.xlsx"
+    with app.test_request_context():
+        run_import(db_session, manager, (DATA / name).read_bytes(), name)
+    first = db_session.scalar(select(Item).where(Item.tag == "BUF-00001"))
+    assert (first.name, first.quantity, first.condition) == ("Pall", 12, Condition.GOOD)
+    assert first.purchase_price == Decimal("438.00") and first.purchase_date == date(2022, 1, 31)
+    assert first.storeroom.name == "Förråd 2" and first.storeroom.site.name == "Skåreskolan"
+    assert first.extra == {"Färg": "Björk"}  # an unknown column is kept, never dropped
+    second = db_session.scalar(select(Item).where(Item.tag == "BUF-00002"))
+    assert second.purchase_date == date(2016, 10, 9)  # typed as yyyymmdd
+    assert second.purchase_price == Decimal("1410.00")
+    untagged = db_session.scalars(select(Item).where(Item.tag.like("INV-%"))).all()
+    assert untagged  # rows without a tag get the next tags from the sequence
+
+
+def test_the_same_file_again_changes_nothing_and_is_recognised(db_session, app, manager):
+    name = "inventar-boligafdeling-da.xlsx"
+    data = (DATA / name).read_bytes()
+    with app.test_request_context():
+        first, _ = run_import(db_session, manager, data, name)
+        batch, plan = run_import(db_session, manager, data, name, commit=False)
+        assert services.earlier_import(db_session, batch).id == first.id
+    assert plan.counts == {"new": 0, "update": 0, "unchanged": 80, "error": 0}
+
+
+def test_an_updated_row_changes_only_what_differs_and_records_it(
+    db_session, app, manager, make_item, make_storeroom
+):
+    room = make_storeroom(code="B1", name="Basement")
+    item = make_item("Chair", tag="A-1", storeroom=room, quantity=2)
+    data = xlsx([["Tag", "Name", "Quantity", "Storeroom"], ["a-1", "Chair", 5, "Basement"]])
+    with app.test_request_context():
+        batch, plan = run_import(db_session, manager, data, "update.xlsx")
+    assert plan.counts["update"] == 1 and plan.rows[0].changes == {"quantity": (2, 5)}
+    db_session.expire_all()
+    assert item.quantity == 5 and item.storeroom_id == room.id
+    event = db_session.scalars(
+        select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.id.desc())
+    ).first()
+    assert event.kind == EventKind.IMPORTED and event.changes == {"quantity": [2, 5]}
+    assert "update.xlsx" in event.note
+
+
+def test_errors_name_row_and_column_and_valid_rows_are_written(db_session, app, manager):
+    data = xlsx([
+        ["Tag", "Name", "Quantity", "Purchase date"],
+        ["T-1", "Chair", "12 st", "2024-03-15"],
+        ["T-2", "", 1, None],  # no name
+        ["T-3", "Desk", "-3", "31.02.2024"],  # two bad cells
+        ["T-1", "Chair again", 1, None],  # the tag twice
+    ])  # fmt: skip
+    with app.test_request_context():
+        batch, plan = run_import(db_session, manager, data, "errors.xlsx")
+    errors = {(row, column) for row, column, _ in plan.errors}
+    assert {(3, "Name"), (4, "Quantity"), (4, "Purchase date"), (2, "Tag"), (5, "Tag")} <= errors
+    assert plan.counts == {"new": 0, "update": 0, "unchanged": 0, "error": 4}
+    assert [entry["row"] for entry in batch.refused] == [2, 3, 4, 5]
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_fails(db_session, app, manager):
+    data = xlsx([["Name", "Quantity"], ["Chair", 1], ["Desk", "many"]])
+    with app.test_request_context(), pytest.raises(ImportRefused, match="nothing was imported"):
+        run_import(db_session, manager, data, "strict.xlsx", all_or_nothing=True)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Item)) == 0
+
+
+def test_missing_places_are_errors_unless_create_missing_is_ticked(db_session, app, manager):
+    data = xlsx([["Name", "Storeroom", "Department"], ["Chair", "Cellar 9", "Parks"]])
+    with app.test_request_context():
+        _, plan = run_import(db_session, manager, data, "places.xlsx", commit=False,
+                             create_missing=False)  # fmt: skip
+        assert plan.missing["storeroom"] == ["Cellar 9"] and plan.counts["error"] == 1
+        assert {reason for _, _, reason in plan.errors} == {
+            "no storeroom called Cellar 9 (tick “create missing”)",
+            "no department called Parks (tick “create missing”)",
+        }
+        run_import(db_session, manager, data, "places.xlsx", create_missing=True)
+    item = db_session.scalar(select(Item))
+    assert item.storeroom.name == "Cellar 9" and item.department.name == "Parks"
+    assert db_session.scalar(select(func.count()).select_from(Storeroom)) == 1
+
+
+def test_a_formula_without_a_cached_value_is_an_error_for_that_cell(db_session, app, manager):
+    data = xlsx([["Name", "Quantity"], ["Chair", "=2*3"]])  # openpyxl stores no cached value
+    with app.test_request_context():
+        _, plan = run_import(db_session, manager, data, "formula.xlsx", commit=False)
+    assert plan.errors == [
+        (2, "Quantity", "value not calculated (formula); open and save in Excel or paste values")
+    ]
+
+
+def test_a_requester_cannot_update_another_departments_item(db_session, app, make_user, make_item):
+    requester = make_user(Role.REQUESTER)
+    foreign = make_item("Desk", tag="F-1")
+    data = xlsx([["Tag", "Name"], ["F-1", "Hacked"]])
+    with app.test_request_context():
+        _, plan = run_import(db_session, requester, data, "foreign.xlsx")
+    assert plan.counts["error"] == 1
+    db_session.expire_all()
+    assert foreign.name == "Desk"
+
+
+def test_undo_removes_untouched_new_items_and_restores_updated_ones(
+    db_session, app, manager, make_item, make_storeroom
+):
+    old = make_item("Chair", tag="U-1", quantity=2)
+    data = xlsx([["Tag", "Name", "Quantity"], ["U-1", "Chair", 7], ["U-2", "Desk", 1],
+                 ["U-3", "Shelf", 1]])  # fmt: skip
+    with app.test_request_context():
+        batch, _ = run_import(db_session, manager, data, "undo.xlsx")
+        touched = db_session.scalar(select(Item).where(Item.tag == "U-3"))
+        from inventory import services as inventory
+
+        inventory.update_item(db_session, touched, {"notes": "checked"}, expected_version=None,
+                              by=manager, now=utcnow())  # fmt: skip
+        db_session.commit()
+        report = services.undo(db_session, batch, user=manager, now=utcnow())
+        db_session.commit()
+    assert report == {"removed": ["U-2"], "restored": ["U-1"], "kept": ["U-3"]}
+    db_session.expire_all()
+    assert old.quantity == 2
+    assert db_session.scalar(select(Item).where(Item.tag == "U-2")) is None
+    assert batch.status == BatchStatus.UNDONE
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "empty.csv", "empty"),
+        (b"Name;Quantity\n", "header.csv", "no data rows"),
+        (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls", ".xls"),
+        (b"%PDF-1.4 ...", "report.pdf", "not a spreadsheet"),
+        (b"PK\x03\x04broken", "broken.xlsx", "damaged"),
+        (b'Name,Quantity\n"Chair,1\n', "quote.csv", "Malformed CSV"),
+        (b"Name,Name,Quantity\nChair,Chair,1\n", "twice.csv", "appears twice"),
+    ],
+)
+def test_files_we_cannot_read_are_refused_with_a_reason(app, data, name, message):
+    with app.test_request_context(), pytest.raises(ImportRejected) as refused:
+        read_table(data, name, max_rows=1000)
+    assert message in str(refused.value)
+
+
+def test_encodings_and_delimiters_are_detected(app):
+    text = "Benämning;Antal\nSäng;2\n"
+    with app.test_request_context():
+        for encoded, encoding in [
+            (text.encode("utf-8-sig"), "UTF-8"),
+            (text.encode("utf-8"), "UTF-8"),
+            (text.encode("utf-16"), "UTF-16"),
+            (text.encode("cp1252"), "Windows-1252"),
+        ]:
+            table = read_table(encoded, "list.csv", max_rows=10)
+            assert table.encoding == encoding and table.delimiter == ";"
+            assert table.rows == [(2, ("Säng", "2"))]
+
+
+def test_too_many_rows_are_refused_before_anything_is_written(app):
+    data = ("Name,Quantity\n" + "Chair,1\n" * 11).encode()
+    with app.test_request_context(), pytest.raises(ImportRejected, match="at most 10"):
+        read_table(data, "big.csv", max_rows=10)
+
+
+def test_the_import_command_prints_counts_and_errors(runner, db_session, manager, tmp_path):
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(xlsx([["Name", "Quantity"], ["Chair", 2], ["Desk", "lots"]]))
+    as_manager = ["--user", manager.email]
+    dry = runner.invoke(args=["import", str(path), "--dry-run", *as_manager])
+    assert "Dry run, nothing changed: created 1, updated 0, unchanged 0, errors 1" in dry.output
+    assert db_session.scalar(select(func.count()).select_from(Item)) == 0
+    result = runner.invoke(args=["import", str(path), *as_manager])
+    assert result.exit_code == 0 and "created 1" in result.output
+    assert "row 3, Quantity:" in result.output
+    refused = runner.invoke(args=["import", str(path), "--all-or-nothing", *as_manager])
+    assert refused.exit_code != 0 and "nothing was imported" in refused.output
