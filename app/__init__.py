@@ -79,12 +79,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from imports.export_views import bp as exports_bp
     from inventory.places_views import bp as places_bp
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
     from labels.views import bp as labels_bp
 
-    for blueprint in (auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp):
+    for blueprint in (auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 

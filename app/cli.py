@@ -70,7 +70,8 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from imports.export_cli import export_command
     from labels.cli import labels_command
 
-    for command in (create_user_command, demo_command, labels_command):
+    for command in (create_user_command, demo_command, labels_command, export_command):
         app.cli.add_command(command)

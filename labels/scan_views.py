@@ -36,6 +36,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.roles import role_required
 from app.extensions import db
 from app.timeutil import utcnow
+from imports.export import safe_cell
 from inventory import access, queries
 from inventory import services as inventory
 from inventory.models import Item, Storeroom
@@ -356,11 +357,6 @@ def stocktake_csv(stocktake_id: int):
     name = f"stocktake-{take.storeroom.code}-{take.finished_at:%Y%m%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- offline: the service worker, the queue's endpoint, the phone's copy ---------------------

@@ -84,6 +84,8 @@ POLICY = {
     "places.edit_site": _managers,
     "places.edit_storeroom": _managers,
     "places.edit_category": _managers,
+    "exports.export_items": _everyone,  # what each may see (tests/imports/test_export.py)
+    "exports.export_storeroom": _everyone,
     "admin.users": _admins,
     "admin.invite_user": _admins,
     "admin.edit_user": _admins,
@@ -175,6 +177,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "code": item.tag,
             "token": "not-a-token",
             "size": "thumb",
+            "fmt": "csv",
         },
     }
 
