@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from imports.export_views import bp as exports_bp

@@ -70,8 +70,10 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from imports.cli import import_command
     from imports.export_cli import export_command
     from labels.cli import labels_command
 
-    for command in (create_user_command, demo_command, labels_command, export_command):
+    commands = (create_user_command, demo_command, labels_command, import_command, export_command)
+    for command in commands:
         app.cli.add_command(command)

@@ -121,7 +121,12 @@ def _read_xlsx(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
         if type(error).__module__.startswith(("defusedxml", "xml")):
             raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
         raise
-    worksheets = [ws for ws in values.worksheets if getattr(ws, "max_column", None) is not None]
+    # Chartsheets have no rows; worksheets' stated dimensions are not trusted (LibreOffice may
+    # write A1:A1, a script none at all), so every row present is read.
+    worksheets = [ws for ws in values.worksheets if hasattr(ws, "reset_dimensions")]
+    for ws in worksheets + (formulas.worksheets if formulas else []):
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
     visible = [ws.title for ws in worksheets if ws.sheet_state == "visible"]
     if not visible:
         raise ImportRejected(_l("The workbook has no sheet with data."))

@@ -343,6 +343,8 @@ def parse_text(value: Cell, *, max_length: int, field_label: str) -> str | None:
         return None
     text = unicodedata.normalize("NFC", _cell_as_text(value))
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\n"):
+        text = text[1:]  # our own CSV export's guard against formulas, taken off again
     if len(text) > max_length:
         raise ValueProblem(
             _l("%(field)s longer than %(n)d characters", field=field_label, n=max_length)

@@ -244,3 +244,20 @@ def test_the_import_command_prints_counts_and_errors(runner, db_session, manager
     assert "row 3, Quantity:" in result.output
     refused = runner.invoke(args=["import", str(path), "--all-or-nothing", *as_manager])
     assert refused.exit_code != 0 and "nothing was imported" in refused.output
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_export_imported_again_changes_nothing(
+    client, login, db_session, app, manager, make_item, make_storeroom, make_category, fmt
+):
+    room = make_storeroom(code="B1", name="Basement")
+    make_item("=1+1 chair", storeroom=room, category=make_category("Chairs"), quantity=3,
+              notes="-2 legs", extra={"Colour": "Grey"}, purchase_price=Decimal("1250.50"),
+              purchase_date=date(2020, 5, 17))  # fmt: skip
+    make_item("Desk", place="Room 4", serial_number="007")
+    login(client, manager)
+    data = client.get(f"/items/export.{fmt}").data
+    with app.test_request_context():
+        _, plan = run_import(db_session, manager, data, f"export.{fmt}", commit=False,
+                             create_missing=False)  # fmt: skip
+    assert plan.errors == [] and plan.counts["unchanged"] == 2, plan.rows
