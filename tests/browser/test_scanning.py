@@ -77,7 +77,7 @@ def test_count_a_storeroom_and_fix_what_the_report_shows(
 
 def wait_until_ready_offline(page: Page) -> None:
     """The service worker controls the page and the phone holds its copy of the items."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => Boolean(navigator.serviceWorker.controller)")
     page.wait_for_function(
         """() => new Promise(resolve => {
              const open = indexedDB.open("reshelf-scan", 1);
