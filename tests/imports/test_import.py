@@ -261,3 +261,38 @@ def test_an_export_imported_again_changes_nothing(
         _, plan = run_import(db_session, manager, data, f"export.{fmt}", commit=False,
                              create_missing=False)  # fmt: skip
     assert plan.errors == [] and plan.counts["unchanged"] == 2, plan.rows
+
+
+def test_a_confirmed_mapping_is_offered_again_for_the_same_headers(db_session, app, manager):
+    data = xlsx([["Benämning", "Antal", "Färg"], ["Stol", 2, "Grå"]])
+    with app.test_request_context():
+        run_import(db_session, manager, data, "first.xlsx", mapping=["name", "quantity", "notes"])
+        again = xlsx([["Benämning", "Antal", "Färg"], ["Bord", 1, "Ek"]])
+        batch, _ = run_import(db_session, manager, again, "second.xlsx", commit=False)
+    assert batch.mapping == [
+        "name",
+        "quantity",
+        "notes",
+    ]  # guessed alone, Färg would be an extra column
+
+
+def test_a_workbook_without_stated_dimensions_is_read_whole(app):
+    book = openpyxl.Workbook(write_only=True)  # as scripts write them: no <dimension>
+    sheet = book.create_sheet("List")
+    sheet.append(["Name", "Quantity"])
+    for n in range(25):
+        sheet.append([f"Chair {n}", 1])
+    out = io.BytesIO()
+    book.save(out)
+    with app.test_request_context():
+        table = read_table(out.getvalue(), "script.xlsx", max_rows=100)
+    assert len(table.rows) == 25 and table.rows[-1] == (26, ("Chair 24", 1))
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(app, monkeypatch):
+    from imports import reading
+
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", 2_000)  # a zip bomb, in miniature
+    data = xlsx([["Name", "Notes"], *[["Chair", "x" * 100] for _ in range(50)]])
+    with app.test_request_context(), pytest.raises(ImportRejected, match="expands beyond"):
+        read_table(data, "bomb.xlsx", max_rows=1000)
