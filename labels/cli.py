@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.timeutil import utcnow
+from imports.models import ImportBatch
+from imports.queries import batch_item_ids
 from inventory import services as inventory
 from inventory.models import Item, ItemStatus, Storeroom
 from labels import services
@@ -20,12 +22,18 @@ from labels.pdf import render_labels
 @click.command("labels")
 @click.option("--storeroom", "storeroom_code", help="Labels for the items in this storeroom.")
 @click.option("--tags", help="Labels for these tags, comma-separated.")
+@click.option("--batch", "batch_id", type=int, help="Labels for the items of this import batch.")
 @click.option("--format", "format_name", type=click.Choice(list(FORMATS)), default=DEFAULT_FORMAT)
 @click.option("--start", type=int, default=1, help="First free label on a partly used sheet.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
 def labels_command(
-    storeroom_code: str | None, tags: str | None, format_name: str, start: int, output: Path
+    storeroom_code: str | None,
+    tags: str | None,
+    batch_id: int | None,
+    format_name: str,
+    start: int,
+    output: Path,
 ) -> None:
     """Print item labels to a PDF file."""
     query = select(Item).options(selectinload(Item.storeroom).selectinload(Storeroom.site))
@@ -37,8 +45,12 @@ def labels_command(
     if tags:
         wanted = [tag.strip().lower() for tag in tags.split(",") if tag.strip()]
         query = query.where(func.lower(Item.tag).in_(wanted))
-    if not (storeroom_code or tags):
-        raise click.UsageError("Say what to print: --storeroom CODE or --tags T1,T2.")
+    if batch_id is not None:
+        if db.session.get(ImportBatch, batch_id) is None:
+            raise click.ClickException(f"There is no import batch {batch_id}.")
+        query = query.where(Item.id.in_(batch_item_ids(batch_id)))
+    if not (storeroom_code or tags or batch_id is not None):
+        raise click.UsageError("Say what to print: --storeroom CODE, --tags T1,T2 or --batch ID.")
     items = db.session.scalars(query.order_by(Item.tag)).all()
     if tags:
         found = {item.tag.lower() for item in items}

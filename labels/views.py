@@ -27,6 +27,8 @@ from app.timeutil import utcnow
 from inventory import queries
 from inventory.access import MOVERS, item_scope
 from inventory.models import Item, Organisation, Site, Storeroom
+from imports.models import ImportBatch
+from imports.queries import batch_item_ids
 from inventory.views import item_filter_from_args
 from labels import services
 from labels.formats import FORMATS
@@ -72,6 +74,12 @@ def selection_from_args() -> Selection:
         query = select(Item).where(Item.id == object_id, item_scope(user))
         item = db.session.scalar(query) or abort(404)
         return Selection(item.tag, items=query)
+    if source == "batch":
+        batch = db.session.get(ImportBatch, object_id) or abort(404)
+        query = select(Item).where(item_scope(user), Item.id.in_(batch_item_ids(batch.id)))
+        return Selection(
+            _("The items of import %(number)s", number=batch.id), items=query.order_by(Item.tag)
+        )
     if source in ("storeroom", "storeroom-label"):
         room = db.session.get(Storeroom, object_id) or abort(404)
         if source == "storeroom":

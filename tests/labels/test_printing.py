@@ -3,7 +3,9 @@
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from inventory.models import EventKind, ItemEvent, Organisation
+from app.timeutil import utcnow
+from imports import services as imports
+from inventory.models import EventKind, Item, ItemEvent, Organisation
 from labels import services
 from labels.models import ReservedTag
 from tests.labels.conftest import decode_pdf
@@ -203,3 +205,42 @@ def test_attaching_a_code_someone_registered_meanwhile_is_refused(
     assert f"The tag {tag} is already in use." in page.text
     db_session.refresh(old)
     assert old.tag == "OLD-2"
+
+
+def import_two_chairs(db_session, user):
+    """Import a small sheet as `user`; return its batch and the tags it created."""
+    import_csv = "Name;Storeroom\nChair one;V1\nChair two;V1\n".encode()
+    batch, table = imports.start_batch(db_session, import_csv, "chairs.csv", user=user,
+                                       sheet=None, now=utcnow(), max_rows=100)  # fmt: skip
+    batch.create_missing = True
+    imports.commit(db_session, batch, table, user=user, now=utcnow(),
+                   tag_prefix="INV-", tag_digits=6)  # fmt: skip
+    db_session.commit()
+    tags = db_session.scalars(select(Item.tag).where(Item.name.like("Chair%"))).all()
+    return batch, sorted(tags)
+
+
+def test_print_the_items_of_an_import_batch(
+    client, login, make_user, make_item, db_session, tmp_path, app
+):
+    manager = make_user(Role.MANAGER)
+    make_item("Not imported")
+    login(client, manager)
+    with app.test_request_context():
+        batch, tags = import_two_chairs(db_session, manager)
+    response = client.post(f"/labels/print?source=batch&id={batch.id}", data=PRINT)
+    assert [p.rsplit("/", 1)[1] for p in printed(response, tmp_path)] == [t.upper() for t in tags]
+    assert client.get("/labels/print?source=batch&id=999").status_code == 404
+
+
+def test_cli_prints_an_import_batch(runner, make_user, make_item, db_session, tmp_path, app):
+    make_item("Not imported")
+    with app.test_request_context():
+        batch, tags = import_two_chairs(db_session, make_user(Role.MANAGER))
+    out = tmp_path / "batch.pdf"
+    result = runner.invoke(args=["labels", "--batch", str(batch.id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    codes = decode_pdf(out.read_bytes(), tmp_path)
+    assert sorted(c.rsplit("/", 1)[1] for c in codes) == [t.upper() for t in tags]
+    missing = runner.invoke(args=["labels", "--batch", "999", "-o", str(out)])
+    assert missing.exit_code != 0 and "no import batch 999" in missing.output
