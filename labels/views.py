@@ -24,11 +24,11 @@ from wtforms import SelectChoice
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.timeutil import utcnow
+from imports.models import ImportBatch
+from imports.queries import batch_item_ids
 from inventory import queries
 from inventory.access import MOVERS, item_scope
 from inventory.models import Item, Organisation, Site, Storeroom
-from imports.models import ImportBatch
-from imports.queries import batch_item_ids
 from inventory.views import item_filter_from_args
 from labels import services
 from labels.formats import FORMATS

@@ -209,7 +209,7 @@ def test_attaching_a_code_someone_registered_meanwhile_is_refused(
 
 def import_two_chairs(db_session, user):
     """Import a small sheet as `user`; return its batch and the tags it created."""
-    import_csv = "Name;Storeroom\nChair one;V1\nChair two;V1\n".encode()
+    import_csv = b"Name;Storeroom\nChair one;V1\nChair two;V1\n"
     batch, table = imports.start_batch(db_session, import_csv, "chairs.csv", user=user,
                                        sheet=None, now=utcnow(), max_rows=100)  # fmt: skip
     batch.create_missing = True
