@@ -72,7 +72,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Notes", "Note", "Comment", "Comments", "Remarks", "Anmärkning", "Kommentar",
         "Anteckning", "Notering", "Bemærkning", "Bemærkninger", "Opmerking", "Opmerkingen",
     ),
-    IGNORE: ("Status",),  # our export's status column: status changes go through workflows
+    # Our export's status column (status changes go through workflows), and the reason column
+    # of our error-rows download, in each language we write it.
+    IGNORE: ("Status", "Import error", "Importfel"),
 }  # fmt: skip
 
 FIELDS = tuple(key for key in SYNONYMS if key != IGNORE)
