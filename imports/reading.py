@@ -1,13 +1,20 @@
 """Reading a stock spreadsheet into a header and data rows, whatever its shape.
 
-Facility managers bring xlsx (also .xlsm, never running its macros) and CSV in any of the
-encodings and delimiters Excel writes. Above the header there may be a title and a date;
-between rows, blank rows; at the bottom, a totals row. We find the header, skip the rest and
-keep each row's number in the file, so every error can point at the row the user sees.
+Facility managers bring xlsx (also .xlsm, never running its macros), OpenDocument .ods and CSV
+in any of the encodings and delimiters Excel writes. Above the header there may be a title and
+a date; between rows, blank rows; at the bottom, a totals row. We find the header, skip the rest
+and keep each row's number in the file, so every error can point at the row the user sees.
+
+Workbooks are read by python-calamine (Rust: a 100,000-row sheet in about a second, where
+openpyxl takes half a minute), and its cells are made the ones openpyxl gives: None for an
+empty cell, int for a whole number, datetime for a date. What calamine cannot tell is found in
+the sheet's own XML, and only when the sheet has any: a formula without a cached value (an
+error for that cell, never blank or 0) and an error value such as #N/A (calamine reads it as
+empty). openpyxl stays for writing exports and error files.
 
 A file we cannot read safely is refused with `ImportRejected` before anything else happens:
-zip bombs are measured before openpyxl opens the file, and openpyxl parses XML through
-defusedxml (installed with it), so entity expansion and external entities are refused.
+zip bombs are measured before the workbook is opened; calamine's XML parser expands no entities
+(a DTD's entities are errors), and the XML we parse ourselves goes through defusedxml.
 """
 
 from __future__ import annotations
@@ -15,16 +22,31 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import unescape
 
-import openpyxl
+from defusedxml import ElementTree as SafeXml
+from defusedxml.common import DefusedXmlException
 from flask_babel import lazy_gettext as _l
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+    XmlError,
+)
 
 from imports.mapping import guess_field
 
@@ -36,6 +58,8 @@ CSV_FIELD_LIMIT = 131_072
 TOTALS = re.compile(
     r"^\s*(summa|sum|total|totalt|totals|i alt|ialt|totaal|totaal generaal)\b", re.I
 )
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+SCAN_CHUNK = 1024 * 1024
 
 
 class ImportRejected(Exception):
@@ -72,16 +96,20 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_rows
         raise ImportRejected(
             _l("This is an old .xls or a password-protected workbook. Save it as .xlsx or CSV.")
         )
-    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, sheet=sheet, max_rows=max_rows)
-    if name.endswith(".ods"):
-        raise ImportRejected(_l("OpenDocument files are not read yet. Save it as .xlsx or CSV."))
+    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm", ".ods")):
+        return _read_workbook(data, sheet=sheet, max_rows=max_rows)
     if data.startswith(b"%PDF") or data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         raise ImportRejected(_l("This is not a spreadsheet. Save it as .xlsx or UTF-8 CSV."))
     return _read_csv(data, max_rows=max_rows)
 
 
-# --- xlsx -------------------------------------------------------------------------------------
+# --- workbooks: xlsx, xlsm, ods ----------------------------------------------------------------
+
+
+def _damaged() -> ImportRejected:
+    return ImportRejected(
+        _l("The file is damaged or not a spreadsheet. Save it as .xlsx or UTF-8 CSV.")
+    )
 
 
 def _check_zip(data: bytes) -> zipfile.ZipFile:
@@ -89,77 +117,283 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportRejected(
-            _l("The file is damaged or not a spreadsheet. Save it as .xlsx or UTF-8 CSV.")
-        ) from None
+        raise _damaged() from None
     if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_EXPANDED_BYTES:
         raise ImportRejected(_l("The file expands beyond the limit we accept."))
     return archive
 
 
-def _read_xlsx(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
-    archive = _check_zip(data)
+@contextmanager
+def _refusing_unreadable() -> Iterator[None]:
+    """Parser failures as ImportRejected, in the user's terms."""
     try:
-        with_formulas = any(
-            b"<f" in archive.read(info)
-            for info in archive.infolist()
-            if info.filename.startswith("xl/worksheets/")
-        )
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = (
-            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            if with_formulas
-            else None
-        )
+        yield
     except ImportRejected:
         raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise ImportRejected(
-            _l("The file is damaged or not a spreadsheet. Save it as .xlsx or UTF-8 CSV.")
-        ) from None
-    except Exception as error:  # defusedxml refusals and other parser failures
-        if type(error).__module__.startswith(("defusedxml", "xml")):
-            raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
-        raise
-    # Chartsheets have no rows; worksheets' stated dimensions are not trusted (LibreOffice may
-    # write A1:A1, a script none at all), so every row present is read.
-    worksheets = [ws for ws in values.worksheets if hasattr(ws, "reset_dimensions")]
-    for ws in worksheets + (formulas.worksheets if formulas else []):
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()
-    visible = [ws.title for ws in worksheets if ws.sheet_state == "visible"]
-    if not visible:
-        raise ImportRejected(_l("The workbook has no sheet with data."))
-    title = sheet or visible[0]
-    if title not in values.sheetnames:
-        raise ImportRejected(_l("The workbook has no sheet called %(name)s.", name=title))
-    rows = _zip_formulas(
-        values[title].iter_rows(values_only=True),
-        formulas[title].iter_rows(values_only=True) if formulas else None,
-    )
-    try:
-        table = _table(rows, max_rows=max_rows)
-    except zipfile.BadZipFile:
-        raise ImportRejected(_l("The file is damaged. Save it again as .xlsx or CSV.")) from None
-    table.sheet, table.sheets, table.epoch = title, visible, values.epoch
+    except (XmlError, DefusedXmlException, ParseError):
+        raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
+    except (CalamineError, zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError):
+        raise _damaged() from None
+
+
+def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
+    archive = _check_zip(data)
+    with _refusing_unreadable():
+        ods = "mimetype" in archive.NameToInfo and archive.read("mimetype") == ODS_MIMETYPE
+        if not ods and "xl/workbook.xml" not in archive.NameToInfo:
+            raise _damaged()  # an .xlsb, or no workbook at all
+        if ods:
+            content, epoch = _ods_content(archive)
+        else:
+            parts, epoch = _xlsx_parts(archive)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        title, visible = _choose_sheet(book, sheet)
+        marks = _ods_marks(content, title) if ods else _xlsx_marks(archive, parts.get(title))
+        rows = _workbook_rows(book.get_sheet_by_name(title), marks)
+    table = _table(rows, max_rows=max_rows)
+    table.sheet, table.sheets, table.epoch = title, visible, epoch
     return table
 
 
-def _zip_formulas(
-    values: Iterable[tuple[Any, ...]], formulas: Iterable[tuple[Any, ...]] | None
+def _choose_sheet(book: CalamineWorkbook, sheet: str | None) -> tuple[str, list[str]]:
+    """The sheet asked for, else the first visible worksheet; and every visible worksheet."""
+    worksheets = [meta for meta in book.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+    visible = [meta.name for meta in worksheets if meta.visible == SheetVisibleEnum.Visible]
+    if not visible:
+        raise ImportRejected(_l("The workbook has no sheet with data."))
+    title = sheet or visible[0]
+    if title not in {meta.name for meta in worksheets}:
+        raise ImportRejected(_l("The workbook has no sheet called %(name)s.", name=title))
+    return title, visible
+
+
+def _workbook_rows(
+    sheet: CalamineSheet, marks: dict[int, dict[int, Any]]
 ) -> Iterator[tuple[Any, ...]]:
-    """Cached values, with Uncalculated where a formula has none (a file never opened in
-    Excel, or written by a script)."""
-    if formulas is None:
-        yield from values
-        return
-    for value_row, formula_row in zip(values, formulas, strict=False):
-        yield tuple(
-            Uncalculated(formula)
-            if value is None and isinstance(formula, str) and formula.startswith("=")
-            else value
-            for value, formula in zip(value_row, formula_row, strict=False)
-        ) + tuple(value_row[len(formula_row) :])
+    """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in.
+
+    calamine yields rows from the first row of the sheet but cells from its first used column,
+    and "" for an empty cell. A row may hold nothing but an uncalculated formula, which calamine
+    does not count as data: those rows come after its last."""
+    pad = (None,) * sheet.start[1] if sheet.start else ()
+    count = 0
+    for index, row in enumerate(sheet.iter_rows()):
+        cells = pad + tuple(
+            [None if cell == "" else cell if type(cell) is str else _cell(cell) for cell in row]
+        )
+        yield _marked(cells, marks[index]) if index in marks else cells
+        count = index + 1
+    for index in range(count, max(marks, default=-1) + 1):
+        yield _marked((), marks.get(index, {}))
+
+
+def _cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:  # calamine reads every number as float; openpyxl "12" as int
+        return int(value) if value.is_integer() and -(2**53) < value < 2**53 else value
+    if kind is date:  # openpyxl gives datetime for every date cell
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _marked(cells: tuple[Any, ...], marks: dict[int, Any]) -> tuple[Any, ...]:
+    width = max(len(cells), max(marks, default=-1) + 1)
+    out = list(cells) + [None] * (width - len(cells))
+    for column, value in marks.items():
+        out[column] = value
+    return tuple(out)
+
+
+def _mark(
+    kind: str | None, formula: str | None, shared_id: str | None, value: str | None,
+    shared: dict[str, str],
+) -> Any:  # fmt: skip
+    """What openpyxl gives for a cell calamine reads as empty: Uncalculated for a formula
+    without a cached value, the error text (#N/A) for an error; None for any other cell.
+
+    openpyxl writes an uncalculated formula with an empty <v/>; Excel writes a formula that
+    came out as "" with t="str" and an empty <v></v>, which is a value."""
+    if formula is not None:
+        if shared_id is not None:  # a shared formula's cells name its first cell's formula
+            formula = shared.setdefault(shared_id, formula) if formula else shared.get(shared_id)
+        if value is None or (not value and kind != "str"):
+            return Uncalculated("=" + (formula or ""))
+    if kind == "e" and value:
+        return value
+    return None
+
+
+# --- xlsx: parts, and the cells calamine cannot tell ------------------------------------------
+
+_RELS = "xl/_rels/workbook.xml.rels"
+_MARKERS = (b"<f", b":f", b't="e"', b"t='e'")  # a formula, with or without a prefix; an error
+_SPECIAL = re.compile(rb"""<(?:[\w.-]+:)?f[\s>/]|\st\s*=\s*["']e["']""")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])([^>]*)>")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c\s*>")
+_REF = re.compile(r"""\$?([A-Z]{1,3})\$?([0-9]+)""")
+_ATTRIBUTE = re.compile(rb"""\s([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v\s*>)", re.S)
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime]:
+    """Each sheet's XML part by sheet name, and the workbook's date system (1900 or 1904)."""
+    workbook = SafeXml.fromstring(archive.read("xl/workbook.xml"))
+    relations = SafeXml.fromstring(archive.read(_RELS)) if _RELS in archive.NameToInfo else []
+    targets = {relation.get("Id"): relation.get("Target", "") for relation in relations}
+    parts, date1904 = {}, False
+    for element in workbook.iter():
+        if _local(element.tag) == "workbookPr":
+            date1904 = element.get("date1904", "").lower() in ("1", "true")
+        elif _local(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rid, "")
+            parts[element.get("name", "")] = (
+                target[1:] if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            )
+    return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+
+
+def _mentions(archive: zipfile.ZipFile, name: str, markers: tuple[bytes, ...]) -> bool:
+    """Whether a part holds any of the markers, read in chunks rather than unpacked whole."""
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            window = tail + chunk
+            if any(marker in window for marker in markers):
+                return True
+            tail = window[-8:]
+    return False
+
+
+def _xlsx_marks(archive: zipfile.ZipFile, part: str | None) -> dict[int, dict[int, Any]]:
+    """Cells calamine reads as empty that are not, by row and column (from 0)."""
+    if part is None or part not in archive.NameToInfo or not _mentions(archive, part, _MARKERS):
+        return {}
+    return _special_cells(archive.read(part))
+
+
+def _special_cells(xml: bytes) -> dict[int, dict[int, Any]]:
+    """Only the cells with a formula or an error: each is found by its <f> or t="e", and read
+    from its <c> tag to its end. A sheet written otherwise than Excel writes (cells without
+    r="B2", or <f> not first in its cell) is parsed whole instead."""
+    marks: dict[int, dict[int, Any]] = {}
+    shared: dict[str, str] = {}
+    done = 0
+    data_start, data_end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+    for found in _SPECIAL.finditer(xml, max(data_start, 0), max(data_end, 0)):
+        start = xml.rfind(b"<", 0, found.start())
+        if start < done:
+            continue  # the cell just read: found by both its type and its formula
+        tag = _CELL_TAG.match(xml, start)
+        if tag is None:
+            if found.group().startswith(b"<"):
+                return _special_cells_parsed(xml)
+            continue  # t="e" in a text, not a cell's type
+        attributes = dict(_attributes(tag.group(1)))
+        ref = _REF.fullmatch(attributes.get("r", ""))
+        end = None if tag.group(1).endswith(b"/") else _CELL_END.search(xml, tag.end())
+        if ref is None or (end is None and not tag.group(1).endswith(b"/")):
+            return _special_cells_parsed(xml)
+        content = xml[tag.end() : end.start()] if end else b""
+        done = end.end() if end else tag.end()
+        formula, value = _FORMULA.search(content), _VALUE.search(content)
+        formula_attributes = dict(_attributes(formula.group(1))) if formula else {}
+        mark = _mark(
+            attributes.get("t"), _text(formula.group(2) or b"") if formula else None,
+            formula_attributes.get("si"), _text(value.group(1) or b"") if value else None, shared,
+        )  # fmt: skip
+        if mark is not None:
+            column = column_index_from_string(ref.group(1)) - 1
+            marks.setdefault(int(ref.group(2)) - 1, {})[column] = mark
+    return marks
+
+
+def _attributes(text: bytes) -> Iterator[tuple[str, str]]:
+    for name, double, single in _ATTRIBUTE.findall(text):
+        yield _local(name.decode()).rpartition(":")[2], _text(double or single)
+
+
+def _text(raw: bytes) -> str:
+    return unescape(raw.decode("utf-8"), _ENTITIES)
+
+
+def _special_cells_parsed(xml: bytes) -> dict[int, dict[int, Any]]:
+    """The same as _special_cells, parsing the whole sheet (slower, for unusual writers)."""
+    marks: dict[int, dict[int, Any]] = {}
+    shared: dict[str, str] = {}
+    row = column = -1
+    for event, element in SafeXml.iterparse(io.BytesIO(xml), events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start" and name in ("row", "c"):
+            ref = _REF.fullmatch(element.get("r", ""))
+            if name == "row":
+                row, column = (int(element.get("r")) - 1 if element.get("r") else row + 1), -1
+            else:
+                column = column_index_from_string(ref.group(1)) - 1 if ref else column + 1
+        elif event == "end" and name == "c":
+            children = {_local(child.tag): child for child in element}
+            formula, value = children.get("f"), children.get("v")
+            mark = _mark(
+                element.get("t"), None if formula is None else formula.text or "",
+                None if formula is None else formula.get("si"),
+                None if value is None else value.text or "", shared,
+            )  # fmt: skip
+            if mark is not None:
+                marks.setdefault(row, {})[column] = mark
+            element.clear()
+    return marks
+
+
+# --- ods ---------------------------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_NULL_DATE = re.compile(rb'null-date[^>]*?date-value="([0-9]{4})-([0-9]{2})-([0-9]{2})')
+
+
+def _ods_content(archive: zipfile.ZipFile) -> tuple[bytes | None, datetime]:
+    """The content, kept if it has formulas (to find those without a value), and the day
+    from which the file counts dates (LibreOffice's null date, 1899-12-30 unless changed)."""
+    content = archive.read("content.xml")
+    null_date = _NULL_DATE.search(content)
+    epoch = datetime(*map(int, null_date.groups())) if null_date else CALENDAR_WINDOWS_1900
+    return (content if b"table:formula" in content else None), epoch
+
+
+def _ods_marks(content: bytes | None, title: str) -> dict[int, dict[int, Any]]:
+    """Formula cells without a value type (no cached result) in the sheet `title`."""
+    if content is None:
+        return {}
+    marks: dict[int, dict[int, Any]] = {}
+    inside, row, column = False, -1, -1
+    cells = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+    for event, element in SafeXml.iterparse(io.BytesIO(content), ("start", "end")):
+        tag = element.tag
+        if event == "start" and tag == f"{_TABLE}table":
+            inside, row = element.get(f"{_TABLE}name") == title, -1
+        elif not inside or tag not in (*cells, f"{_TABLE}table-row"):
+            continue
+        elif event == "start" and tag in cells:
+            formula = element.get(f"{_TABLE}formula")
+            repeated = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+            if formula and element.get(f"{_OFFICE}value-type") is None:
+                for offset in range(1, repeated + 1):
+                    marks.setdefault(row, {})[column + offset] = Uncalculated(
+                        "=" + formula.partition("=")[2]
+                    )
+            column += repeated
+        elif event == "start":
+            row, column = row + 1, -1
+        elif tag == f"{_TABLE}table-row":
+            row += int(element.get(f"{_TABLE}number-rows-repeated", "1")) - 1
+            element.clear()
+    return marks
 
 
 # --- csv --------------------------------------------------------------------------------------
