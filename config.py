@@ -32,6 +32,9 @@ class Config:
     PHOTOS_THUMB_SIZE = 480
 
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
+    IMPORT_JOB_STALL_SECONDS = 300  # a job silent this long died with its process
+    IMPORT_WAIT_SECONDS = 2.0  # the page waits this long for a job, so small files need no reload
 
     ITEMS_PER_PAGE = 50
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5

@@ -81,12 +81,15 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from imports.export_views import bp as exports_bp
+    from imports.views import bp as imports_bp
     from inventory.places_views import bp as places_bp
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
     from labels.views import bp as labels_bp
 
-    for blueprint in (auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp):
+    for blueprint in (
+        auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
@@ -24,6 +24,12 @@ class BatchStatus(enum.StrEnum):
 class BatchAction(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+
+
+class JobKind(enum.StrEnum):
+    CHECK = "check"  # read the file and work out the preview
+    COMMIT = "commit"
+    UNDO = "undo"
 
 
 class ImportBatch(db.Model):
@@ -48,6 +54,15 @@ class ImportBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the last check found (counts, errors, first rows as saved), shown by the batch page.
+    preview: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The background job working on the batch (imports/jobs.py): None when there is none.
+    job: Mapped[str | None] = mapped_column(String(16))  # a JobKind
+    job_stage: Mapped[str | None] = mapped_column(String(16))
+    job_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    job_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    job_beat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    job_error: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by = relationship("User")
     items: Mapped[list[BatchItem]] = relationship(

@@ -1,7 +1,8 @@
 """An import from upload to commit and undo, as plain functions the web pages and CLI share.
 
 Uploading stores the file as a batch in preview (so the preview survives a page reload and the
-file is kept with its sha256); the preview is worked out from the stored file each time;
+file is kept with its sha256); checking reads it and keeps a summary of the preview on the
+batch; committing works the preview out again from the stored file;
 committing writes it in the caller's transaction; undoing puts back what the batch changed
 on items nobody has touched since.
 """
@@ -9,12 +10,13 @@ on items nobody has touched since.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from imports.commit import ImportRefused, commit_plan
@@ -28,31 +30,51 @@ from inventory.models import Category, Department, EventKind, Item, ItemStatus, 
 if TYPE_CHECKING:
     from app.auth.models import User
 
+Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 
-def start_batch(
-    session: Session, data: bytes, filename: str, *, user: User | None, sheet: str | None,
-    now: datetime, max_rows: int,
-) -> tuple[ImportBatch, Table]:  # fmt: skip
-    """Read the file (ImportRejected if it cannot be) and keep it as a batch in preview."""
-    table = read_table(data, filename, sheet=sheet, max_rows=max_rows)
-    remembered = session.scalar(
-        select(SavedMapping.mapping).where(SavedMapping.signature == signature(table.headers))
-    )
-    mapping = remembered if remembered and len(remembered) == len(table.headers) else None
+
+def store_upload(
+    session: Session, data: bytes, filename: str, *, user: User | None, now: datetime
+) -> ImportBatch:
+    """Keep an uploaded file as a batch in preview; it is read by `check`."""
     batch = ImportBatch(
         filename=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
         size_bytes=len(data),
-        sheet=table.sheet,
-        headers=table.headers,
-        mapping=mapping or guess_mapping(table.headers),
+        headers=[],
+        mapping=[],
         uploaded_by_id=user.id if user else None,
         created_at=now,
     )
     session.add(batch)
     session.flush()
-    return batch, table
+    return batch
+
+
+def open_table(session: Session, batch: ImportBatch, *, max_rows: int) -> Table:
+    """Read the batch's file (ImportRejected if it cannot be). A file read for the first time,
+    or another of its sheets, gets the mapping remembered for its headers, or a guessed one."""
+    table = read_table(batch.data, batch.filename, sheet=batch.sheet, max_rows=max_rows)
+    if table.headers != batch.headers or len(batch.mapping) != len(table.headers):
+        remembered = session.scalar(
+            select(SavedMapping.mapping).where(SavedMapping.signature == signature(table.headers))
+        )
+        usable = remembered and len(remembered) == len(table.headers)
+        batch.headers = table.headers
+        batch.mapping = remembered if usable else guess_mapping(table.headers)
+    batch.sheet = table.sheet
+    return table
+
+
+def start_batch(
+    session: Session, data: bytes, filename: str, *, user: User | None, sheet: str | None,
+    now: datetime, max_rows: int,
+) -> tuple[ImportBatch, Table]:  # fmt: skip
+    """Store and read a file in one go, as the command line does."""
+    batch = store_upload(session, data, filename, user=user, now=now)
+    batch.sheet = sheet
+    return batch, open_table(session, batch, max_rows=max_rows)
 
 
 def earlier_import(session: Session, batch: ImportBatch) -> ImportBatch | None:
@@ -86,12 +108,88 @@ def preview(session: Session, batch: ImportBatch, table: Table, *, user: User) -
                        create_missing=batch.create_missing)  # fmt: skip
 
 
+def check(
+    session: Session, batch: ImportBatch, *, user: User, max_rows: int,
+    progress: Progress | None = None,
+) -> Plan:  # fmt: skip
+    """Read the file and work out the preview, kept on the batch for its page."""
+    table = open_table(session, batch, max_rows=max_rows)
+    if progress:
+        progress("checking", 0, len(table.rows))
+    plan = preview(session, batch, table, user=user)
+    batch.preview = summary(table, plan)
+    return plan
+
+
+def _shown(cell: Any) -> str:
+    if isinstance(cell, datetime) and cell.time() == datetime.min.time():
+        return cell.date().isoformat()  # a date cell, as the user typed it
+    return str(cell)
+
+
+SAMPLE_ROWS = 10  # "the first rows as they will be saved"
+SHOWN_WARNINGS = 1000
+
+
+def summary(table: Table, plan: Plan) -> dict[str, Any]:
+    """What the preview page shows, in JSON: counts, every error, the first rows as saved."""
+    first_values = [""] * len(table.headers)
+    for _number, cells in table.rows[:50]:
+        for index, cell in enumerate(cells[: len(first_values)]):
+            if not first_values[index] and cell not in (None, ""):
+                first_values[index] = _shown(cell)[:60]
+    return {
+        "counts": plan.counts,
+        "errors": [list(error) for error in plan.errors],
+        "warnings": [
+            [row.number, column, str(reason)]
+            for row in plan.rows
+            for column, reason in row.warnings
+        ][:SHOWN_WARNINGS],
+        "missing": plan.missing,
+        "sample": [
+            {
+                "row": row.number,
+                "action": row.action,
+                "tag": row.tag or "",
+                "fields": {k: services.history_value(v) for k, v in row.fields.items()},
+                "extra": row.extra,
+            }
+            for row in plan.rows[:SAMPLE_ROWS]
+        ],
+        "first_values": first_values,
+        "rows": len(table.rows),
+        "sheets": table.sheets,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "header_row": table.header_row,
+        "blank_rows": table.blank_rows,
+        "totals_rows": table.totals_rows,
+    }
+
+
 def commit(
     session: Session, batch: ImportBatch, table: Table, *, user: User, now: datetime,
-    tag_prefix: str, tag_digits: int,
+    tag_prefix: str, tag_digits: int, progress: Progress | None = None,
 ) -> Plan:  # fmt: skip
-    """Write the batch (ImportRefused: nothing written) and remember its mapping."""
+    """Write the batch (ImportRefused: nothing written) and remember its mapping.
+
+    The batch's status is claimed first, with a conditional UPDATE in the same transaction as
+    the write: of two commits of one batch (a double click, a job run again), the second waits
+    for the first and then finds the batch imported."""
+    if progress:
+        progress("checking", 0, len(table.rows))
     plan = preview(session, batch, table, user=user)
+    if progress:
+        progress("writing", 0, len(table.rows))
+    claimed = session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == BatchStatus.PREVIEW)
+        .values(status=BatchStatus.COMMITTED)
+        .execution_options(synchronize_session=False)  # commit_plan sets it on the object
+    )
+    if claimed.rowcount != 1:
+        raise ImportRefused(_l("This file was already imported."))
     commit_plan(session, batch, plan, user=user, now=now, tag_prefix=tag_prefix,
                 tag_digits=tag_digits)  # fmt: skip
     key = signature(batch.headers)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
+from imports import services as imports
 from inventory import services
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
@@ -86,6 +87,12 @@ POLICY = {
     "places.edit_category": _managers,
     "exports.export_items": _everyone,  # what each may see (tests/imports/test_export.py)
     "exports.export_storeroom": _everyone,
+    "imports.batches": _managers,
+    "imports.upload": _managers,
+    "imports.batch": _managers,
+    "imports.progress": _managers,
+    "imports.error_rows": _managers,
+    "imports.original": _managers,
     "admin.users": _admins,
     "admin.invite_user": _admins,
     "admin.edit_user": _admins,
@@ -105,6 +112,10 @@ POLICY = {
     "admin.deactivate_user": None,
     "admin.activate_user": None,
     "admin.reset_password": None,
+    "imports.check": None,
+    "imports.choose_sheet": None,
+    "imports.commit": None,
+    "imports.undo": None,
 }
 # POST endpoint -> roles that may use it on another department's objects.
 POST_ALLOWED = {
@@ -129,6 +140,10 @@ POST_ALLOWED = {
     "places.edit_site": {Role.MANAGER, Role.ADMIN},
     "places.edit_storeroom": {Role.MANAGER, Role.ADMIN},
     "places.edit_category": {Role.MANAGER, Role.ADMIN},
+    "imports.check": {Role.MANAGER, Role.ADMIN},
+    "imports.choose_sheet": {Role.MANAGER, Role.ADMIN},
+    "imports.commit": {Role.MANAGER, Role.ADMIN},
+    "imports.undo": {Role.MANAGER, Role.ADMIN},
 }
 
 
@@ -160,6 +175,11 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
         db_session, organisation=organisation, name="Office", format_name="L7160",
         offset_x=0, offset_y=0, scale=1,
     )  # fmt: skip
+    batch, table = imports.start_batch(db_session, b"Name;Quantity\nChair;2\nBroken;-1\n",
+                                       "stock.csv", user=target_user, sheet=None, now=utcnow(),
+                                       max_rows=100)  # fmt: skip
+    imports.commit(db_session, batch, table, user=target_user, now=utcnow(), tag_prefix="I-",
+                   tag_digits=4)  # fmt: skip
     db_session.commit()
     return {
         "users": users,
@@ -178,6 +198,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "token": "not-a-token",
             "size": "thumb",
             "fmt": "csv",
+            "batch_id": batch.id,
         },
     }
 

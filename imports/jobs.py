@@ -1,0 +1,157 @@
+"""Checking, importing and undoing a batch in a background thread, with progress on the batch.
+
+A 100,000-row file takes seconds to check and to write: longer than a page should wait, and a
+web worker busy past its timeout is killed. So the page starts a job and shows its progress,
+which lives on the batch row: a reload, or a request another worker serves, sees the same.
+
+- A job claims its batch with a conditional UPDATE, so a double click or a second user cannot
+  start a second job on it; committing also claims the batch's status in the same transaction
+  as the write (services.commit), so two jobs can never both write one batch.
+- A job that died with its process (a restart, a kill) stops beating; after
+  IMPORT_JOB_STALL_SECONDS the page says so and offers to run it again. Its transaction died
+  with it, so nothing is half written.
+- Progress is written through a connection of its own, and not while the import's own
+  transaction writes: SQLite allows one writer at a time, and the job holds that lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from flask import Flask
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.auth.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+from imports import services
+from imports.commit import ImportRefused
+from imports.models import BatchStatus, ImportBatch, JobKind
+from imports.reading import ImportRejected
+
+log = logging.getLogger(__name__)
+
+NEEDS = {  # the batch status each job starts from
+    JobKind.CHECK: BatchStatus.PREVIEW,
+    JobKind.COMMIT: BatchStatus.PREVIEW,
+    JobKind.UNDO: BatchStatus.COMMITTED,
+}
+BEAT_EVERY = timedelta(seconds=1)  # progress is written at most this often
+
+
+def stall_limit(app: Flask) -> timedelta:
+    return timedelta(seconds=app.config["IMPORT_JOB_STALL_SECONDS"])
+
+
+def is_stalled(batch: ImportBatch, *, now: datetime, limit: timedelta) -> bool:
+    """A job that has not reported for `limit` died with its process."""
+    return batch.job is not None and (batch.job_beat_at is None or batch.job_beat_at < now - limit)
+
+
+def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> bool:
+    """Mark the batch as worked on by a new job, unless a live job has it or its status is not
+    the one the job starts from. Committed at once, so other requests see it."""
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            update(ImportBatch)
+            .where(
+                ImportBatch.id == batch_id,
+                ImportBatch.status == NEEDS[kind],
+                or_(ImportBatch.job.is_(None), ImportBatch.job_beat_at < now - limit),
+            )
+            .values(job=kind.value, job_stage=None, job_done=0, job_total=0, job_beat_at=now,
+                    job_error=None)  # fmt: skip
+        )
+    return result.rowcount == 1
+
+
+def launch(
+    app: Flask, batch_id: int, kind: JobKind, *, user_id: int, locale: str
+) -> threading.Thread:
+    """Run a job its caller has claimed, in a thread of its own."""
+    thread = threading.Thread(
+        target=run, args=(app, batch_id, kind, user_id, locale), name=f"import-{batch_id}-{kind}"
+    )  # not a daemon: a graceful restart lets it finish
+    thread.start()
+    return thread
+
+
+class Progress:
+    """The progress callback a job hands to the import: writes stage and counts now and then."""
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        self.stage: str | None = None
+        self.last: datetime | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = utcnow()
+        if stage == self.stage == "writing":
+            return  # the job's own transaction holds the write lock until it commits
+        if stage == self.stage and self.last and now - self.last < BEAT_EVERY and done < total:
+            return
+        self.stage, self.last = stage, now
+        _set(self.batch_id, job_stage=stage, job_done=done, job_total=total, job_beat_at=now)
+
+
+def run(app: Flask, batch_id: int, kind: JobKind, user_id: int, locale: str) -> None:
+    """The job itself: its outcome (or the reason it failed) ends up on the batch."""
+    with app.app_context(), force_locale(locale):
+        error = None
+        try:
+            _work(app, batch_id, kind, user_id)
+        except (ImportRejected, ImportRefused) as refused:
+            error = str(refused)
+        except IntegrityError:
+            error = str(_l("Someone else changed the same items at the same time, so nothing "
+                           "was imported. Check the file again and import it."))  # fmt: skip
+        except OperationalError:
+            log.exception("import job %s on batch %s failed", kind, batch_id)
+            error = str(_l("The database was too busy, so nothing was changed. Try again."))
+        except Exception:
+            log.exception("import job %s on batch %s failed", kind, batch_id)
+            error = str(_l("Something went wrong, so nothing was changed. Try again, or tell "
+                           "your administrator."))  # fmt: skip
+        finally:
+            db.session.rollback()
+            db.session.remove()
+        if error is not None:
+            _set(batch_id, job=None, job_stage=None, job_error=error)
+
+
+def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:
+    session, config = db.session, app.config
+    batch = session.get(ImportBatch, batch_id)
+    user = session.get(User, user_id)
+    if batch is None or user is None:
+        return
+    progress = Progress(batch_id)
+    now = utcnow()
+    if kind == JobKind.CHECK:
+        progress("reading", 0, 0)
+        services.check(session, batch, user=user, max_rows=config["IMPORT_MAX_ROWS"],
+                       progress=progress)  # fmt: skip
+    elif kind == JobKind.COMMIT:
+        progress("reading", 0, 0)
+        table = services.table_of(batch, max_rows=config["IMPORT_MAX_ROWS"])
+        services.commit(session, batch, table, user=user, now=now, progress=progress,
+                        tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"])  # fmt: skip
+    else:
+        progress("undoing", 0, 0)
+        services.undo(session, batch, user=user, now=now)
+    batch.job = batch.job_stage = batch.job_error = None
+    batch.job_beat_at = utcnow()
+    session.commit()
+
+
+def _set(batch_id: int, **values) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(ImportBatch).where(ImportBatch.id == batch_id).values(**values)
+        )
+
