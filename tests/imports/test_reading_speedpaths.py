@@ -1,0 +1,322 @@
+"""Reading workbooks with python-calamine: the same cells openpyxl gives, and what calamine
+cannot tell (uncalculated formulas, error values) found in the sheet's XML."""
+
+import io
+import zipfile
+from datetime import datetime, time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from imports.reading import (
+    ImportRejected,
+    Table,
+    Uncalculated,
+    _special_cells,
+    _special_cells_parsed,
+    _table,
+    read_table,
+)
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def as_openpyxl_reads_it(data: bytes, sheet: str | None = None) -> Table:
+    """The table as the openpyxl reader (before calamine) made it: the reference."""
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    for ws in values.worksheets + formulas.worksheets:
+        ws.reset_dimensions()
+    visible = [ws.title for ws in values.worksheets if ws.sheet_state == "visible"]
+    title = sheet or visible[0]
+
+    def rows():
+        pairs = zip(values[title].iter_rows(values_only=True),
+                    formulas[title].iter_rows(values_only=True), strict=True)  # fmt: skip
+        for cached, written in pairs:
+            yield tuple(
+                Uncalculated(f) if v is None and isinstance(f, str) and f.startswith("=") else v
+                for v, f in zip(cached, written, strict=True)
+            )
+
+    table = _table(rows(), max_rows=1000)
+    table.sheet, table.sheets, table.epoch = title, visible, values.epoch
+    return table
+
+
+def workbook(rows: list[list], *, at: str = "A1", epoch=None, hidden: str | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    if epoch is not None:
+        book.epoch = epoch
+    sheet = book.active
+    sheet.title = "List"
+    origin = sheet[at]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.cell(origin.row + r, origin.column + c, value)
+    if hidden:
+        book.create_sheet(hidden).sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def with_parts(data: bytes, parts: dict[str, bytes | str]) -> bytes:
+    """The workbook with some of its parts replaced or added."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info, source.read(info))
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def with_sheet_data(rows_xml: str) -> bytes:
+    sheet = f"<worksheet {MAIN}><sheetData>{rows_xml}</sheetData></worksheet>"
+    return with_parts(workbook([["x"]]), {"xl/worksheets/sheet1.xml": sheet})
+
+
+def text(ref: str, value: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+MIXED = [
+    ["Stock list 2024"],
+    [],
+    ["Name", "Quantity", "Purchase date", "Price", "Checked", "Notes", "Total"],
+    ["Chair", 12, datetime(2024, 3, 15), 1250.5, True, "", "=B4*D4"],
+    ["Desk", -3, datetime(2024, 3, 15, 10, 30), 0.1, False, "  spaced  ", None],
+    [None, None, None, None, None, None, None],
+    ["Lamp", 10**12, time(10, 30), 1e20, None, "=not a formula", "=SUM(B4:B7)"],
+    ["Summa", "=SUM(B4:B7)"],
+]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param((DATA / name).read_bytes(), id=name)
+        for name in (
+            "forrad-skolor-sv.xlsx",
+            "inventar-boligafdeling-da.xlsx",
+            "facilities-en.xlsx",
+        )
+    ]
+    + [
+        pytest.param(workbook(MIXED), id="mixed"),
+        pytest.param(workbook(MIXED, at="C5"), id="below-and-right"),
+        pytest.param(workbook(MIXED, epoch=CALENDAR_MAC_1904), id="1904"),
+        pytest.param(workbook(MIXED, hidden="Archive"), id="hidden-sheet"),
+    ],
+)
+def test_workbooks_read_as_openpyxl_read_them(app, data):
+    with app.test_request_context():
+        assert read_table(data, "list.xlsx", max_rows=1000) == as_openpyxl_reads_it(data)
+
+
+def test_the_second_sheet_can_be_chosen_and_a_missing_one_is_refused(app):
+    data = (DATA / "facilities-en.xlsx").read_bytes()
+    with app.test_request_context():
+        assert read_table(data, "f.xlsx", sheet="Aids", max_rows=1000) == as_openpyxl_reads_it(
+            data, "Aids"
+        )
+        with pytest.raises(ImportRejected, match="no sheet called Nope"):
+            read_table(data, "f.xlsx", sheet="Nope", max_rows=1000)
+
+
+def test_rows_keep_their_numbers_in_the_file_when_data_starts_lower(app):
+    data = workbook([["Name", "Quantity"], ["Chair", 2]], at="C5")
+    with app.test_request_context():
+        table = read_table(data, "low.xlsx", max_rows=10)
+    assert (table.header_row, table.rows) == (5, [(6, (None, None, "Chair", 2))])
+
+
+def test_error_values_are_read_as_excel_shows_them_and_refused_as_numbers(app):
+    data = with_sheet_data(
+        f'<row r="1">{text("A1", "Name")}{text("B1", "Quantity")}{text("C1", "Price")}</row>'
+        f'<row r="2">{text("A2", "Chair")}<c r="B2" t="e"><v>#N/A</v></c>'
+        '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    )  # #N/A pasted as a value, #DIV/0! calculated
+    with app.test_request_context():
+        assert read_table(data, "e.xlsx", max_rows=10).rows == [(2, ("Chair", "#N/A", "#DIV/0!"))]
+
+
+def test_shared_formulas_without_values_are_uncalculated_in_every_cell(app):
+    data = with_sheet_data(
+        f'<row r="1">{text("A1", "Name")}{text("B1", "Quantity")}</row>'
+        f'<row r="2">{text("A2", "Chair")}<c r="B2"><f t="shared" ref="B2:B3" si="0">C2*2</f>'
+        f'</c></row><row r="3">{text("A3", "Desk")}<c r="B3"><f t="shared" si="0"/></c></row>'
+    )
+    with app.test_request_context():
+        rows = read_table(data, "shared.xlsx", max_rows=10).rows
+    assert [cells[1] for _, cells in rows] == [Uncalculated("=C2*2")] * 2
+
+
+def test_a_formula_that_came_out_empty_is_blank_not_uncalculated(app):
+    data = with_sheet_data(
+        f'<row r="1">{text("A1", "Name")}{text("B1", "Notes")}</row>'
+        f'<row r="2">{text("A2", "Chair")}<c r="B2" t="str"><f>IF(1,"","x")</f><v></v></c></row>'
+    )  # as Excel writes =IF(...,"",...)
+    with app.test_request_context():
+        assert read_table(data, "if.xlsx", max_rows=10).rows == [(2, ("Chair", None))]
+
+
+def test_a_totals_row_of_uncalculated_formulas_below_the_data_is_skipped(app):
+    data = with_sheet_data(
+        f'<row r="1">{text("A1", "Name")}{text("B1", "Quantity")}</row>'
+        f'<row r="2">{text("A2", "Chair")}<c r="B2"><v>2</v></c></row>'
+        '<row r="3"><c r="B3"><f>SUM(B2:B2)</f></c><c r="D3"><f>B3*2</f></c></row>'
+    )  # calamine sees nothing in row 3: its cells have no values
+    with app.test_request_context():
+        table = read_table(data, "sum.xlsx", max_rows=10)
+    assert (table.rows, table.totals_rows) == ([(2, ("Chair", 2))], 1)
+
+
+SHEET_WITH_EVERYTHING = (
+    f'<row r="1">{text("A1", "Name")}{text("B1", "Quantity")}</row>'
+    f'<row r="2">{text("A2", "a t=&quot;e&quot; in text")}<c r="B2"><f>2*3</f><v/></c>'
+    '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="D2"><f>1+1</f><v>2</v></c></row>'
+    '<row r="3"><c r="AA3" t="e"><v>#N/A</v></c><c r="AB3" t="e"/>'
+    '<c r="AC3"><f t="shared" ref="AC3:AC4" si="4">A1&amp;"&lt;"</f></c></row>'
+    '<row r="4"><c r="AC4"><f t="shared" si="4"/></c></row>'
+)
+
+
+def test_the_targeted_scan_finds_what_parsing_the_whole_sheet_finds():
+    xml = f"<worksheet {MAIN}><sheetData>{SHEET_WITH_EVERYTHING}</sheetData></worksheet>".encode()
+    expected = {
+        1: {1: Uncalculated("=2*3"), 2: "#DIV/0!"},
+        2: {26: "#N/A", 28: Uncalculated('=A1&"<"')},
+        3: {28: Uncalculated('=A1&"<"')},
+    }
+    assert _special_cells(xml) == _special_cells_parsed(xml) == expected
+    prefixed = xml.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b"<f", b"<x:f")
+    assert _special_cells(prefixed.replace(b"</f>", b"</x:f>")) == expected
+
+
+def test_cells_without_positions_are_found_by_counting(app):
+    data = with_sheet_data(
+        '<row><c t="inlineStr"><is><t>Name</t></is></c><c t="inlineStr"><is><t>Quantity</t>'
+        '</is></c></row><row><c t="inlineStr"><is><t>Chair</t></is></c><c><f>2*3</f></c></row>'
+    )  # some scripts write no r="A1"
+    with app.test_request_context():
+        assert read_table(data, "noref.xlsx", max_rows=10).rows == [
+            (2, ("Chair", Uncalculated("=2*3")))
+        ]
+
+
+def test_an_xlsm_is_read_and_its_macros_never_run(app):
+    data = with_parts(
+        workbook([["Name", "Quantity"], ["Chair", 1]]),
+        {"xl/vbaProject.bin": b'\xd0\xcf\x11\xe0 Sub AutoOpen() Shell "calc" End Sub'},
+    )
+    with app.test_request_context():
+        assert read_table(data, "macro.xlsm", max_rows=10).rows == [(2, ("Chair", 1))]
+
+
+@pytest.mark.parametrize(
+    "part, content, message",
+    [
+        ("xl/worksheets/sheet1.xml",
+         '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+         f'<worksheet {MAIN}><sheetData><row r="1">{text("A1", "&b;")}</row></sheetData>'
+         "</worksheet>", "not a valid spreadsheet"),
+        ("xl/workbook.xml", '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "a">]><workbook/>',
+         "not a valid spreadsheet"),
+        ("xl/workbook.xml", "<workbook", "not a valid spreadsheet"),
+    ],
+)  # fmt: skip
+def test_workbooks_with_entities_or_broken_xml_are_refused(app, part, content, message):
+    data = with_parts(workbook([["Name", "Quantity"], ["Chair", 1]]), {part: content})
+    with app.test_request_context(), pytest.raises(ImportRejected, match=message):
+        read_table(data, "bad.xlsx", max_rows=10)
+
+
+def test_a_binary_workbook_is_refused_rather_than_read_without_its_formulas(app):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with app.test_request_context(), pytest.raises(ImportRejected, match="damaged"):
+        read_table(out.getvalue(), "list.xlsb", max_rows=10)
+
+
+# --- OpenDocument ------------------------------------------------------------------------------
+
+
+def ods(rows_xml: str, *, null_date: str | None = None) -> bytes:
+    settings = (
+        f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/>'
+        "</table:calculation-settings>" if null_date else ""
+    )  # fmt: skip
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+        f'<office:body><office:spreadsheet>{settings}<table:table table:name="Lista">'
+        f"{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+        'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+        'manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def cell(value_type: str = "", value: str = "", *, formula: str = "", repeat: int = 1) -> str:
+    attributes = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    if formula:
+        attributes += f' table:formula="{formula}"'
+    if value_type == "string":
+        return f'<table:table-cell office:value-type="string"{attributes}><text:p>{value}</text:p></table:table-cell>'  # noqa: E501
+    if value_type:
+        kind = "date-value" if value_type == "date" else "value"
+        attributes += f' office:value-type="{value_type}" office:{kind}="{value}"'
+    return f"<table:table-cell{attributes}/>"
+
+
+def row(*cells: str, repeat: int = 1) -> str:
+    repeated = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{repeated}>{''.join(cells)}</table:table-row>"
+
+
+def test_an_ods_file_is_read_like_a_workbook(app):
+    data = ods(
+        row(cell(repeat=2), cell("string", "Lager 2024"))
+        + row(cell(), repeat=2)
+        + row(cell(repeat=2), cell("string", "Name"), cell("string", "Antal"),
+              cell("string", "Inköpsdatum"))
+        + row(cell(repeat=2), cell("string", "Stol"), cell("float", "12"),
+              cell("date", "2024-03-15"))
+        + row(cell(repeat=2), cell("string", "Bord"), cell(formula="of:=2*3"),
+              cell("date", "2024-03-15T10:30:00"))
+        + row(cell(repeat=2), cell("string", "Summa"), cell("float", "18", formula="of:=SUM()"))
+    )  # fmt: skip
+    with app.test_request_context():
+        table = read_table(data, "lager.ods", max_rows=10)
+    assert table.headers == ["", "", "Name", "Antal", "Inköpsdatum"] and table.header_row == 4
+    assert table.rows == [
+        (5, (None, None, "Stol", 12, datetime(2024, 3, 15))),
+        (6, (None, None, "Bord", Uncalculated("=2*3"), datetime(2024, 3, 15, 10, 30))),
+    ]
+    assert (table.totals_rows, table.sheets, table.epoch) == (1, ["Lista"], datetime(1899, 12, 30))
+
+
+def test_an_ods_file_counting_days_from_1904_says_so(app):
+    data = ods(row(cell("string", "Name"), cell("string", "Antal")) +
+               row(cell("string", "Stol"), cell("float", "1")), null_date="1904-01-01")  # fmt: skip
+    with app.test_request_context():
+        assert read_table(data, "mac.ods", max_rows=10).epoch == CALENDAR_MAC_1904
