@@ -6,11 +6,21 @@ import unicodedata
 from collections.abc import Iterator
 from itertools import chain
 
-from flask import Blueprint, Response, abort, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal, to_user_timezone
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -31,7 +41,7 @@ def export_items(fmt: str):
     """Download the items the list shows, with the same filters and order."""
     filters = item_filter_from_args()
     query = queries.search_items(current_user, filters, db.engine.dialect)
-    return download(query, fmt, "items")
+    return download(query, fmt, "items", back=url_for("inventory.items", **request.args))
 
 
 @bp.route("/storerooms/<int:storeroom_id>/export.<any(xlsx, csv):fmt>")
@@ -39,13 +49,26 @@ def export_items(fmt: str):
 def export_storeroom(storeroom_id: int, fmt: str):
     """Download what a storeroom holds, as far as the user may see."""
     room = db.session.get(Storeroom, storeroom_id) or abort(404)
-    return download(queries.items_in(room, current_user), fmt, room.code)
+    back = url_for("places.storeroom", storeroom_id=room.id)
+    return download(queries.items_in(room, current_user), fmt, room.code, back=back)
 
 
-def download(query: Select, fmt: str, subject: str) -> Response:
-    """The export of `query` as an attachment named like reshelf-B1-04-20261123.csv."""
+def download(query: Select, fmt: str, subject: str, *, back: str) -> Response:
+    """The export of `query` as an attachment named like reshelf-B1-04-20261123.csv.
+
+    A workbook is written whole before it is sent, which for 200,000 items takes longer than
+    a web worker may work; above EXPORT_XLSX_MAX_ROWS the user is sent back with the ways
+    that do take that many: CSV, which streams, and the command line."""
     day = to_user_timezone(utcnow())
     name = f"reshelf-{filename_part(subject)}-{day:%Y%m%d}.{fmt}"
+    limit = current_app.config["EXPORT_XLSX_MAX_ROWS"]
+    if fmt == "xlsx" and count_rows(query) > limit:
+        flash(
+            _("A workbook can hold up to %(n)s items here. Download CSV, or export with the "
+              "command line (flask export).", n=format_decimal(limit)),
+            "error",
+        )  # fmt: skip
+        return redirect(back)
     layout = export_layout(db.session, query)
     if fmt == "csv":
         response = Response(csv_stream(db.engine, query, layout), mimetype="text/csv")
@@ -58,6 +81,10 @@ def download(query: Select, fmt: str, subject: str) -> Response:
     write_xlsx(rows, workbook, title=_("Items"))
     workbook.seek(0)
     return send_file(workbook, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
+
+
+def count_rows(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def csv_stream(engine: Engine, query: Select, layout: Layout) -> Iterator[str]:

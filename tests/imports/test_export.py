@@ -263,3 +263,21 @@ def test_cli_refuses_an_unknown_format_or_storeroom(runner, tmp_path, monkeypatc
     result = runner.invoke(args=["export", *args])
     assert result.exit_code != 0 and message in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_workbook_over_the_limit_sends_the_user_back_with_the_ways_that_work(
+    staff_client, make_item, app
+):
+    for name in ("Desk A", "Desk B", "Chair"):
+        make_item(name)
+    app.config["EXPORT_XLSX_MAX_ROWS"] = 1
+    try:
+        response = staff_client.get("/items/export.xlsx?q=desk")
+        assert response.status_code == 302 and response.headers["Location"] == "/items?q=desk"
+        page = staff_client.get("/items?q=desk").text
+        assert "Download CSV, or export with the command line" in page
+        assert staff_client.get("/items/export.csv?q=desk").text.count("Desk") == 2
+        app.config["EXPORT_XLSX_MAX_ROWS"] = 2
+        assert staff_client.get("/items/export.xlsx?q=desk").status_code == 200
+    finally:
+        app.config["EXPORT_XLSX_MAX_ROWS"] = 50_000
