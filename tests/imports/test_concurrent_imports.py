@@ -1,0 +1,51 @@
+"""Two managers importing overlapping tags at the same moment: one wins, nothing doubles."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from imports import jobs, services
+from imports.models import BatchStatus, ImportBatch, JobKind
+from inventory.models import Item
+
+
+def checked_batch(app, db_session, user, data: bytes, name: str) -> int:
+    with app.test_request_context():
+        batch, _table = services.start_batch(db_session, data, name, user=user, sheet=None,
+                                             now=utcnow(), max_rows=1000)  # fmt: skip
+        batch.preview = {"counts": {}}
+        db_session.commit()
+    return batch.id
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_overlapping_imports_at_the_same_moment_commit_once(app, db_session, make_user, run):
+    rows = "".join(f"T-{n};Chair {n};1\n" for n in range(200))
+    first = checked_batch(app, db_session, make_user(Role.MANAGER),
+                          f"Tag;Name;Quantity\n{rows}".encode(), "a.csv")  # fmt: skip
+    second = checked_batch(app, db_session, make_user(Role.MANAGER),
+                           f"Tag;Name;Quantity\nT-999;Desk;1\n{rows}".encode(), "b.csv")  # fmt: skip
+    threads = []
+    with app.app_context():
+        for batch_id in (first, second):
+            batch = db_session.get(ImportBatch, batch_id)
+            assert jobs.claim(batch_id, JobKind.COMMIT, now=utcnow(), limit=jobs.stall_limit(app))
+            threads.append(jobs.launch(app, batch_id, JobKind.COMMIT,
+                                       user_id=batch.uploaded_by_id, locale="en"))  # fmt: skip
+    for thread in threads:
+        thread.join(timeout=60)
+    db_session.expire_all()
+    batches = [db_session.get(ImportBatch, batch_id) for batch_id in (first, second)]
+    tags = db_session.scalars(select(Item.tag)).all()
+    assert len(tags) == len(set(tags))  # the unique constraint held: no item twice
+    committed = [b for b in batches if b.status == BatchStatus.COMMITTED]
+    if len(committed) == 2:  # one after the other: the second found the items and updated none
+        assert sorted(b.counts["new"] for b in batches) == [1, 200]
+    else:
+        assert len(committed) == 1
+        loser = next(b for b in batches if b is not committed[0])
+        assert loser.status == BatchStatus.PREVIEW and loser.job_error  # told, nothing written
+        assert len(tags) == committed[0].counts["new"]
+    assert all(b.job is None for b in batches)
+    assert db_session.scalar(select(func.count()).select_from(Item)) == len(tags)
