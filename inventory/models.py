@@ -75,6 +75,8 @@ class EventKind(enum.StrEnum):
     REQUESTED = "requested"
     TRANSFERRED = "transferred"
     SPLIT = "split"
+    RESERVED = "reserved"  # a transfer request for it was approved
+    OFFERED_WIDER = "offered_wider"  # its listing climbed to a wider audience
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):
@@ -204,6 +206,8 @@ class Item(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_seen_storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"))
     last_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A part split off a lot (a transfer of part of it) links to the lot it came from.
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
 
     category: Mapped[Category | None] = relationship()
     department: Mapped[Department] = relationship()

@@ -45,6 +45,8 @@ EVENT = {
     EventKind.REQUESTED: _l("Requested"),
     EventKind.TRANSFERRED: _l("Transferred"),
     EventKind.SPLIT: _l("Split"),
+    EventKind.RESERVED: _l("Reserved for a request"),
+    EventKind.OFFERED_WIDER: _l("Offered more widely"),
 }
 FIELD = {
     "name": _l("Name"),

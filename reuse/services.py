@@ -1,0 +1,402 @@
+"""Reuse as plain functions: flag surplus, climb the ladder, request, decide, hand over.
+
+Every state change is a compare-and-set: an UPDATE whose WHERE names the state it expects,
+checked by its row count. Of two users acting on the same listing or request at once, the
+second finds the state moved on and gets a message instead of a second win. The item's own
+version (inventory's optimistic lock) guards it the same way. Callers commit, and roll back
+on ReuseError: a refusal may come after a first UPDATE of the same change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inventory import services as inventory
+from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
+from reuse.models import (
+    Listing,
+    ListingStatus,
+    RequestStatus,
+    ReuseSettings,
+    Tier,
+    TransferRequest,
+)
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+FLAGGABLE = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
+
+
+class ReuseError(Exception):
+    """Refused; the message says why, in the user's terms. Nothing was changed."""
+
+
+class Conflict(ReuseError):
+    """Someone else changed the listing or request first (HTTP 409)."""
+
+
+def reuse_settings(session: Session) -> ReuseSettings:
+    settings = session.scalar(select(ReuseSettings).limit(1))
+    if settings is None:
+        settings = ReuseSettings()
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+def window(settings: ReuseSettings, tier: int) -> timedelta | None:
+    """How long a listing stays in a tier; None: the public tier has no end."""
+    days = {
+        Tier.DEPARTMENT: settings.department_days,
+        Tier.ORGANISATION: settings.organisation_days,
+        Tier.PARTNERS: settings.partner_days,
+    }.get(Tier(tier))
+    return None if days is None else timedelta(days=days)
+
+
+def _enter_tier(listing: Listing, tier: int, settings: ReuseSettings, now: datetime) -> None:
+    """Put the listing in `tier`, skipping tiers whose window is zero days."""
+    while True:
+        length = window(settings, tier)
+        if length is None or length > timedelta(0):
+            break
+        tier += 1
+    listing.tier, listing.tier_started_at = tier, now
+    listing.tier_ends_at = None if length is None else now + length
+
+
+def _status_after_offer(item: Item) -> ItemStatus:
+    return ItemStatus.IN_STORAGE if item.storeroom_id else ItemStatus.IN_USE
+
+
+# --- flagging ------------------------------------------------------------------------------------
+
+
+def flag_surplus(
+    session: Session, item: Item, *, quantity: int, reason: str, condition: Condition,
+    collect_from: str, asking_price: Decimal | None, by: User, now: datetime,
+    expected_version: int | None = None,
+) -> Listing:  # fmt: skip
+    """Offer (part of) an item, starting with the owning department."""
+    inventory.check_version(item, expected_version)
+    if item.status not in FLAGGABLE:
+        if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
+            raise ReuseError(_l("This item is already offered."))
+        raise ReuseError(_l("This item cannot be offered now."))
+    if not 1 <= quantity <= item.quantity:
+        raise ReuseError(_l("Offer between 1 and %(n)d.", n=item.quantity))
+    if asking_price is not None and asking_price < 0:
+        raise ReuseError(_l("An asking price cannot be negative."))
+    listing = Listing(
+        item=item, quantity=quantity, reason=reason.strip(), condition=condition,
+        collect_from=collect_from.strip(), asking_price=asking_price, created_by_id=by.id,
+        created_at=now, status=ListingStatus.OPEN,
+    )  # fmt: skip
+    _enter_tier(listing, Tier.DEPARTMENT, reuse_settings(session), now)
+    before = item.status.value
+    item.status, item.updated_at = ItemStatus.OFFERED, now
+    if item.condition != condition:
+        item.condition = condition
+    inventory.record_event(
+        session, item, EventKind.FLAGGED, by=by, now=now, note=reason.strip(),
+        changes={"status": [before, ItemStatus.OFFERED.value], "offered": [None, quantity]},
+    )  # fmt: skip
+    session.add(listing)
+    try:
+        inventory.flush_item_change(session)
+    except IntegrityError:
+        raise Conflict(_l("This item is already offered.")) from None
+    return listing
+
+
+def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> None:
+    """Take an open listing back; pending requests are declined. Not once something is
+    approved: those requests must be cancelled or handed over first."""
+    claimed = session.execute(
+        update(Listing)
+        .where(
+            Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
+        )  # fmt: skip
+        .values(status=ListingStatus.WITHDRAWN, closing="withdrawn", closed_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if claimed.rowcount != 1:
+        if listing.is_open:
+            raise Conflict(_l("Part of this listing is approved for a request: cancel that first."))
+        raise Conflict(_l("This listing is no longer open."))
+    _decline_pending(session, listing, by=by, now=now,
+                     message=str(_l("The listing was withdrawn.")))  # fmt: skip
+    _return_to_stock(session, listing.item, by=by, now=now, note=str(_l("Listing withdrawn")))
+
+
+def _return_to_stock(session: Session, item: Item, *, by: User, now: datetime, note: str) -> None:
+    before = item.status.value
+    item.status, item.updated_at = _status_after_offer(item), now
+    inventory.record_event(session, item, EventKind.EDITED, by=by, now=now, note=note,
+                           changes={"status": [before, item.status.value]})  # fmt: skip
+    inventory.flush_item_change(session)
+
+
+# --- the ladder ------------------------------------------------------------------------------------
+
+
+def tick(session: Session, *, now: datetime) -> int:
+    """Move listings whose window ended with nothing approved one tier up; return how many.
+
+    Each move is a compare-and-set on the tier it read, so two ticks at once (two cron jobs,
+    or a page load during the cron job) move a listing once."""
+    settings = reuse_settings(session)
+    due = session.scalars(
+        select(Listing).where(
+            Listing.status == ListingStatus.OPEN, Listing.tier < Tier.PUBLIC,
+            Listing.tier_ends_at <= now, Listing.reserved == 0,
+        )
+    ).all()  # fmt: skip
+    moved = 0
+    for listing in due:
+        old = listing.tier
+        probe = Listing(tier=old)
+        _enter_tier(probe, old + 1, settings, now)
+        result = session.execute(
+            update(Listing)
+            .where(
+                Listing.id == listing.id,
+                Listing.tier == old,
+                Listing.reserved == 0,
+                Listing.status == ListingStatus.OPEN,
+            )  # fmt: skip
+            .values(tier=probe.tier, tier_started_at=now, tier_ends_at=probe.tier_ends_at)
+            .execution_options(synchronize_session="fetch")
+        )
+        if result.rowcount == 1:
+            moved += 1
+            inventory.record_event(
+                session, listing.item, EventKind.OFFERED_WIDER, by=None, now=now,
+                changes={"tier": [old, probe.tier]},
+            )  # fmt: skip
+    session.flush()
+    return moved
+
+
+def visible_to(user: User, listing: Listing) -> bool:
+    """Inside tiers: the owning department sees its listing first; cross-department roles
+    (staff, managers, admins) see every internal listing."""
+    if listing.tier >= Tier.ORGANISATION or user.works_across_departments:
+        return True
+    return listing.item.department_id == user.department_id
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+def request_transfer(
+    session: Session, listing: Listing, *, user: User, quantity: int, needed_by: date | None,
+    deliver_to: Storeroom | None, deliver_place: str, message: str, now: datetime, today: date,
+) -> TransferRequest:  # fmt: skip
+    """A department asks for (part of) a listing."""
+    if not listing.is_open or not visible_to(user, listing):
+        raise ReuseError(_l("This listing is no longer open."))
+    if listing.item.department_id == user.department_id:
+        raise ReuseError(_l("This is your own department's listing."))
+    if quantity < 1 or quantity > listing.available:
+        raise ReuseError(_l("Only %(n)d available.", n=listing.available))
+    if needed_by is not None and needed_by < today:
+        raise ReuseError(_l("The needed-by date has passed."))
+    if deliver_to is None and not deliver_place.strip():
+        raise ReuseError(_l("Say where it should go: a storeroom or a place."))
+    request = TransferRequest(
+        listing=listing, department_id=user.department_id, requested_by_id=user.id,
+        quantity=quantity, needed_by=needed_by, deliver_to=deliver_to,
+        deliver_place=deliver_place.strip(), message=message.strip(), created_at=now,
+    )  # fmt: skip
+    session.add(request)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Your department has already asked for this listing.")) from None
+    inventory.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
+                           changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
+    session.flush()
+    return request
+
+
+def _set_request(
+    session: Session, request: TransferRequest, expected: tuple[RequestStatus, ...], **values
+) -> bool:
+    result = session.execute(
+        update(TransferRequest)
+        .where(TransferRequest.id == request.id, TransferRequest.status.in_(expected))
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def _moved_on(request: TransferRequest) -> Conflict:
+    return Conflict(_l("This request was already decided or withdrawn."))
+
+
+def approve(
+    session: Session, request: TransferRequest, *, by: User, now: datetime, message: str = "",
+    handover_on: date | None = None, carrier: str = "",
+) -> None:  # fmt: skip
+    """Reserve the request's quantity; when the listing is then fully reserved, the other
+    pending requests are declined with a notice."""
+    listing, item = request.listing, request.listing.item
+    if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
+        raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=item.status.value))
+    reserved = session.execute(
+        update(Listing)
+        .where(
+            Listing.id == listing.id,
+            Listing.status == ListingStatus.OPEN,
+            Listing.reserved + request.quantity <= Listing.quantity,
+        )  # fmt: skip
+        .values(reserved=Listing.reserved + request.quantity)
+        .execution_options(synchronize_session="fetch")
+    )
+    if reserved.rowcount != 1:
+        raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
+    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.APPROVED,
+                        decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
+                        handover_on=handover_on, carrier=carrier.strip()):  # fmt: skip
+        raise _moved_on(request)  # the caller's rollback takes the reservation above back
+    session.refresh(listing)
+    changes = {"reserved": [None, request.quantity]}
+    if listing.available == 0:
+        item.status, item.updated_at = ItemStatus.RESERVED, now
+        changes["status"] = [ItemStatus.OFFERED.value, ItemStatus.RESERVED.value]
+        _decline_pending(session, listing, by=by, now=now,
+                         message=str(_l("Everything offered has been reserved.")))  # fmt: skip
+    inventory.record_event(session, item, EventKind.RESERVED, by=by, now=now, changes=changes,
+                           note=str(request.department))  # fmt: skip
+    inventory.flush_item_change(session)
+
+
+def decline(session: Session, request: TransferRequest, *, by: User, now: datetime,
+            message: str = "") -> None:  # fmt: skip
+    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
+                        decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
+        raise _moved_on(request)
+
+
+def _decline_pending(session: Session, listing: Listing, *, by: User, now: datetime,
+                     message: str) -> None:  # fmt: skip
+    session.execute(
+        update(TransferRequest)
+        .where(
+            TransferRequest.listing_id == listing.id,
+            TransferRequest.status == RequestStatus.PENDING,
+        )  # fmt: skip
+        .values(
+            status=RequestStatus.DECLINED,
+            decided_by_id=by.id,
+            decided_at=now,
+            decision_message=message,
+        )  # fmt: skip
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def cancel(session: Session, request: TransferRequest, *, by: User, now: datetime) -> None:
+    """The requester takes a request back before handover; a reservation is released."""
+    was = request.status
+    if not _set_request(session, request, (RequestStatus.PENDING, RequestStatus.APPROVED),
+                        status=RequestStatus.CANCELLED, decided_at=now):  # fmt: skip
+        raise _moved_on(request)
+    if was == RequestStatus.APPROVED:
+        listing = request.listing
+        session.execute(
+            update(Listing).where(Listing.id == listing.id)
+            .values(reserved=Listing.reserved - request.quantity)
+            .execution_options(synchronize_session="fetch")
+        )  # fmt: skip
+        item = listing.item
+        if item.status == ItemStatus.RESERVED:
+            item.status, item.updated_at = ItemStatus.OFFERED, now
+            inventory.record_event(session, item, EventKind.EDITED, by=by, now=now,
+                                   changes={"status": ["reserved", "offered"]},
+                                   note=str(_l("Request cancelled")))  # fmt: skip
+            inventory.flush_item_change(session)
+
+
+# --- handover ----------------------------------------------------------------------------------
+
+
+def hand_over(
+    session: Session, request: TransferRequest, *, by: User, now: datetime, tag_prefix: str,
+    tag_digits: int,
+) -> Item:  # fmt: skip
+    """Complete an approved request: the item, or a part split off a lot, becomes the
+    requester's, in their storeroom or place. Returns the item they now have."""
+    if not _set_request(session, request, (RequestStatus.APPROVED,),
+                        status=RequestStatus.COMPLETED, completed_at=now):  # fmt: skip
+        raise Conflict(_l("This request is not approved, or was already handed over."))
+    listing, item = request.listing, request.listing.item
+    department = session.get(Department, request.department_id)
+    whole = request.quantity == item.quantity
+    received = item if whole else _split(session, item, request.quantity, by=by, now=now,
+                                          tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    _transfer(session, received, department, request.deliver_to, request.deliver_place,
+              by=by, now=now)  # fmt: skip
+    request.received_item_id = received.id
+    left = listing.quantity - request.quantity
+    values: dict = {"reserved": Listing.reserved - request.quantity}
+    if left == 0:
+        values.update(status=ListingStatus.CLOSED, closing="transferred", closed_at=now)
+    else:
+        values["quantity"] = left
+    session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
+                    .execution_options(synchronize_session="fetch"))  # fmt: skip
+    if not whole:
+        session.refresh(listing)
+        item.status = ItemStatus.OFFERED if listing.is_open and listing.available else (
+            ItemStatus.RESERVED if listing.is_open else _status_after_offer(item)
+        )  # fmt: skip
+        item.updated_at = now
+        inventory.flush_item_change(session)
+    return received
+
+
+def _split(session: Session, item: Item, quantity: int, *, by: User, now: datetime,
+           tag_prefix: str, tag_digits: int) -> Item:  # fmt: skip
+    """Take `quantity` off a lot as a new item with a new tag and a link to its origin."""
+    fields = {name: getattr(item, name) for name in ("name", "category", "department", "place",
+              "condition", "serial_number", "manufacturer", "model", "purchase_date",
+              "purchase_price", "replacement_value", "notes", "extra")}  # fmt: skip
+    part = inventory.create_item(
+        session, {**fields, "quantity": quantity}, by=by, now=now, storeroom=item.storeroom,
+        tag_prefix=tag_prefix, tag_digits=tag_digits, event_kind=EventKind.SPLIT,
+        note=str(_l("Split from %(tag)s", tag=item.tag)),
+    )  # fmt: skip
+    part.split_from_id = item.id
+    item.quantity -= quantity
+    inventory.record_event(session, item, EventKind.SPLIT, by=by, now=now,
+                           changes={"quantity": [item.quantity + quantity, item.quantity]},
+                           note=str(_l("Split off as %(tag)s", tag=part.tag)))  # fmt: skip
+    inventory.flush_item_change(session)
+    return part
+
+
+def _transfer(session: Session, item: Item, department: Department, room: Storeroom | None,
+              place: str, *, by: User, now: datetime) -> None:  # fmt: skip
+    before = {"department": str(item.department), "storeroom": inventory.history_value(
+        item.storeroom), "place": item.place, "status": item.status.value}  # fmt: skip
+    item.department, item.storeroom = department, room
+    item.place = "" if room else (place or item.place)
+    item.status = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+    item.updated_at = now
+    after = {"department": str(department), "storeroom": inventory.history_value(room),
+             "place": item.place, "status": item.status.value}  # fmt: skip
+    inventory.record_event(session, item, EventKind.TRANSFERRED, by=by, now=now,
+                           changes={k: [before[k], after[k]] for k in before
+                                    if before[k] != after[k]})  # fmt: skip
+    inventory.flush_item_change(session)

@@ -1,0 +1,257 @@
+"""Reuse services: the ladder, requests, decisions and handover, and the races between them.
+
+Races run in real threads, each with its own connection, against SQLite or PostgreSQL
+(TEST_DATABASE_URL): the database decides who wins, as in production.
+"""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
+from reuse import services
+from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def owner(make_user, make_department):
+    return make_user(Role.MANAGER, department=make_department("Health centre north"))
+
+
+@pytest.fixture
+def offer(db_session, app, owner, make_item, make_storeroom):
+    """Flag (part of) an item of the owner's department; returns the listing."""
+
+    def make(quantity: int = 1, lot: int = 1, **kw) -> Listing:
+        item = make_item("Desk", department=owner.department, quantity=lot,
+                         storeroom=make_storeroom())  # fmt: skip
+        with app.test_request_context():
+            listing = services.flag_surplus(
+                db_session, item, quantity=quantity, reason="Moved out", condition=Condition.GOOD,
+                collect_from="Back door", asking_price=None, by=owner, now=utcnow(), **kw,
+            )  # fmt: skip
+        db_session.commit()
+        return listing
+
+    return make
+
+
+@pytest.fixture
+def requester(make_user, make_department):
+    def make(name: str) -> object:
+        return make_user(Role.REQUESTER, department=make_department(name))
+
+    return make
+
+
+def ask(app, db_session, listing, user, quantity=1, **kw) -> TransferRequest:
+    with app.test_request_context():
+        request = services.request_transfer(
+            db_session, listing, user=user, quantity=quantity, needed_by=kw.get("needed_by"),
+            deliver_to=None, deliver_place=kw.get("place", "Room 12"), message="", now=utcnow(),
+            today=TODAY,
+        )  # fmt: skip
+    db_session.commit()
+    return request
+
+
+def test_flagging_offers_the_item_and_skips_a_zero_day_department_window(db_session, offer, owner):
+    listing = offer()
+    assert listing.item.status == ItemStatus.OFFERED
+    assert listing.tier == Tier.ORGANISATION  # the department window is 0 days by default
+    assert listing.tier_ends_at == listing.tier_started_at + timedelta(days=14)
+    kinds = db_session.scalars(select(ItemEvent.kind).where(ItemEvent.item_id == listing.item_id))
+    assert EventKind.FLAGGED in kinds.all()
+
+
+def test_an_item_is_offered_once(db_session, app, offer, owner):
+    listing = offer()
+    with app.test_request_context(), pytest.raises(services.ReuseError, match="already offered"):
+        services.flag_surplus(db_session, listing.item, quantity=1, reason="", asking_price=None,
+                              condition=Condition.GOOD, collect_from="", by=owner, now=utcnow())  # fmt: skip
+
+
+def test_the_ladder_climbs_only_when_nothing_is_approved(db_session, app, offer, requester, owner):
+    quiet, wanted = offer(), offer()
+    request = ask(app, db_session, wanted, requester("School"))
+    with app.test_request_context():
+        services.approve(db_session, request, by=owner, now=utcnow())
+        db_session.commit()
+        later = utcnow() + timedelta(days=15)
+        assert services.tick(db_session, now=later) == 1
+        assert services.tick(db_session, now=later) == 0  # a second tick moves nothing
+    db_session.commit()
+    db_session.refresh(quiet)
+    db_session.refresh(wanted)
+    assert (quiet.tier, wanted.tier) == (Tier.PARTNERS, Tier.ORGANISATION)
+
+
+@pytest.mark.parametrize(
+    "quantity, kw, message",
+    [
+        (5, {}, "Only 1 available"),
+        (1, {"needed_by": TODAY - timedelta(days=1)}, "needed-by date has passed"),
+        (1, {"place": " "}, "Say where it should go"),
+    ],
+)
+def test_a_bad_request_is_refused_with_a_reason(
+    db_session, app, offer, requester, quantity, kw, message
+):
+    listing = offer()
+    with pytest.raises(services.ReuseError, match=message):
+        ask(app, db_session, listing, requester("School"), quantity, **kw)
+
+
+def test_own_department_and_closed_listings_cannot_be_requested(
+    db_session, app, offer, owner, make_user, requester
+):
+    listing = offer()
+    colleague = make_user(Role.REQUESTER, department=owner.department)
+    with pytest.raises(services.ReuseError, match="your own department"):
+        ask(app, db_session, listing, colleague)
+    with app.test_request_context():
+        services.withdraw(db_session, listing, by=owner, now=utcnow())
+    db_session.commit()
+    assert listing.item.status == ItemStatus.IN_STORAGE
+    with pytest.raises(services.ReuseError, match="no longer open"):
+        ask(app, db_session, listing, requester("School"))
+
+
+def test_a_double_clicked_request_requests_once(db_session, app, offer, requester):
+    listing = offer()
+    user = requester("School")
+    ask(app, db_session, listing, user)
+    with pytest.raises(services.Conflict, match="already asked"):
+        ask(app, db_session, listing, user)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(TransferRequest)) == 1
+
+
+def race(app, target, arguments: list) -> list[str]:
+    """Run `target(session, argument)` in one thread per argument, released together; each
+    thread commits or rolls back on its own connection. Returns each outcome."""
+    with app.app_context():
+        from app.extensions import db
+
+        engine = db.engine
+    barrier = threading.Barrier(len(arguments))
+    outcomes: list[str] = []
+
+    def run(argument) -> None:
+        with app.test_request_context(), Session(engine) as session:
+            barrier.wait()
+            try:
+                target(session, argument)
+                session.commit()
+                outcomes.append("won")
+            except services.ReuseError as error:
+                session.rollback()
+                outcomes.append(f"refused: {error}")
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_two_approvals_racing_for_the_last_unit_cannot_both_win(
+    db_session, app, offer, owner, requester, attempt
+):
+    listing = offer()
+    requests = [ask(app, db_session, listing, requester(f"Dept {attempt}-{n}")) for n in (1, 2)]
+
+    def approve(session: Session, request_id: int) -> None:
+        request = session.get(TransferRequest, request_id)
+        services.approve(session, request, by=session.merge(owner), now=utcnow())
+
+    outcomes = race(app, approve, [r.id for r in requests])
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
+    db_session.expire_all()
+    statuses = sorted(db_session.get(TransferRequest, r.id).status for r in requests)
+    assert statuses == [RequestStatus.APPROVED, RequestStatus.DECLINED]
+    assert db_session.get(Listing, listing.id).reserved == 1
+    assert db_session.get(Item, listing.item_id).status == ItemStatus.RESERVED
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_double_clicked_approval_takes_effect_once(
+    db_session, app, offer, owner, requester, attempt
+):
+    listing = offer(quantity=3, lot=3)
+    request = ask(app, db_session, listing, requester(f"School {attempt}"))
+
+    def approve(session: Session, request_id: int) -> None:
+        services.approve(session, session.get(TransferRequest, request_id),
+                         by=session.merge(owner), now=utcnow())  # fmt: skip
+
+    outcomes = race(app, approve, [request.id, request.id])
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
+    db_session.expire_all()
+    assert db_session.get(Listing, listing.id).reserved == 1  # not 2
+
+
+def test_handover_of_part_of_a_lot_splits_it(
+    db_session, app, offer, owner, requester, make_storeroom
+):
+    listing = offer(quantity=4, lot=10)
+    school = requester("School")
+    request = ask(app, db_session, listing, school, quantity=3)
+    with app.test_request_context():
+        services.approve(db_session, request, by=owner, now=utcnow(), handover_on=TODAY,
+                         carrier="Caretaker")  # fmt: skip
+        part = services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                                  tag_digits=6)  # fmt: skip
+    db_session.commit()
+    lot = db_session.get(Item, listing.item_id)
+    assert (lot.quantity, part.quantity, part.split_from_id) == (7, 3, lot.id)
+    assert part.department_id == school.department_id and part.tag != lot.tag
+    assert part.place == "Room 12" and part.status == ItemStatus.IN_USE
+    assert (listing.quantity, listing.reserved, listing.status) == (1, 0, ListingStatus.OPEN)
+    assert lot.status == ItemStatus.OFFERED  # one unit is still on offer
+    assert request.status == RequestStatus.COMPLETED and request.received_item_id == part.id
+    kinds = set(db_session.scalars(select(ItemEvent.kind).where(ItemEvent.item_id == part.id)))
+    assert {EventKind.SPLIT, EventKind.TRANSFERRED} <= kinds
+
+
+def test_handover_of_a_whole_item_moves_it_and_closes_the_listing(
+    db_session, app, offer, owner, requester
+):
+    listing = offer()
+    school = requester("School")
+    request = ask(app, db_session, listing, school)
+    with app.test_request_context():
+        services.approve(db_session, request, by=owner, now=utcnow())
+        item = services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                                  tag_digits=6)  # fmt: skip
+        with pytest.raises(services.Conflict):  # a second scan of the label changes nothing
+            services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                               tag_digits=6)  # fmt: skip
+    db_session.commit()
+    assert item.id == listing.item_id and item.department_id == school.department_id
+    assert listing.status == ListingStatus.CLOSED and listing.closing == "transferred"
+
+
+def test_cancelling_an_approved_request_puts_the_quantity_back(
+    db_session, app, offer, owner, requester
+):
+    listing = offer()
+    request = ask(app, db_session, listing, requester("School"))
+    with app.test_request_context():
+        services.approve(db_session, request, by=owner, now=utcnow())
+        db_session.commit()
+        services.cancel(db_session, request, by=owner, now=utcnow())
+    db_session.commit()
+    db_session.refresh(listing)
+    assert listing.reserved == 0 and listing.item.status == ItemStatus.OFFERED
+    with app.test_request_context(), pytest.raises(services.Conflict):
+        services.approve(db_session, request, by=owner, now=utcnow())  # an old tab
