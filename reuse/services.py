@@ -251,6 +251,8 @@ def approve(
     """Reserve the request's quantity; when the listing is then fully reserved, the other
     pending requests are declined with a notice."""
     listing, item = request.listing, request.listing.item
+    if request.status != RequestStatus.PENDING:  # an old tab; the UPDATEs below still decide
+        raise _moved_on(request)
     if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
         raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=item.status.value))
     reserved = session.execute(

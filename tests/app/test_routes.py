@@ -17,6 +17,7 @@ from inventory import services
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
+from reuse import services as reuse
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -87,6 +88,10 @@ POLICY = {
     "places.edit_category": _managers,
     "exports.export_items": _everyone,  # what each may see (tests/imports/test_export.py)
     "exports.export_storeroom": _everyone,
+    "reuse.offer": _own_department,
+    "reuse.market": _everyone,
+    "reuse.listing": _everyone,  # offered to the whole organisation
+    "reuse.requests": _everyone,
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -112,6 +117,10 @@ POLICY = {
     "admin.deactivate_user": None,
     "admin.activate_user": None,
     "admin.reset_password": None,
+    "reuse.ask": None,
+    "reuse.withdraw": None,
+    "reuse.decide": None,
+    "reuse.cancel": None,
     "imports.check": None,
     "imports.choose_sheet": None,
     "imports.commit": None,
@@ -140,6 +149,10 @@ POST_ALLOWED = {
     "places.edit_site": {Role.MANAGER, Role.ADMIN},
     "places.edit_storeroom": {Role.MANAGER, Role.ADMIN},
     "places.edit_category": {Role.MANAGER, Role.ADMIN},
+    "reuse.ask": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # any other department
+    "reuse.withdraw": {Role.MANAGER, Role.ADMIN},
+    "reuse.decide": {Role.MANAGER, Role.ADMIN},
+    "reuse.cancel": {Role.MANAGER, Role.ADMIN},  # and the requesting department
     "imports.check": {Role.MANAGER, Role.ADMIN},
     "imports.choose_sheet": {Role.MANAGER, Role.ADMIN},
     "imports.commit": {Role.MANAGER, Role.ADMIN},
@@ -180,6 +193,14 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
                                        max_rows=100)  # fmt: skip
     imports.commit(db_session, batch, table, user=target_user, now=utcnow(), tag_prefix="I-",
                    tag_digits=4)  # fmt: skip
+    desk = make_item("Foreign desk", department=foreign, storeroom=room, tag="FOR-2")
+    listing = reuse.flag_surplus(db_session, desk, quantity=1, reason="", collect_from="",
+                                 condition=desk.condition, asking_price=None, by=target_user,
+                                 now=utcnow())  # fmt: skip
+    third = make_user(Role.REQUESTER, department=make_department("Third"))
+    transfer = reuse.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
+                                      deliver_to=None, deliver_place="Hall", message="",
+                                      now=utcnow(), today=utcnow().date())  # fmt: skip
     db_session.commit()
     return {
         "users": users,
@@ -199,6 +220,9 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "size": "thumb",
             "fmt": "csv",
             "batch_id": batch.id,
+            "listing_id": listing.id,
+            "request_id": transfer.id,
+            "action": "approve",
         },
     }
 

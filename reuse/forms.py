@@ -1,0 +1,59 @@
+"""Forms of the reuse pages: offering surplus, asking for it, deciding on a request."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from inventory.models import Condition
+from inventory.vocabulary import CONDITION
+
+
+def optional_id(value) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class OfferForm(FlaskForm):
+    quantity = IntegerField(
+        _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1)]
+    )
+    reason = TextAreaField(_l("Why is it surplus?"), validators=[Length(max=2000)])
+    condition = SelectField(
+        _l("Condition"), choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition]
+    )
+    collect_from = StringField(_l("Where to collect it"), validators=[Length(max=300)])
+    asking_price = DecimalField(
+        _l("Asking price outside the organisation"), places=2,
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("Only used once the listing reaches partners or the public."),
+    )  # fmt: skip
+    version = HiddenField()
+
+
+class RequestForm(FlaskForm):
+    quantity = IntegerField(
+        _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1)]
+    )
+    needed_by = DateField(_l("Needed by"), validators=[Optional()])
+    deliver_to = SelectField(_l("Deliver to storeroom"), coerce=optional_id, validate_choice=True)
+    deliver_place = StringField(_l("…or to this place"), validators=[Length(max=200)])
+    message = TextAreaField(_l("Message"), validators=[Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    message = TextAreaField(_l("Message to the requester"), validators=[Length(max=2000)])
+    handover_on = DateField(_l("Handover on"), validators=[Optional()])
+    carrier = StringField(_l("Who carries it"), validators=[Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something; carries the CSRF token."""

@@ -1,0 +1,61 @@
+"""Read-only queries of the reuse pages: the market as a user's tier sees it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from inventory.models import Item, Site, Storeroom
+from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+SORTS = ("newest", "ending")
+
+
+def market(
+    user: User, *, q: str = "", category_id: int | None = None, condition: str | None = None,
+    site_id: int | None = None, town: str = "", sort: str = "newest",
+) -> Select:  # fmt: skip
+    """Open listings the user's tier may see: inside tiers are the organisation's own."""
+    query = (
+        select(Listing)
+        .join(Listing.item)
+        .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
+        .outerjoin(Site, Storeroom.site_id == Site.id)
+        .where(Listing.status == ListingStatus.OPEN)
+        .options(joinedload(Listing.item))
+    )
+    if not user.works_across_departments:
+        query = query.where(
+            or_(Listing.tier >= Tier.ORGANISATION, Item.department_id == user.department_id)
+        )
+    if q.strip():
+        words = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Item.name).like(words), func.lower(Item.tag).like(words))
+        )
+    if category_id:
+        query = query.where(Item.category_id == category_id)
+    if condition:
+        query = query.where(Listing.condition == condition)
+    if site_id:
+        query = query.where(Site.id == site_id)
+    if town.strip():
+        query = query.where(func.lower(Site.town) == town.strip().lower())
+    if sort == "ending":
+        return query.order_by(Listing.tier_ends_at.is_(None), Listing.tier_ends_at, Listing.id)
+    return query.order_by(Listing.created_at.desc(), Listing.id.desc())
+
+
+def department_requests(department_id: int) -> Select:
+    """What a department has asked for, live ones first."""
+    live = TransferRequest.status.in_((RequestStatus.PENDING, RequestStatus.APPROVED))
+    return (
+        select(TransferRequest)
+        .where(TransferRequest.department_id == department_id)
+        .order_by(live.desc(), TransferRequest.id.desc())
+    )

@@ -1,0 +1,247 @@
+"""Reuse pages: offer an item, the internal market, a listing with its requests, decisions.
+
+Every POST goes through a service that refuses a state that moved on (services.Conflict);
+the page then says why, with status 409, and nothing changed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.extensions import db
+from app.timeutil import utcnow
+from inventory import access
+from inventory.errors import InventoryError
+from inventory.models import Storeroom
+from inventory.place_names import load_place_names
+from inventory.views import visible_item_or_404
+from reuse import queries, services
+from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm
+from reuse.models import Listing, RequestStatus, TransferRequest
+
+bp = Blueprint("reuse", __name__, template_folder="templates")
+
+
+def today():
+    return utcnow().date()
+
+
+def listing_or_404(listing_id: int) -> Listing:
+    """A listing the user's tier may see; anything else is a 404, so nothing leaks."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or not services.visible_to(current_user, listing):
+        abort(404)
+    return listing
+
+
+def may_decide(listing: Listing) -> bool:
+    """The owning department's manager or a facility manager decides on requests."""
+    return current_user.role in access.MANAGERS
+
+
+def may_withdraw(listing: Listing) -> bool:
+    return may_decide(listing) or listing.item.department_id == current_user.department_id
+
+
+def refused(error: services.ReuseError, back: str):
+    """Nothing changed: a conflict (the state moved on) is a 409 page saying what happened;
+    any other refusal goes back to the page with the reason."""
+    db.session.rollback()
+    if isinstance(error, services.Conflict):
+        return render_template("reuse/conflict.html", message=str(error), back=back), 409
+    flash(str(error), "error")
+    return redirect(back)
+
+
+@bp.route("/items/<int:item_id>/offer", methods=["GET", "POST"])
+@login_required
+def offer(item_id: int):
+    """Flag an item (or part of a lot) as surplus."""
+    item = visible_item_or_404(item_id)
+    if not access.can_edit_item(current_user, item):
+        abort(403)
+    form = OfferForm(condition=item.condition.value, quantity=item.quantity)
+    if request.method == "GET":
+        form.version.data = item.version
+    if form.validate_on_submit():
+        try:
+            listing = services.flag_surplus(
+                db.session, item, quantity=form.quantity.data, reason=form.reason.data or "",
+                condition=form.condition.data, collect_from=form.collect_from.data or "",
+                asking_price=form.asking_price.data, by=current_user, now=utcnow(),
+                expected_version=int(form.version.data or 0) or None,
+            )  # fmt: skip
+        except (services.ReuseError, InventoryError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The item is offered."), "success")
+            return redirect(url_for(".listing", listing_id=listing.id))
+    return render_template("reuse/offer.html", form=form, item=item)
+
+
+@bp.route("/reuse")
+@login_required
+def market():
+    """The internal reuse market: what the user's tier can see."""
+    services.tick(db.session, now=utcnow())  # the ladder also climbs when pages load
+    db.session.commit()
+    args = request.args
+    sort = args.get("sort") if args.get("sort") in queries.SORTS else "newest"
+    query = queries.market(
+        current_user, q=args.get("q", ""), category_id=args.get("category", type=int),
+        condition=args.get("condition") or None, site_id=args.get("site", type=int),
+        town=args.get("town", ""), sort=sort,
+    )  # fmt: skip
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template(
+        "reuse/market.html", page=page, sort=sort, names=load_place_names(db.session)
+    )
+
+
+@bp.route("/reuse/listings/<int:listing_id>")
+@login_required
+def listing(listing_id: int):
+    """A listing: the item on offer, a request form, and for managers the requests side by
+    side with their decisions."""
+    listing = listing_or_404(listing_id)
+    form = RequestForm()
+    form.deliver_to.choices = storeroom_choices()
+    return render_template(
+        "reuse/listing.html",
+        listing=listing,
+        form=form,
+        decision=DecisionForm(),
+        confirm=ConfirmForm(),
+        may_decide=may_decide(listing),
+        may_withdraw=may_withdraw(listing),
+        own=listing.item.department_id == current_user.department_id,
+        can_view_item=access.can_view_item(current_user, listing.item),
+    )
+
+
+def storeroom_choices() -> list[tuple]:
+    rooms = db.session.scalars(select(Storeroom).order_by(Storeroom.code)).all()
+    return [("", "—")] + [(room.id, f"{room.code} · {room.name}") for room in rooms]
+
+
+@bp.route("/reuse/listings/<int:listing_id>/request", methods=["POST"])
+@login_required
+def ask(listing_id: int):
+    listing = listing_or_404(listing_id)
+    form = RequestForm()
+    form.deliver_to.choices = storeroom_choices()
+    back = url_for(".listing", listing_id=listing.id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    try:
+        services.request_transfer(
+            db.session, listing, user=current_user, quantity=form.quantity.data,
+            needed_by=form.needed_by.data,
+            deliver_to=db.session.get(Storeroom, form.deliver_to.data) if form.deliver_to.data else None,
+            deliver_place=form.deliver_place.data or "", message=form.message.data or "",
+            now=utcnow(), today=today(),
+        )  # fmt: skip
+    except services.ReuseError as error:
+        return refused(error, back)
+    db.session.commit()
+    flash(_("Your request is sent."), "success")
+    return redirect(url_for(".requests"))
+
+
+@bp.route("/reuse/listings/<int:listing_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(listing_id: int):
+    listing = listing_or_404(listing_id)
+    if not may_withdraw(listing):
+        abort(403)
+    back = url_for(".listing", listing_id=listing.id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    try:
+        services.withdraw(db.session, listing, by=current_user, now=utcnow())
+    except services.ReuseError as error:
+        return refused(error, back)
+    db.session.commit()
+    flash(_("The listing is withdrawn."), "success")
+    return redirect(url_for("inventory.item", item_id=listing.item_id))
+
+
+def request_or_404(request_id: int) -> TransferRequest:
+    transfer = db.session.get(TransferRequest, request_id)
+    if transfer is None or not services.visible_to(current_user, transfer.listing):
+        abort(404)
+    return transfer
+
+
+@bp.route("/reuse/requests/<int:request_id>/<any(approve, decline, hand_over):action>",
+          methods=["POST"])  # fmt: skip
+@login_required
+def decide(request_id: int, action: str):
+    """Approve or decline a request, or record its handover."""
+    transfer = request_or_404(request_id)
+    if not may_decide(transfer.listing):
+        abort(403)
+    back = url_for(".listing", listing_id=transfer.listing_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return redirect(back)
+    now, config = utcnow(), current_app.config
+    try:
+        if action == "approve":
+            services.approve(db.session, transfer, by=current_user, now=now,
+                             message=form.message.data or "", handover_on=form.handover_on.data,
+                             carrier=form.carrier.data or "")  # fmt: skip
+            done = _("Approved: the quantity is reserved for %(department)s.",
+                     department=transfer.department)  # fmt: skip
+        elif action == "decline":
+            services.decline(db.session, transfer, by=current_user, now=now,
+                             message=form.message.data or "")  # fmt: skip
+            done = _("Declined.")
+        else:
+            received = services.hand_over(db.session, transfer, by=current_user, now=now,
+                                          tag_prefix=config["TAG_PREFIX"],
+                                          tag_digits=config["TAG_DIGITS"])  # fmt: skip
+            done = _("Handed over: %(tag)s now belongs to %(department)s.", tag=received.tag,
+                     department=transfer.department)  # fmt: skip
+    except services.ReuseError as error:
+        return refused(error, back)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)
+
+
+@bp.route("/reuse/requests/<int:request_id>/cancel", methods=["POST"])
+@login_required
+def cancel(request_id: int):
+    """The requesting department takes its request back, before handover."""
+    transfer = request_or_404(request_id)
+    mine = transfer.department_id == current_user.department_id
+    if not (mine or may_decide(transfer.listing)):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".requests"))
+    try:
+        services.cancel(db.session, transfer, by=current_user, now=utcnow())
+    except services.ReuseError as error:
+        return refused(error, url_for(".requests"))
+    db.session.commit()
+    flash(_("Your request is cancelled."), "success")
+    return redirect(url_for(".requests"))
+
+
+@bp.route("/reuse/requests")
+@login_required
+def requests():
+    """What the user's department has asked for, and what became of it."""
+    rows = db.session.scalars(queries.department_requests(current_user.department_id)).all()
+    return render_template(
+        "reuse/requests.html", requests=rows, confirm=ConfirmForm(), RequestStatus=RequestStatus
+    )

@@ -1,0 +1,103 @@
+"""The reuse pages: offer an item, find it in the market, ask, decide, hand over."""
+
+from sqlalchemy import select
+
+from app.auth.roles import Role
+from inventory.models import Item, ItemStatus
+from reuse.models import Listing, RequestStatus, TransferRequest
+
+
+def test_offer_find_request_approve_and_hand_over(
+    app, client, login, db_session, make_user, make_department, make_item, make_storeroom
+):
+    north, school = make_department("Health centre north"), make_department("School")
+    owner = make_user(Role.REQUESTER, department=north)
+    manager = make_user(Role.MANAGER, department=north)
+    teacher = make_user(Role.REQUESTER, department=school)
+    room = make_storeroom(code="S1")
+    desk = make_item("Standing desk", department=north, storeroom=make_storeroom(code="N1"))
+
+    login(client, owner)
+    assert f"/items/{desk.id}/offer" in client.get(f"/items/{desk.id}").text
+    response = client.post(f"/items/{desk.id}/offer", data={
+        "quantity": "1", "reason": "Moved out", "condition": "good", "collect_from": "Back door",
+        "version": str(desk.version)})  # fmt: skip
+    assert response.status_code == 302
+    listing = db_session.scalar(select(Listing))
+    client.post("/logout")
+
+    login(client, teacher)
+    assert "Standing desk" in client.get("/reuse?q=desk").text
+    assert "Standing desk" not in client.get("/reuse?q=chair").text
+    page = client.get(f"/reuse/listings/{listing.id}").text
+    assert "Send the request" in page and f"/items/{desk.id}" not in page  # not their item
+    response = client.post(f"/reuse/listings/{listing.id}/request",
+                           data={"quantity": "1", "deliver_to": str(room.id), "message": "Yes!"})  # fmt: skip
+    assert response.status_code == 302
+    again = client.post(f"/reuse/listings/{listing.id}/request",
+                        data={"quantity": "1", "deliver_to": str(room.id)})  # fmt: skip
+    assert again.status_code == 409 and "already asked" in again.text
+    transfer = db_session.scalar(select(TransferRequest))
+    assert client.post(f"/reuse/requests/{transfer.id}/approve").status_code == 403
+    client.post("/logout")
+
+    login(client, manager)
+    page = client.get(f"/reuse/listings/{listing.id}").text
+    assert "School" in page and "Yes!" in page and "Approve" in page
+    assert client.post(f"/reuse/requests/{transfer.id}/approve",
+                       data={"carrier": "Caretaker"}).status_code == 302  # fmt: skip
+    late = client.post(f"/reuse/requests/{transfer.id}/approve")  # an old tab
+    assert late.status_code == 409 and "already decided" in late.text
+    assert client.post(f"/reuse/requests/{transfer.id}/hand_over").status_code == 302
+    db_session.expire_all()
+    item = db_session.get(Item, desk.id)
+    assert (item.department_id, item.storeroom_id, item.status) == (
+        school.id, room.id, ItemStatus.IN_STORAGE)  # fmt: skip
+    assert db_session.get(TransferRequest, transfer.id).status == RequestStatus.COMPLETED
+
+
+def test_a_bad_request_is_refused_and_changes_nothing(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north = make_department("North")
+    desk = make_item("Desk", department=north)
+    login(client, make_user(Role.MANAGER, department=north))
+    client.post(f"/items/{desk.id}/offer", data={"quantity": "1", "condition": "good",
+                                                 "version": str(desk.version)})  # fmt: skip
+    listing = db_session.scalar(select(Listing))
+    client.post("/logout")
+    login(client, make_user(Role.REQUESTER, department=make_department("School")))
+    response = client.post(f"/reuse/listings/{listing.id}/request",
+                           data={"quantity": "3", "deliver_place": "Room 4"},
+                           follow_redirects=True)  # fmt: skip
+    assert "Only 1 available" in response.text
+    response = client.post(f"/reuse/listings/{listing.id}/request",
+                           data={"quantity": "1", "deliver_place": "Room 4",
+                                 "needed_by": "2001-01-01"}, follow_redirects=True)  # fmt: skip
+    assert "needed-by date has passed" in response.text
+    assert db_session.scalar(select(TransferRequest)) is None
+
+
+def test_an_offer_is_only_made_by_whoever_may_edit_the_item(
+    client, login, make_user, make_department, make_item, db_session
+):
+    desk = make_item("Desk", department=make_department("North"))
+    login(client, make_user(Role.REQUESTER, department=make_department("School")))
+    assert client.get(f"/items/{desk.id}/offer").status_code == 404
+    response = client.post(f"/items/{desk.id}/offer", data={"quantity": "1", "condition": "good"})
+    assert response.status_code == 404 and db_session.scalar(select(Listing)) is None
+
+
+def test_the_owner_withdraws_a_listing(
+    client, login, make_user, make_department, make_item, db_session
+):
+    north = make_department("North")
+    desk = make_item("Desk", department=north)
+    login(client, make_user(Role.REQUESTER, department=north))
+    client.post(f"/items/{desk.id}/offer", data={"quantity": "1", "condition": "good",
+                                                 "version": str(desk.version)})  # fmt: skip
+    listing = db_session.scalar(select(Listing))
+    assert client.post(f"/reuse/listings/{listing.id}/withdraw").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Item, desk.id).status == ItemStatus.IN_USE
+    assert f"/reuse/listings/{listing.id}" not in client.get("/reuse").text
