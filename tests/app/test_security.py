@@ -120,6 +120,10 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "stocktake_id": 1,
         "profile_id": 1,
         "name": "L7160",
+        "batch_id": 1,
+        "listing_id": 1,
+        "request_id": 1,
+        "action": "approve",
     }
     checked = []
     for rule in csrf_app.url_map.iter_rules():
