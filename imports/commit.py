@@ -1,26 +1,38 @@
 """Writing a planned import: every valid row in one transaction, each change in history.
 
-New items are inserted in bulk (tags drawn from the sequence in one step, rows and history
-events in multi-row INSERTs), which is what lets 100,000 rows go in within seconds; updates go
-through the inventory services one item at a time, so they are recorded exactly like an edit
-or a move by hand. What each row did is kept per batch, with the values it replaced, so the
-batch can be undone.
+Everything is written in bulk, two thousand rows at a time, never an ORM object or a query
+per row: that is what lets 100,000 rows go in within seconds. New items get their tags from
+the sequence in one step; the search index follows by itself (SQLite's FTS triggers,
+PostgreSQL's generated column), as for an item made by hand. Updates are recorded as
+inventory.services.update_item and move_item record an edit and a move (the same history
+events; a version step for each), and each UPDATE checks the version the plan saw, so a
+change made meanwhile refuses the whole import. What each row did is kept per batch, with the
+values it replaced, so the batch can be undone.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import JSON, Table, and_, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
-from imports.plan import Plan, RowPlan, key
+from imports.plan import PROGRESS_EVERY, Plan, Progress, RowPlan, key
+from imports.reading import gc_paused
 from inventory import services
+from inventory.errors import StaleItem
 from inventory.models import (
+    Category,
     CategoryKind,
     Condition,
     Counter,
@@ -34,7 +46,10 @@ from inventory.models import (
 if TYPE_CHECKING:
     from app.auth.models import User
 
-INSERT_CHUNK = 1_000
+LOOKUP_CHUNK = 5_000  # tags looked up in one query
+WRITE_CHUNK = PROGRESS_EVERY  # rows written in one executemany
+ITEMS, EVENTS, BATCH_ITEMS = Item.__table__, ItemEvent.__table__, BatchItem.__table__
+SQLITE_CACHE_KIB = 32 * 1024
 # Every new row carries every column, so one multi-row INSERT takes a whole chunk.
 NEW_ITEM_DEFAULTS: dict[str, Any] = {
     "condition": Condition.GOOD,
@@ -55,6 +70,7 @@ class ImportRefused(Exception):
     """Nothing was written; the message says why."""
 
 
+@gc_paused()
 def commit_plan(
     session: Session,
     batch: ImportBatch,
@@ -64,8 +80,13 @@ def commit_plan(
     now: datetime,
     tag_prefix: str,
     tag_digits: int,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Write the plan's valid rows (all or nothing if the batch says so); the caller commits."""
+    """Write the plan's valid rows (all or nothing if the batch says so); the caller commits.
+
+    :param progress: called as progress("writing", rows written, rows to write) every few
+        thousand rows and once at the end.
+    """
     if batch.status != BatchStatus.PREVIEW:
         raise ImportRefused(_l("This file was already imported."))
     counts = plan.counts
@@ -79,9 +100,13 @@ def commit_plan(
         _create_missing(session, plan, user=user)
     new = [row for row in plan.rows if row.action == "new"]
     updates = [row for row in plan.rows if row.action == "update"]
-    _insert_new(session, batch, plan, new, user=user, now=now, note=note,
-                prefix=tag_prefix, digits=tag_digits)  # fmt: skip
-    _apply_updates(session, batch, plan, updates, user=user, now=now, note=note)
+    written = _Written(progress, len(new) + len(updates))
+    with _larger_page_cache(session):
+        _insert_new(session, batch, plan, new, user=user, now=now, note=note,
+                    prefix=tag_prefix, digits=tag_digits, written=written)  # fmt: skip
+        _apply_updates(session, batch, plan, updates, user=user, now=now, note=note,
+                       written=written)  # fmt: skip
+    written.finish()
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = now
     batch.counts = counts
@@ -92,6 +117,40 @@ def commit_plan(
     ]
     session.flush()
     return counts
+
+
+@contextmanager
+def _larger_page_cache(session: Session) -> Iterator[None]:
+    """SQLite keeps 2 MB of database pages per connection; the items' dozen indexes need more
+    while 100,000 rows go in, or the same pages are read again and again (a quarter of the
+    time). 32 MB for the import, then back to what it was."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(text("PRAGMA cache_size")).scalar()
+    session.execute(text(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"PRAGMA cache_size = {int(before)}"))
+
+
+class _Written:
+    """Counts rows written and tells the progress callback, if there is one."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        if progress:
+            progress("writing", 0, total)
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.progress and self.done < self.total:
+            self.progress("writing", self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress:
+            self.progress("writing", self.total, self.total)
 
 
 # --- places the file names that do not exist yet ---------------------------------------------
@@ -167,60 +226,67 @@ def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> lis
 
 
 def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
-    taken: set[str] = set()
-    for start in range(0, len(tags), INSERT_CHUNK):
-        chunk = [tag.lower() for tag in tags[start : start + INSERT_CHUNK]]
-        taken.update(
-            tag.casefold()
-            for tag in session.scalars(select(Item.tag).where(func.lower(Item.tag).in_(chunk)))
-        )
-        taken.update(
-            code.casefold()
-            for code in session.scalars(
-                select(Storeroom.code).where(func.lower(Storeroom.code).in_(chunk))
-            )
-        )
+    """Which of these tags items or storerooms (their codes) already have, ignoring case."""
+    taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    for start in range(0, len(tags), LOOKUP_CHUNK):
+        chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
+        query = select(Item.tag).where(func.lower(Item.tag).in_(chunk))
+        taken.update(tag.casefold() for tag in session.scalars(query))
     return taken
 
 
 def _item_values(row: RowPlan, plan: Plan, user: User, now: datetime) -> dict[str, Any]:
-    places = plan.places
-    fields = {k: v for k, v in row.fields.items() if k not in ("department", "category", "site",
-                                                                 "storeroom")}  # fmt: skip
-    department = places.department.get(key(row.fields.get("department") or "")) or user.department
-    category = places.category.get(key(row.fields.get("category") or ""))
-    room = places.storeroom.get(key(row.fields.get("storeroom") or ""))
-    return {
-        **NEW_ITEM_DEFAULTS,
-        **fields,
-        "tag": row.tag,
-        "department_id": department.id,
-        "category_id": category.id if category else None,
-        "storeroom_id": room.id if room else None,
-        "place": "" if room else fields.get("place", ""),
-        "status": ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE,
-        "extra": row.extra,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
+    places, fields = plan.places, row.fields
+    department = places.department.get(key(fields.get("department") or "")) or user.department
+    category = places.category.get(key(fields.get("category") or ""))
+    room = places.storeroom.get(key(fields.get("storeroom") or ""))
+    values = {**NEW_ITEM_DEFAULTS}
+    values.update((name, value) for name, value in fields.items() if name not in PLACES)
+    values.update(
+        tag=row.tag,
+        department_id=department.id,
+        category_id=category.id if category else None,
+        storeroom_id=room.id if room else None,
+        place="" if room else values["place"],
+        status=ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE,
+        extra=row.extra,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    return values
 
 
-def _snapshot(row: RowPlan) -> dict[str, list[Any]]:
-    changes = {
-        name: [None, services.history_value(value)]
+PLACES = frozenset(("department", "category", "site", "storeroom"))
+
+
+@lru_cache(maxsize=65_536, typed=True)  # the same prices, dates and conditions, again and again
+def _created_field(name: str, value: Any) -> str:
+    """One field of a new item's history event, as JSON: "name": [null, value]."""
+    return f"{json.dumps(name)}: {json.dumps([None, services.history_value(value)])}"
+
+
+def _snapshot(row: RowPlan) -> str:
+    """The new item's history event changes, as the JSON text json.dumps would write."""
+    fields = [
+        _created_field(name, value)
         for name, value in row.fields.items()
-        if value not in (None, "")
-    }
+        if value is not None and value != ""
+    ]
     if row.extra:
-        changes["extra"] = [None, row.extra]
-    return changes
+        fields.append(f'"extra": {json.dumps([None, row.extra])}')
+    return "{" + ", ".join(fields) + "}"
 
 
 def _insert_new(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
-    now: datetime, note: str, prefix: str, digits: int,
+    now: datetime, note: str, prefix: str, digits: int, written: _Written,
 ) -> None:  # fmt: skip
+    """Insert the new items a chunk at a time, each with its history event and batch row.
+
+    The items go in as multi-row INSERTs (SQLAlchemy's "insertmanyvalues", a thousand rows a
+    statement), which SQLite's full-text index takes far faster than one row a statement; the
+    ids come back by tag, so their order does not matter."""
     if not rows:
         return
     fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
@@ -233,76 +299,222 @@ def _insert_new(
                    tag=row.tag, row=row.number)
             )  # fmt: skip
         row.tag = row.tag or next(fresh)
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
-        ids = session.execute(
-            insert(Item).returning(Item.id, sort_by_parameter_order=True),
-            [_item_values(row, plan, user, now) for row in chunk],
-        ).scalars().all()  # fmt: skip
-        session.execute(
-            insert(ItemEvent),
+    for start in range(0, len(rows), WRITE_CHUNK):
+        chunk = rows[start : start + WRITE_CHUNK]
+        values = [_item_values(row, plan, user, now) for row in chunk]
+        ids = dict(insert_rows(session, ITEMS, values, returning=("tag", "id")))
+        insert_rows(
+            session, EVENTS,
             [
-                {"item_id": item_id, "kind": EventKind.IMPORTED, "user_id": user.id, "at": now,
-                 "changes": _snapshot(row), "note": note}
-                for item_id, row in zip(ids, chunk, strict=True)
+                {"item_id": ids[row.tag], "kind": EventKind.IMPORTED, "user_id": user.id,
+                 "at": now, "changes": _snapshot(row), "note": note}
+                for row in chunk
             ],
+            ready=("changes",),
         )  # fmt: skip
-        session.execute(
-            insert(BatchItem),
+        insert_rows(
+            session, BATCH_ITEMS,
             [
-                {"batch_id": batch.id, "item_id": item_id, "action": BatchAction.CREATED,
-                 "row": row.number, "version_after": 1, "before": {}}
-                for item_id, row in zip(ids, chunk, strict=True)
+                {"batch_id": batch.id, "item_id": ids[row.tag], "action": BatchAction.CREATED,
+                 "row": row.number, "version_after": 1, "before": "{}"}
+                for row in chunk
             ],
+            ready=("before",),
         )  # fmt: skip
+        written.add(len(chunk))
+
+
+def insert_rows(
+    session: Session, target: Table, rows: list[dict[str, Any]], *,
+    returning: tuple[str, ...] = (), ready: tuple[str, ...] = (),
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """INSERT rows (dicts with the same keys) into a table, at the speed of the driver.
+
+    Each column's values are put in the database's form by its type's bind processor (dates
+    and timestamps as SQLite stores them, enums as their values, JSON as text), once per
+    distinct value and in place, and handed to the driver as tuples: SQLAlchemy's own
+    executemany would process and check every value of every row again, which costs as much as
+    the database's work. Without `returning`, one executemany; with it, multi-row INSERTs of up
+    to a thousand rows ... RETURNING, whose rows come back in no particular order. On SQLite a
+    multi-row INSERT also lets the full-text index take a thousand rows at once.
+
+    :param ready: columns whose values are in the database's form already (JSON text).
+    """
+    if not rows:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    missing = [
+        c.name for c in target.columns
+        if c.name not in names and not c.nullable and c.server_default is None
+        and c.autoincrement is not True and not c.primary_key
+    ]  # fmt: skip
+    if missing:  # their Python-side defaults would not be applied here
+        raise ValueError(f"{target.name}: no values for {missing}")
+    for name in (name for name in names if name not in ready):
+        kind = target.c[name].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            continue
+        if isinstance(kind, JSON):  # an object per row: nothing to share
+            for row in rows:
+                row[name] = process(row[name])
+        else:
+            _process_column(rows, name, process)
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
+    one = f"({', '.join([mark] * len(names))})"
+    values = [*map(itemgetter(*names), rows)]
+    if not returning:
+        connection.exec_driver_sql(head + one, values)
+        return []
+    tail = f" RETURNING {', '.join(map(quote, returning))}"
+    per = max(1, min(1_000, dialect.insertmanyvalues_max_parameters // len(names)))
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), per):
+        chunk = values[start : start + per]
+        flat = tuple(value for row in chunk for value in row)
+        found += map(
+            tuple, connection.exec_driver_sql(head + ", ".join([one] * len(chunk)) + tail, flat)
+        )
+    return found
+
+
+def _process_column(rows: list[dict[str, Any]], name: str, process: Callable[[Any], Any]) -> None:
+    done: dict[tuple[type, Any], Any] = {}
+    for row in rows:
+        value = row[name]
+        key = (type(value), value)  # typed: 1 is not True
+        if key not in done:
+            done[key] = process(value)
+        row[name] = done[key]
 
 
 # --- updates -----------------------------------------------------------------------------------
 
 
+class _Update:
+    """One planned row as update_item and move_item would write it: the item's new columns,
+    its history events and what the batch keeps for undo."""
+
+    def __init__(self, row: RowPlan, plan: Plan, names: dict[str, dict[int, str]]) -> None:
+        item, places = row.current, plan.places
+        assert item is not None
+        self.row, self.item, self.columns = row, item, {}
+        self.edit: dict[str, list[Any]] = {}  # update_item's event changes
+        self.move: dict[str, list[Any]] = {}  # move_item's
+        self.before = {
+            "fields": {name: self._history(name, names) for name in row.changes
+                       if name != "storeroom"},
+            "department_id": item.department_id,
+            "category_id": item.category_id,
+            "storeroom_id": item.storeroom_id,
+            "place": item.place,
+            "status": item.status.value,
+            "extra": item.extra,
+        }  # fmt: skip
+        for name, (_, new) in row.changes.items():
+            if name in ("department", "category"):
+                place = getattr(places, name)[key(new)]
+                self.columns[f"{name}_id"] = place.id
+                self.edit[name] = [self.before["fields"][name], names[name][place.id]]
+            elif name != "storeroom":
+                self.columns[name] = new
+                self.edit[name] = [services.history_value(getattr(item, name)),
+                                   services.history_value(new)]  # fmt: skip
+        if "storeroom" in row.changes:
+            self._move_to(places.storeroom[key(row.changes["storeroom"][1])], names)
+        self.version = item.version + bool(self.edit) + bool(self.move)
+
+    def _history(self, name: str, names: dict[str, dict[int, str]]) -> Any:
+        if name in ("department", "category"):
+            return names[name].get(getattr(self.item, f"{name}_id"))
+        return services.history_value(getattr(self.item, name))
+
+    def _move_to(self, room: Storeroom, names: dict[str, dict[int, str]]) -> None:
+        item = self.item
+        before = {
+            "storeroom": names["storeroom"].get(item.storeroom_id),
+            "place": self.columns.get("place", item.place),
+            "status": item.status.value,
+        }
+        after = {"storeroom": str(room), "place": "", "status": ItemStatus.IN_STORAGE.value}
+        self.move = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        self.columns.update(storeroom_id=room.id, place="", status=ItemStatus.IN_STORAGE)
+
+
+def _display_names(plan: Plan) -> dict[str, dict[int, str]]:
+    """How history names departments, categories (their path) and storerooms, by id."""
+    places = plan.places
+    paths: dict[int, str] = {}
+    for category in places.category.values():
+        if isinstance(category, Category) and category.id not in paths:
+            paths[category.id] = category.path
+    return {
+        "department": {d.id: str(d) for d in places.department.values()},
+        "category": paths,
+        "storeroom": {room.id: str(room) for room in places.storeroom.values()},
+    }
+
+
 def _apply_updates(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
-    now: datetime, note: str,
+    now: datetime, note: str, written: _Written,
 ) -> None:  # fmt: skip
-    places = plan.places
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
-        items = {
-            item.id: item
-            for item in session.scalars(select(Item).where(Item.id.in_([r.item_id for r in chunk])))
-        }
-        for row in chunk:
-            item = items[row.item_id]
-            before = {
-                "fields": {name: services.history_value(getattr(item, name))
-                           for name in row.changes if name not in ("storeroom",)},
-                "department_id": item.department_id,
-                "category_id": item.category_id,
-                "storeroom_id": item.storeroom_id,
-                "place": item.place,
-                "status": item.status.value,
-                "extra": item.extra,
-            }  # fmt: skip
-            changes: dict[str, Any] = {}
-            for name, (_, new) in row.changes.items():
-                if name == "department":
-                    changes["department"] = places.department[key(new)]
-                elif name == "category":
-                    changes["category"] = places.category[key(new)]
-                elif name != "storeroom":
-                    changes[name] = new
-            if changes:
-                event = services.update_item(
-                    session, item, changes, expected_version=None, by=user, now=now,
-                    event_kind=EventKind.IMPORTED,
-                )  # fmt: skip
-                if event is not None:
-                    event.note = note
-            if "storeroom" in row.changes:
-                room = places.storeroom[key(row.changes["storeroom"][1])]
-                services.move_item(session, item, room, by=user, now=now)
-            session.add(
-                BatchItem(batch_id=batch.id, item_id=item.id, action=BatchAction.UPDATED,
-                          row=row.number, version_after=item.version, before=before)
-            )  # fmt: skip
-        session.flush()
+    if not rows:
+        return
+    names = _display_names(plan)
+    for start in range(0, len(rows), WRITE_CHUNK):
+        updates = [_Update(row, plan, names) for row in rows[start : start + WRITE_CHUNK]]
+        _update_items(session, updates, now=now)
+        events = [
+            {"item_id": u.item.id, "kind": kind, "user_id": user.id, "at": now,
+             "changes": changes, "note": text}
+            for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
+                                          (EventKind.MOVED, "move", ""))
+            for u in updates
+            if (changes := getattr(u, attribute))
+        ]  # fmt: skip
+        insert_rows(session, EVENTS, events)
+        insert_rows(
+            session, BATCH_ITEMS,
+            [
+                {"batch_id": batch.id, "item_id": u.item.id, "action": BatchAction.UPDATED,
+                 "row": u.row.number, "version_after": u.version, "before": u.before}
+                for u in updates
+            ],
+        )  # fmt: skip
+        written.add(len(updates))
+    _expire_items(session, {row.item_id for row in rows})
+
+
+def _update_items(session: Session, updates: list[_Update], *, now: datetime) -> None:
+    """One executemany per set of changed columns, each row only if its version is still the
+    one the plan read (what the ORM's version check does for one item)."""
+    by_columns: dict[tuple[str, ...], list[_Update]] = defaultdict(list)
+    for u in updates:
+        by_columns[tuple(sorted(u.columns))].append(u)
+    for columns, group in by_columns.items():
+        statement = (
+            update(ITEMS)
+            .where(and_(ITEMS.c.id == bindparam("_id"), ITEMS.c.version == bindparam("_seen")))
+            .values({name: bindparam(name) for name in (*columns, "updated_at", "version")})
+        )
+        result = session.execute(
+            statement,
+            [{**u.columns, "updated_at": now, "version": u.version, "_id": u.item.id,
+              "_seen": u.item.version} for u in group],
+        )  # fmt: skip
+        if session.get_bind().dialect.supports_sane_multi_rowcount and result.rowcount != len(
+            group
+        ):
+            raise StaleItem(services.STALE_MESSAGE)
+
+
+def _expire_items(session: Session, ids: set[int]) -> None:
+    """Items of the session written past the ORM are read again when next used."""
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Item) and instance.id in ids:
+            session.expire(instance)

@@ -10,19 +10,22 @@ exactly what the plan says.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from imports import values
 from imports.mapping import EXTRA, IGNORE
-from imports.reading import Table, Uncalculated
-from inventory import access
-from inventory.models import Category, Department, Item, Site, Storeroom
+from imports.reading import Table, Uncalculated, gc_paused
+from inventory import access, vocabulary
+from inventory.models import Category, Department, Item, ItemStatus, Site, Storeroom
+from inventory.services import ACTIVE_STATUSES
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -41,6 +44,10 @@ TEXT_LIMITS = {
     "storeroom": 200,
 }
 LOOKUP_CHUNK = 500
+PROGRESS_EVERY = 2_000  # rows between two progress reports
+MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat a few values)
+
+Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 
 
 @dataclass
@@ -54,6 +61,7 @@ class RowPlan:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     item_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    current: Row | None = None  # the item's columns as planned from; commit writes from these
 
 
 @dataclass
@@ -84,6 +92,7 @@ class Plan:
         return [(row.number, column, reason) for row in self.rows for column, reason in row.errors]
 
 
+@lru_cache(maxsize=8_192)  # a file names the same few places on every row
 def key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -101,29 +110,38 @@ def load_places(session: Session) -> Places:
     )
 
 
-def _read_cell(target: str, cell: Any, header: str, epoch: datetime | None) -> Any:
-    """One cell as the field's value; ValueProblem says why not."""
+def _parser(target: str, header: str, epoch: datetime | None) -> Callable[[Any], Any]:
+    """The function reading one cell of a column as the field's value; ValueProblem says why not."""
+    if target == EXTRA:
+        return _extra_value
+    if target == "tag":
+        return values.parse_identifier
+    if target == "quantity":
+        return values.parse_quantity
+    if target == "condition":
+        return values.parse_condition
+    if target == "purchase_date":
+        return lambda cell: values.parse_date(cell, epoch=epoch)
+    if target in ("purchase_price", "replacement_value"):
+        return values.parse_money
+    limit = TEXT_LIMITS[target]
+    return lambda cell: values.parse_text(cell, max_length=limit, field_label=header)
+
+
+def _outcome(parse: Callable[[Any], Any], cell: Any) -> tuple[Any, str | None]:
+    """A cell read: (value, None), or (None, the reason it cannot be used)."""
     if isinstance(cell, Uncalculated):
-        raise values.ValueProblem(
+        return None, str(
             _l("value not calculated (formula); open and save in Excel or paste values")
         )
-    if target == "quantity":
-        return values.parse_quantity(cell)
-    if target == "condition":
-        return values.parse_condition(cell)
-    if target == "purchase_date":
-        return values.parse_date(cell, epoch=epoch)
-    if target in ("purchase_price", "replacement_value"):
-        return values.parse_money(cell)
-    return values.parse_text(cell, max_length=TEXT_LIMITS[target], field_label=header)
+    try:
+        return parse(cell), None
+    except values.ValueProblem as problem:
+        return None, str(problem)
 
 
 def _extra_value(cell: Any) -> Any:
     """An unmapped cell as a JSON value kept under the column's name."""
-    if isinstance(cell, Uncalculated):
-        raise values.ValueProblem(
-            _l("value not calculated (formula); open and save in Excel or paste values")
-        )
     if isinstance(cell, datetime):
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
     if isinstance(cell, date):
@@ -135,30 +153,47 @@ def _extra_value(cell: Any) -> Any:
     return values.parse_text(cell, max_length=2_000, field_label="")
 
 
-def read_rows(table: Table, mapping: list[str]) -> list[RowPlan]:
-    """Every data row's values through the mapping, with an error per unreadable cell."""
+def read_rows(
+    table: Table, mapping: list[str], *, progress: Progress | None = None
+) -> list[RowPlan]:
+    """Every data row's values through the mapping, with an error per unreadable cell.
+
+    Each column remembers the cells it has read: a stock list repeats its conditions,
+    departments, storerooms, quantities and prices thousands of times."""
+    columns = [
+        (index, header, target, _parser(target, header, table.epoch), {})
+        for index, (header, target) in enumerate(zip(table.headers, mapping, strict=False))
+        if target != IGNORE
+    ]
+    width, total = len(columns) and columns[-1][0] + 1, len(table.rows)
     rows = []
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows, start=1):
         row = RowPlan(number)
-        for header, target, cell in zip(table.headers, mapping, cells, strict=False):
-            if target == IGNORE:
-                continue
-            try:
-                if target == EXTRA:
-                    value = _extra_value(cell)
-                    if value not in (None, ""):
-                        row.extra[header] = value
-                elif target == "tag":
-                    row.tag, warning = values.parse_identifier(cell)
-                    if warning:
-                        row.warnings.append((header, str(warning)))
-                else:
-                    value = _read_cell(target, cell, header, table.epoch)
-                    if value is not None:
-                        row.fields[target] = value
-            except values.ValueProblem as problem:
-                row.errors.append((header, str(problem)))
+        if len(cells) < width:
+            cells = (*cells, *(None,) * (width - len(cells)))
+        for index, header, target, parse, memo in columns:
+            cell = cells[index]
+            memo_key = cell if type(cell) is str else (type(cell), cell)
+            outcome = memo.get(memo_key)
+            if outcome is None:
+                outcome = _outcome(parse, cell)
+                if len(memo) < MEMO_LIMIT:
+                    memo[memo_key] = outcome
+            value, problem = outcome
+            if problem is not None:
+                row.errors.append((header, problem))
+            elif target == EXTRA:
+                if value not in (None, ""):
+                    row.extra[header] = value
+            elif target == "tag":
+                row.tag, warning = value
+                if warning:
+                    row.warnings.append((header, str(warning)))
+            elif value is not None:
+                row.fields[target] = value
         rows.append(row)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress("checking", done, total)
     return rows
 
 
@@ -179,15 +214,18 @@ def _mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
                 )
 
 
-def _existing_items(session: Session, tags: list[str]) -> dict[str, Item]:
-    found: dict[str, Item] = {}
+def _existing_items(session: Session, tags: list[str]) -> dict[str, Row]:
+    """The items with these tags (ignoring case), as plain rows of their columns."""
+    found: dict[str, Row] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        for item in session.scalars(select(Item).where(func.lower(Item.tag).in_(chunk))):
+        query = select(*Item.__table__.c).where(func.lower(Item.tag).in_(chunk))
+        for item in session.execute(query):
             found[item.tag.casefold()] = item
     return found
 
 
+@gc_paused()
 def plan_import(
     session: Session,
     table: Table,
@@ -195,29 +233,41 @@ def plan_import(
     *,
     user: User,
     create_missing: bool,
+    progress: Progress | None = None,
 ) -> Plan:
-    """What committing would do, row by row; nothing is written."""
-    rows = read_rows(table, mapping)
+    """What committing would do, row by row; nothing is written.
+
+    :param progress: called as progress("checking", rows done, rows in all) every few thousand
+        rows and once at the end.
+    """
+    rows = read_rows(table, mapping, progress=progress)
     tag_column = next((h for h, t in zip(table.headers, mapping, strict=False) if t == "tag"), "")
     _mark_duplicate_tags(rows, tag_column)
     headers = {target: header for header, target in zip(table.headers, mapping, strict=False)}
     places = load_places(session)
     missing: dict[str, dict[str, str]] = {kind: {} for kind in PLACE_FIELDS}
     items = _existing_items(session, [row.tag for row in rows if row.tag])
+    known = {kind: getattr(places, kind) for kind in PLACE_FIELDS}
+    judge = _Judge(places, user, headers)
     for row in rows:
         for kind in PLACE_FIELDS:
             name = row.fields.get(kind)
-            if name and key(name) not in getattr(places, kind):
-                missing[kind].setdefault(key(name), name)
+            if not name:
+                continue
+            name_key = key(name)
+            if name_key not in known[kind]:
+                missing[kind].setdefault(name_key, name)
                 if not create_missing:
                     row.errors.append((headers[kind], str(_missing_reason(kind, name))))
         item = items.get(row.tag.casefold()) if row.tag else None
         if row.errors:
             row.action = "error"
         elif item is not None:
-            _plan_update(row, item, places, user, headers)
+            judge.update(row, item)
         else:
-            _plan_new(row, places, user, headers)
+            judge.new(row)
+    if progress:
+        progress("checking", len(rows), len(rows))
     return Plan(rows, {kind: list(names.values()) for kind, names in missing.items()}, places)
 
 
@@ -231,41 +281,66 @@ def _missing_reason(kind: str, name: str):
     return reasons[kind]
 
 
-def _plan_new(row: RowPlan, places: Places, user: User, headers: dict[str, str]) -> None:
-    if not row.fields.get("name"):
-        row.errors.append((headers.get("name", ""), str(_l("a new item needs a name"))))
-    department = row.fields.get("department")
-    own = key(user.department.name) if user.department else None
-    if department and key(department) != own and not access.can_choose_department(user):
-        row.errors.append(
-            (headers["department"], str(_l("you may import only into your own department")))
-        )
-    row.action = "error" if row.errors else "new"
+class _Judge:
+    """What a valid row does to a new or an existing item, with what is the same for every row
+    (the user's rights, places by id) worked out once."""
 
+    def __init__(self, places: Places, user: User, headers: dict[str, str]) -> None:
+        self.places, self.user, self.headers = places, user, headers
+        self.own = key(user.department.name) if user.department else None
+        self.any_department = access.can_choose_department(user)
+        self.by_id = {
+            kind: {place.id: place for place in getattr(places, kind).values()}
+            for kind in PLACE_FIELDS
+        }
 
-def _plan_update(
-    row: RowPlan, item: Item, places: Places, user: User, headers: dict[str, str]
-) -> None:
-    row.item_id = item.id
-    column = headers.get("tag", "")
-    if not access.can_edit_item(user, item):
-        row.errors.append((column, str(_l("this tag belongs to another department's item"))))
-    elif item.is_disposed:
-        row.errors.append((column, str(_l("this item has been disposed of"))))
-    if row.errors:
-        row.action = "error"
-        return
-    for name, new in row.fields.items():
-        if name in PLACE_FIELDS:
-            current = getattr(item, f"{name}_id", None) if name != "site" else None
-            target = getattr(places, name).get(key(new))
-            if name == "site" or (target is not None and target.id == current):
-                continue
-            old = getattr(item, name)
-            row.changes[name] = (old.name if old else None, new)
-        elif getattr(item, name) != new:
-            row.changes[name] = (getattr(item, name), new)
-    merged = {**(item.extra or {}), **row.extra}
-    if merged != (item.extra or {}):
-        row.changes["extra"] = (item.extra, merged)
-    row.action = "update" if row.changes else "unchanged"
+    def new(self, row: RowPlan) -> None:
+        if not row.fields.get("name"):
+            row.errors.append((self.headers.get("name", ""), str(_l("a new item needs a name"))))
+        department = row.fields.get("department")
+        if department and key(department) != self.own and not self.any_department:
+            row.errors.append(
+                (
+                    self.headers["department"],
+                    str(_l("you may import only into your own department")),
+                )
+            )
+        row.action = "error" if row.errors else "new"
+
+    def update(self, row: RowPlan, item: Row) -> None:
+        row.item_id, row.current = item.id, item
+        column = self.headers.get("tag", "")
+        if not access.can_edit_item(self.user, item):
+            row.errors.append((column, str(_l("this tag belongs to another department's item"))))
+        elif item.status == ItemStatus.DISPOSED:
+            row.errors.append((column, str(_l("this item has been disposed of"))))
+        if row.errors:
+            row.action = "error"
+            return
+        for name, new in row.fields.items():
+            if name in PLACE_FIELDS:
+                self._place_change(row, item, name, new)
+            elif getattr(item, name) != new:
+                row.changes[name] = (getattr(item, name), new)
+        merged = {**(item.extra or {}), **row.extra}
+        if merged != (item.extra or {}):
+            row.changes["extra"] = (item.extra, merged)
+        if "storeroom" in row.changes and item.status not in ACTIVE_STATUSES:
+            row.changes.clear()
+            row.errors.append(
+                (self.headers["storeroom"], str(_l("This item cannot be moved now. Its status: "
+                                                   "%(s)s.", s=vocabulary.STATUS[item.status])))
+            )  # fmt: skip
+            row.action = "error"
+            return
+        row.action = "update" if row.changes else "unchanged"
+
+    def _place_change(self, row: RowPlan, item: Row, name: str, new: str) -> None:
+        if name == "site":
+            return  # a site is where a new storeroom goes, not a field of the item
+        current = getattr(item, f"{name}_id")
+        target = getattr(self.places, name).get(key(new))
+        if target is not None and target.id == current:
+            return
+        old = self.by_id[name].get(current)
+        row.changes[name] = (old.name if old else None, new)
