@@ -64,8 +64,14 @@ def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> b
                 ImportBatch.status == NEEDS[kind],
                 or_(ImportBatch.job.is_(None), ImportBatch.job_beat_at < now - limit),
             )
-            .values(job=kind.value, job_stage=None, job_done=0, job_total=0, job_beat_at=now,
-                    job_error=None)  # fmt: skip
+            .values(
+                job=kind.value,
+                job_stage=None,
+                job_done=0,
+                job_total=0,
+                job_beat_at=now,
+                job_error=None,
+            )  # fmt: skip
         )
     return result.rowcount == 1
 
@@ -134,8 +140,9 @@ def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:
     now = utcnow()
     if kind == JobKind.CHECK:
         progress("reading", 0, 0)
-        services.check(session, batch, user=user, max_rows=config["IMPORT_MAX_ROWS"],
-                       progress=progress)  # fmt: skip
+        table = services.open_table(session, batch, max_rows=config["IMPORT_MAX_ROWS"])
+        session.commit()  # the headers and mapping, so that no write waits while checking
+        services.check(session, batch, table, user=user, progress=progress)
     elif kind == JobKind.COMMIT:
         progress("reading", 0, 0)
         table = services.table_of(batch, max_rows=config["IMPORT_MAX_ROWS"])
@@ -151,7 +158,4 @@ def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:
 
 def _set(batch_id: int, **values) -> None:
     with db.engine.begin() as connection:
-        connection.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(**values)
-        )
-
+        connection.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(**values))

@@ -103,20 +103,22 @@ def set_mapping(batch: ImportBatch, mapping: list[str]) -> list[str]:
     return problems
 
 
-def preview(session: Session, batch: ImportBatch, table: Table, *, user: User) -> Plan:
+def preview(
+    session: Session, batch: ImportBatch, table: Table, *, user: User,
+    progress: Progress | None = None,
+) -> Plan:  # fmt: skip
     return plan_import(session, table, batch.mapping, user=user,
-                       create_missing=batch.create_missing)  # fmt: skip
+                       create_missing=batch.create_missing, progress=progress)  # fmt: skip
 
 
 def check(
-    session: Session, batch: ImportBatch, *, user: User, max_rows: int,
+    session: Session, batch: ImportBatch, table: Table, *, user: User,
     progress: Progress | None = None,
 ) -> Plan:  # fmt: skip
-    """Read the file and work out the preview, kept on the batch for its page."""
-    table = open_table(session, batch, max_rows=max_rows)
+    """Work out the preview of a table read by `open_table`, kept on the batch for its page."""
     if progress:
         progress("checking", 0, len(table.rows))
-    plan = preview(session, batch, table, user=user)
+    plan = preview(session, batch, table, user=user, progress=progress)
     batch.preview = summary(table, plan)
     return plan
 
@@ -179,8 +181,8 @@ def commit(
     for the first and then finds the batch imported."""
     if progress:
         progress("checking", 0, len(table.rows))
-    plan = preview(session, batch, table, user=user)
-    if progress:
+    plan = preview(session, batch, table, user=user, progress=progress)
+    if progress:  # the last report until the write commits: SQLite has one writer
         progress("writing", 0, len(table.rows))
     claimed = session.execute(
         update(ImportBatch)

@@ -7,6 +7,7 @@ Factories commit, so other connections (threads, the browser tests' server) see 
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from itertools import count
 
@@ -15,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -45,16 +47,29 @@ def reset_schema(url: str) -> None:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
 
 
-def empty_all_tables() -> None:
+def empty_all_tables(attempts: int = 5) -> None:
+    """Empty every table. A request the browser tests' server is still finishing can make
+    PostgreSQL's TRUNCATE deadlock with it; PostgreSQL then cancels one side, so try again."""
     db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-        connection.execute(text("INSERT INTO counters (name, value) VALUES ('item_tag', 0)"))
+    for attempt in range(attempts):
+        try:
+            with db.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                    )
+                else:
+                    for table in tables:
+                        connection.execute(text(f"DELETE FROM {table}"))
+                connection.execute(
+                    text("INSERT INTO counters (name, value) VALUES ('item_tag', 0)")
+                )
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
