@@ -43,7 +43,7 @@ TEXT_LIMITS = {
     "site": 200,
     "storeroom": 200,
 }
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 5_000  # tags looked up in one query
 PROGRESS_EVERY = 2_000  # rows between two progress reports
 MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat a few values)
 
@@ -214,13 +214,19 @@ def _mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
                 )
 
 
-def _existing_items(session: Session, tags: list[str]) -> dict[str, Row]:
-    """The items with these tags (ignoring case), as plain rows of their columns."""
+ITEM_COLUMNS = ("id", "tag", "department_id", "category_id", "storeroom_id", "place", "status",
+                "version", "extra")  # fmt: skip
+
+
+def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict[str, Row]:
+    """The items with these tags (ignoring case), as plain rows of the columns an update
+    compares (the mapped fields) and writes from."""
+    columns = Item.__table__.c
+    wanted = [columns[name] for name in (*ITEM_COLUMNS, *sorted(fields)) if name in columns]
     found: dict[str, Row] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        query = select(*Item.__table__.c).where(func.lower(Item.tag).in_(chunk))
-        for item in session.execute(query):
+        for item in session.execute(select(*wanted).where(func.lower(Item.tag).in_(chunk))):
             found[item.tag.casefold()] = item
     return found
 
@@ -235,7 +241,9 @@ def plan_import(
     create_missing: bool,
     progress: Progress | None = None,
 ) -> Plan:
-    """What committing would do, row by row; nothing is written.
+    """What committing would do, row by row; nothing is written, not even what the session
+    holds unflushed: a progress callback writing through a connection of its own is then never
+    kept waiting by this transaction (SQLite has one writer).
 
     :param progress: called as progress("checking", rows done, rows in all) every few thousand
         rows and once at the end.
@@ -244,21 +252,13 @@ def plan_import(
     tag_column = next((h for h, t in zip(table.headers, mapping, strict=False) if t == "tag"), "")
     _mark_duplicate_tags(rows, tag_column)
     headers = {target: header for header, target in zip(table.headers, mapping, strict=False)}
-    places = load_places(session)
-    missing: dict[str, dict[str, str]] = {kind: {} for kind in PLACE_FIELDS}
-    items = _existing_items(session, [row.tag for row in rows if row.tag])
-    known = {kind: getattr(places, kind) for kind in PLACE_FIELDS}
-    judge = _Judge(places, user, headers)
+    fields = {target for target in mapping if target not in ITEM_COLUMNS}
+    with session.no_autoflush:
+        places = load_places(session)
+        items = _existing_items(session, [row.tag for row in rows if row.tag], fields)
+    judge = _Judge(places, user, headers, create_missing=create_missing)
     for row in rows:
-        for kind in PLACE_FIELDS:
-            name = row.fields.get(kind)
-            if not name:
-                continue
-            name_key = key(name)
-            if name_key not in known[kind]:
-                missing[kind].setdefault(name_key, name)
-                if not create_missing:
-                    row.errors.append((headers[kind], str(_missing_reason(kind, name))))
+        judge.places_named(row)
         item = items.get(row.tag.casefold()) if row.tag else None
         if row.errors:
             row.action = "error"
@@ -268,7 +268,7 @@ def plan_import(
             judge.new(row)
     if progress:
         progress("checking", len(rows), len(rows))
-    return Plan(rows, {kind: list(names.values()) for kind, names in missing.items()}, places)
+    return Plan(rows, {kind: list(names.values()) for kind, names in judge.missing.items()}, places)
 
 
 def _missing_reason(kind: str, name: str):
@@ -285,14 +285,28 @@ class _Judge:
     """What a valid row does to a new or an existing item, with what is the same for every row
     (the user's rights, places by id) worked out once."""
 
-    def __init__(self, places: Places, user: User, headers: dict[str, str]) -> None:
+    def __init__(
+        self, places: Places, user: User, headers: dict[str, str], *, create_missing: bool
+    ) -> None:
         self.places, self.user, self.headers = places, user, headers
+        self.create_missing = create_missing
+        self.known = {kind: getattr(places, kind) for kind in PLACE_FIELDS}
+        self.missing: dict[str, dict[str, str]] = {kind: {} for kind in PLACE_FIELDS}
         self.own = key(user.department.name) if user.department else None
         self.any_department = access.can_choose_department(user)
         self.by_id = {
             kind: {place.id: place for place in getattr(places, kind).values()}
             for kind in PLACE_FIELDS
         }
+
+    def places_named(self, row: RowPlan) -> None:
+        """Note the places the row names that do not exist: to create, or errors."""
+        for kind in PLACE_FIELDS:
+            name = row.fields.get(kind)
+            if name and key(name) not in self.known[kind]:
+                self.missing[kind].setdefault(key(name), name)
+                if not self.create_missing:
+                    row.errors.append((self.headers[kind], str(_missing_reason(kind, name))))
 
     def new(self, row: RowPlan) -> None:
         if not row.fields.get("name"):
@@ -318,10 +332,11 @@ class _Judge:
             row.action = "error"
             return
         for name, new in row.fields.items():
-            if name in PLACE_FIELDS:
+            if name not in PLACE_FIELDS:
+                if getattr(item, name) != new:
+                    row.changes[name] = (getattr(item, name), new)
+            elif name != "site":  # a site is where a new storeroom goes, not an item's field
                 self._place_change(row, item, name, new)
-            elif getattr(item, name) != new:
-                row.changes[name] = (getattr(item, name), new)
         merged = {**(item.extra or {}), **row.extra}
         if merged != (item.extra or {}):
             row.changes["extra"] = (item.extra, merged)
@@ -336,10 +351,8 @@ class _Judge:
         row.action = "update" if row.changes else "unchanged"
 
     def _place_change(self, row: RowPlan, item: Row, name: str, new: str) -> None:
-        if name == "site":
-            return  # a site is where a new storeroom goes, not a field of the item
         current = getattr(item, f"{name}_id")
-        target = getattr(self.places, name).get(key(new))
+        target = self.known[name].get(key(new))
         if target is not None and target.id == current:
             return
         old = self.by_id[name].get(current)

@@ -356,6 +356,10 @@ def parse_identifier(value: Cell, *, max_length: int = 64) -> tuple[str | None, 
     """Read a tag or inventory number as text, warning when Excel stored it as a number."""
     if _is_empty(value):
         return None, None
+    if isinstance(value, str) and value.isascii():  # NFC leaves ASCII as it is
+        text = value.strip()
+        if len(text) <= max_length and _TAG.fullmatch(text):
+            return text, None
     invalid = ValueProblem(_l("a tag is 1 to %(n)d letters, digits, '-', '_' or '.'", n=max_length))
     if isinstance(value, date):
         raise ValueProblem(
