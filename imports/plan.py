@@ -50,7 +50,7 @@ MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     number: int  # the row in the file
     action: str = "new"  # new, update, unchanged, error
