@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -357,11 +358,7 @@ def insert_rows(
         process = kind.dialect_impl(dialect).bind_processor(dialect)
         if process is None:
             continue
-        if isinstance(kind, JSON):  # an object per row: nothing to share
-            for row in rows:
-                row[name] = process(row[name])
-        else:
-            _process_column(rows, name, process)
+        _process_column(rows, name, process, by_items=isinstance(kind, JSON))
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
@@ -375,21 +372,32 @@ def insert_rows(
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(values), per):
         chunk = values[start : start + per]
-        flat = tuple(value for row in chunk for value in row)
+        flat = tuple(chain.from_iterable(chunk))
         found += map(
             tuple, connection.exec_driver_sql(head + ", ".join([one] * len(chunk)) + tail, flat)
         )
     return found
 
 
-def _process_column(rows: list[dict[str, Any]], name: str, process: Callable[[Any], Any]) -> None:
-    done: dict[tuple[type, Any], Any] = {}
+def _process_column(
+    rows: list[dict[str, Any]], name: str, process: Callable[[Any], Any], *, by_items: bool
+) -> None:
+    """Process a column's values in place, each distinct value once (typed: 1 is not True),
+    JSON objects by their items when these are plain values, as the extra attributes are."""
+    done: dict[Any, Any] = {}
     for row in rows:
         value = row[name]
-        key = (type(value), value)  # typed: 1 is not True
-        if key not in done:
-            done[key] = process(value)
-        row[name] = done[key]
+        try:
+            key = (
+                tuple((k, type(v), v) for k, v in value.items())
+                if by_items
+                else (type(value), value)
+            )
+            if key not in done:
+                done[key] = process(value)
+            row[name] = done[key]
+        except (TypeError, AttributeError):  # unhashable (nested lists, objects), or no object
+            row[name] = process(value)
 
 
 # --- updates -----------------------------------------------------------------------------------

@@ -376,6 +376,19 @@ def test_a_new_items_history_has_every_value_it_was_imported_with(app, db_sessio
     })]  # fmt: skip
 
 
+def test_extra_attributes_keep_their_types_when_alike_values_are_written_once(
+    app, db_session, manager
+):
+    data = workbook([["Name", "Antal", "Aktiv"], ["Stol", 1, True], ["Bord", 1, 1],
+                     ["Pall", 1, 1.5], ["Hylla", 1, 1]])  # fmt: skip
+    with app.test_request_context():
+        import_rows(db_session, manager, data)
+    extras = db_session.execute(select(Item.name, Item.extra).order_by(Item.id)).all()
+    assert [(name, extra["Aktiv"], type(extra["Aktiv"])) for name, extra in extras] == [
+        ("Stol", True, bool), ("Bord", 1, int), ("Pall", 1.5, float), ("Hylla", 1, int)
+    ]  # fmt: skip
+
+
 def test_imported_items_are_found_by_search_as_items_made_by_hand(
     app, db_session, manager, make_item
 ):
