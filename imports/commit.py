@@ -229,32 +229,42 @@ def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> lis
 def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
     """Which of these tags items or storerooms (their codes) already have, ignoring case."""
     taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    query = select(Item.tag).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        query = select(Item.tag).where(func.lower(Item.tag).in_(chunk))
-        taken.update(tag.casefold() for tag in session.scalars(query))
+        taken.update(tag.casefold() for tag in session.scalars(query, {"tags": chunk}))
     return taken
 
 
-def _item_values(row: RowPlan, plan: Plan, user: User, now: datetime) -> dict[str, Any]:
-    places, fields = plan.places, row.fields
-    department = places.department.get(key(fields.get("department") or "")) or user.department
-    category = places.category.get(key(fields.get("category") or ""))
-    room = places.storeroom.get(key(fields.get("storeroom") or ""))
-    values = {**NEW_ITEM_DEFAULTS}
-    values.update((name, value) for name, value in fields.items() if name not in PLACES)
-    values.update(
-        tag=row.tag,
-        department_id=department.id,
-        category_id=category.id if category else None,
-        storeroom_id=room.id if room else None,
-        place="" if room else values["place"],
-        status=ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE,
-        extra=row.extra,
-        version=1,
-        created_at=now,
-        updated_at=now,
-    )
+def _item_values(plan: Plan, user: User, now: datetime) -> Callable[[RowPlan], dict[str, Any]]:
+    """A function giving a new row's item as its INSERT takes it (places' ids by name)."""
+    ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
+           for kind in ("department", "category", "storeroom")}  # fmt: skip
+    departments, categories, rooms = ids["department"], ids["category"], ids["storeroom"]
+
+    def values(row: RowPlan) -> dict[str, Any]:
+        fields = row.fields
+        item = dict(NEW_ITEM_DEFAULTS)
+        for name, value in fields.items():
+            if name not in PLACES:
+                item[name] = value
+        room = rooms.get(key(fields["storeroom"])) if "storeroom" in fields else None
+        item["tag"] = row.tag
+        item["department_id"] = (
+            departments.get(key(fields["department"])) if "department" in fields else None
+        ) or user.department_id
+        item["category_id"] = (
+            categories.get(key(fields["category"])) if "category" in fields else None
+        )
+        item["storeroom_id"] = room
+        if room:
+            item["place"] = ""
+        item["status"] = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+        item["extra"] = row.extra
+        item["version"] = 1
+        item["created_at"] = item["updated_at"] = now
+        return item
+
     return values
 
 
@@ -263,19 +273,22 @@ PLACES = frozenset(("department", "category", "site", "storeroom"))
 
 @lru_cache(maxsize=65_536, typed=True)  # the same prices, dates and conditions, again and again
 def _created_field(name: str, value: Any) -> str:
-    """One field of a new item's history event, as JSON: "name": [null, value]."""
+    """One field of a new item's history event, as JSON: "name": [null, value]; "" if empty."""
+    if value is None or value == "":
+        return ""
     return f"{json.dumps(name)}: {json.dumps([None, services.history_value(value)])}"
+
+
+@lru_cache(maxsize=65_536)
+def _created_extra(items: tuple[tuple[str, type, Any], ...]) -> str:
+    return f'"extra": {json.dumps([None, {name: value for name, _, value in items}])}'
 
 
 def _snapshot(row: RowPlan) -> str:
     """The new item's history event changes, as the JSON text json.dumps would write."""
-    fields = [
-        _created_field(name, value)
-        for name, value in row.fields.items()
-        if value is not None and value != ""
-    ]
-    if row.extra:
-        fields.append(f'"extra": {json.dumps([None, row.extra])}')
+    fields = [field for field in map(_created_field, row.fields, row.fields.values()) if field]
+    if row.extra:  # typed, so that TRUE and 1 stay apart
+        fields.append(_created_extra(tuple((k, type(v), v) for k, v in row.extra.items())))
     return "{" + ", ".join(fields) + "}"
 
 
@@ -300,14 +313,16 @@ def _insert_new(
                    tag=row.tag, row=row.number)
             )  # fmt: skip
         row.tag = row.tag or next(fresh)
+    item_values = _item_values(plan, user, now)
+    batch_id, user_id = batch.id, user.id
     for start in range(0, len(rows), WRITE_CHUNK):
         chunk = rows[start : start + WRITE_CHUNK]
-        values = [_item_values(row, plan, user, now) for row in chunk]
+        values = [item_values(row) for row in chunk]
         ids = dict(insert_rows(session, ITEMS, values, returning=("tag", "id")))
         insert_rows(
             session, EVENTS,
             [
-                {"item_id": ids[row.tag], "kind": EventKind.IMPORTED, "user_id": user.id,
+                {"item_id": ids[row.tag], "kind": EventKind.IMPORTED, "user_id": user_id,
                  "at": now, "changes": _snapshot(row), "note": note}
                 for row in chunk
             ],
@@ -316,7 +331,7 @@ def _insert_new(
         insert_rows(
             session, BATCH_ITEMS,
             [
-                {"batch_id": batch.id, "item_id": ids[row.tag], "action": BatchAction.CREATED,
+                {"batch_id": batch_id, "item_id": ids[row.tag], "action": BatchAction.CREATED,
                  "row": row.number, "version_after": 1, "before": "{}"}
                 for row in chunk
             ],

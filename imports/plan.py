@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from imports import values
@@ -223,10 +223,11 @@ def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict
     compares (the mapped fields) and writes from."""
     columns = Item.__table__.c
     wanted = [columns[name] for name in (*ITEM_COLUMNS, *sorted(fields)) if name in columns]
+    query = select(*wanted).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
     found: dict[str, Row] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        for item in session.execute(select(*wanted).where(func.lower(Item.tag).in_(chunk))):
+        for item in session.execute(query, {"tags": chunk}):
             found[item.tag.casefold()] = item
     return found
 

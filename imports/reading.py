@@ -522,8 +522,9 @@ def _table(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Table:
             continue
         if len(data) >= max_rows:
             raise ImportRejected(_l("Too many rows (at most %(n)d). Split the file.", n=max_rows))
-        cells = tuple(row[:width]) + (None,) * (width - len(row))
-        data.append((number, cells))
+        if len(row) != width:
+            row = tuple(row[:width]) + (None,) * (width - len(row))
+        data.append((number, row))
     totals = 0
     while data and _is_totals(data[-1][1]):
         data.pop()
