@@ -227,7 +227,7 @@ def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict
     found: dict[str, Row] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        for item in session.execute(query, {"tags": chunk}):
+        for item in session.connection().execute(query, {"tags": chunk}):
             found[item.tag.casefold()] = item
     return found
 
@@ -295,10 +295,15 @@ class _Judge:
         self.missing: dict[str, dict[str, str]] = {kind: {} for kind in PLACE_FIELDS}
         self.own = key(user.department.name) if user.department else None
         self.any_department = access.can_choose_department(user)
-        self.by_id = {
-            kind: {place.id: place for place in getattr(places, kind).values()}
+        self.ids = {  # ORM attributes cost, and every row asks
+            kind: {name: place.id for name, place in self.known[kind].items()}
             for kind in PLACE_FIELDS
         }
+        self.names = {
+            kind: {place.id: place.name for place in self.known[kind].values()}
+            for kind in PLACE_FIELDS
+        }
+        self.editable: dict[int, bool] = {}  # by department: all that can_edit_item looks at
 
     def places_named(self, row: RowPlan) -> None:
         """Note the places the row names that do not exist: to create, or errors."""
@@ -325,7 +330,10 @@ class _Judge:
     def update(self, row: RowPlan, item: Row) -> None:
         row.item_id, row.current = item.id, item
         column = self.headers.get("tag", "")
-        if not access.can_edit_item(self.user, item):
+        editable = self.editable.get(item.department_id)
+        if editable is None:
+            editable = self.editable[item.department_id] = access.can_edit_item(self.user, item)
+        if not editable:
             row.errors.append((column, str(_l("this tag belongs to another department's item"))))
         elif item.status == ItemStatus.DISPOSED:
             row.errors.append((column, str(_l("this item has been disposed of"))))
@@ -353,8 +361,6 @@ class _Judge:
 
     def _place_change(self, row: RowPlan, item: Row, name: str, new: str) -> None:
         current = getattr(item, f"{name}_id")
-        target = self.known[name].get(key(new))
-        if target is not None and target.id == current:
+        if current is not None and self.ids[name].get(key(new)) == current:
             return
-        old = self.by_id[name].get(current)
-        row.changes[name] = (old.name if old else None, new)
+        row.changes[name] = (self.names[name].get(current), new)
