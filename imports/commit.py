@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Table, and_, bindparam, func, select, text, update
+from sqlalchemy import JSON, Table, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
@@ -33,7 +33,6 @@ from imports.reading import gc_paused
 from inventory import services
 from inventory.errors import StaleItem
 from inventory.models import (
-    Category,
     CategoryKind,
     Condition,
     Counter,
@@ -125,15 +124,16 @@ def _larger_page_cache(session: Session) -> Iterator[None]:
     """SQLite keeps 2 MB of database pages per connection; the items' dozen indexes need more
     while 100,000 rows go in, or the same pages are read again and again (a quarter of the
     time). 32 MB for the import, then back to what it was."""
-    if session.get_bind().dialect.name != "sqlite":
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
         yield
         return
-    before = session.execute(text("PRAGMA cache_size")).scalar()
-    session.execute(text(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}"))
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
     try:
         yield
     finally:
-        session.execute(text(f"PRAGMA cache_size = {int(before)}"))
+        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 class _Written:
@@ -471,13 +471,9 @@ class _Update:
 def _display_names(plan: Plan) -> dict[str, dict[int, str]]:
     """How history names departments, categories (their path) and storerooms, by id."""
     places = plan.places
-    paths: dict[int, str] = {}
-    for category in places.category.values():
-        if isinstance(category, Category) and category.id not in paths:
-            paths[category.id] = category.path
     return {
         "department": {d.id: str(d) for d in places.department.values()},
-        "category": paths,
+        "category": {c.id: c.path for c in places.category.values()},
         "storeroom": {room.id: str(room) for room in places.storeroom.values()},
     }
 
@@ -488,12 +484,12 @@ def _apply_updates(
 ) -> None:  # fmt: skip
     if not rows:
         return
-    names = _display_names(plan)
+    names, batch_id, user_id = _display_names(plan), batch.id, user.id
     for start in range(0, len(rows), WRITE_CHUNK):
         updates = [_Update(row, plan, names) for row in rows[start : start + WRITE_CHUNK]]
         _update_items(session, updates, now=now)
         events = [
-            {"item_id": u.item.id, "kind": kind, "user_id": user.id, "at": now,
+            {"item_id": u.item.id, "kind": kind, "user_id": user_id, "at": now,
              "changes": changes, "note": text}
             for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
                                           (EventKind.MOVED, "move", ""))
@@ -504,7 +500,7 @@ def _apply_updates(
         insert_rows(
             session, BATCH_ITEMS,
             [
-                {"batch_id": batch.id, "item_id": u.item.id, "action": BatchAction.UPDATED,
+                {"batch_id": batch_id, "item_id": u.item.id, "action": BatchAction.UPDATED,
                  "row": u.row.number, "version_after": u.version, "before": u.before}
                 for u in updates
             ],

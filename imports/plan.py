@@ -153,6 +153,15 @@ def _extra_value(cell: Any) -> Any:
     return values.parse_text(cell, max_length=2_000, field_label="")
 
 
+def _columns(table: Table, mapping: list[str]) -> list[tuple[int, str, str, Any, dict]]:
+    """(index, header, target, parser, the cells read so far) for each column read."""
+    return [
+        (index, header, target, _parser(target, header, table.epoch), {})
+        for index, (header, target) in enumerate(zip(table.headers, mapping, strict=False))
+        if target != IGNORE
+    ]
+
+
 def read_rows(
     table: Table, mapping: list[str], *, progress: Progress | None = None
 ) -> list[RowPlan]:
@@ -160,11 +169,7 @@ def read_rows(
 
     Each column remembers the cells it has read: a stock list repeats its conditions,
     departments, storerooms, quantities and prices thousands of times."""
-    columns = [
-        (index, header, target, _parser(target, header, table.epoch), {})
-        for index, (header, target) in enumerate(zip(table.headers, mapping, strict=False))
-        if target != IGNORE
-    ]
+    columns = _columns(table, mapping)
     width, total = len(columns) and columns[-1][0] + 1, len(table.rows)
     rows = []
     for done, (number, cells) in enumerate(table.rows, start=1):
