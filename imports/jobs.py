@@ -127,7 +127,17 @@ def run(app: Flask, batch_id: int, kind: JobKind, user_id: int, locale: str) -> 
             db.session.rollback()
             db.session.remove()
         if error is not None:
-            _set(batch_id, job=None, job_stage=None, job_error=error)
+            values = {"job": None, "job_stage": None, "job_error": error}
+            if kind == JobKind.CHECK:  # back to the sheet the last good preview shows
+                values["sheet"] = _checked_sheet(batch_id)
+            _set(batch_id, **values)
+
+
+def _checked_sheet(batch_id: int) -> str | None:
+    batch = db.session.get(ImportBatch, batch_id)
+    sheet = (batch.preview or {}).get("sheet") if batch else None
+    db.session.remove()
+    return sheet
 
 
 def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:

@@ -67,6 +67,10 @@ class ImportRejected(Exception):
     """The whole file is refused; the message says why in the user's terms."""
 
 
+class NoHeader(ImportRejected):
+    """A sheet that is empty or has no header we recognise: another sheet may have one."""
+
+
 @dataclass(frozen=True)
 class Uncalculated:
     """A formula cell without a cached value: an error for that cell, never blank or 0."""
@@ -168,11 +172,21 @@ def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
             parts, epoch = _xlsx_parts(archive)
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         title, visible = _choose_sheet(book, sheet)
-        marks = _ods_marks(content, title) if ods else _xlsx_marks(archive, parts.get(title))
-        rows = _workbook_rows(book.get_sheet_by_name(title), marks)
-    table = _table(rows, max_rows=max_rows)
-    table.sheet, table.sheets, table.epoch = title, visible, epoch
-    return table
+        # No sheet named: the first visible one with a header we recognise (a workbook may
+        # open on a cover or notes sheet); if none has one, the first sheet's reason.
+        candidates = [title] if sheet else visible
+        first_refusal = None
+        for title in candidates:
+            marks = _ods_marks(content, title) if ods else _xlsx_marks(archive, parts.get(title))
+            rows = _workbook_rows(book.get_sheet_by_name(title), marks)
+            try:
+                table = _table(rows, max_rows=max_rows)
+            except NoHeader as refusal:
+                first_refusal = first_refusal or refusal
+                continue
+            table.sheet, table.sheets, table.epoch = title, visible, epoch
+            return table
+    raise first_refusal
 
 
 def _choose_sheet(book: CalamineWorkbook, sheet: str | None) -> tuple[str, list[str]]:
@@ -505,8 +519,8 @@ def _table(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Table:
     scored = [(_header_score(row), -number, number, row) for number, row in head]
     if not scored or max(scored)[0] < 2:
         if all(_is_blank(row) for _, row in head):
-            raise ImportRejected(_l("The file is empty: no data rows."))
-        raise ImportRejected(
+            raise NoHeader(_l("The file is empty: no data rows."))
+        raise NoHeader(
             _l("We could not find the header row. The columns should have names such as "
                "Name, Quantity, Condition, Storeroom.")
         )  # fmt: skip

@@ -161,6 +161,7 @@ def summary(table: Table, plan: Plan) -> dict[str, Any]:
         ],
         "first_values": first_values,
         "rows": len(table.rows),
+        "sheet": table.sheet,
         "sheets": table.sheets,
         "encoding": table.encoding,
         "delimiter": table.delimiter,

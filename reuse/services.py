@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory import services as inventory
+from inventory import vocabulary
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
 from reuse.models import (
     Listing,
@@ -254,7 +255,8 @@ def approve(
     if request.status != RequestStatus.PENDING:  # an old tab; the UPDATEs below still decide
         raise _moved_on(request)
     if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
-        raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=item.status.value))
+        status = vocabulary.STATUS[item.status]
+        raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=status))
     reserved = session.execute(
         update(Listing)
         .where(

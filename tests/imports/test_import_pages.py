@@ -141,7 +141,9 @@ def test_the_mapping_can_be_changed_and_is_remembered(manager_client, db_session
     item = db_session.scalar(select(Item))
     assert (item.name, item.manufacturer, item.quantity, item.extra) == ("Stol", "Röd", 4, {})
     assert db_session.scalar(select(SavedMapping.mapping)) == ["name", "manufacturer", "quantity"]
-    again = upload(manager_client, xlsx([["Benämning", "Färg", "Antal"], ["Bord", "Ek", 1]]), "b.xlsx")
+    again = upload(
+        manager_client, xlsx([["Benämning", "Färg", "Antal"], ["Bord", "Ek", 1]]), "b.xlsx"
+    )
     assert '<option selected value="manufacturer">' in manager_client.get(f"/imports/{again}").text
 
 
@@ -201,7 +203,9 @@ def test_error_rows_download_with_a_reason_and_import_once_fixed(manager_client,
 
 
 def test_a_double_click_imports_once(manager_client, db_session, app):
-    batch_id = upload(manager_client, xlsx([["Name", "Quantity"], ["Chair", 1], ["Desk", 2]]), "double.xlsx")
+    batch_id = upload(
+        manager_client, xlsx([["Name", "Quantity"], ["Chair", 1], ["Desk", 2]]), "double.xlsx"
+    )
     app.config["IMPORT_WAIT_SECONDS"] = 0
     try:
         first = manager_client.post(f"/imports/{batch_id}/commit")
@@ -257,8 +261,9 @@ def test_a_live_job_cannot_be_claimed_twice(app, db_session, make_user):
         limit = jobs.stall_limit(app)
         assert jobs.claim(batch.id, JobKind.CHECK, now=utcnow(), limit=limit)
         assert not jobs.claim(batch.id, JobKind.COMMIT, now=utcnow(), limit=limit)
-        assert not jobs.claim(batch.id, JobKind.UNDO, now=utcnow() + timedelta(hours=1),
-                              limit=limit)  # fmt: skip  (undo needs an imported batch)
+        assert not jobs.claim(
+            batch.id, JobKind.UNDO, now=utcnow() + timedelta(hours=1), limit=limit
+        )  # fmt: skip  (undo needs an imported batch)
 
 
 def test_undo_from_the_batch_page(manager_client, db_session, make_item):
@@ -300,3 +305,37 @@ def test_other_roles_cannot_import(client, login, make_user, db_session):
                            content_type="multipart/form-data")  # fmt: skip
     assert response.status_code == 403
     assert db_session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_the_first_sheet_with_a_header_is_read_and_another_can_be_chosen(
+    manager_client, db_session
+):
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Written by", "Date"])
+    stock = book.create_sheet("Stock")
+    for row in (["Name", "Quantity"], ["Chair", 2], ["Desk", 1]):
+        stock.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    batch_id = upload(manager_client, out.getvalue(), "two-sheets.xlsx")
+    page = manager_client.get(f"/imports/{batch_id}").text  # the notes sheet has no header
+    assert "Import 2 new" in page and "Read this sheet" in page
+    response = manager_client.post(f"/imports/{batch_id}/sheet", data={"sheet": "Notes"})
+    assert response.status_code == 302
+    finished(manager_client, batch_id)
+    page = manager_client.get(f"/imports/{batch_id}").text  # asked for: refused, and why
+    assert "could not find the header row" in page
+    assert "Import 2 new" in page  # the preview of the sheet that was read stands
+    db_session.expire_all()
+    assert db_session.get(ImportBatch, batch_id).sheet == "Stock"
+    nonsense = manager_client.post(f"/imports/{batch_id}/sheet", data={"sheet": "Nope"},
+                                   follow_redirects=True)  # fmt: skip
+    assert "Choose one of the workbook" in nonsense.text
+
+
+def test_the_original_file_downloads_as_uploaded(manager_client):
+    data = xlsx([["Name", "Quantity"], ["Chair", 1]])
+    batch_id = upload(manager_client, data, "stock.xlsx")
+    response = manager_client.get(f"/imports/{batch_id}/file")
+    assert response.data == data and "stock.xlsx" in response.headers["Content-Disposition"]
