@@ -78,7 +78,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
+    import reuse.demand_models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
+    import reuse.notice_models  # noqa: F401  (notifications)
+    import reuse.partner_models  # noqa: F401  (partners, outside interest)
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from imports.export_views import bp as exports_bp

@@ -59,6 +59,7 @@ class Disposition(enum.StrEnum):
     RECYCLED = "recycled"
     SCRAPPED = "scrapped"
     LOST = "lost"
+    TO_PARTNER = "to_partner"  # to a repair or second-hand partner
 
 
 class EventKind(enum.StrEnum):

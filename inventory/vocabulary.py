@@ -30,6 +30,7 @@ DISPOSITION = {
     Disposition.RECYCLED: _l("Recycled"),
     Disposition.SCRAPPED: _l("Scrapped"),
     Disposition.LOST: _l("Lost"),
+    Disposition.TO_PARTNER: _l("Sent to a repair or second-hand partner"),
 }
 EVENT = {
     EventKind.CREATED: _l("Created"),

@@ -10,10 +10,11 @@ never both take the last unit; handover moves the item (or a split part) to the 
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
@@ -35,6 +36,23 @@ class ListingStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"  # transferred, given away, sold, recycled...: see `closing`
     WITHDRAWN = "withdrawn"
+
+
+class Closing(enum.StrEnum):
+    """How a listing ended. All but WITHDRAWN count as an outcome in the savings report."""
+
+    TRANSFERRED = "transferred"  # handed over to another department
+    GIVEN_AWAY = "given_away"
+    SOLD = "sold"
+    TO_PARTNER = "to_partner"  # sent to a repair or second-hand partner
+    RECYCLED = "recycled"
+    SCRAPPED = "scrapped"
+    WITHDRAWN = "withdrawn"  # back to stock
+
+
+def new_public_slug() -> str:
+    """An opaque, unguessable name for a listing's public page: ids are never shown outside."""
+    return secrets.token_urlsafe(12)
 
 
 class ExternalMode(enum.StrEnum):
@@ -70,13 +88,20 @@ class Listing(db.Model):
     tier_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     tier_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     status: Mapped[ListingStatus] = enum_column(ListingStatus, default=ListingStatus.OPEN)
-    closing: Mapped[str | None] = mapped_column(String(32))  # how it closed (services.CLOSINGS)
+    closing: Mapped[str | None] = mapped_column(String(32))  # a Closing value
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sale_price: Mapped[Decimal | None] = mapped_column(Money)  # when closed as sold
+    closed_to: Mapped[str] = mapped_column(String(200), default="")  # who received it outside
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    public_slug: Mapped[str] = mapped_column(String(24), default=new_public_slug)
 
     item: Mapped[Item] = relationship()
-    created_by = relationship("User")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+    partner = relationship("Partner")
     requests: Mapped[list[TransferRequest]] = relationship(
         back_populates="listing", order_by="TransferRequest.id"
     )
@@ -92,6 +117,7 @@ class Listing(db.Model):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),  # fmt: skip
+        Index("uq_listings_public_slug", "public_slug", unique=True),
     )
 
     @property
@@ -154,3 +180,27 @@ class TransferRequest(db.Model):
             postgresql_where=text("status IN ('pending', 'approved')"),
         ),  # fmt: skip
     )
+
+
+class ReuseOutcome(db.Model):
+    """What became of (part of) a listing: a snapshot taken when it happened, so the savings
+    report adds up the same everywhere and does not change when a category's figures do."""
+
+    __tablename__ = "reuse_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listings.id", ondelete="SET NULL"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # a Closing value but WITHDRAWN
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)  # giver
+    receiving_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    quantity: Mapped[int] = mapped_column()
+    value_avoided: Mapped[Decimal | None] = mapped_column(Money)  # replacement value x quantity
+    co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # category figure x quantity
+    revenue: Mapped[Decimal | None] = mapped_column(Money)  # sale price
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (CheckConstraint("quantity >= 1", name="quantity_positive"),)

@@ -22,6 +22,7 @@ from inventory import services as inventory
 from inventory import vocabulary
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
 from reuse.models import (
+    Closing,
     Listing,
     ListingStatus,
     RequestStatus,
@@ -126,7 +127,7 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
         .where(
             Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
         )  # fmt: skip
-        .values(status=ListingStatus.WITHDRAWN, closing="withdrawn", closed_at=now)
+        .values(status=ListingStatus.WITHDRAWN, closing=Closing.WITHDRAWN, closed_at=now)
         .execution_options(synchronize_session="fetch")
     )
     if claimed.rowcount != 1:
@@ -355,7 +356,7 @@ def hand_over(
     left = listing.quantity - request.quantity
     values: dict = {"reserved": Listing.reserved - request.quantity}
     if left == 0:
-        values.update(status=ListingStatus.CLOSED, closing="transferred", closed_at=now)
+        values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now)
     else:
         values["quantity"] = left
     session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
