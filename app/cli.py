@@ -73,7 +73,10 @@ def register_commands(app: Flask) -> None:
     from imports.cli import import_command
     from imports.export_cli import export_command
     from labels.cli import labels_command
+    from reuse.cli import reuse_cli
 
-    commands = (create_user_command, demo_command, labels_command, import_command, export_command)
+    commands = (
+        create_user_command, demo_command, labels_command, import_command, export_command, reuse_cli,
+    )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

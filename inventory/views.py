@@ -34,6 +34,7 @@ from inventory.models import (
 )
 from inventory.photos import process_photo
 from inventory.place_names import load_place_names
+from reuse.queries import open_listing_id
 
 bp = Blueprint("inventory", __name__, template_folder="templates")
 
@@ -195,6 +196,7 @@ def item(item_id: int):
         can_move=access.can_move_item(current_user, item),
         can_dispose=access.can_dispose_item(current_user, item),
         photo_form=PhotoForm(),
+        listing_id=open_listing_id(db.session, item.id),
     )
 
 

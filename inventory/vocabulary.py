@@ -68,6 +68,11 @@ FIELD = {
     "notes": _l("Notes"),
     "extra": _l("Other attributes"),
     "disposition": _l("Disposition"),
+    "offered": _l("Offered"),
+    "requested": _l("Requested"),
+    "reserved": _l("Reserved"),
+    "tier": _l("Offered to level"),
+    "window_ends": _l("Offered at this level until"),
 }
 # Enum-valued fields whose history values are translated when shown.
 FIELD_VALUES = {

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
+from reuse.models import ExternalMode
 
 
 def optional_id(value) -> int | None:
@@ -57,3 +58,27 @@ class DecisionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something; carries the CSRF token."""
+
+
+class WindowForm(FlaskForm):
+    ends_on = DateField(_l("Offered at this level until"), validators=[InputRequired()])
+
+
+class SettingsForm(FlaskForm):
+    department_days = IntegerField(
+        _l("Days for the owning department"), validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    organisation_days = IntegerField(
+        _l("Days for the whole organisation"), validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    partner_days = IntegerField(
+        _l("Days for partner organisations"), validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    external_mode = SelectField(
+        _l("Outside the organisation, surplus may be"),
+        choices=[
+            SelectChoice(ExternalMode.BOTH.value, _l("given away or sold")),
+            SelectChoice(ExternalMode.GIVE.value, _l("given away only")),
+            SelectChoice(ExternalMode.SELL.value, _l("sold only")),
+        ],
+    )

@@ -11,6 +11,8 @@ from inventory.models import Item, Site, Storeroom
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.auth.models import User
 
 SORTS = ("newest", "ending")
@@ -58,4 +60,11 @@ def department_requests(department_id: int) -> Select:
         select(TransferRequest)
         .where(TransferRequest.department_id == department_id)
         .order_by(live.desc(), TransferRequest.id.desc())
+    )
+
+
+def open_listing_id(session: Session, item_id: int) -> int | None:
+    """The item's open listing, for the link from its page (one at most: a unique index)."""
+    return session.scalar(
+        select(Listing.id).where(Listing.item_id == item_id, Listing.status == ListingStatus.OPEN)
     )

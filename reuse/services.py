@@ -23,6 +23,7 @@ from inventory import vocabulary
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
 from reuse.models import (
     Closing,
+    ExternalMode,
     Listing,
     ListingStatus,
     RequestStatus,
@@ -405,3 +406,55 @@ def _transfer(session: Session, item: Item, department: Department, room: Storer
                            changes={k: [before[k], after[k]] for k in before
                                     if before[k] != after[k]})  # fmt: skip
     inventory.flush_item_change(session)
+
+
+# --- settings and windows ----------------------------------------------------------------------
+
+MAX_WINDOW_DAYS = 365
+
+
+def save_settings(
+    settings: ReuseSettings, *, department_days: int, organisation_days: int, partner_days: int,
+    external_mode: ExternalMode,
+) -> None:  # fmt: skip
+    """New windows apply to listings as they enter a tier; windows already running keep
+    their end, so a listing's page never contradicts what its owner was told."""
+    for days in (department_days, organisation_days, partner_days):
+        if not 0 <= days <= MAX_WINDOW_DAYS:
+            raise ReuseError(_l("A window is between 0 and %(n)d days.", n=MAX_WINDOW_DAYS))
+    settings.department_days, settings.organisation_days = department_days, organisation_days
+    settings.partner_days, settings.external_mode = partner_days, ExternalMode(external_mode)
+
+
+def set_window(
+    session: Session, listing: Listing, *, ends_at: datetime, by: User, now: datetime
+) -> None:  # fmt: skip
+    """Shorten or extend the window of the tier a listing is in. An end already passed is
+    refused: moving the listing on is the ladder's job (tick), not a side effect of a form."""
+    if listing.tier >= Tier.PUBLIC:
+        raise ReuseError(_l("The public market has no window."))
+    if ends_at <= now:
+        raise ReuseError(_l("Choose a day that has not passed."))
+    before = listing.tier_ends_at
+    changed = session.execute(
+        update(Listing)
+        .where(
+            Listing.id == listing.id,
+            Listing.status == ListingStatus.OPEN,
+            Listing.tier == listing.tier,
+        )  # fmt: skip
+        .values(tier_ends_at=ends_at)
+        .execution_options(synchronize_session="fetch")
+    )
+    if changed.rowcount != 1:
+        raise Conflict(_l("The listing moved on meanwhile: look at it again."))
+    inventory.record_event(
+        session, listing.item, EventKind.EDITED, by=by, now=now,
+        changes={"window_ends": [_iso(before), _iso(ends_at)]},
+        note=str(_l("Window of the listing changed")),
+    )  # fmt: skip
+    session.flush()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="minutes")

@@ -12,14 +12,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import end_of_day, utcnow
 from inventory import access
 from inventory.errors import InventoryError
 from inventory.models import Storeroom
 from inventory.place_names import load_place_names
 from inventory.views import visible_item_or_404
 from reuse import queries, services
-from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm
+from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
 
 bp = Blueprint("reuse", __name__, template_folder="templates")
@@ -117,6 +117,7 @@ def listing(listing_id: int):
         form=form,
         decision=DecisionForm(),
         confirm=ConfirmForm(),
+        window=WindowForm(ends_on=listing.tier_ends_at.date() if listing.tier_ends_at else None),
         may_decide=may_decide(listing),
         may_withdraw=may_withdraw(listing),
         own=listing.item.department_id == current_user.department_id,
@@ -172,6 +173,30 @@ def withdraw(listing_id: int):
     db.session.commit()
     flash(_("The listing is withdrawn."), "success")
     return redirect(url_for("inventory.item", item_id=listing.item_id))
+
+
+@bp.route("/reuse/listings/<int:listing_id>/window", methods=["POST"])
+@login_required
+def window(listing_id: int):
+    """A manager shortens or extends how long the listing stays at its level."""
+    listing = listing_or_404(listing_id)
+    if not may_decide(listing):
+        abort(403)
+    back = url_for(".listing", listing_id=listing.id)
+    form = WindowForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    ends_at = end_of_day(form.ends_on.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    try:
+        services.set_window(db.session, listing, ends_at=ends_at, by=current_user, now=utcnow())
+    except services.ReuseError as error:
+        return refused(error, back)
+    db.session.commit()
+    flash(_("The window is changed."), "success")
+    return redirect(back)
 
 
 def request_or_404(request_id: int) -> TransferRequest:

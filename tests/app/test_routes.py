@@ -92,6 +92,7 @@ POLICY = {
     "reuse.market": _everyone,
     "reuse.listing": _everyone,  # offered to the whole organisation
     "reuse.requests": _everyone,
+    "reuse_settings.edit": _admins,
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -121,6 +122,7 @@ POLICY = {
     "reuse.withdraw": None,
     "reuse.decide": None,
     "reuse.cancel": None,
+    "reuse.window": None,
     "imports.check": None,
     "imports.choose_sheet": None,
     "imports.commit": None,
@@ -153,6 +155,7 @@ POST_ALLOWED = {
     "reuse.withdraw": {Role.MANAGER, Role.ADMIN},
     "reuse.decide": {Role.MANAGER, Role.ADMIN},
     "reuse.cancel": {Role.MANAGER, Role.ADMIN},  # and the requesting department
+    "reuse.window": {Role.MANAGER, Role.ADMIN},
     "imports.check": {Role.MANAGER, Role.ADMIN},
     "imports.choose_sheet": {Role.MANAGER, Role.ADMIN},
     "imports.commit": {Role.MANAGER, Role.ADMIN},

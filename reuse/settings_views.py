@@ -1,0 +1,34 @@
+"""The organisation's reuse settings: the ladder's windows and what outside tiers may do."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.auth.roles import Role, role_required
+from app.extensions import db
+from reuse import services
+from reuse.forms import SettingsForm
+
+bp = Blueprint("reuse_settings", __name__, template_folder="templates")
+
+
+@bp.route("/reuse/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit():
+    settings = services.reuse_settings(db.session)
+    form = SettingsForm(obj=settings)
+    if form.validate_on_submit():
+        try:
+            services.save_settings(
+                settings, department_days=form.department_days.data,
+                organisation_days=form.organisation_days.data,
+                partner_days=form.partner_days.data, external_mode=form.external_mode.data,
+            )  # fmt: skip
+        except services.ReuseError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Reuse settings saved."), "success")
+            return redirect(url_for(".edit"))
+    db.session.commit()  # the settings row, made on first use
+    return render_template("reuse/settings.html", form=form)

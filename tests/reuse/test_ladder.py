@@ -1,0 +1,99 @@
+"""The ladder's settings and windows: what an admin sets, what a manager changes, the tick."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from inventory.models import EventKind, ItemEvent
+from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
+
+
+def offer(client, item) -> None:
+    client.post(f"/items/{item.id}/offer", data={"quantity": "1", "condition": "good",
+                                                 "version": str(item.version)})  # fmt: skip
+
+
+def test_an_admin_sets_the_windows_and_new_listings_follow_them(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north = make_department("North")
+    login(client, make_user(Role.ADMIN, department=north))
+    response = client.post("/reuse/settings", data={
+        "department_days": "3", "organisation_days": "10", "partner_days": "0",
+        "external_mode": "sell"})  # fmt: skip
+    assert response.status_code == 302
+    settings = db_session.scalar(select(ReuseSettings))
+    assert (settings.department_days, settings.organisation_days, settings.partner_days,
+            settings.external_mode) == (3, 10, 0, ExternalMode.SELL)  # fmt: skip
+
+    offer(client, make_item("Desk", department=north))
+    listing = db_session.scalar(select(Listing))
+    assert listing.tier == Tier.DEPARTMENT  # three days for the department first
+    assert listing.tier_ends_at - listing.tier_started_at == timedelta(days=3)
+
+
+def test_settings_out_of_range_are_refused_and_change_nothing(client, login, db_session, make_user):
+    login(client, make_user(Role.ADMIN))
+    page = client.post("/reuse/settings", data={
+        "department_days": "-1", "organisation_days": "1000", "partner_days": "x",
+        "external_mode": "give"})  # fmt: skip
+    assert page.status_code == 200 and "between 0 and 365" in page.text
+    settings = db_session.scalar(select(ReuseSettings))
+    assert (settings.organisation_days, settings.external_mode) == (14, ExternalMode.BOTH)
+
+
+def test_a_manager_extends_a_listings_window_and_the_history_says_so(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north = make_department("North")
+    desk = make_item("Desk", department=north)
+    login(client, make_user(Role.MANAGER, department=north))
+    offer(client, desk)
+    listing = db_session.scalar(select(Listing))
+    was = listing.tier_ends_at
+    later = (was + timedelta(days=20)).date()
+    response = client.post(f"/reuse/listings/{listing.id}/window", data={"ends_on": later})
+    assert response.status_code == 302
+    db_session.expire_all()
+    listing = db_session.get(Listing, listing.id)
+    assert listing.tier_ends_at > was + timedelta(days=19)
+    event = db_session.scalars(select(ItemEvent).where(ItemEvent.item_id == desk.id)
+                               .order_by(ItemEvent.id.desc())).first()  # fmt: skip
+    assert event.kind == EventKind.EDITED and "window_ends" in event.changes
+
+    past = client.post(f"/reuse/listings/{listing.id}/window",
+                       data={"ends_on": (utcnow() - timedelta(days=2)).date()},
+                       follow_redirects=True)  # fmt: skip
+    assert "has not passed" in past.text
+    db_session.expire_all()
+    assert db_session.get(Listing, listing.id).tier_ends_at > was
+
+
+def test_the_tick_command_moves_listings_whose_window_ended(
+    runner, client, login, db_session, make_user, make_department, make_item
+):
+    north = make_department("North")
+    login(client, make_user(Role.MANAGER, department=north))
+    offer(client, make_item("Desk", department=north))
+    listing = db_session.scalar(select(Listing))
+    listing.tier_ends_at = utcnow() - timedelta(minutes=1)
+    db_session.commit()
+    result = runner.invoke(args=["reuse", "tick"])
+    assert result.exit_code == 0 and "1 listing(s)" in result.output
+    db_session.expire_all()
+    assert db_session.get(Listing, listing.id).tier == Tier.PARTNERS
+    again = runner.invoke(args=["reuse", "tick"])
+    assert "0 listing(s)" in again.output  # a second cron run moves nothing twice
+
+
+def test_an_offered_item_links_to_its_listing(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north = make_department("North")
+    desk = make_item("Desk", department=north)
+    login(client, make_user(Role.REQUESTER, department=north))
+    offer(client, desk)
+    listing = db_session.scalar(select(Listing))
+    assert f"/reuse/listings/{listing.id}" in client.get(f"/items/{desk.id}").text
