@@ -13,6 +13,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from imports import services
 from imports.commit import ImportRefused
+from imports.merged import MergedCells
 from imports.reading import ImportRejected
 
 SHOWN_ERRORS = 50
@@ -25,11 +26,13 @@ SHOWN_ERRORS = 50
 @click.option("--create-missing", is_flag=True, help="Create departments, storerooms, sites "
               "and categories the file names that do not exist yet.")  # fmt: skip
 @click.option("--all-or-nothing", is_flag=True, help="Import nothing if any row has an error.")
+@click.option("--fill-merged", is_flag=True, help="Where cells are merged over several rows, "
+              "use their value for every row (otherwise such a file is refused).")  # fmt: skip
 @click.option("--user", "email", help="Whose import it is (default: the first admin).")
 @with_appcontext
 def import_command(
     file: Path, sheet: str | None, dry_run: bool, create_missing: bool, all_or_nothing: bool,
-    email: str | None,
+    fill_merged: bool, email: str | None,
 ) -> None:  # fmt: skip
     """Import a stock spreadsheet (xlsx or CSV); print created, updated, unchanged, errors."""
     user = _user(email)
@@ -38,7 +41,7 @@ def import_command(
     try:
         batch, table = services.start_batch(
             db.session, file.read_bytes(), file.name, user=user, sheet=sheet, now=now,
-            max_rows=config["IMPORT_MAX_ROWS"],
+            max_rows=config["IMPORT_MAX_ROWS"], fill_merged=fill_merged,
         )  # fmt: skip
         batch.create_missing, batch.all_or_nothing = create_missing, all_or_nothing
         if dry_run:
@@ -48,6 +51,14 @@ def import_command(
                 db.session, batch, table, user=user, now=now,
                 tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"],
             )  # fmt: skip
+    except MergedCells as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"Merged cells in column {error.column}, rows {error.first}–{error.last}: unmerge "
+            "them, or use --fill-merged to use the value for every row."
+            if error.fillable
+            else str(error)
+        ) from None
     except (ImportRejected, ImportRefused) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None

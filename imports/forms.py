@@ -39,6 +39,11 @@ class MappingForm(FlaskForm):
     all_or_nothing = BooleanField(
         _l("All or nothing"), description=_l("Import nothing if any row has an error.")
     )
+    fill_merged = BooleanField(
+        _l("Fill merged cells"),
+        description=_l("Where cells are merged over several rows, use their value for every "
+                       "row."),
+    )  # fmt: skip
 
     def column_fields(self) -> list[SelectField]:
         return [f for f in self if f.name.startswith(COLUMN_PREFIX)]
@@ -70,5 +75,6 @@ def mapping_form(batch: ImportBatch, **kwargs) -> MappingForm:
                             default=batch.mapping[index], validate_choice=True)  # fmt: skip
         setattr(BatchMappingForm, f"{COLUMN_PREFIX}{index}", field)
     return BatchMappingForm(
-        create_missing=batch.create_missing, all_or_nothing=batch.all_or_nothing, **kwargs
-    )
+        create_missing=batch.create_missing, all_or_nothing=batch.all_or_nothing,
+        fill_merged=batch.fill_merged, **kwargs,
+    )  # fmt: skip

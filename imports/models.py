@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
@@ -46,6 +46,7 @@ class ImportBatch(db.Model):
     mapping: Mapped[list[str]] = mapped_column(JSON, default=list)
     create_missing: Mapped[bool] = mapped_column(default=False)
     all_or_nothing: Mapped[bool] = mapped_column(default=False)
+    fill_merged: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[BatchStatus] = enum_column(BatchStatus, default=BatchStatus.PREVIEW)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     refused: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # rows not written

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from imports import values
 from imports.mapping import EXTRA, IGNORE
+from imports.merged import refuse_merged
 from imports.reading import Table, Uncalculated, gc_paused
 from inventory import access, vocabulary
 from inventory.models import Category, Department, Item, ItemStatus, Site, Storeroom
@@ -254,6 +255,7 @@ def plan_import(
     :param progress: called as progress("checking", rows done, rows in all) every few thousand
         rows and once at the end.
     """
+    refuse_merged(table)
     rows = read_rows(table, mapping, progress=progress)
     tag_column = next((h for h, t in zip(table.headers, mapping, strict=False) if t == "tag"), "")
     _mark_duplicate_tags(rows, tag_column)

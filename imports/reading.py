@@ -29,7 +29,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -50,6 +49,10 @@ from python_calamine import (
 )
 
 from imports.mapping import guess_field
+from imports.merged import merged_range, settle_merged
+from imports.table import ImportRejected, MergedRange, NoHeader, Table, Uncalculated
+
+__all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
 
 MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # what an xlsx may unpack to
 MAX_ZIP_ENTRIES = 2_000
@@ -61,35 +64,6 @@ TOTALS = re.compile(
 )
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 SCAN_CHUNK = 1024 * 1024
-
-
-class ImportRejected(Exception):
-    """The whole file is refused; the message says why in the user's terms."""
-
-
-class NoHeader(ImportRejected):
-    """A sheet that is empty or has no header we recognise: another sheet may have one."""
-
-
-@dataclass(frozen=True)
-class Uncalculated:
-    """A formula cell without a cached value: an error for that cell, never blank or 0."""
-
-    formula: str
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, tuple[Any, ...]]]  # (row number in the file, cells)
-    sheet: str | None = None
-    sheets: list[str] = field(default_factory=list)
-    encoding: str | None = None
-    delimiter: str | None = None
-    header_row: int = 1
-    blank_rows: int = 0
-    totals_rows: int = 0
-    epoch: datetime | None = None
 
 
 @contextmanager
@@ -111,8 +85,15 @@ def gc_paused() -> Iterator[None]:
 
 
 @gc_paused()
-def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_rows: int) -> Table:
-    """The header and data rows of an uploaded file; ImportRejected if it cannot be read."""
+def read_table(
+    data: bytes, filename: str, *, sheet: str | None = None, max_rows: int,
+    fill_merged: bool = False,
+) -> Table:  # fmt: skip
+    """The header and data rows of an uploaded file; ImportRejected if it cannot be read.
+
+    :param fill_merged: give every row of a merged range reaching the data its top-left
+        value; otherwise such ranges are kept on the table as `merged` (imports/merged.py).
+    """
     if not data:
         raise ImportRejected(_l("The file is empty: no data rows."))
     name = filename.lower()
@@ -121,7 +102,7 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None, max_rows
             _l("This is an old .xls or a password-protected workbook. Save it as .xlsx or CSV.")
         )
     if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm", ".ods")):
-        return _read_workbook(data, sheet=sheet, max_rows=max_rows)
+        return _read_workbook(data, sheet=sheet, max_rows=max_rows, fill_merged=fill_merged)
     if data.startswith(b"%PDF") or data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         raise ImportRejected(_l("This is not a spreadsheet. Save it as .xlsx or UTF-8 CSV."))
     return _read_csv(data, max_rows=max_rows)
@@ -160,7 +141,7 @@ def _refusing_unreadable() -> Iterator[None]:
         raise _damaged() from None
 
 
-def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
+def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int, fill_merged: bool) -> Table:
     archive = _check_zip(data)
     with _refusing_unreadable():
         ods = "mimetype" in archive.NameToInfo and archive.read("mimetype") == ODS_MIMETYPE
@@ -177,7 +158,9 @@ def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
         candidates = [title] if sheet else visible
         first_refusal = None
         for title in candidates:
-            marks = _ods_marks(content, title) if ods else _xlsx_marks(archive, parts.get(title))
+            marks, merges = (
+                _ods_marks(content, title) if ods else _xlsx_marks(archive, parts.get(title))
+            )
             rows = _workbook_rows(book.get_sheet_by_name(title), marks)
             try:
                 table = _table(rows, max_rows=max_rows)
@@ -185,6 +168,7 @@ def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int) -> Table:
                 first_refusal = first_refusal or refusal
                 continue
             table.sheet, table.sheets, table.epoch = title, visible, epoch
+            settle_merged(table, merges, fill=fill_merged)
             return table
     raise first_refusal
 
@@ -274,6 +258,7 @@ _ATTRIBUTE = re.compile(rb"""\s([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v\s*>)", re.S)
 _ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]+:)?mergeCell(\s[^>]*)>")
 
 
 def _local(tag: str) -> str:
@@ -298,23 +283,43 @@ def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime]:
     return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 
 
-def _mentions(archive: zipfile.ZipFile, name: str, markers: tuple[bytes, ...]) -> bool:
-    """Whether a part holds any of the markers, read in chunks rather than unpacked whole."""
+def _mentions(
+    archive: zipfile.ZipFile, name: str, groups: dict[str, tuple[bytes, ...]]
+) -> set[str]:
+    """Which groups of markers a part holds, read in chunks rather than unpacked whole."""
+    found: set[str] = set()
     tail = b""
     with archive.open(name) as stream:
-        while chunk := stream.read(SCAN_CHUNK):
+        while len(found) < len(groups) and (chunk := stream.read(SCAN_CHUNK)):
             window = tail + chunk
-            if any(marker in window for marker in markers):
-                return True
-            tail = window[-8:]
-    return False
+            found.update(
+                group for group, markers in groups.items()
+                if group not in found and any(marker in window for marker in markers)
+            )  # fmt: skip
+            tail = window[-16:]
+    return found
 
 
-def _xlsx_marks(archive: zipfile.ZipFile, part: str | None) -> dict[int, dict[int, Any]]:
-    """Cells calamine reads as empty that are not, by row and column (from 0)."""
-    if part is None or part not in archive.NameToInfo or not _mentions(archive, part, _MARKERS):
-        return {}
-    return _special_cells(archive.read(part))
+def _xlsx_marks(
+    archive: zipfile.ZipFile, part: str | None
+) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
+    """Cells calamine reads as empty that are not, by row and column (from 0); and the
+    merged ranges that span rows. The sheet is parsed only for what it mentions."""
+    if part is None or part not in archive.NameToInfo:
+        return {}, []
+    found = _mentions(archive, part, {"special": _MARKERS, "merged": (b"mergeCell",)})
+    if not found:
+        return {}, []
+    xml = archive.read(part)
+    marks = _special_cells(xml) if "special" in found else {}
+    return marks, (_merged_ranges(xml) if "merged" in found else [])
+
+
+def _merged_ranges(xml: bytes) -> list[MergedRange]:
+    """The sheet's <mergeCell ref="B4:B9"/> ranges that span rows (they follow the cells)."""
+    tags = _MERGE_CELL.findall(xml, max(xml.find(b"mergeCell"), 0))
+    ranges = (merged_range(dict(_attributes(tag)).get("ref", "")) for tag in tags)
+    return [merged for merged in ranges if merged is not None]
 
 
 def _special_cells(xml: bytes) -> dict[int, dict[int, Any]]:
@@ -397,19 +402,25 @@ _NULL_DATE = re.compile(rb'null-date[^>]*?date-value="([0-9]{4})-([0-9]{2})-([0-
 
 
 def _ods_content(archive: zipfile.ZipFile) -> tuple[bytes | None, datetime]:
-    """The content, kept if it has formulas (to find those without a value), and the day
-    from which the file counts dates (LibreOffice's null date, 1899-12-30 unless changed)."""
+    """The content, kept if it has formulas (to find those without a value) or cells merged
+    over rows, and the day from which the file counts dates (LibreOffice's null date,
+    1899-12-30 unless changed)."""
     content = archive.read("content.xml")
     null_date = _NULL_DATE.search(content)
     epoch = datetime(*map(int, null_date.groups())) if null_date else CALENDAR_WINDOWS_1900
-    return (content if b"table:formula" in content else None), epoch
+    kept = b"table:formula" in content or b"number-rows-spanned" in content
+    return (content if kept else None), epoch
 
 
-def _ods_marks(content: bytes | None, title: str) -> dict[int, dict[int, Any]]:
-    """Formula cells without a value type (no cached result) in the sheet `title`."""
+def _ods_marks(
+    content: bytes | None, title: str
+) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
+    """Formula cells without a value type (no cached result) in the sheet `title`, and its
+    cells merged over rows (table:number-rows-spanned)."""
     if content is None:
-        return {}
+        return {}, []
     marks: dict[int, dict[int, Any]] = {}
+    merges: list[MergedRange] = []
     inside, row, column = False, -1, -1
     cells = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
     for event, element in SafeXml.iterparse(io.BytesIO(content), ("start", "end")):
@@ -421,6 +432,9 @@ def _ods_marks(content: bytes | None, title: str) -> dict[int, dict[int, Any]]:
         elif event == "start" and tag in cells:
             formula = element.get(f"{_TABLE}formula")
             repeated = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+            spanned = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+            if spanned > 1:
+                merges.append(MergedRange(row + 1, row + spanned, column + 1))
             if formula and element.get(f"{_OFFICE}value-type") is None:
                 for offset in range(1, repeated + 1):
                     marks.setdefault(row, {})[column + offset] = Uncalculated(
@@ -432,7 +446,7 @@ def _ods_marks(content: bytes | None, title: str) -> dict[int, dict[int, Any]]:
         elif tag == f"{_TABLE}table-row":
             row += int(element.get(f"{_TABLE}number-rows-repeated", "1")) - 1
             element.clear()
-    return marks
+    return marks, merges
 
 
 # --- csv --------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def store_upload(
 def open_table(session: Session, batch: ImportBatch, *, max_rows: int) -> Table:
     """Read the batch's file (ImportRejected if it cannot be). A file read for the first time,
     or another of its sheets, gets the mapping remembered for its headers, or a guessed one."""
-    table = read_table(batch.data, batch.filename, sheet=batch.sheet, max_rows=max_rows)
+    table = table_of(batch, max_rows=max_rows)
     if table.headers != batch.headers or len(batch.mapping) != len(table.headers):
         remembered = session.scalar(
             select(SavedMapping.mapping).where(SavedMapping.signature == signature(table.headers))
@@ -69,11 +69,11 @@ def open_table(session: Session, batch: ImportBatch, *, max_rows: int) -> Table:
 
 def start_batch(
     session: Session, data: bytes, filename: str, *, user: User | None, sheet: str | None,
-    now: datetime, max_rows: int,
+    now: datetime, max_rows: int, fill_merged: bool = False,
 ) -> tuple[ImportBatch, Table]:  # fmt: skip
     """Store and read a file in one go, as the command line does."""
     batch = store_upload(session, data, filename, user=user, now=now)
-    batch.sheet = sheet
+    batch.sheet, batch.fill_merged = sheet, fill_merged
     return batch, open_table(session, batch, max_rows=max_rows)
 
 
@@ -92,7 +92,9 @@ def earlier_import(session: Session, batch: ImportBatch) -> ImportBatch | None:
 
 
 def table_of(batch: ImportBatch, *, max_rows: int) -> Table:
-    return read_table(batch.data, batch.filename, sheet=batch.sheet, max_rows=max_rows)
+    """The batch's file read with its options (ImportRejected if it cannot be)."""
+    return read_table(batch.data, batch.filename, sheet=batch.sheet, max_rows=max_rows,
+                      fill_merged=batch.fill_merged)  # fmt: skip
 
 
 def set_mapping(batch: ImportBatch, mapping: list[str]) -> list[str]:
@@ -168,6 +170,7 @@ def summary(table: Table, plan: Plan) -> dict[str, Any]:
         "header_row": table.header_row,
         "blank_rows": table.blank_rows,
         "totals_rows": table.totals_rows,
+        "merged_filled": table.merged_filled,
     }
 
 

@@ -181,6 +181,7 @@ def check(batch_id: int):
     services.set_mapping(batch, form.chosen_mapping())
     batch.create_missing = form.create_missing.data
     batch.all_or_nothing = form.all_or_nothing.data
+    batch.fill_merged = form.fill_merged.data
     db.session.commit()
     return begin(batch, JobKind.CHECK)
 
