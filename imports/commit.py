@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 LOOKUP_CHUNK = 5_000  # tags looked up in one query
+SHOWN_CONFLICTS = 10  # tags named when a concurrent import took some
 WRITE_CHUNK = PROGRESS_EVERY  # rows written in one executemany
 ITEMS, EVENTS, BATCH_ITEMS = Item.__table__, ItemEvent.__table__, BatchItem.__table__
 SQLITE_CACHE_KIB = 32 * 1024
@@ -236,6 +237,22 @@ def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
     return taken
 
 
+def _taken_meanwhile(rows: list[RowPlan]) -> str:
+    """The refusal naming the rows whose tags were taken meanwhile: the first few, and how many
+    more, so the user can see whether it is a handful or the whole file."""
+    if len(rows) == 1:
+        return str(_l("The tag %(tag)s (row %(row)d) was taken meanwhile. Check the file again.",
+                      tag=rows[0].tag, row=rows[0].number))  # fmt: skip
+    shown = ", ".join(
+        str(_l("%(tag)s (row %(row)d)", tag=row.tag, row=row.number))
+        for row in rows[:SHOWN_CONFLICTS]
+    )
+    if len(rows) > SHOWN_CONFLICTS:
+        shown = str(_l("%(tags)s and %(n)d more", tags=shown, n=len(rows) - SHOWN_CONFLICTS))
+    return str(_l("%(n)d tags were taken meanwhile: %(tags)s. Check the file again.",
+                  n=len(rows), tags=shown))  # fmt: skip
+
+
 def _item_values(plan: Plan, user: User, now: datetime) -> Callable[[RowPlan], dict[str, Any]]:
     """A function giving a new row's item as its INSERT takes it (places' ids by name)."""
     ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
@@ -306,12 +323,10 @@ def _insert_new(
     fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
                             digits=digits))  # fmt: skip
     given = _tags_in_use(session, [row.tag for row in rows if row.tag])
+    taken = [row for row in rows if row.tag and row.tag.casefold() in given]
+    if taken:  # since the preview (another import, a tag given by hand), or a storeroom's code
+        raise ImportRefused(_taken_meanwhile(taken))
     for row in rows:
-        if row.tag and row.tag.casefold() in given:  # taken since the preview, or a storeroom
-            raise ImportRefused(
-                _l("The tag %(tag)s (row %(row)d) was taken meanwhile. Check the file again.",
-                   tag=row.tag, row=row.number)
-            )  # fmt: skip
         row.tag = row.tag or next(fresh)
     item_values = _item_values(plan, user, now)
     batch_id, user_id = batch.id, user.id

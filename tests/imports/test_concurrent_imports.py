@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import jobs, services
-from imports.models import BatchStatus, ImportBatch, JobKind
+from imports.commit import ImportRefused, commit_plan
+from imports.models import BatchItem, BatchStatus, ImportBatch, JobKind
+from imports.plan import plan_import
 from inventory.models import Item
 
 
@@ -49,3 +51,43 @@ def test_overlapping_imports_at_the_same_moment_commit_once(app, db_session, mak
         assert len(tags) == committed[0].counts["new"]
     assert all(b.job is None for b in batches)
     assert db_session.scalar(select(func.count()).select_from(Item)) == len(tags)
+
+
+def test_every_tag_taken_since_the_check_is_named_and_nothing_is_written(
+    app, db_session, make_user, make_item
+):
+    manager = make_user(Role.MANAGER)
+    rows = "".join(f"T-{n};Chair {n};1\n" for n in range(1, 16))
+    data = f"Tag;Name;Quantity\nNEW-1;Desk;1\n{rows}".encode()  # T-n on row n + 2
+    with app.test_request_context():
+        batch, table = services.start_batch(db_session, data, "late.csv", user=manager,
+                                            sheet=None, now=utcnow(), max_rows=100)  # fmt: skip
+        plan = plan_import(db_session, table, batch.mapping, user=manager, create_missing=True)
+        assert plan.counts["new"] == 16
+        for n in range(1, 13):  # another import, or someone by hand, takes twelve of the tags
+            make_item(f"Other {n}", tag=f"t-{n}")
+        with pytest.raises(ImportRefused) as refused:
+            commit_plan(db_session, batch, plan, user=manager, now=utcnow(), tag_prefix="INV-",
+                        tag_digits=6)  # fmt: skip
+    named = ", ".join(f"T-{n} (row {n + 2})" for n in range(1, 11))
+    assert str(refused.value) == (
+        f"12 tags were taken meanwhile: {named} and 2 more. Check the file again."
+    )
+    db_session.rollback()  # as the job and the command line do
+    assert db_session.scalar(select(func.count()).select_from(Item)) == 12
+    assert db_session.scalar(select(func.count()).select_from(BatchItem)) == 0
+    assert db_session.get(ImportBatch, batch.id).status == BatchStatus.PREVIEW
+
+
+def test_a_single_tag_taken_since_the_check_is_named_with_its_row(app, db_session, make_user,
+                                                                  make_item):  # fmt: skip
+    manager = make_user(Role.MANAGER)
+    data = b"Tag;Name\nT-1;Chair\nT-2;Desk\n"
+    with app.test_request_context():
+        batch, table = services.start_batch(db_session, data, "late.csv", user=manager,
+                                            sheet=None, now=utcnow(), max_rows=100)  # fmt: skip
+        plan = plan_import(db_session, table, batch.mapping, user=manager, create_missing=True)
+        make_item("Other", tag="T-2")
+        with pytest.raises(ImportRefused, match=r"^The tag T-2 \(row 3\) was taken meanwhile"):
+            commit_plan(db_session, batch, plan, user=manager, now=utcnow(), tag_prefix="INV-",
+                        tag_digits=6)  # fmt: skip
