@@ -90,12 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
     from labels.views import bp as labels_bp
+    from reuse.offer_views import bp as reuse_offers_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp
 
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
-        reuse_bp, reuse_settings_bp,
+        reuse_bp, reuse_settings_bp, reuse_offers_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

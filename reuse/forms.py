@@ -9,6 +9,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -38,6 +39,23 @@ class OfferForm(FlaskForm):
         description=_l("Only used once the listing reaches partners or the public."),
     )  # fmt: skip
     version = HiddenField()
+
+
+class OfferManyForm(FlaskForm):
+    """Offer each ticked item whole; the condition stays as recorded unless one is chosen."""
+
+    item = SelectMultipleField(coerce=int, validate_choice=False)
+    reason = TextAreaField(_l("Why is it surplus?"), validators=[Length(max=2000)])
+    condition = SelectField(
+        _l("Condition"),
+        choices=[SelectChoice("", _l("As recorded for each item"))]
+        + [SelectChoice(c.value, CONDITION[c]) for c in Condition],
+    )
+    collect_from = StringField(_l("Where to collect it"), validators=[Length(max=300)])
+    asking_price = DecimalField(
+        _l("Asking price outside the organisation, each"), places=2,
+        validators=[Optional(), NumberRange(min=0)],
+    )  # fmt: skip
 
 
 class RequestForm(FlaskForm):

@@ -120,6 +120,34 @@ def flag_surplus(
     return listing
 
 
+def flag_many(
+    session: Session, items: list[Item], *, may_edit, reason: str,
+    condition: Condition | None, collect_from: str, asking_price: Decimal | None, by: User,
+    now: datetime,
+) -> tuple[list[Listing], list[tuple[Item, str]]]:  # fmt: skip
+    """Offer each of a selection whole, as one change: returns the listings made and the
+    items skipped with why (not yours to offer, already offered, disposed...). `may_edit`
+    is the caller's authorisation check, asked per item. An item another user offers at
+    the same moment fails the unique index: Conflict, and the caller rolls back all."""
+    made: list[Listing] = []
+    skipped: list[tuple[Item, str]] = []
+    for item in items:
+        if not may_edit(item):
+            skipped.append((item, str(_l("You may not offer this item."))))
+            continue
+        try:
+            made.append(flag_surplus(
+                session, item, quantity=item.quantity, reason=reason,
+                condition=condition or item.condition, collect_from=collect_from,
+                asking_price=asking_price, by=by, now=now,
+            ))  # fmt: skip
+        except Conflict:
+            raise
+        except ReuseError as error:
+            skipped.append((item, str(error)))
+    return made, skipped
+
+
 def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> None:
     """Take an open listing back; pending requests are declined. Not once something is
     approved: those requests must be cancelled or handed over first."""

@@ -80,6 +80,8 @@ def offer(item_id: int):
         else:
             db.session.commit()
             flash(_("The item is offered."), "success")
+            if request.args.get("then") == "scan":  # offering while scanning: scan the next
+                return redirect(url_for("reuse_offers.scan_offer"))
             return redirect(url_for(".listing", listing_id=listing.id))
     return render_template("reuse/offer.html", form=form, item=item)
 

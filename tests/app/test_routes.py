@@ -93,6 +93,8 @@ POLICY = {
     "reuse.listing": _everyone,  # offered to the whole organisation
     "reuse.requests": _everyone,
     "reuse_settings.edit": _admins,
+    "reuse_offers.offer_many": {**{role: REDIRECT for role in ROLES}, ANON: LOGIN},  # none ticked
+    "reuse_offers.scan_offer": _everyone,
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -156,6 +158,8 @@ POST_ALLOWED = {
     "reuse.decide": {Role.MANAGER, Role.ADMIN},
     "reuse.cancel": {Role.MANAGER, Role.ADMIN},  # and the requesting department
     "reuse.window": {Role.MANAGER, Role.ADMIN},
+    "reuse_offers.offer_many": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # own items
+    "reuse_offers.scan_offer": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},
     "imports.check": {Role.MANAGER, Role.ADMIN},
     "imports.choose_sheet": {Role.MANAGER, Role.ADMIN},
     "imports.commit": {Role.MANAGER, Role.ADMIN},
