@@ -335,11 +335,7 @@ def add_photo(item_id: int):
             photo,
             by=current_user,
             now=utcnow(),
-            quota=services.PhotoQuota(
-                per_item=config["PHOTOS_MAX_PER_ITEM"],
-                per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
-                bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"],
-            ),
+            quota=photo_quota(config),
         )
     except InventoryError as error:
         db.session.rollback()
@@ -348,6 +344,14 @@ def add_photo(item_id: int):
         db.session.commit()
         flash(_("Photo added."), "success")
     return redirect(url_for("inventory.item", item_id=item.id))
+
+
+def photo_quota(config) -> services.PhotoQuota:
+    return services.PhotoQuota(
+        per_item=config["PHOTOS_MAX_PER_ITEM"],
+        per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
+        bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"],
+    )
 
 
 def visible_photo_or_404(photo_id: int) -> ItemPhoto:
@@ -361,7 +365,11 @@ def visible_photo_or_404(photo_id: int) -> ItemPhoto:
 @login_required
 def photo(photo_id: int, size: str):
     """Serve a stored photo with its real type; never sniffed as anything else."""
-    photo = visible_photo_or_404(photo_id)
+    return photo_response(visible_photo_or_404(photo_id), size)
+
+
+def photo_response(photo: ItemPhoto, size: str) -> Response:
+    """The photo's bytes, read only now (the columns are deferred), for a logged-in viewer."""
     column = ItemPhoto.data if size == "full" else ItemPhoto.thumbnail
     data = db.session.scalar(select(column).where(ItemPhoto.id == photo.id))
     response = Response(data, mimetype=photo.content_type)

@@ -7,6 +7,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -38,6 +39,9 @@ class OfferForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0)],
         description=_l("Only used once the listing reaches partners or the public."),
     )  # fmt: skip
+    photos = MultipleFileField(
+        _l("Photos"), description=_l("Added to the item's photos; the listing shows them.")
+    )
     version = HiddenField()
 
 

@@ -29,7 +29,7 @@ def market(
         .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
         .outerjoin(Site, Storeroom.site_id == Site.id)
         .where(Listing.status == ListingStatus.OPEN)
-        .options(joinedload(Listing.item))
+        .options(joinedload(Listing.item).selectinload(Item.photos))
     )
     if not user.works_across_departments:
         query = query.where(

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.timeutil import end_of_day, utcnow
 from inventory import access
+from inventory import services as inventory
 from inventory.errors import InventoryError
-from inventory.models import Storeroom
+from inventory.models import ItemPhoto, Storeroom
+from inventory.photos import ProcessedPhoto, process_photo
 from inventory.place_names import load_place_names
-from inventory.views import visible_item_or_404
+from inventory.views import photo_quota, photo_response, visible_item_or_404
 from reuse import queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
@@ -68,12 +70,16 @@ def offer(item_id: int):
         form.version.data = item.version
     if form.validate_on_submit():
         try:
+            photos = uploaded_photos(form.photos.data)
             listing = services.flag_surplus(
                 db.session, item, quantity=form.quantity.data, reason=form.reason.data or "",
                 condition=form.condition.data, collect_from=form.collect_from.data or "",
                 asking_price=form.asking_price.data, by=current_user, now=utcnow(),
                 expected_version=int(form.version.data or 0) or None,
             )  # fmt: skip
+            for photo in photos:
+                inventory.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
+                                    quota=photo_quota(current_app.config))  # fmt: skip
         except (services.ReuseError, InventoryError) as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -84,6 +90,22 @@ def offer(item_id: int):
                 return redirect(url_for("reuse_offers.scan_offer"))
             return redirect(url_for(".listing", listing_id=listing.id))
     return render_template("reuse/offer.html", form=form, item=item)
+
+
+def uploaded_photos(files) -> list[ProcessedPhoto]:
+    """Check and downscale every photo before anything is offered: one bad file refuses the
+    whole offer, so the user is not left with a listing missing half its photos."""
+    config = current_app.config
+    return [
+        process_photo(
+            file.read(config["MAX_CONTENT_LENGTH"] + 1),
+            max_pixels=config["PHOTOS_MAX_PIXELS"],
+            full_size=config["PHOTOS_FULL_SIZE"],
+            thumb_size=config["PHOTOS_THUMB_SIZE"],
+        )  # fmt: skip
+        for file in files or []
+        if file and file.filename
+    ]
 
 
 @bp.route("/reuse")
@@ -125,6 +147,18 @@ def listing(listing_id: int):
         own=listing.item.department_id == current_user.department_id,
         can_view_item=access.can_view_item(current_user, listing.item),
     )
+
+
+@bp.route("/reuse/listings/<int:listing_id>/photos/<int:photo_id>/<any(thumb, full):size>")
+@login_required
+def photo(listing_id: int, photo_id: int, size: str):
+    """A photo of the listed item, for everyone who may see the listing (the item's own
+    photo route serves only those who may see the item itself)."""
+    listing = listing_or_404(listing_id)
+    photo = db.session.get(ItemPhoto, photo_id)
+    if photo is None or photo.item_id != listing.item_id:
+        abort(404)
+    return photo_response(photo, size)
 
 
 def storeroom_choices() -> list[tuple]:

@@ -92,6 +92,8 @@ POLICY = {
     "reuse.market": _everyone,
     "reuse.listing": _everyone,  # offered to the whole organisation
     "reuse.requests": _everyone,
+    # the world's photo is of another item than the listing's (tests/reuse/test_offering.py)
+    "reuse.photo": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},
     "reuse_settings.edit": _admins,
     "reuse_offers.offer_many": {**{role: REDIRECT for role in ROLES}, ANON: LOGIN},  # none ticked
     "reuse_offers.scan_offer": _everyone,

@@ -68,3 +68,58 @@ def test_scanning_offers_one_item_after_another(
     refused = client.post("/scan/offer", data={"code": "INV-000043"}, follow_redirects=True)
     assert "INV-000043 is not an item you can see" in refused.text
     assert db_session.get(Item, foreign.id).status == ItemStatus.IN_USE  # as it was
+
+
+def jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "teal").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_photos_added_when_offering_are_seen_by_whoever_sees_the_listing(
+    client, login, db_session, make_user, make_department, make_item
+):
+    import io
+
+    north = make_department("North")
+    desk = make_item("Desk", department=north)
+    other = make_item("Chair", department=north)
+    login(client, make_user(Role.REQUESTER, department=north))
+    bad = client.post(f"/items/{desk.id}/offer", data={
+        "quantity": "1", "condition": "good", "version": str(desk.version),
+        "photos": [(io.BytesIO(jpeg()), "desk.jpg"), (io.BytesIO(b"not a photo"), "x.jpg")],
+    }, content_type="multipart/form-data")  # fmt: skip
+    assert bad.status_code == 200 and count_listings(db_session) == 0  # nothing offered
+    db_session.expire_all()
+    assert db_session.get(Item, desk.id).photos == []
+
+    client.post(f"/items/{desk.id}/offer", data={
+        "quantity": "1", "condition": "good", "version": str(desk.version),
+        "photos": [(io.BytesIO(jpeg()), "desk.jpg")],
+    }, content_type="multipart/form-data")  # fmt: skip
+    db_session.expire_all()
+    listing = db_session.scalar(select(Listing))
+    photo = db_session.get(Item, desk.id).photos[0]
+    client.post("/logout")
+
+    login(client, make_user(Role.REQUESTER, department=make_department("School")))
+    assert client.get(f"/photos/{photo.id}/thumb").status_code == 404  # not their item
+    url = f"/reuse/listings/{listing.id}/photos/{photo.id}/thumb"
+    assert url in client.get(f"/reuse/listings/{listing.id}").text
+    assert url in client.get("/reuse").text
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    client.post("/logout")
+
+    login(client, make_user(Role.REQUESTER, department=north))
+    client.post(f"/items/{other.id}/photos", data={"photo": (io.BytesIO(jpeg()), "c.jpg")},
+                content_type="multipart/form-data")  # fmt: skip
+    db_session.expire_all()
+    other_photo = db_session.get(Item, other.id).photos[0]
+    assert (
+        client.get(f"/reuse/listings/{listing.id}/photos/{other_photo.id}/thumb").status_code == 404
+    )
