@@ -31,6 +31,7 @@ from reuse.models import (
     Tier,
     TransferRequest,
 )
+from reuse.outcomes import record_outcome
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -156,7 +157,12 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
         .where(
             Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
         )  # fmt: skip
-        .values(status=ListingStatus.WITHDRAWN, closing=Closing.WITHDRAWN, closed_at=now)
+        .values(
+            status=ListingStatus.WITHDRAWN,
+            closing=Closing.WITHDRAWN,
+            closed_at=now,
+            closed_by_id=by.id,
+        )
         .execution_options(synchronize_session="fetch")
     )
     if claimed.rowcount != 1:
@@ -298,6 +304,9 @@ def approve(
         .execution_options(synchronize_session="fetch")
     )
     if reserved.rowcount != 1:
+        session.refresh(listing)
+        if not listing.is_open:
+            raise Conflict(_l("This listing was closed meanwhile."))
         raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.APPROVED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
@@ -379,13 +388,17 @@ def hand_over(
     whole = request.quantity == item.quantity
     received = item if whole else _split(session, item, request.quantity, by=by, now=now,
                                           tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    # Before the move, while the item is still the giving department's:
+    record_outcome(session, listing, received, Closing.TRANSFERRED, by=by, now=now,
+                   receiving_department_id=department.id)  # fmt: skip
     _transfer(session, received, department, request.deliver_to, request.deliver_place,
               by=by, now=now)  # fmt: skip
     request.received_item_id = received.id
     left = listing.quantity - request.quantity
     values: dict = {"reserved": Listing.reserved - request.quantity}
     if left == 0:
-        values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now)
+        values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now,
+                      closed_by_id=by.id)  # fmt: skip
     else:
         values["quantity"] = left
     session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
