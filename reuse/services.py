@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from inventory import services as inventory
 from inventory import vocabulary
+from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
+from reuse import notifications
 from reuse.models import (
     Closing,
     ExternalMode,
@@ -118,6 +120,7 @@ def flag_surplus(
         inventory.flush_item_change(session)
     except IntegrityError:
         raise Conflict(_l("This item is already offered.")) from None
+    notifications.listing_offered(session, listing, now=now)
     return listing
 
 
@@ -133,6 +136,7 @@ def flag_many(
     made: list[Listing] = []
     skipped: list[tuple[Item, str]] = []
     for item in items:
+        tag = item.tag  # read now: after a failed flush the session cannot load it
         if not may_edit(item):
             skipped.append((item, str(_l("You may not offer this item."))))
             continue
@@ -144,6 +148,9 @@ def flag_many(
             ))  # fmt: skip
         except Conflict:
             raise
+        except InventoryError:  # its version moved on: the session must roll back, all of it
+            raise Conflict(_l("%(tag)s was changed by someone else meanwhile: nothing was "
+                              "offered. Try again.", tag=tag)) from None  # fmt: skip
         except ReuseError as error:
             skipped.append((item, str(error)))
     return made, skipped
@@ -171,6 +178,7 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
         raise Conflict(_l("This listing is no longer open."))
     _decline_pending(session, listing, by=by, now=now,
                      message=str(_l("The listing was withdrawn.")))  # fmt: skip
+    notifications.listing_withdrawn(session, listing, by=by, now=now)
     _return_to_stock(session, listing.item, by=by, now=now, note=str(_l("Listing withdrawn")))
 
 
@@ -219,6 +227,8 @@ def tick(session: Session, *, now: datetime) -> int:
                 session, listing.item, EventKind.OFFERED_WIDER, by=None, now=now,
                 changes={"tier": [old, probe.tier]},
             )  # fmt: skip
+            notifications.listing_climbed(session, listing, old=old, new=probe.tier, now=now)
+    notifications.remind(session, settings, now=now)
     session.flush()
     return moved
 
@@ -262,6 +272,7 @@ def request_transfer(
     inventory.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
                            changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
     session.flush()
+    notifications.request_made(session, request, now=now)
     return request
 
 
@@ -322,6 +333,7 @@ def approve(
     inventory.record_event(session, item, EventKind.RESERVED, by=by, now=now, changes=changes,
                            note=str(request.department))  # fmt: skip
     inventory.flush_item_change(session)
+    notifications.request_approved(session, request, now=now)
 
 
 def decline(session: Session, request: TransferRequest, *, by: User, now: datetime,
@@ -329,10 +341,12 @@ def decline(session: Session, request: TransferRequest, *, by: User, now: dateti
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
+    notifications.request_declined(session, request, now=now)
 
 
 def _decline_pending(session: Session, listing: Listing, *, by: User, now: datetime,
                      message: str) -> None:  # fmt: skip
+    notifications.pending_declined(session, listing, message=message, now=now)
     session.execute(
         update(TransferRequest)
         .where(
@@ -399,6 +413,7 @@ def hand_over(
     if left == 0:
         values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now,
                       closed_by_id=by.id)  # fmt: skip
+        notifications.listing_closed(session, listing, closing=Closing.TRANSFERRED, by=by, now=now)
     else:
         values["quantity"] = left
     session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
