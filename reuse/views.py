@@ -20,7 +20,7 @@ from inventory.models import ItemPhoto, Storeroom
 from inventory.photos import ProcessedPhoto, process_photo
 from inventory.place_names import load_place_names
 from inventory.views import photo_quota, photo_response, visible_item_or_404
-from reuse import queries, services
+from reuse import interests, queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
 
@@ -115,15 +115,16 @@ def market():
     services.tick(db.session, now=utcnow())  # the ladder also climbs when pages load
     db.session.commit()
     args = request.args
-    sort = args.get("sort") if args.get("sort") in queries.SORTS else "newest"
-    query = queries.market(
-        current_user, q=args.get("q", ""), category_id=args.get("category", type=int),
-        condition=args.get("condition") or None, site_id=args.get("site", type=int),
-        town=args.get("town", ""), sort=sort,
-    )  # fmt: skip
+    filters = {
+        "q": args.get("q", ""), "category_id": args.get("category", type=int),
+        "condition": args.get("condition") or None, "site_id": args.get("site", type=int),
+        "town": args.get("town", ""),
+        "sort": args.get("sort") if args.get("sort") in queries.SORTS else "newest",
+    }  # fmt: skip
+    query = queries.market(current_user, **filters)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template(
-        "reuse/market.html", page=page, sort=sort, names=load_place_names(db.session)
+        "reuse/market.html", page=page, filters=filters, names=load_place_names(db.session)
     )
 
 
@@ -146,7 +147,15 @@ def listing(listing_id: int):
         may_withdraw=may_withdraw(listing),
         own=listing.item.department_id == current_user.department_id,
         can_view_item=access.can_view_item(current_user, listing.item),
+        interests=outside_interests(listing),
     )
+
+
+def outside_interests(listing: Listing) -> list | None:
+    """The interest outsiders registered, for those who may read their contact details."""
+    if not interests.may_see_interests(current_user, listing):
+        return None
+    return db.session.scalars(interests.listing_interests(listing.id)).all()
 
 
 @bp.route("/reuse/listings/<int:listing_id>/photos/<int:photo_id>/<any(thumb, full):size>")

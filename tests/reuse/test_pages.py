@@ -101,3 +101,24 @@ def test_the_owner_withdraws_a_listing(
     db_session.expire_all()
     assert db_session.get(Item, desk.id).status == ItemStatus.IN_USE
     assert f"/reuse/listings/{listing.id}" not in client.get("/reuse").text
+
+
+def test_the_market_filters_as_the_form_sends_them(
+    client, login, db_session, make_user, make_department, make_item, make_storeroom, make_category
+):
+    north = make_department("North")
+    chairs = make_category("Chairs")
+    room = make_storeroom(code="N1")
+    make_item("Office chair", department=north, category=chairs, storeroom=room)
+    make_item("Standing table", department=north, storeroom=room)
+    login(client, make_user(Role.MANAGER, department=north))
+    for item in db_session.scalars(select(Item)):
+        client.post(f"/items/{item.id}/offer", data={"quantity": "1", "condition": "good",
+                                                     "version": str(item.version)})  # fmt: skip
+    # A browser sends every field of the form, the empty ones too.
+    page = client.get(f"/reuse?q=&category={chairs.id}&condition=&site={room.site_id}"
+                      "&town=&sort=ending")  # fmt: skip
+    assert page.status_code == 200
+    assert "Office chair" in page.text and "Standing table" not in page.text
+    assert f'<option value="{chairs.id}" selected>' in page.text
+    assert client.get("/reuse?q=&category=&condition=&site=&town=&sort=x").status_code == 200
