@@ -255,3 +255,32 @@ def test_cancelling_an_approved_request_puts_the_quantity_back(
     assert listing.reserved == 0 and listing.item.status == ItemStatus.OFFERED
     with app.test_request_context(), pytest.raises(services.Conflict):
         services.approve(db_session, request, by=owner, now=utcnow())  # an old tab
+
+
+def test_f6_only_the_edges_of_the_request_state_machine_are_possible(
+    db_session, app, offer, owner, requester
+):
+    """Old tabs and e-mailed links: each illegal step is a conflict and changes nothing."""
+    listing = offer(quantity=3, lot=3)
+    declined, cancelled, done, pending = (
+        ask(app, db_session, listing, requester(f"Dept {n}")) for n in range(4)
+    )
+    with app.test_request_context():
+        services.decline(db_session, declined, by=owner, now=utcnow())
+        services.cancel(db_session, cancelled, by=owner, now=utcnow())
+        services.approve(db_session, done, by=owner, now=utcnow())
+        services.hand_over(db_session, done, by=owner, now=utcnow(), tag_prefix="R-",
+                           tag_digits=4)  # fmt: skip
+        db_session.commit()
+        illegal = [
+            (services.approve, declined), (services.approve, cancelled),
+            (services.approve, done), (services.decline, done), (services.cancel, done),
+            (services.hand_over, pending),  # received before it was approved
+        ]  # fmt: skip
+        for step, request in illegal:
+            before = (request.status, db_session.get(Listing, listing.id).reserved)
+            kwargs = {"tag_prefix": "R-", "tag_digits": 4} if step is services.hand_over else {}
+            with pytest.raises(services.Conflict):
+                step(db_session, request, by=owner, now=utcnow(), **kwargs)
+            db_session.rollback()
+            assert (request.status, db_session.get(Listing, listing.id).reserved) == before
