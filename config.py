@@ -37,6 +37,15 @@ class Config:
     EXPORT_XLSX_MAX_ROWS = int(os.environ.get("EXPORT_XLSX_MAX_ROWS", "50000"))  # CSV: no limit
     IMPORT_WAIT_SECONDS = 2.0  # the page waits this long for a job, so small files need no reload
 
+    # E-mail of notifications through SMTP; no MAIL_SERVER, no mail (the inbox still works).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "0")) or None  # None: 465 with SSL, else 25
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+
     ITEMS_PER_PAGE = 50
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 30
@@ -73,6 +82,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_FAILURES_PER_IP = 1000
+    MAIL_SERVER = None  # tests that mail start their own SMTP server
 
 
 CONFIGS = {

@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_errors(app)
     register_cli(app)
+    register_mail(app)
     return app
 
 
@@ -90,13 +91,15 @@ def register_blueprints(app: Flask) -> None:
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
     from labels.views import bp as labels_bp
+    from reuse.demand_views import bp as demand_bp
+    from reuse.inbox_views import bp as inbox_bp
     from reuse.offer_views import bp as reuse_offers_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp
 
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
-        reuse_bp, reuse_settings_bp, reuse_offers_bp,
+        reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -121,3 +124,9 @@ def register_cli(app: Flask) -> None:
     from app.cli import register_commands
 
     register_commands(app)
+
+
+def register_mail(app: Flask) -> None:
+    from reuse.mail import register_outbox
+
+    register_outbox(app)

@@ -26,7 +26,7 @@ from inventory import access, vocabulary
 from inventory import services as inventory
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
-from reuse import services
+from reuse import notifications, services
 from reuse.models import Closing, ExternalMode, Listing, ListingStatus, ReuseSettings
 from reuse.outcomes import record_outcome
 from reuse.partner_models import Partner
@@ -164,6 +164,7 @@ def _dispose_offered(
                    revenue=listing.sale_price if closing == Closing.SOLD else None)  # fmt: skip
     inventory.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
                            note=disposal_note(listing, how, note))  # fmt: skip
+    notifications.listing_closed(session, listing, closing=closing.value, by=by, now=now)
     return part
 
 

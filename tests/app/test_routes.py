@@ -18,6 +18,8 @@ from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
 from reuse import services as reuse
+from reuse.demand_models import Wish
+from reuse.notice_models import Notification
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -92,6 +94,11 @@ POLICY = {
     "reuse.market": _everyone,
     "reuse.listing": _everyone,  # offered to the whole organisation
     "reuse.requests": _everyone,
+    "inbox.inbox": _everyone,
+    "inbox.open_notice": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},  # another's
+    "demand.wishes": _everyone,  # one's own wishes
+    "demand.check": _everyone,
+    "demand.checks": _managers,
     # the world's photo is of another item than the listing's (tests/reuse/test_offering.py)
     "reuse.photo": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},
     "reuse_settings.edit": _admins,
@@ -126,6 +133,9 @@ POLICY = {
     "reuse.withdraw": None,
     "reuse.decide": None,
     "reuse.cancel": None,
+    "demand.remove_wish": None,
+    "demand.watch": None,
+    "inbox.mark_all_read": None,
     "reuse.window": None,
     "imports.check": None,
     "imports.choose_sheet": None,
@@ -159,6 +169,9 @@ POST_ALLOWED = {
     "reuse.withdraw": {Role.MANAGER, Role.ADMIN},
     "reuse.decide": {Role.MANAGER, Role.ADMIN},
     "reuse.cancel": {Role.MANAGER, Role.ADMIN},  # and the requesting department
+    "demand.remove_wish": set(),  # only one's own wish
+    "demand.watch": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # a visible listing
+    "inbox.mark_all_read": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
     "reuse.window": {Role.MANAGER, Role.ADMIN},
     "reuse_offers.offer_many": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # own items
     "reuse_offers.scan_offer": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},
@@ -210,6 +223,10 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     transfer = reuse.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
                                       deliver_to=None, deliver_place="Hall", message="",
                                       now=utcnow(), today=utcnow().date())  # fmt: skip
+    wish = Wish(user_id=target_user.id, department_id=foreign.id, words="desk")
+    notice = Notification(user_id=target_user.id, kind="wish_match", listing_id=listing.id,
+                          params={"item": "Foreign desk"})  # fmt: skip
+    db_session.add_all([wish, notice])
     db_session.commit()
     return {
         "users": users,
@@ -232,6 +249,8 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "listing_id": listing.id,
             "request_id": transfer.id,
             "action": "approve",
+            "wish_id": wish.id,
+            "notification_id": notice.id,
         },
     }
 

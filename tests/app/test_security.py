@@ -123,6 +123,8 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "batch_id": 1,
         "listing_id": 1,
         "request_id": 1,
+        "wish_id": 1,
+        "notification_id": 1,
         "action": "approve",
     }
     checked = []

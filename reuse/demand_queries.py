@@ -1,0 +1,101 @@
+"""Read-only queries of the inbox and the demand pages, as Select objects."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import User
+from inventory.models import Department, Item, ItemStatus, Storeroom
+from inventory.queries import category_and_descendants
+from reuse.demand import words_of
+from reuse.demand_models import BuyCheck, Wish
+from reuse.models import Listing, ListingStatus, Tier
+from reuse.notice_models import Notification
+
+FOUND_LIMIT = 50  # of each kind, on the check-before-buying page
+
+
+def inbox(user: User) -> Select[tuple[Notification]]:
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def unread_count(user_id: int) -> Select:
+    """One COUNT on the (user_id, read_at) index: cheap enough for every page's nav."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+
+
+def wishes_of(user: User) -> Select[tuple[Wish]]:
+    return (
+        select(Wish)
+        .where(Wish.user_id == user.id)
+        .options(joinedload(Wish.category), joinedload(Wish.site))
+        .order_by(Wish.id)
+    )
+
+
+def _name_has_words(words: str) -> ColumnElement[bool]:
+    """Every word in the item's name, case-insensitively; LIKE's wildcards taken literally."""
+    clauses = []
+    for word in words_of(words):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(func.lower(Item.name).like(f"%{escaped}%", escape="\\"))
+    return and_(true(), *clauses)
+
+
+def _in_category(category_id: int | None) -> ColumnElement[bool]:
+    if category_id is None:
+        return true()
+    return Item.category_id.in_(category_and_descendants(category_id))
+
+
+def open_listings_matching(
+    user: User, *, category_id: int | None, words: str
+) -> Select[tuple[Listing]]:
+    """Open listings the user may see, of the category (or below) with the words."""
+    query = (
+        select(Listing)
+        .join(Listing.item)
+        .where(Listing.status == ListingStatus.OPEN, Listing.reserved < Listing.quantity)
+        .where(_in_category(category_id), _name_has_words(words))
+        .options(joinedload(Listing.item))
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+        .limit(FOUND_LIMIT)
+    )
+    if not user.works_across_departments:
+        query = query.where(
+            or_(Listing.tier >= Tier.ORGANISATION, Item.department_id == user.department_id)
+        )
+    return query
+
+
+def stored_items_matching(*, category_id: int | None, words: str) -> Select[tuple[Item]]:
+    """Items resting in the organisation's storerooms (not offered), any department's: the
+    page names the department to ask."""
+    return (
+        select(Item)
+        .join(Storeroom, Item.storeroom_id == Storeroom.id)
+        .where(Item.status == ItemStatus.IN_STORAGE)
+        .where(_in_category(category_id), _name_has_words(words))
+        .options(joinedload(Item.department), joinedload(Item.storeroom).joinedload(Storeroom.site))
+        .order_by(func.lower(Item.name), Item.id)
+        .limit(FOUND_LIMIT)
+    )
+
+
+def recent_checks(limit: int = 100) -> Select[tuple[BuyCheck, User, Department]]:
+    """The latest checks before buying, with who made them, for managers."""
+    return (
+        select(BuyCheck, User, Department)
+        .join(User, BuyCheck.user_id == User.id)
+        .join(Department, BuyCheck.department_id == Department.id)
+        .options(selectinload(BuyCheck.category))
+        .order_by(BuyCheck.created_at.desc(), BuyCheck.id.desc())
+        .limit(limit)
+    )

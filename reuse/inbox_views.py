@@ -1,0 +1,84 @@
+"""The inbox: a user's notifications, newest first, and the unread count in the nav."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.timeutil import utcnow
+from reuse import demand_queries, services
+from reuse.forms import ConfirmForm
+from reuse.models import Listing
+from reuse.notice_models import Notification
+from reuse.notice_text import describe
+
+bp = Blueprint("inbox", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def unread_notices():
+    def count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return db.session.scalar(demand_queries.unread_count(current_user.id)) or 0
+
+    return {"unread_notices": count}
+
+
+def target(notification: Notification) -> str | None:
+    """Where a notification leads, if the reader may still see it."""
+    if notification.listing_id is None:
+        return None
+    listing = db.session.get(Listing, notification.listing_id)
+    if listing is None or not services.visible_to(current_user, listing):
+        return None
+    return url_for("reuse.listing", listing_id=listing.id)
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    """My notifications, newest first; unread ones stand out."""
+    page = db.paginate(demand_queries.inbox(current_user),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)  # fmt: skip
+    listing_ids = {n.listing_id for n in page.items if n.listing_id}
+    if listing_ids:  # into the session at once, so target() below costs no query each
+        db.session.scalars(select(Listing).where(Listing.id.in_(listing_ids))
+                           .options(joinedload(Listing.item))).all()  # fmt: skip
+    notices = [(n, describe(n), target(n)) for n in page.items]
+    return render_template("reuse/inbox.html", page=page, notices=notices, confirm=ConfirmForm())
+
+
+@bp.route("/inbox/<int:notification_id>")
+@login_required
+def open_notice(notification_id: int):
+    """Open a notification (from the inbox or a mail): mark it read and go to what it is about."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+    where = target(notification)
+    if where is None:
+        flash(_("What this notice was about is no longer there for you to see."), "error")
+        return redirect(url_for(".inbox"))
+    return redirect(where)
+
+
+@bp.route("/inbox/read", methods=["POST"])
+@login_required
+def mark_all_read():
+    """Mark all my notifications read."""
+    if ConfirmForm().validate_on_submit():
+        db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+        db.session.commit()
+    return redirect(url_for(".inbox"))
