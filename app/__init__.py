@@ -91,15 +91,18 @@ def register_blueprints(app: Flask) -> None:
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
     from labels.views import bp as labels_bp
+    from reuse.closing_views import bp as closing_bp
     from reuse.demand_views import bp as demand_bp
     from reuse.inbox_views import bp as inbox_bp
     from reuse.offer_views import bp as reuse_offers_bp
+    from reuse.savings_views import bp as savings_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp
 
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
+        closing_bp, savings_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

@@ -104,6 +104,9 @@ POLICY = {
     "reuse_settings.edit": _admins,
     "reuse_offers.offer_many": {**{role: REDIRECT for role in ROLES}, ANON: LOGIN},  # none ticked
     "reuse_offers.scan_offer": _everyone,
+    "reuse_closing.close": _managers,
+    "savings.report": _everyone,  # a department user sees their own department's figures
+    "savings.report_xlsx": _everyone,
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -173,6 +176,7 @@ POST_ALLOWED = {
     "demand.watch": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # a visible listing
     "inbox.mark_all_read": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
     "reuse.window": {Role.MANAGER, Role.ADMIN},
+    "reuse_closing.close": {Role.MANAGER, Role.ADMIN},
     "reuse_offers.offer_many": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # own items
     "reuse_offers.scan_offer": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},
     "imports.check": {Role.MANAGER, Role.ADMIN},

@@ -151,9 +151,7 @@ def test_a_sale_records_its_price_as_revenue(db_session, app, offer, owner):
     assert "350.00" in events(db_session, listing.item_id)[-1].note
 
 
-def test_closing_part_of_a_lot_splits_it_and_keeps_the_rest_in_stock(
-    db_session, app, offer, owner
-):
+def test_closing_part_of_a_lot_splits_it_and_keeps_the_rest_in_stock(db_session, app, offer, owner):
     listing = offer(quantity=3, lot=10)
     part = close(app, db_session, listing, Closing.RECYCLED, owner)
     lot = db_session.get(Item, listing.item_id)

@@ -1,0 +1,54 @@
+"""Forms of closing a listing and of choosing what the savings report shows."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from reuse.forms import optional_id
+from reuse.savings import Grouping
+
+
+class CloseForm(FlaskForm):
+    """How a listing ended; the choices follow the organisation's rule for the outside."""
+
+    closing = RadioField(_l("How did it end?"), validators=[InputRequired()])
+    sale_price = DecimalField(
+        _l("Price received"), places=2, validators=[Optional(), NumberRange(min=0)],
+        description=_l("Only for a sale: the whole amount received."),
+    )  # fmt: skip
+    partner = SelectField(_l("Partner"), coerce=optional_id, validate_choice=True)
+    closed_to = StringField(
+        _l("To whom"), validators=[Length(max=200)],
+        description=_l("The buyer or recipient, or a partner not in the directory."),
+    )  # fmt: skip
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+
+
+GROUPINGS = [
+    SelectChoice(Grouping.DEPARTMENT.value, _l("Department")),
+    SelectChoice(Grouping.CATEGORY.value, _l("Category")),
+    SelectChoice(Grouping.MONTH.value, _l("Month")),
+    SelectChoice(Grouping.QUARTER.value, _l("Quarter")),
+    SelectChoice(Grouping.YEAR.value, _l("Year")),
+]
+
+
+class SavingsForm(FlaskForm):
+    """The report's filters, read from the query string (a GET form changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    by = SelectField(_l("Group by"), choices=GROUPINGS, default=Grouping.DEPARTMENT.value)
+    department = SelectField(_l("Department"), coerce=optional_id, validate_choice=True)
