@@ -78,6 +78,8 @@ class EventKind(enum.StrEnum):
     SPLIT = "split"
     RESERVED = "reserved"  # a transfer request for it was approved
     OFFERED_WIDER = "offered_wider"  # its listing climbed to a wider audience
+    REQUEST_DECLINED = "request_declined"  # a transfer request for it was declined
+    REQUEST_CANCELLED = "request_cancelled"  # a transfer request for it was taken back
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):

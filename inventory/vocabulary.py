@@ -48,6 +48,8 @@ EVENT = {
     EventKind.SPLIT: _l("Split"),
     EventKind.RESERVED: _l("Reserved for a request"),
     EventKind.OFFERED_WIDER: _l("Offered more widely"),
+    EventKind.REQUEST_DECLINED: _l("Request declined"),
+    EventKind.REQUEST_CANCELLED: _l("Request cancelled"),
 }
 FIELD = {
     "name": _l("Name"),

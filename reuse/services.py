@@ -341,6 +341,8 @@ def decline(session: Session, request: TransferRequest, *, by: User, now: dateti
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
+    inventory.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
+                           now=now, note=str(request.department))  # fmt: skip
     notifications.request_declined(session, request, now=now)
 
 
@@ -369,20 +371,21 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     if not _set_request(session, request, (RequestStatus.PENDING, RequestStatus.APPROVED),
                         status=RequestStatus.CANCELLED, decided_at=now):  # fmt: skip
         raise _moved_on(request)
+    listing = request.listing
+    item, changes = listing.item, {}
     if was == RequestStatus.APPROVED:
-        listing = request.listing
         session.execute(
             update(Listing).where(Listing.id == listing.id)
             .values(reserved=Listing.reserved - request.quantity)
             .execution_options(synchronize_session="fetch")
         )  # fmt: skip
-        item = listing.item
+        changes["reserved"] = [request.quantity, None]
         if item.status == ItemStatus.RESERVED:
             item.status, item.updated_at = ItemStatus.OFFERED, now
-            inventory.record_event(session, item, EventKind.EDITED, by=by, now=now,
-                                   changes={"status": ["reserved", "offered"]},
-                                   note=str(_l("Request cancelled")))  # fmt: skip
-            inventory.flush_item_change(session)
+            changes["status"] = ["reserved", "offered"]
+    inventory.record_event(session, item, EventKind.REQUEST_CANCELLED, by=by, now=now,
+                           changes=changes, note=str(request.department))  # fmt: skip
+    inventory.flush_item_change(session)
 
 
 # --- handover ----------------------------------------------------------------------------------
