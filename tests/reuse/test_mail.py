@@ -139,8 +139,10 @@ def test_a_rolled_back_approval_leaves_no_row_and_sends_nothing(
 
     def approve_then_fail(session, transfer, **kw):
         approve(session, transfer, **kw)
-        assert session.scalar(select(Notification).where(
-            Notification.kind == "request_approved")) is not None  # written, not committed
+        assert (
+            session.scalar(select(Notification).where(Notification.kind == "request_approved"))
+            is not None
+        )  # written, not committed
         raise services.Conflict("The line to the database broke.")
 
     monkeypatch.setattr(services, "approve", approve_then_fail)
