@@ -140,11 +140,13 @@ def listing_choices(listings: list) -> list[SelectChoice]:
 def record_check(answer: CheckAnswerForm):
     """Record the answer; a listing named must be one this search found for this user."""
     answer.listing.choices = listing_choices(find(answer.category.data, answer.words.data or "")[0])
+    back = url_for(".check", category=answer.category.data, words=answer.words.data or None,
+                   quantity=answer.quantity.data)  # fmt: skip
     if not answer.validate_on_submit():
         for errors in answer.errors.values():
             for error in errors:
                 flash(str(error), "error")
-        return redirect(url_for(".check"))
+        return redirect(back)
     listing = listing_or_404(answer.listing.data) if answer.listing.data else None
     try:
         demand.record_buy_check(
@@ -156,7 +158,7 @@ def record_check(answer: CheckAnswerForm):
     except demand.DemandError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for(".check"))
+        return redirect(back)
     db.session.commit()
     flash(_("Thank you: your answer is recorded."), "success")
     return redirect(url_for(".check"))
