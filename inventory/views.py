@@ -34,7 +34,7 @@ from inventory.models import (
 )
 from inventory.photos import process_photo
 from inventory.place_names import load_place_names
-from reuse.queries import open_listing_id
+from reuse.queries import awaiting_handover, open_listing_id
 
 bp = Blueprint("inventory", __name__, template_folder="templates")
 
@@ -197,6 +197,11 @@ def item(item_id: int):
         can_dispose=access.can_dispose_item(current_user, item),
         photo_form=PhotoForm(),
         listing_id=open_listing_id(db.session, item.id),
+        handovers=[
+            r
+            for r in awaiting_handover(db.session, item.id)
+            if r.department_id == current_user.department_id or current_user.role in access.MANAGERS
+        ],
     )
 
 

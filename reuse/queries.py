@@ -68,3 +68,19 @@ def open_listing_id(session: Session, item_id: int) -> int | None:
     return session.scalar(
         select(Listing.id).where(Listing.item_id == item_id, Listing.status == ListingStatus.OPEN)
     )
+
+
+def awaiting_handover(session: Session, item_id: int) -> list[TransferRequest]:
+    """Approved requests for the item's open listing: what scanning its label can confirm."""
+    return list(
+        session.scalars(
+            select(TransferRequest)
+            .join(TransferRequest.listing)
+            .where(
+                Listing.item_id == item_id,
+                Listing.status == ListingStatus.OPEN,
+                TransferRequest.status == RequestStatus.APPROVED,
+            )
+            .order_by(TransferRequest.id)
+        )
+    )

@@ -257,7 +257,8 @@ def request_or_404(request_id: int) -> TransferRequest:
 def decide(request_id: int, action: str):
     """Approve or decline a request, or record its handover."""
     transfer = request_or_404(request_id)
-    if not may_decide(transfer.listing):
+    receiving = action == "hand_over" and transfer.department_id == current_user.department_id
+    if not (may_decide(transfer.listing) or receiving):  # the receiver confirms receipt too
         abort(403)
     back = url_for(".listing", listing_id=transfer.listing_id)
     form = DecisionForm()
@@ -281,6 +282,8 @@ def decide(request_id: int, action: str):
                                           tag_digits=config["TAG_DIGITS"])  # fmt: skip
             done = _("Handed over: %(tag)s now belongs to %(department)s.", tag=received.tag,
                      department=transfer.department)  # fmt: skip
+            if request.form.get("from") == "item":  # confirmed on the page its label opens
+                back = url_for("inventory.item", item_id=received.id)
     except services.ReuseError as error:
         return refused(error, back)
     db.session.commit()

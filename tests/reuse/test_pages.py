@@ -122,3 +122,75 @@ def test_the_market_filters_as_the_form_sends_them(
     assert "Office chair" in page.text and "Standing table" not in page.text
     assert f'<option value="{chairs.id}" selected>' in page.text
     assert client.get("/reuse?q=&category=&condition=&site=&town=&sort=x").status_code == 200
+
+
+def approved_request(client, login, db_session, make_user, make_department, make_item,
+                     quantity=1, lot=1):  # fmt: skip
+    """A listing of North's, asked for by School and approved; returns (desk, request, users)."""
+    north, school = make_department("North"), make_department("School")
+    manager = make_user(Role.MANAGER, department=north)
+    teacher = make_user(Role.REQUESTER, department=school)
+    desk = make_item("Desk", department=north, quantity=lot, tag="INV-000777")
+    login(client, manager)
+    client.post(f"/items/{desk.id}/offer", data={"quantity": str(quantity), "condition": "good",
+                                                 "version": str(desk.version)})  # fmt: skip
+    listing = db_session.scalar(select(Listing))
+    client.post("/logout")
+    login(client, teacher)
+    client.post(f"/reuse/listings/{listing.id}/request",
+                data={"quantity": str(quantity), "deliver_place": "Room 4"})  # fmt: skip
+    client.post("/logout")
+    transfer = db_session.scalar(select(TransferRequest))
+    login(client, manager)
+    client.post(f"/reuse/requests/{transfer.id}/approve", data={"carrier": "Caretaker"})
+    client.post("/logout")
+    return desk, transfer, manager, teacher
+
+
+def test_the_receiver_scans_the_label_and_confirms_receipt(
+    client, login, db_session, make_user, make_department, make_item
+):
+    desk, transfer, _manager, teacher = approved_request(
+        client, login, db_session, make_user, make_department, make_item)  # fmt: skip
+    login(client, teacher)
+    scanned = client.get("/s/inv-000777")  # not their item yet: the listing opens
+    assert scanned.headers["Location"].endswith(f"/reuse/listings/{transfer.listing_id}")
+    page = client.get(scanned.headers["Location"]).text
+    assert "Confirm you received it" in page and "Caretaker" in page
+    assert client.post(f"/reuse/requests/{transfer.id}/hand_over").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Item, desk.id).department_id == teacher.department_id
+    assert db_session.get(TransferRequest, transfer.id).status == RequestStatus.COMPLETED
+
+
+def test_someone_else_cannot_confirm_a_handover(
+    client, login, db_session, make_user, make_department, make_item
+):
+    desk, transfer, manager, _teacher = approved_request(
+        client, login, db_session, make_user, make_department, make_item)  # fmt: skip
+    login(client, make_user(Role.REQUESTER, department=make_department("Library")))
+    assert client.post(f"/reuse/requests/{transfer.id}/hand_over").status_code == 403
+    assert client.get("/s/INV-000777").status_code == 302  # the listing, organisation-wide
+    client.post("/logout")
+    login(client, make_user(Role.REQUESTER, department=manager.department))  # the owners
+    assert client.post(f"/reuse/requests/{transfer.id}/hand_over").status_code == 403
+    db_session.expire_all()
+    assert db_session.get(TransferRequest, transfer.id).status == RequestStatus.APPROVED
+
+
+def test_a_manager_confirms_on_the_item_page_and_is_prompted_to_label_a_split_part(
+    client, login, db_session, make_user, make_department, make_item
+):
+    lot, transfer, manager, teacher = approved_request(
+        client, login, db_session, make_user, make_department, make_item, quantity=2, lot=5)  # fmt: skip
+    login(client, manager)
+    page = client.get(f"/items/{lot.id}").text
+    assert "Confirm the handover" in page and "2 units approved for School" in page
+    response = client.post(f"/reuse/requests/{transfer.id}/hand_over", data={"from": "item"})
+    db_session.expire_all()
+    part = db_session.get(TransferRequest, transfer.id).received_item
+    assert part.split_from_id == lot.id and part.quantity == 2
+    assert response.headers["Location"].endswith(f"/items/{part.id}")
+    listing_page = client.get(f"/reuse/listings/{transfer.listing_id}").text
+    assert f"Split off as {part.tag}" in listing_page
+    assert f"/labels/print?source=item&amp;id={part.id}" in listing_page
