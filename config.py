@@ -47,6 +47,19 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
 
     ITEMS_PER_PAGE = 50
+    # Behind a reverse proxy: how many proxies' X-Forwarded-For to trust for the client's
+    # address (login throttle, public rate limits); 0 trusts none, so no header can forge it.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+    # The outside tiers: partner pages, the public market and the interest form.
+    REUSE_PUBLIC_PER_PAGE = 24
+    REUSE_PUBLIC_MAX_PER_MINUTE = int(os.environ.get("REUSE_PUBLIC_MAX_PER_MINUTE", "120"))
+    REUSE_INTEREST_MAX_PER_HOUR = int(os.environ.get("REUSE_INTEREST_MAX_PER_HOUR", "5"))
+    REUSE_INTEREST_MAX_PER_LISTING_PER_DAY = int(
+        os.environ.get("REUSE_INTEREST_MAX_PER_LISTING_PER_DAY", "30")
+    )
+    REUSE_INTEREST_MIN_SECONDS = 3  # a form sent back faster was not filled in by a person
+    REUSE_INTEREST_MAX_AGE = 4 * 3600  # seconds a shown form stays valid
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 30
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
@@ -83,6 +96,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_FAILURES_PER_IP = 1000
     MAIL_SERVER = None  # tests that mail start their own SMTP server
+    REUSE_PUBLIC_MAX_PER_MINUTE = 0  # off: every test comes from 127.0.0.1; one test turns it on
 
 
 CONFIGS = {

@@ -24,6 +24,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(CONFIGS[env])
     app.config.update(overrides)
     configure_instance(app, env)
+    trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -61,6 +62,15 @@ def development_secret_key(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For only behind TRUSTED_PROXIES proxies."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=0, x_host=0)
+
+
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale, select_timezone
@@ -94,7 +104,10 @@ def register_blueprints(app: Flask) -> None:
     from reuse.closing_views import bp as closing_bp
     from reuse.demand_views import bp as demand_bp
     from reuse.inbox_views import bp as inbox_bp
+    from reuse.market import bp as market_bp
     from reuse.offer_views import bp as reuse_offers_bp
+    from reuse.partner_pages import bp as partner_pages_bp
+    from reuse.partner_views import bp as partners_bp
     from reuse.savings_views import bp as savings_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp
@@ -102,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
+        partners_bp, partner_pages_bp, market_bp,
         closing_bp, savings_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)

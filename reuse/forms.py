@@ -20,6 +20,9 @@ from inventory.models import Condition
 from inventory.vocabulary import CONDITION
 from reuse.models import ExternalMode
 
+# The reason is the offer's description outside too; where to collect it stays inside.
+REASON_IS_SHOWN = _l("Partners and the public see this once the listing reaches them.")
+
 
 def optional_id(value) -> int | None:
     return int(value) if value not in (None, "", "None") else None
@@ -29,7 +32,9 @@ class OfferForm(FlaskForm):
     quantity = IntegerField(
         _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1)]
     )
-    reason = TextAreaField(_l("Why is it surplus?"), validators=[Length(max=2000)])
+    reason = TextAreaField(
+        _l("Why is it surplus?"), validators=[Length(max=2000)], description=REASON_IS_SHOWN
+    )
     condition = SelectField(
         _l("Condition"), choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition]
     )
@@ -49,7 +54,9 @@ class OfferManyForm(FlaskForm):
     """Offer each ticked item whole; the condition stays as recorded unless one is chosen."""
 
     item = SelectMultipleField(coerce=int, validate_choice=False)
-    reason = TextAreaField(_l("Why is it surplus?"), validators=[Length(max=2000)])
+    reason = TextAreaField(
+        _l("Why is it surplus?"), validators=[Length(max=2000)], description=REASON_IS_SHOWN
+    )
     condition = SelectField(
         _l("Condition"),
         choices=[SelectChoice("", _l("As recorded for each item"))]

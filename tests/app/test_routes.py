@@ -17,9 +17,11 @@ from inventory import services
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
+from reuse import partners as partner_services
 from reuse import services as reuse
 from reuse.demand_models import Wish
 from reuse.notice_models import Notification
+from reuse.partner_models import Interest
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -107,6 +109,21 @@ POLICY = {
     "reuse_closing.close": _managers,
     "savings.report": _everyone,  # a department user sees their own department's figures
     "savings.report_xlsx": _everyone,
+    "partners.directory": _managers,
+    "partners.add": _managers,
+    "partners.edit": _managers,
+    # Outside pages: the world's listing is inside (its department), so only lists resolve;
+    # "not-a-token" is no partner's link (tests/reuse/test_outside_pages.py has real ones).
+    "market.index": {role: OK for role in ROLES},
+    "market.feed": {role: OK for role in ROLES},
+    "market.listing": {role: HIDDEN for role in ROLES},
+    "market.interest": {role: HIDDEN for role in ROLES},
+    "market.photo": {role: HIDDEN for role in ROLES},
+    "partner_pages.index": {role: HIDDEN for role in ROLES},
+    "partner_pages.listing": {role: HIDDEN for role in ROLES},
+    "partner_pages.interest": {role: HIDDEN for role in ROLES},
+    "partner_pages.photo": {role: HIDDEN for role in ROLES},
+    "partner_pages.feed": {role: HIDDEN for role in ROLES},
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -140,6 +157,10 @@ POLICY = {
     "demand.watch": None,
     "inbox.mark_all_read": None,
     "reuse.window": None,
+    "partners.new_link": None,
+    "partners.deactivate": None,
+    "partners.activate": None,
+    "partners.interest_handled": None,
     "imports.check": None,
     "imports.choose_sheet": None,
     "imports.commit": None,
@@ -177,6 +198,12 @@ POST_ALLOWED = {
     "inbox.mark_all_read": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
     "reuse.window": {Role.MANAGER, Role.ADMIN},
     "reuse_closing.close": {Role.MANAGER, Role.ADMIN},
+    "partners.add": {Role.MANAGER, Role.ADMIN},
+    "partners.edit": {Role.MANAGER, Role.ADMIN},
+    "partners.new_link": {Role.MANAGER, Role.ADMIN},
+    "partners.deactivate": {Role.MANAGER, Role.ADMIN},
+    "partners.activate": {Role.MANAGER, Role.ADMIN},
+    "partners.interest_handled": {Role.MANAGER, Role.ADMIN},  # and the owning department
     "reuse_offers.offer_many": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # own items
     "reuse_offers.scan_offer": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},
     "imports.check": {Role.MANAGER, Role.ADMIN},
@@ -227,6 +254,12 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     transfer = reuse.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
                                       deliver_to=None, deliver_place="Hall", message="",
                                       now=utcnow(), today=utcnow().date())  # fmt: skip
+    partner, _token = partner_services.add_partner(
+        db_session, partner_services.PartnerDetails(name="Second-hand shop", kind="second_hand")
+    )
+    interest = Interest(listing_id=listing.id, name="Outsider", email="o@example.org",
+                        client_hash="0" * 64)  # fmt: skip
+    db_session.add(interest)
     wish = Wish(user_id=target_user.id, department_id=foreign.id, words="desk")
     notice = Notification(user_id=target_user.id, kind="wish_match", listing_id=listing.id,
                           params={"item": "Foreign desk"})  # fmt: skip
@@ -255,6 +288,9 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "action": "approve",
             "wish_id": wish.id,
             "notification_id": notice.id,
+            "partner_id": partner.id,
+            "interest_id": interest.id,
+            "slug": listing.public_slug,
         },
     }
 

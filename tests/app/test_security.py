@@ -126,6 +126,9 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "wish_id": 1,
         "notification_id": 1,
         "action": "approve",
+        "partner_id": 1,
+        "interest_id": 1,
+        "slug": "s",
     }
     checked = []
     for rule in csrf_app.url_map.iter_rules():
