@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 WIDTH = 400
 ROW = 46  # label line, then the bar
 BAR = 16
-VALUE_ROOM = 130  # right of the longest bar, for its value
-LABEL_CHARS = 48  # a longer label is cut (the table beside the chart has it whole)
+CHAR = 9  # about the width of a character at this size, in the SVG's units
+LABEL_CHARS = 42  # a longer label is cut (the table beside the chart has it whole)
 BAR_COLOUR = "#1f6f5c"
 TEXT_COLOUR = "#1b2421"
 
@@ -27,6 +27,8 @@ def bar_chart(
 ) -> Markup:
     """A horizontal bar per (label, value), longest bar for the largest value."""
     top = max((value for _, value in bars), default=0) or 1
+    texts = [value_text(value) for _, value in bars]  # right of its bar, each
+    value_room = min(CHAR * max((len(t) for t in texts), default=0) + 12, WIDTH // 2)
     height = ROW * len(bars) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -34,13 +36,13 @@ def bar_chart(
         f'font-family="system-ui, sans-serif" fill="{TEXT_COLOUR}">',
         f"<title>{escape(title)}</title>",
     ]
-    for n, (label, value) in enumerate(bars):
+    for n, ((label, value), text) in enumerate(zip(bars, texts, strict=True)):
         y = n * ROW
-        length = round((WIDTH - VALUE_ROOM) * float(value) / float(top), 1) if value > 0 else 0
+        length = round((WIDTH - value_room) * float(value) / float(top), 1) if value > 0 else 0
         parts += [
             f'<text x="0" y="{y + 17}">{escape(cut(str(label)))}</text>',
             f'<rect x="0" y="{y + 23}" width="{length}" height="{BAR}" fill="{BAR_COLOUR}"/>',
-            f'<text x="{length + 6}" y="{y + 37}">{escape(value_text(value))}</text>',
+            f'<text x="{length + 6}" y="{y + 37}">{escape(text)}</text>',
         ]
     parts.append("</svg>")
     return Markup("".join(parts))
