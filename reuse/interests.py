@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from reuse import notifications
 from reuse.models import Listing, ListingStatus, Tier
 from reuse.partner_models import Interest, Partner
 
@@ -87,6 +88,8 @@ def register_interest(
     )  # fmt: skip
     session.add(interest)
     session.flush()
+    notifications.interest_registered(session, listing, who=interest.organisation or interest.name,
+                                      now=now)  # fmt: skip
     return interest
 
 

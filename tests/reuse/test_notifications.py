@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from inventory.models import Condition
-from reuse import closing, demand, services
+from reuse import closing, demand, interests, services
 from reuse.demand_models import Watch
 from reuse.models import Closing, Tier
 from reuse.notice_models import MailState, Notification
@@ -383,3 +383,20 @@ def test_the_value_avoided_of_a_buy_check_comes_from_the_item_or_its_category(
     assert (
         nothing.value_avoided is None and nothing.department_id == people["teacher"].department_id
     )
+
+
+def test_interest_from_outside_tells_the_owners(app, db_session, offer, people):
+    listing = offer()
+    listing.tier = Tier.PUBLIC
+    db_session.commit()
+    limits = interests.InterestLimits(per_sender_per_hour=5, per_listing_per_day=5)
+    interests.register_interest(
+        db_session, listing, name="Eva Ek", organisation="Åby Re-use", email="eva@aby.example",
+        phone="", message="We can collect on Friday.", client_hash="c" * 64, partner=None,
+        limits=limits, now=NOW,
+    )  # fmt: skip
+    db_session.commit()
+    for who in ("manager", "offerer"):
+        [notice] = notices(db_session, people[who], Kind.INTEREST_NEW)
+        assert (notice.listing_id, notice.params["who"]) == (listing.id, "Åby Re-use")
+    assert notices(db_session, people["elsewhere"]) == []
