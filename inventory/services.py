@@ -311,10 +311,15 @@ def dispose_item(
     by: User | None,
     now: datetime,
     expected_version: int | None = None,
+    closing_offer: bool = False,
 ) -> ItemEvent:
-    """Take an item out of the inventory for good; its history stays."""
+    """Take an item out of the inventory for good; its history stays.
+
+    An offered item is held by its reuse listing; only closing that listing (`closing_offer`)
+    disposes of it, with the same event as a disposal by hand."""
     check_version(item, expected_version)
-    _require_active(item, "dispose")
+    if not (closing_offer and item.status == ItemStatus.OFFERED):
+        _require_active(item, "dispose")
     before = item.status.value
     item.status = ItemStatus.DISPOSED
     item.disposition = disposition

@@ -154,16 +154,16 @@ def _dispose_offered(
     how = str(CLOSING_WORDS[closing])
     services._decline_pending(session, listing, by=by, now=now,
                               message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
-    services._return_to_stock(session, item, by=by, now=now,
-                              note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
     part = item
-    if listing.quantity < item.quantity:  # the rest of the lot stays in stock
+    if listing.quantity < item.quantity:  # the rest of the lot goes back to stock
+        services._return_to_stock(session, item, by=by, now=now,
+                                  note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
         part = services._split(session, item, listing.quantity, by=by, now=now,
                                tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     record_outcome(session, listing, part, closing, by=by, now=now,
                    revenue=listing.sale_price if closing == Closing.SOLD else None)  # fmt: skip
     inventory.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
-                           note=disposal_note(listing, how, note))  # fmt: skip
+                           note=disposal_note(listing, how, note), closing_offer=True)  # fmt: skip
     notifications.listing_closed(session, listing, closing=closing.value, by=by, now=now)
     return part
 

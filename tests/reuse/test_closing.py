@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
+from inventory import services as inventory
+from inventory.errors import ItemNotAvailable
 from inventory.models import Condition, Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import closing, services
 from reuse.models import (
@@ -120,13 +122,12 @@ def test_closing_disposes_of_the_item_with_its_disposition(
     assert (listing.status, listing.closing, listing.closed_by_id) == (
         ListingStatus.CLOSED, how.value, owner.id)  # fmt: skip
     assert listing.closed_at is not None and listing.sale_price is None
-    history = events(db_session, item.id)
-    closed, disposed = history[-2], history[-1]
-    assert closed.kind == EventKind.EDITED and closed.changes["status"] == ["offered", "in_storage"]
+    flagged, disposed = events(db_session, item.id)[-2:]  # one row for the closing (G1)
+    assert flagged.kind == EventKind.FLAGGED
     assert disposed.kind == EventKind.DISPOSED and disposed.user_id == owner.id
-    assert disposed.changes == {"status": ["in_storage", "disposed"],
+    assert disposed.changes == {"status": ["offered", "disposed"],
                                 "disposition": [None, disposition.value]}  # fmt: skip
-    assert "Collected" in disposed.note
+    assert disposed.at == listing.closed_at and "Collected" in disposed.note
     [outcome] = outcomes(db_session)
     assert (outcome.kind, outcome.quantity, outcome.department_id, outcome.item_id) == (
         how.value, 1, owner.department_id, item.id)  # fmt: skip
@@ -158,7 +159,9 @@ def test_closing_part_of_a_lot_splits_it_and_keeps_the_rest_in_stock(db_session,
     assert (part.quantity, part.split_from_id, part.status) == (3, lot.id, ItemStatus.DISPOSED)
     assert part.disposition == Disposition.RECYCLED and part.tag != lot.tag
     assert (lot.quantity, lot.status, lot.disposition) == (7, ItemStatus.IN_STORAGE, None)
-    assert EventKind.SPLIT in {e.kind for e in events(db_session, lot.id)}
+    back, split = events(db_session, lot.id)[-2:]
+    assert back.changes == {"status": ["offered", "in_storage"]} and back.user_id == owner.id
+    assert split.kind == EventKind.SPLIT and split.changes == {"quantity": [10, 7]}
     assert [e.kind for e in events(db_session, part.id)] == [EventKind.SPLIT, EventKind.DISPOSED]
     [outcome] = outcomes(db_session)
     assert (outcome.item_id, outcome.quantity) == (part.id, 3)
@@ -435,3 +438,10 @@ def test_a_category_without_figures_of_its_own_uses_its_parents(
     [outcome] = outcomes(db_session)
     assert (outcome.category_id, outcome.value_avoided, outcome.co2e_kg) == (
         office.id, Decimal("1200.00"), Decimal("35.50"))  # fmt: skip
+
+
+def test_an_offered_item_is_disposed_of_only_by_closing_its_listing(db_session, app, offer, owner):
+    listing = offer()
+    with app.test_request_context(), pytest.raises(ItemNotAvailable, match="cannot be disposed"):
+        inventory.dispose_item(db_session, listing.item, Disposition.SCRAPPED, by=owner,
+                               now=utcnow())  # fmt: skip
