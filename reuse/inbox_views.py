@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -24,7 +25,11 @@ def unread_notices():
     def count() -> int:
         if not current_user.is_authenticated:
             return 0
-        return db.session.scalar(demand_queries.unread_count(current_user.id)) or 0
+        try:
+            return db.session.scalar(demand_queries.unread_count(current_user.id)) or 0
+        except SQLAlchemyError:  # the error page must render even when the database is down
+            db.session.rollback()
+            return 0
 
     return {"unread_notices": count}
 
