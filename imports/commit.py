@@ -15,18 +15,18 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Table, and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from imports.bulk import insert_rows
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
 from imports.plan import PROGRESS_EVERY, Plan, Progress, RowPlan, key
 from imports.reading import gc_paused
@@ -253,42 +253,46 @@ def _taken_meanwhile(rows: list[RowPlan]) -> str:
                   n=len(rows), tags=shown))  # fmt: skip
 
 
-def _item_values(plan: Plan, user: User, now: datetime) -> Callable[[RowPlan], dict[str, Any]]:
-    """A function giving a new row's item as its INSERT takes it (places' ids by name)."""
-    ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
-           for kind in ("department", "category", "storeroom")}  # fmt: skip
-    departments, categories, rooms = ids["department"], ids["category"], ids["storeroom"]
+class _NewItems:
+    """New rows as the columns their INSERTs take, places' ids looked up by name once."""
 
-    def values(row: RowPlan) -> dict[str, Any]:
-        fields = row.fields
-        item = dict(NEW_ITEM_DEFAULTS)
-        for name, value in fields.items():
-            if name not in PLACES:
-                item[name] = value
-        room = rooms.get(key(fields["storeroom"])) if "storeroom" in fields else None
-        item["tag"] = row.tag
-        item["department_id"] = (
-            departments.get(key(fields["department"])) if "department" in fields else None
-        ) or user.department_id
-        item["category_id"] = (
-            categories.get(key(fields["category"])) if "category" in fields else None
-        )
-        item["storeroom_id"] = room
-        if room:
-            item["place"] = ""
-        item["status"] = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
-        item["extra"] = row.extra
-        item["version"] = 1
-        item["created_at"] = item["updated_at"] = now
-        return item
+    def __init__(self, plan: Plan, user: User) -> None:
+        self.ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
+                    for kind in ("department", "category", "storeroom")}  # fmt: skip
+        self.own_department = user.department_id
+        named = {name for row in plan.rows if row.action == "new" for name in row.fields}
+        self.fields = [name for name in NEW_ITEM_DEFAULTS if name in named]
 
-    return values
+    def columns(self, rows: list[RowPlan]) -> dict[str, list[Any]]:
+        fields = [row.fields for row in rows]
+        columns: dict[str, list[Any]] = {
+            "tag": [row.tag for row in rows],
+            "name": [f["name"] for f in fields],  # the check refuses a new row without one
+        }
+        for name, default in NEW_ITEM_DEFAULTS.items():
+            columns[name] = (
+                [f.get(name, default) for f in fields]
+                if name in self.fields
+                else [default] * len(rows)
+            )
+        own = self.own_department
+        rooms = [self._id("storeroom", f) for f in fields]
+        columns["department_id"] = [self._id("department", f) or own for f in fields]
+        columns["category_id"] = [self._id("category", f) for f in fields]
+        columns["storeroom_id"] = rooms
+        columns["place"] = [
+            "" if room else place for room, place in zip(rooms, columns["place"], strict=True)
+        ]
+        columns["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+                             for room in rooms]  # fmt: skip
+        columns["extra"] = [row.extra for row in rows]
+        return columns
+
+    def _id(self, kind: str, fields: dict[str, Any]) -> int | None:
+        return self.ids[kind].get(key(fields[kind])) if kind in fields else None
 
 
-PLACES = frozenset(("department", "category", "site", "storeroom"))
-
-
-@lru_cache(maxsize=65_536, typed=True)  # the same prices, dates and conditions, again and again
+@lru_cache(maxsize=65_536, typed=True)  # across chunks: the same names and prices again
 def _created_field(name: str, value: Any) -> str:
     """One field of a new item's history event, as JSON: "name": [null, value]; "" if empty."""
     if value is None or value == "":
@@ -296,17 +300,37 @@ def _created_field(name: str, value: Any) -> str:
     return f"{json.dumps(name)}: {json.dumps([None, services.history_value(value)])}"
 
 
+def _created_fields(name: str, values: list[Any]) -> list[str]:
+    """_created_field for a column of values, each distinct value (typed: 1 is not True) once:
+    a stock list repeats its prices, dates and conditions again and again."""
+    keys = list(zip(map(type, values), values, strict=True))
+    done = {key: _created_field(name, key[1]) for key in dict.fromkeys(keys)}
+    return [done[key] for key in keys]
+
+
 @lru_cache(maxsize=65_536)
 def _created_extra(items: tuple[tuple[str, type, Any], ...]) -> str:
     return f'"extra": {json.dumps([None, {name: value for name, _, value in items}])}'
 
 
-def _snapshot(row: RowPlan) -> str:
-    """The new item's history event changes, as the JSON text json.dumps would write."""
-    fields = [field for field in map(_created_field, row.fields, row.fields.values()) if field]
-    if row.extra:  # typed, so that TRUE and 1 stay apart
-        fields.append(_created_extra(tuple((k, type(v), v) for k, v in row.extra.items())))
-    return "{" + ", ".join(fields) + "}"
+def _snapshots(rows: list[RowPlan]) -> list[str]:
+    """Each new item's history event changes, as the JSON text json.dumps would write: every
+    field the row gives, in the file's order, built a column at a time."""
+    fields = [row.fields for row in rows]
+    parts = [
+        _created_fields(name, [f.get(name) for f in fields])
+        for name in dict.fromkeys(chain.from_iterable(fields))
+    ]
+    parts.append(  # typed, so that TRUE and 1 stay apart
+        [
+            _created_extra(tuple([(k, type(v), v) for k, v in row.extra.items()]))
+            if row.extra else ""
+            for row in rows
+        ]
+    )  # fmt: skip
+    return [
+        "{" + ", ".join([part for part in row if part]) + "}" for row in zip(*parts, strict=True)
+    ]
 
 
 def _insert_new(
@@ -315,9 +339,9 @@ def _insert_new(
 ) -> None:  # fmt: skip
     """Insert the new items a chunk at a time, each with its history event and batch row.
 
-    The items go in as multi-row INSERTs (SQLAlchemy's "insertmanyvalues", a thousand rows a
-    statement), which SQLite's full-text index takes far faster than one row a statement; the
-    ids come back by tag, so their order does not matter."""
+    The items go in as multi-row INSERTs (a thousand rows a statement), which SQLite's
+    full-text index takes far faster than one row a statement; the ids come back by tag, so
+    their order does not matter."""
     if not rows:
         return
     fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
@@ -328,106 +352,22 @@ def _insert_new(
         raise ImportRefused(_taken_meanwhile(taken))
     for row in rows:
         row.tag = row.tag or next(fresh)
-    item_values = _item_values(plan, user, now)
-    batch_id, user_id = batch.id, user.id
+    new_items = _NewItems(plan, user)
+    item_constants = {"version": 1, "created_at": now, "updated_at": now}
+    event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
+    batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
+                       "before": "{}"}  # fmt: skip
     for start in range(0, len(rows), WRITE_CHUNK):
         chunk = rows[start : start + WRITE_CHUNK]
-        values = [item_values(row) for row in chunk]
-        ids = dict(insert_rows(session, ITEMS, values, returning=("tag", "id")))
-        insert_rows(
-            session, EVENTS,
-            [
-                {"item_id": ids[row.tag], "kind": EventKind.IMPORTED, "user_id": user_id,
-                 "at": now, "changes": _snapshot(row), "note": note}
-                for row in chunk
-            ],
-            ready=("changes",),
-        )  # fmt: skip
-        insert_rows(
-            session, BATCH_ITEMS,
-            [
-                {"batch_id": batch_id, "item_id": ids[row.tag], "action": BatchAction.CREATED,
-                 "row": row.number, "version_after": 1, "before": "{}"}
-                for row in chunk
-            ],
-            ready=("before",),
-        )  # fmt: skip
+        ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk), constants=item_constants,
+                               returning=("tag", "id")))  # fmt: skip
+        item_ids = [ids[row.tag] for row in chunk]
+        insert_rows(session, EVENTS, {"item_id": item_ids, "changes": _snapshots(chunk)},
+                    constants=event_constants, ready=("changes",))  # fmt: skip
+        insert_rows(session, BATCH_ITEMS, {"item_id": item_ids,
+                                           "row": [row.number for row in chunk]},
+                    constants=batch_constants, ready=("before",))  # fmt: skip
         written.add(len(chunk))
-
-
-def insert_rows(
-    session: Session, target: Table, rows: list[dict[str, Any]], *,
-    returning: tuple[str, ...] = (), ready: tuple[str, ...] = (),
-) -> list[tuple[Any, ...]]:  # fmt: skip
-    """INSERT rows (dicts with the same keys) into a table, at the speed of the driver.
-
-    Each column's values are put in the database's form by its type's bind processor (dates
-    and timestamps as SQLite stores them, enums as their values, JSON as text), once per
-    distinct value and in place, and handed to the driver as tuples: SQLAlchemy's own
-    executemany would process and check every value of every row again, which costs as much as
-    the database's work. Without `returning`, one executemany; with it, multi-row INSERTs of up
-    to a thousand rows ... RETURNING, whose rows come back in no particular order. On SQLite a
-    multi-row INSERT also lets the full-text index take a thousand rows at once.
-
-    :param ready: columns whose values are in the database's form already (JSON text).
-    """
-    if not rows:
-        return []
-    connection = session.connection()
-    dialect = connection.dialect
-    names = list(rows[0])
-    missing = [
-        c.name for c in target.columns
-        if c.name not in names and not c.nullable and c.server_default is None
-        and c.autoincrement is not True and not c.primary_key
-    ]  # fmt: skip
-    if missing:  # their Python-side defaults would not be applied here
-        raise ValueError(f"{target.name}: no values for {missing}")
-    for name in (name for name in names if name not in ready):
-        kind = target.c[name].type
-        process = kind.dialect_impl(dialect).bind_processor(dialect)
-        if process is None:
-            continue
-        _process_column(rows, name, process, by_items=isinstance(kind, JSON))
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
-    one = f"({', '.join([mark] * len(names))})"
-    values = [*map(itemgetter(*names), rows)]
-    if not returning:
-        connection.exec_driver_sql(head + one, values)
-        return []
-    tail = f" RETURNING {', '.join(map(quote, returning))}"
-    per = max(1, min(1_000, dialect.insertmanyvalues_max_parameters // len(names)))
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), per):
-        chunk = values[start : start + per]
-        flat = tuple(chain.from_iterable(chunk))
-        found += map(
-            tuple, connection.exec_driver_sql(head + ", ".join([one] * len(chunk)) + tail, flat)
-        )
-    return found
-
-
-def _process_column(
-    rows: list[dict[str, Any]], name: str, process: Callable[[Any], Any], *, by_items: bool
-) -> None:
-    """Process a column's values in place, each distinct value once (typed: 1 is not True),
-    JSON objects by their items when these are plain values, as the extra attributes are."""
-    done: dict[Any, Any] = {}
-    for row in rows:
-        value = row[name]
-        try:
-            key = (
-                tuple((k, type(v), v) for k, v in value.items())
-                if by_items
-                else (type(value), value)
-            )
-            if key not in done:
-                done[key] = process(value)
-            row[name] = done[key]
-        except (TypeError, AttributeError):  # unhashable (nested lists, objects), or no object
-            row[name] = process(value)
 
 
 # --- updates -----------------------------------------------------------------------------------
@@ -503,22 +443,19 @@ def _apply_updates(
     for start in range(0, len(rows), WRITE_CHUNK):
         updates = [_Update(row, plan, names) for row in rows[start : start + WRITE_CHUNK]]
         _update_items(session, updates, now=now)
-        events = [
-            {"item_id": u.item.id, "kind": kind, "user_id": user_id, "at": now,
-             "changes": changes, "note": text}
-            for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
-                                          (EventKind.MOVED, "move", ""))
-            for u in updates
-            if (changes := getattr(u, attribute))
-        ]  # fmt: skip
-        insert_rows(session, EVENTS, events)
+        for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
+                                      (EventKind.MOVED, "move", "")):  # fmt: skip
+            events = [(u.item.id, changes) for u in updates if (changes := getattr(u, attribute))]
+            if events:
+                item_ids, changes = map(list, zip(*events, strict=True))
+                insert_rows(session, EVENTS, {"item_id": item_ids, "changes": changes},
+                            constants={"kind": kind, "user_id": user_id, "at": now,
+                                       "note": text})  # fmt: skip
         insert_rows(
             session, BATCH_ITEMS,
-            [
-                {"batch_id": batch_id, "item_id": u.item.id, "action": BatchAction.UPDATED,
-                 "row": u.row.number, "version_after": u.version, "before": u.before}
-                for u in updates
-            ],
+            {"item_id": [u.item.id for u in updates], "row": [u.row.number for u in updates],
+             "version_after": [u.version for u in updates], "before": [u.before for u in updates]},
+            constants={"batch_id": batch_id, "action": BatchAction.UPDATED},
         )  # fmt: skip
         written.add(len(updates))
     _expire_items(session, {row.item_id for row in rows})

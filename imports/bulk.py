@@ -1,0 +1,96 @@
+"""INSERTs of many rows at the speed of the database driver, for imports.
+
+An import writes a hundred thousand items, as many history events and as many batch rows.
+SQLAlchemy's own executemany would process and check every value of every row, which costs as
+much as the database's work; here values come column by column, each column's values are put
+in the database's form by its type's bind processor once per distinct value (a stock list
+repeats a few hundred of them), values the same for every row once in all, and the rows go to
+the driver as tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import JSON, Table
+from sqlalchemy.orm import Session
+
+MAX_ROWS_PER_STATEMENT = 1_000
+
+
+def insert_rows(
+    session: Session, target: Table, columns: dict[str, list[Any]], *,
+    constants: dict[str, Any] | None = None, returning: tuple[str, ...] = (),
+    ready: tuple[str, ...] = (),
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """INSERT rows given as columns (lists of one length) and constants (the same value for
+    every row) into a table; the rows of `returning`, in no particular order.
+
+    Without `returning`, one executemany; with it, multi-row INSERTs of up to a thousand rows
+    ... RETURNING. On SQLite a multi-row INSERT also lets the full-text index take a thousand
+    rows at once.
+
+    :param ready: columns and constants already in the database's form (JSON text).
+    """
+    constants = constants or {}
+    count = len(next(iter(columns.values()), ()))
+    if not count:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    names = [*columns, *constants]
+    missing = [
+        c.name for c in target.columns
+        if c.name not in names and not c.nullable and c.server_default is None
+        and c.autoincrement is not True and not c.primary_key
+    ]  # fmt: skip
+    if missing:  # their Python-side defaults would not be applied here
+        raise ValueError(f"{target.name}: no values for {missing}")
+    lists = []
+    for name, values in columns.items():
+        process = None if name in ready else _processor(target, name, dialect)
+        lists.append(values if process is None else _processed(values, process, target, name))
+    for name, value in constants.items():
+        process = None if name in ready else _processor(target, name, dialect)
+        lists.append([value if process is None else process(value)] * count)
+    rows = list(zip(*lists, strict=True))
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
+    one = f"({', '.join([mark] * len(names))})"
+    if not returning:
+        connection.exec_driver_sql(head + one, rows)
+        return []
+    tail = f" RETURNING {', '.join(map(quote, returning))}"
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, count, per):
+        chunk = rows[start : start + per]
+        statement = head + ", ".join([one] * len(chunk)) + tail
+        found += connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk))).all()
+    return found
+
+
+def _processor(target: Table, name: str, dialect) -> Callable[[Any], Any] | None:
+    return target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _processed(
+    values: list[Any], process: Callable[[Any], Any], target: Table, name: str
+) -> list[Any]:
+    """The values in the database's form, each distinct value processed once (typed: 1 is not
+    True); JSON objects by their items when these are plain values, as extra attributes are."""
+    if isinstance(target.c[name].type, JSON):
+        keys = [
+            tuple([(k, type(v), v) for k, v in value.items()]) if type(value) is dict else value
+            for value in values
+        ]
+    else:
+        keys = list(zip(map(type, values), values, strict=True))
+    try:
+        done = {key: process(value) for key, value in dict(zip(keys, values, strict=True)).items()}
+    except TypeError:  # unhashable (nested lists, objects): each value on its own
+        return [process(value) for value in values]
+    return [done[key] for key in keys]
