@@ -76,12 +76,24 @@ def _flag(session: Session, *, item_ids: list[int], user_id: int) -> None:
                            now=utcnow())  # fmt: skip
 
 
+def _close(session: Session, *, listing_id: int, user_id: int, closing: str) -> None:
+    from app.auth.models import User
+    from app.timeutil import utcnow
+    from reuse import closing as closings
+    from reuse.models import Closing, Listing
+
+    closings.close_listing(session, session.get(Listing, listing_id), Closing(closing),
+                           by=session.get(User, user_id), now=utcnow(), tag_prefix="R-",
+                           tag_digits=5)  # fmt: skip
+
+
 ACTIONS: dict[str, Callable[..., None]] = {
     "approve": _approve,
     "hand_over": _hand_over,
     "withdraw": _withdraw,
     "tick": _tick,
     "flag": _flag,
+    "close": _close,
 }
 
 
