@@ -11,12 +11,18 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.timeutil import utcnow
 from reuse import closing, services
-from reuse.models import Closing
+from reuse.models import Closing, Listing
 from reuse.outcome_forms import CloseForm
 from reuse.partner_models import Partner
 from reuse.views import listing_or_404, refused
 
 bp = Blueprint("reuse_closing", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def closing_word(listing: Listing) -> str:
+    """How a closed listing ended, in the reader's words, for the listing's page."""
+    return str(closing.CLOSING_WORDS[Closing(listing.closing)])
 
 
 def partner_choices() -> list[tuple]:

@@ -47,6 +47,7 @@ def test_a_manager_closes_a_listing_as_sold_and_sees_it_in_the_report(
     item = db_session.get(Item, listing.item_id)
     assert (item.status, item.disposition) == (ItemStatus.DISPOSED, Disposition.SOLD)
     assert db_session.get(Listing, listing.id).sale_price == Decimal("450.00")
+    assert "This listing is closed. Sold." in client.get(f"/reuse/listings/{listing.id}").text
     report = client.get("/reuse/savings").text
     assert "Health centre north" in report
     assert "450.00 SEK" in report and "2,000.00 SEK" in report  # revenue, purchase avoided
