@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
+from app.demo_reuse import load_reuse_demo
 from inventory import services
 from inventory.models import (
     Category,
@@ -178,6 +179,7 @@ def load_demo(
         accounts[role] = (email, password)
 
     start = now - timedelta(days=500)
+    items: list[Item] = []
     for number in range(item_count):
         category, names = rng.choice(leaves)
         lot = rng.random() < 0.15
@@ -205,7 +207,10 @@ def load_demo(
             tag_digits=tag_digits,
         )
         _add_history(session, item, rng, rooms, users, created, number)
+        items.append(item)
     session.flush()
+    load_reuse_demo(session, items, manager=users[1], requester=users[3], now=now,
+                    tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     return accounts
 
 

@@ -22,6 +22,19 @@ def test_demo_fills_an_empty_database_and_prints_one_account_per_role(runner, db
     assert leaves and all(c.co2e_kg is not None for c in leaves)
 
 
+def test_demo_reuse_has_listings_down_every_path(runner, db_session, client):
+    from reuse.models import Closing, Listing, ReuseOutcome, Tier, TransferRequest
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    closings = set(db_session.scalars(select(Listing.closing).where(Listing.closing.is_not(None))))
+    assert {Closing.TRANSFERRED, Closing.SOLD, Closing.TO_PARTNER} <= closings
+    outcomes = db_session.scalars(select(ReuseOutcome.kind)).all()
+    assert sorted(outcomes) == ["sold", "to_partner", "transferred"]
+    assert db_session.scalar(select(func.count()).select_from(TransferRequest)) == 3
+    public = db_session.scalar(select(Listing).where(Listing.tier == Tier.PUBLIC))
+    assert public is not None and public.item.name in client.get("/market").text
+
+
 def test_demo_accounts_can_log_in(runner, client):
     output = runner.invoke(args=["demo"]).output
     line = next(line for line in output.splitlines() if "staff@" in line)
