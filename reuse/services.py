@@ -9,6 +9,7 @@ on ReuseError: a refusal may come after a first UPDATE of the same change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -125,7 +126,7 @@ def flag_surplus(
 
 
 def flag_many(
-    session: Session, items: list[Item], *, may_edit, reason: str,
+    session: Session, items: list[Item], *, may_edit: Callable[[Item], bool], reason: str,
     condition: Condition | None, collect_from: str, asking_price: Decimal | None, by: User,
     now: datetime,
 ) -> tuple[list[Listing], list[tuple[Item, str]]]:  # fmt: skip
