@@ -77,18 +77,29 @@ def _processor(target: Table, name: str, dialect) -> Callable[[Any], Any] | None
     return target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
 
 
+def by_object(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """[process(value) for value in values], calling it once per distinct object.
+
+    An import's values come from a memo per column (imports/plan.py), so a repeated cell is the
+    same object on every row, and an object's id is a cheaper key than its value (an enum
+    member hashes in Python). The ids stay unique while `values` holds the objects."""
+    ids = list(map(id, values))
+    done = {key: process(value) for key, value in dict(zip(ids, values, strict=True)).items()}
+    return [done[key] for key in ids]
+
+
 def _processed(
     values: list[Any], process: Callable[[Any], Any], target: Table, name: str
 ) -> list[Any]:
-    """The values in the database's form, each distinct value processed once (typed: 1 is not
-    True); JSON objects by their items when these are plain values, as extra attributes are."""
-    if isinstance(target.c[name].type, JSON):
-        keys = [
-            tuple([(k, type(v), v) for k, v in value.items()]) if type(value) is dict else value
-            for value in values
-        ]
-    else:
-        keys = list(zip(map(type, values), values, strict=True))
+    """The values in the database's form, each distinct value processed once; JSON objects
+    (made per row) by their items when these are plain values, as extra attributes are
+    (typed: 1 is not True)."""
+    if not isinstance(target.c[name].type, JSON):
+        return by_object(values, process)
+    keys = [
+        tuple([(k, type(v), v) for k, v in value.items()]) if type(value) is dict else value
+        for value in values
+    ]
     try:
         done = {key: process(value) for key, value in dict(zip(keys, values, strict=True)).items()}
     except TypeError:  # unhashable (nested lists, objects): each value on its own

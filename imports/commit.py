@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from imports.bulk import insert_rows
+from imports.bulk import by_object, insert_rows
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
 from imports.plan import PROGRESS_EVERY, Plan, Progress, RowPlan, key
 from imports.reading import gc_paused
@@ -301,11 +301,8 @@ def _created_field(name: str, value: Any) -> str:
 
 
 def _created_fields(name: str, values: list[Any]) -> list[str]:
-    """_created_field for a column of values, each distinct value (typed: 1 is not True) once:
-    a stock list repeats its prices, dates and conditions again and again."""
-    keys = list(zip(map(type, values), values, strict=True))
-    done = {key: _created_field(name, key[1]) for key in dict.fromkeys(keys)}
-    return [done[key] for key in keys]
+    """_created_field for a column of values, each value object once (see bulk.by_object)."""
+    return by_object(values, lambda value: _created_field(name, value))
 
 
 @lru_cache(maxsize=65_536)

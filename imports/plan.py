@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -168,39 +169,66 @@ def read_rows(
 ) -> list[RowPlan]:
     """Every data row's values through the mapping, with an error per unreadable cell.
 
-    Each column remembers the cells it has read: a stock list repeats its conditions,
-    departments, storerooms, quantities and prices thousands of times."""
+    Rows are read a few thousand at a time and, within those, a column at a time; each column
+    remembers the cells it has read: a stock list repeats its conditions, departments,
+    storerooms, quantities and prices thousands of times."""
     columns = _columns(table, mapping)
     width, total = len(columns) and columns[-1][0] + 1, len(table.rows)
-    rows = []
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        row = RowPlan(number)
-        if len(cells) < width:
-            cells = (*cells, *(None,) * (width - len(cells)))
+    rows: list[RowPlan] = []
+    for start in range(0, total, PROGRESS_EVERY):
+        chunk = table.rows[start : start + PROGRESS_EVERY]
+        plans = [RowPlan(number) for number, _ in chunk]
+        lines = [cells for _, cells in chunk]
+        if lines and min(map(len, lines)) < width:
+            lines = [(*cells, *(None,) * (width - len(cells))) for cells in lines]
         for index, header, target, parse, memo in columns:
-            cell = cells[index]
-            memo_key = cell if type(cell) is str else (type(cell), cell)
-            outcome = memo.get(memo_key)
-            if outcome is None:
-                outcome = _outcome(parse, cell)
-                if len(memo) < MEMO_LIMIT:
-                    memo[memo_key] = outcome
-            value, problem = outcome
+            cells = list(map(itemgetter(index), lines))
+            _take(plans, header, target, _outcomes(cells, parse, memo))
+        rows += plans
+        if progress and len(rows) % PROGRESS_EVERY == 0:
+            progress("checking", len(rows), total)
+    return rows
+
+
+def _outcomes(
+    cells: list[Any], parse: Callable[[Any], Any], memo: dict[Any, tuple[Any, str | None]]
+) -> list[tuple[Any, str | None]]:
+    """Each cell read (see _outcome), each distinct cell once (typed: 1 is not True)."""
+    keys = list(zip(map(type, cells), cells, strict=True))
+    found = {}
+    for key in dict.fromkeys(keys):
+        outcome = memo.get(key)
+        if outcome is None:
+            outcome = _outcome(parse, key[1])
+            if len(memo) < MEMO_LIMIT:
+                memo[key] = outcome
+        found[key] = outcome
+    return [found[key] for key in keys]
+
+
+def _take(
+    rows: list[RowPlan], header: str, target: str, outcomes: list[tuple[Any, str | None]]
+) -> None:
+    """Put a column's values on its rows: into the field, the extra attributes or the tag, or
+    an error naming the column."""
+    pairs = zip(rows, outcomes, strict=True)
+    if target not in (EXTRA, "tag"):
+        for row, (value, problem) in pairs:
             if problem is not None:
                 row.errors.append((header, problem))
-            elif target == EXTRA:
-                if value not in (None, ""):
-                    row.extra[header] = value
-            elif target == "tag":
-                row.tag, warning = value
-                if warning:
-                    row.warnings.append((header, str(warning)))
             elif value is not None:
                 row.fields[target] = value
-        rows.append(row)
-        if progress and done % PROGRESS_EVERY == 0:
-            progress("checking", done, total)
-    return rows
+        return
+    for row, (value, problem) in pairs:
+        if problem is not None:
+            row.errors.append((header, problem))
+        elif target == EXTRA:
+            if value not in (None, ""):
+                row.extra[header] = value
+        else:
+            row.tag, warning = value
+            if warning:
+                row.warnings.append((header, str(warning)))
 
 
 def _mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
@@ -265,8 +293,8 @@ def plan_import(
         places = load_places(session)
         items = _existing_items(session, [row.tag for row in rows if row.tag], fields)
     judge = _Judge(places, user, headers, create_missing=create_missing)
+    judge.places_named(rows)
     for row in rows:
-        judge.places_named(row)
         item = items.get(row.tag.casefold()) if row.tag else None
         if row.errors:
             row.action = "error"
@@ -312,14 +340,24 @@ class _Judge:
         }
         self.editable: dict[int, bool] = {}  # by department: all that can_edit_item looks at
 
-    def places_named(self, row: RowPlan) -> None:
-        """Note the places the row names that do not exist: to create, or errors."""
+    def places_named(self, rows: list[RowPlan]) -> None:
+        """Note the places the rows name that do not exist (to create, as first written in the
+        file), or make them errors; each name is looked up once, not on every row."""
         for kind in PLACE_FIELDS:
-            name = row.fields.get(kind)
-            if name and key(name) not in self.known[kind]:
+            if kind not in self.headers:
+                continue  # no column gives this kind of place
+            names = [row.fields.get(kind) for row in rows]
+            unknown = {
+                name: str(_missing_reason(kind, name))
+                for name in dict.fromkeys(names)
+                if name and key(name) not in self.known[kind]
+            }
+            for name in unknown:
                 self.missing[kind].setdefault(key(name), name)
-                if not self.create_missing:
-                    row.errors.append((self.headers[kind], str(_missing_reason(kind, name))))
+            if unknown and not self.create_missing:
+                for row, name in zip(rows, names, strict=True):
+                    if name in unknown:
+                        row.errors.append((self.headers[kind], unknown[name]))
 
     def new(self, row: RowPlan) -> None:
         if not row.fields.get("name"):
