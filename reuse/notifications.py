@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.auth.roles import Role
 from inventory.access import MANAGERS
 from reuse import demand
 from reuse.demand_models import Watch
@@ -91,13 +92,19 @@ def about(listing: Listing) -> dict[str, Any]:
 
 
 def owners(session: Session, listing: Listing) -> list[int]:
-    """The owning department's managers and the user who offered the listing."""
-    managers = session.scalars(
+    """Who decides on the listing, and who offered it: every facility manager (the role that
+    approves, across departments; they usually sit in one facilities department, not the
+    owning one), the owning department's admins, and the user who offered it."""
+    deciders = session.scalars(
         select(User.id).where(
-            User.department_id == listing.item.department_id, User.role.in_(MANAGERS)
+            User.is_active_account,
+            or_(
+                User.role == Role.MANAGER,
+                and_(User.role.in_(MANAGERS), User.department_id == listing.item.department_id),
+            ),
         )
     ).all()
-    return [*managers, listing.created_by_id]
+    return [*deciders, listing.created_by_id]
 
 
 def watchers(session: Session, listing: Listing) -> list[int]:

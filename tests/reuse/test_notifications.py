@@ -37,7 +37,8 @@ def people(make_user, make_department, north):
     return {
         "manager": make_user(Role.MANAGER, department=north),
         "offerer": make_user(Role.REQUESTER, department=north),
-        "elsewhere": make_user(Role.MANAGER, department=make_department("Home care")),
+        "facilities": make_user(Role.MANAGER, department=make_department("Facilities")),
+        "elsewhere": make_user(Role.ADMIN, department=make_department("Home care")),
         "teacher": make_user(Role.REQUESTER, department=school),
         "nurse": make_user(Role.REQUESTER, department=make_department("Clinic")),
     }
@@ -85,19 +86,19 @@ def notices(db_session, user, kind=None) -> list[Notification]:
     return list(db_session.scalars(query.order_by(Notification.id)))
 
 
-def test_a_request_tells_the_owning_departments_managers_and_the_offerer(
+def test_a_request_tells_the_facility_managers_and_the_offerer(
     app, db_session, offer, people
 ):
     listing = offer()
     request = ask(app, db_session, listing, people["teacher"])
-    for who in ("manager", "offerer"):
+    for who in ("manager", "facilities", "offerer"):  # facility managers decide, wherever they sit
         [notice] = notices(db_session, people[who], Kind.REQUEST_NEW)
         assert (notice.listing_id, notice.request_id) == (listing.id, request.id)
         assert notice.params == {"item": "Standing desk", "tag": listing.item.tag,
                                  "department": "School", "quantity": 1}  # fmt: skip
         assert notice.mail_state == MailState.NONE  # no mail server in these tests
     assert notices(db_session, people["teacher"]) == []
-    assert notices(db_session, people["elsewhere"]) == []  # another department's manager
+    assert notices(db_session, people["elsewhere"]) == []  # another department's admin
 
 
 def test_decisions_reach_the_requesters_with_the_message_and_handover(
@@ -199,7 +200,7 @@ def test_two_ticks_at_once_remind_once(app, db_session, offer, people, attempt):
     count = func.count(Notification.id)
     warned = select(count).where(Notification.kind == Kind.GOING_OUTSIDE.value,
                                  Notification.listing_id == listing.id)  # fmt: skip
-    assert db_session.scalar(warned) == 2  # the manager and the offerer, once each
+    assert db_session.scalar(warned) == 3  # the two facility managers and the offerer, once each
     reminded = select(count).where(Notification.kind == Kind.HANDOVER_REMINDER.value)
     assert db_session.scalar(reminded) == 2  # the requester and the approver, once each
 
