@@ -64,6 +64,8 @@ EDITABLE_FIELDS = (
 )
 # Statuses from which an item can still be moved, edited in place or disposed of.
 ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE, ItemStatus.MISSING)
+# What an open listing relies on: an offered item keeps them until its listing ends.
+OFFER_BOUND = ("quantity", "department")
 
 
 def history_value(value: Any) -> Any:
@@ -222,6 +224,11 @@ def update_item(
     check_version(item, expected_version)
     if item.is_disposed:
         raise ItemNotAvailable(_l("This item has been disposed of and can no longer be edited."))
+    if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED) and any(
+        field in changes and changes[field] != getattr(item, field) for field in OFFER_BOUND
+    ):  # its listing offers this quantity of this department's item
+        raise ItemNotAvailable(_l("This item is offered for reuse: its quantity and department "
+                                  "stay as they are until its listing is withdrawn or closed."))  # fmt: skip
     diff = {}
     for field, new in changes.items():
         old = getattr(item, field)

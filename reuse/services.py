@@ -110,12 +110,12 @@ def flag_surplus(
     _enter_tier(listing, Tier.DEPARTMENT, reuse_settings(session), now)
     before = item.status.value
     item.status, item.updated_at = ItemStatus.OFFERED, now
+    changes = {"status": [before, ItemStatus.OFFERED.value], "offered": [None, quantity]}
     if item.condition != condition:
+        changes["condition"] = [item.condition.value, Condition(condition).value]
         item.condition = condition
-    inventory.record_event(
-        session, item, EventKind.FLAGGED, by=by, now=now, note=reason.strip(),
-        changes={"status": [before, ItemStatus.OFFERED.value], "offered": [None, quantity]},
-    )  # fmt: skip
+    inventory.record_event(session, item, EventKind.FLAGGED, by=by, now=now,
+                           note=reason.strip(), changes=changes)  # fmt: skip
     session.add(listing)
     try:
         inventory.flush_item_change(session)
@@ -300,11 +300,15 @@ def approve(
     """Reserve the request's quantity; when the listing is then fully reserved, the other
     pending requests are declined with a notice."""
     listing, item = request.listing, request.listing.item
+    _check_decider(request, by)
     if request.status != RequestStatus.PENDING:  # an old tab; the UPDATEs below still decide
         raise _moved_on(request)
     if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
         status = vocabulary.STATUS[item.status]
         raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=status))
+    if item.quantity < listing.quantity:  # lots edited before the rule in inventory.update_item
+        raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
+                          "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
     reserved = session.execute(
         update(Listing)
         .where(
@@ -337,8 +341,16 @@ def approve(
     notifications.request_approved(session, request, now=now)
 
 
+def _check_decider(request: TransferRequest, by: User) -> None:
+    """A request is decided by the other side: never by whoever asked, nor by anyone of the
+    department that asked, whatever their role."""
+    if by.id == request.requested_by_id or by.department_id == request.department_id:
+        raise ReuseError(_l("Your own department's request is decided by someone else."))
+
+
 def decline(session: Session, request: TransferRequest, *, by: User, now: datetime,
             message: str = "") -> None:  # fmt: skip
+    _check_decider(request, by)
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
@@ -424,10 +436,14 @@ def hand_over(
                     .execution_options(synchronize_session="fetch"))  # fmt: skip
     if not whole:
         session.refresh(listing)
+        before = item.status
         item.status = ItemStatus.OFFERED if listing.is_open and listing.available else (
             ItemStatus.RESERVED if listing.is_open else _status_after_offer(item)
         )  # fmt: skip
         item.updated_at = now
+        if item.status != before:  # the rest of the lot: back to stock, or offered again
+            inventory.record_event(session, item, EventKind.EDITED, by=by, now=now,
+                                   changes={"status": [before.value, item.status.value]})  # fmt: skip
         inventory.flush_item_change(session)
     return received
 

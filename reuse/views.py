@@ -48,11 +48,12 @@ def may_withdraw(listing: Listing) -> bool:
     return may_decide(listing) or listing.item.department_id == current_user.department_id
 
 
-def refused(error: services.ReuseError, back: str):
-    """Nothing changed: a conflict (the state moved on) is a 409 page saying what happened;
+def refused(error: services.ReuseError | InventoryError, back: str):
+    """Nothing changed: a conflict (the state moved on: the listing or request, or the item
+    itself, whose version guard raises InventoryError) is a 409 page saying what happened;
     any other refusal goes back to the page with the reason."""
     db.session.rollback()
-    if isinstance(error, services.Conflict):
+    if isinstance(error, services.Conflict | InventoryError):
         return render_template("reuse/conflict.html", message=str(error), back=back), 409
     flash(str(error), "error")
     return redirect(back)
@@ -195,7 +196,7 @@ def ask(listing_id: int):
             deliver_place=form.deliver_place.data or "", message=form.message.data or "",
             now=utcnow(), today=today(),
         )  # fmt: skip
-    except services.ReuseError as error:
+    except (services.ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(_("Your request is sent."), "success")
@@ -213,7 +214,7 @@ def withdraw(listing_id: int):
         return redirect(back)
     try:
         services.withdraw(db.session, listing, by=current_user, now=utcnow())
-    except services.ReuseError as error:
+    except (services.ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(_("The listing is withdrawn."), "success")
@@ -237,7 +238,7 @@ def window(listing_id: int):
     ends_at = end_of_day(form.ends_on.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
     try:
         services.set_window(db.session, listing, ends_at=ends_at, by=current_user, now=utcnow())
-    except services.ReuseError as error:
+    except (services.ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(_("The window is changed."), "success")
@@ -284,7 +285,7 @@ def decide(request_id: int, action: str):
                      department=transfer.department)  # fmt: skip
             if request.form.get("from") == "item":  # confirmed on the page its label opens
                 back = url_for("inventory.item", item_id=received.id)
-    except services.ReuseError as error:
+    except (services.ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(done, "success")
@@ -303,7 +304,7 @@ def cancel(request_id: int):
         return redirect(url_for(".requests"))
     try:
         services.cancel(db.session, transfer, by=current_user, now=utcnow())
-    except services.ReuseError as error:
+    except (services.ReuseError, InventoryError) as error:
         return refused(error, url_for(".requests"))
     db.session.commit()
     flash(_("Your request is cancelled."), "success")

@@ -284,3 +284,74 @@ def test_f6_only_the_edges_of_the_request_state_machine_are_possible(
                 step(db_session, request, by=owner, now=utcnow(), **kwargs)
             db_session.rollback()
             assert (request.status, db_session.get(Listing, listing.id).reserved) == before
+
+
+def test_nobody_decides_on_their_own_departments_request(
+    db_session, app, offer, make_user, make_department
+):
+    """A facility manager sits in a department too: asking for it there and approving it
+    oneself would be one person deciding both sides."""
+    listing = offer()
+    school = make_department("School")
+    manager = make_user(Role.MANAGER, department=school)
+    colleague = make_user(Role.ADMIN, department=school)
+    request = ask(app, db_session, listing, manager)
+    with app.test_request_context():
+        for who in (manager, colleague):
+            for step in (services.approve, services.decline):
+                with pytest.raises(services.ReuseError, match="decided by someone else"):
+                    step(db_session, request, by=who, now=utcnow())
+                db_session.rollback()
+    assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
+    assert db_session.get(Listing, listing.id).reserved == 0
+
+
+def test_an_offered_items_quantity_and_department_stay_until_its_listing_ends(
+    db_session, app, offer, owner, make_department
+):
+    from inventory import services as inventory
+    from inventory.errors import ItemNotAvailable
+
+    listing = offer(quantity=3, lot=5)
+    item = listing.item
+    with app.test_request_context():
+        for change in ({"quantity": 2}, {"department": make_department("Elsewhere")}):
+            with pytest.raises(ItemNotAvailable, match="offered for reuse"):
+                inventory.update_item(db_session, item, change, expected_version=None, by=owner,
+                                      now=utcnow())  # fmt: skip
+            db_session.rollback()
+        inventory.update_item(db_session, item, {"name": "Desk, oak", "quantity": 5},
+                              expected_version=None, by=owner, now=utcnow())  # fmt: skip
+        db_session.commit()
+    assert db_session.get(Item, item.id).name == "Desk, oak"  # other fields may change
+
+
+def test_history_shows_a_condition_changed_when_offering(db_session, app, owner, make_item):
+    chair = make_item("Chair", department=owner.department)
+    with app.test_request_context():
+        services.flag_surplus(
+            db_session, chair, quantity=1, reason="", condition=Condition.BROKEN,
+            collect_from="", asking_price=None, by=owner, now=utcnow(),
+        )  # fmt: skip
+        db_session.commit()
+    flagged = db_session.scalars(
+        select(ItemEvent).where(ItemEvent.item_id == chair.id, ItemEvent.kind == EventKind.FLAGGED)
+    ).one()  # fmt: skip
+    assert flagged.changes["condition"] == ["good", "broken"]
+
+
+def test_the_rest_of_a_lot_back_in_stock_after_the_last_handover_is_in_its_history(
+    db_session, app, offer, owner, requester
+):
+    listing = offer(quantity=2, lot=5)
+    request = ask(app, db_session, listing, requester("School"), quantity=2)
+    with app.test_request_context():
+        services.approve(db_session, request, by=owner, now=utcnow())
+        services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="R-",
+                           tag_digits=4)  # fmt: skip
+        db_session.commit()
+    last = db_session.scalars(
+        select(ItemEvent).where(ItemEvent.item_id == listing.item_id)
+        .order_by(ItemEvent.id.desc())
+    ).first()  # fmt: skip
+    assert last.changes == {"status": ["reserved", "in_storage"]}
