@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from imports.table import ImportRejected, MergedRange, Table
+from imports.errors import ImportRejected
+from imports.table import MergedRange, Table
 
 _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]+)")
 

@@ -10,7 +10,6 @@ on items nobody has touched since.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,14 +22,13 @@ from imports.commit import ImportRefused, commit_plan
 from imports.mapping import check_mapping, guess_mapping, signature
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch, SavedMapping
 from imports.plan import Plan, plan_import
+from imports.progress import Progress
 from imports.reading import Table, read_table
 from inventory import services
 from inventory.models import Category, Department, EventKind, Item, ItemStatus, Storeroom
 
 if TYPE_CHECKING:
     from app.auth.models import User
-
-Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 
 
 def store_upload(

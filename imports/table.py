@@ -1,18 +1,10 @@
-"""What reading a spreadsheet gives: its header and data rows, or the reason it is refused."""
+"""What reading a spreadsheet gives: its header and data rows, and what it found on the way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-
-class ImportRejected(Exception):
-    """The whole file is refused; the message says why in the user's terms."""
-
-
-class NoHeader(ImportRejected):
-    """A sheet that is empty or has no header we recognise: another sheet may have one."""
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,10 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import services
 from imports.commit import commit_plan
+from imports.header import table_from_rows
 from imports.plan import plan_import
-from imports.reading import (
-    ImportRejected,
-    Table,
-    Uncalculated,
-    _special_cells,
-    _special_cells_parsed,
-    _table,
-    read_table,
-)
+from imports.reading import ImportRejected, Table, Uncalculated, read_table
+from imports.xlsx_xml import special_cells, special_cells_parsed
 from inventory import services as inventory
 from inventory.errors import StaleItem
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
@@ -54,7 +48,7 @@ def as_openpyxl_reads_it(data: bytes, sheet: str | None = None) -> Table:
                 for v, f in zip(cached, written, strict=True)
             )
 
-    table = _table(rows(), max_rows=1000)
+    table = table_from_rows(rows(), max_rows=1000)
     table.sheet, table.sheets, table.epoch = title, visible, values.epoch
     return table
 
@@ -207,9 +201,9 @@ def test_the_targeted_scan_finds_what_parsing_the_whole_sheet_finds():
         2: {26: "#N/A", 28: Uncalculated('=A1&"<"')},
         3: {28: Uncalculated('=A1&"<"')},
     }
-    assert _special_cells(xml) == _special_cells_parsed(xml) == expected
+    assert special_cells(xml) == special_cells_parsed(xml) == expected
     prefixed = xml.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b"<f", b"<x:f")
-    assert _special_cells(prefixed.replace(b"</f>", b"</x:f>")) == expected
+    assert special_cells(prefixed.replace(b"</f>", b"</x:f>")) == expected
 
 
 def test_cells_without_positions_are_found_by_counting(app):

@@ -1,0 +1,110 @@
+"""Finding the header of a sheet and its data rows, whatever sits around them.
+
+Above the header there may be a title and a date; between rows, blank rows; at the bottom, a
+totals row. The header is the row among the first that names most known fields; blank rows and
+trailing totals rows are skipped and counted, and each row keeps its number in the file, so
+every error can point at the row the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from imports.errors import ImportRejected, NoHeader
+from imports.mapping import guess_field
+from imports.table import Table, Uncalculated
+
+MAX_COLUMNS = 200
+HEADER_SEARCH_ROWS = 30
+TOTALS = re.compile(
+    r"^\s*(summa|sum|total|totalt|totals|i alt|ialt|totaal|totaal generaal)\b", re.I
+)
+
+
+def _is_blank(row: tuple[Any, ...]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _header_score(row: tuple[Any, ...]) -> int:
+    return sum(1 for cell in row if isinstance(cell, str) and guess_field(cell))
+
+
+def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Table:
+    """Find the header in the first rows (the row naming most known fields), then collect the
+    data rows below it without blank rows and trailing totals rows."""
+    rows = iter(source)
+    head: list[tuple[int, tuple[Any, ...]]] = []
+    for number, row in enumerate(rows, start=1):
+        head.append((number, row))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    scored = [(_header_score(row), -number, number, row) for number, row in head]
+    if not scored or max(scored)[0] < 2:
+        if all(_is_blank(row) for _, row in head):
+            raise NoHeader(_l("The file is empty: no data rows."))
+        raise NoHeader(
+            _l("We could not find the header row. The columns should have names such as "
+               "Name, Quantity, Condition, Storeroom.")
+        )  # fmt: skip
+    _, _, header_number, header = max(scored)
+    headers = _headers(header)
+    width = len(headers)
+    data: list[tuple[int, tuple[Any, ...]]] = []
+    blank = 0
+    after = (pair for pair in head if pair[0] > header_number)
+    for number, row in _chain(after, rows, start=len(head) + 1):
+        if _is_blank(row):
+            blank += 1
+            continue
+        if len(data) >= max_rows:
+            raise ImportRejected(_l("Too many rows (at most %(n)d). Split the file.", n=max_rows))
+        if len(row) != width:
+            row = tuple(row[:width]) + (None,) * (width - len(row))
+        data.append((number, row))
+    totals = 0
+    while data and _is_totals(data[-1][1]):
+        data.pop()
+        totals += 1
+    if not data:
+        raise ImportRejected(_l("The file has a header but no data rows."))
+    return Table(headers, data, header_row=header_number, blank_rows=blank, totals_rows=totals)
+
+
+def _chain(
+    head: Iterator[tuple[int, tuple[Any, ...]]], rest: Iterator[tuple[Any, ...]], *, start: int
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    yield from head
+    yield from enumerate(rest, start=start)
+
+
+def _headers(row: tuple[Any, ...]) -> list[str]:
+    """The header's names, trimmed (BOM, NBSP); refused if a name repeats or there are too many."""
+    names = [
+        "" if cell is None else " ".join(str(cell).replace("\ufeff", "").split()) for cell in row
+    ]
+    while names and not names[-1]:
+        names.pop()
+    if len(names) > MAX_COLUMNS:
+        shown = ", ".join(name for name in names[MAX_COLUMNS : MAX_COLUMNS + 5] if name)
+        raise ImportRejected(
+            _l("Unexpected columns (more than %(n)d): %(names)s …", n=MAX_COLUMNS, names=shown)
+        )
+    seen: set[str] = set()
+    for name in names:
+        key = name.casefold()
+        if key and key in seen:
+            raise ImportRejected(
+                _l("The column %(name)s appears twice. Rename or remove one.", name=name)
+            )
+        seen.add(key)
+    return names
+
+
+def _is_totals(row: tuple[Any, ...]) -> bool:
+    texts = [cell for cell in row if isinstance(cell, str) and cell.strip()]
+    sums = [c for c in row if isinstance(c, Uncalculated) and "SUM(" in c.formula.upper()]
+    return bool(sums) or (len(texts) <= 2 and any(TOTALS.match(text) for text in texts))

@@ -1,0 +1,207 @@
+"""New items from an import: tags drawn from the sequence in one step, the items, their
+"imported" history events (every field given, as for an item made by hand) and the batch's
+rows for undo, all written in bulk a chunk at a time. The search index follows by itself
+(SQLite's FTS triggers, PostgreSQL's generated column)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from imports.bulk import by_object, insert_rows
+from imports.errors import ImportRefused
+from imports.models import BatchAction, BatchItem, ImportBatch
+from imports.places import key
+from imports.progress import PROGRESS_EVERY, RowsWritten
+from imports.row_values import RowPlan
+from inventory import services
+from inventory.models import Condition, Counter, EventKind, Item, ItemEvent, ItemStatus, Storeroom
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+    from imports.plan import Plan
+
+LOOKUP_CHUNK = 5_000  # tags looked up in one query
+SHOWN_CONFLICTS = 10  # tags named when a concurrent import took some
+ITEMS, EVENTS, BATCH_ITEMS = Item.__table__, ItemEvent.__table__, BatchItem.__table__
+# Every new row carries every column, so one multi-row INSERT takes a whole chunk.
+NEW_ITEM_DEFAULTS: dict[str, Any] = {
+    "condition": Condition.GOOD,
+    "quantity": 1,
+    "serial_number": "",
+    "manufacturer": "",
+    "model": "",
+    "purchase_date": None,
+    "purchase_price": None,
+    "replacement_value": None,
+    "notes": "",
+    "place": "",
+}
+
+
+def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> list[str]:
+    """`count` fresh tags from the sequence, moving the counter once for all of them."""
+    tags: list[str] = []
+    while len(tags) < count:
+        need = count - len(tags)
+        last = session.execute(
+            update(Counter)
+            .where(Counter.name == services.TAG_COUNTER)
+            .values(value=Counter.value + need)
+            .returning(Counter.value)
+        ).scalar()
+        if last is None:
+            session.add(Counter(name=services.TAG_COUNTER, value=need))
+            session.flush()
+            last = need
+        candidates = [f"{prefix}{n:0{digits}d}" for n in range(last - need + 1, last + 1)]
+        taken = _tags_in_use(session, candidates)
+        tags += [tag for tag in candidates if tag.casefold() not in taken]
+    return tags
+
+
+def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
+    """Which of these tags items or storerooms (their codes) already have, ignoring case."""
+    taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    query = select(Item.tag).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
+    for start in range(0, len(tags), LOOKUP_CHUNK):
+        chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
+        taken.update(tag.casefold() for tag in session.scalars(query, {"tags": chunk}))
+    return taken
+
+
+def _taken_meanwhile(rows: list[RowPlan]) -> str:
+    """The refusal naming the rows whose tags were taken meanwhile: the first few, and how many
+    more, so the user can see whether it is a handful or the whole file."""
+    if len(rows) == 1:
+        return str(_l("The tag %(tag)s (row %(row)d) was taken meanwhile. Check the file again.",
+                      tag=rows[0].tag, row=rows[0].number))  # fmt: skip
+    shown = ", ".join(
+        str(_l("%(tag)s (row %(row)d)", tag=row.tag, row=row.number))
+        for row in rows[:SHOWN_CONFLICTS]
+    )
+    if len(rows) > SHOWN_CONFLICTS:
+        shown = str(_l("%(tags)s and %(n)d more", tags=shown, n=len(rows) - SHOWN_CONFLICTS))
+    return str(_l("%(n)d tags were taken meanwhile: %(tags)s. Check the file again.",
+                  n=len(rows), tags=shown))  # fmt: skip
+
+
+class _NewItems:
+    """New rows as the columns their INSERTs take, places' ids looked up by name once."""
+
+    def __init__(self, plan: Plan, user: User) -> None:
+        self.ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
+                    for kind in ("department", "category", "storeroom")}  # fmt: skip
+        self.own_department = user.department_id
+        named = {name for row in plan.rows if row.action == "new" for name in row.fields}
+        self.fields = [name for name in NEW_ITEM_DEFAULTS if name in named]
+
+    def columns(self, rows: list[RowPlan]) -> dict[str, list[Any]]:
+        fields = [row.fields for row in rows]
+        columns: dict[str, list[Any]] = {
+            "tag": [row.tag for row in rows],
+            "name": [f["name"] for f in fields],  # the check refuses a new row without one
+        }
+        for name, default in NEW_ITEM_DEFAULTS.items():
+            columns[name] = (
+                [f.get(name, default) for f in fields]
+                if name in self.fields
+                else [default] * len(rows)
+            )
+        own = self.own_department
+        rooms = [self._id("storeroom", f) for f in fields]
+        columns["department_id"] = [self._id("department", f) or own for f in fields]
+        columns["category_id"] = [self._id("category", f) for f in fields]
+        columns["storeroom_id"] = rooms
+        columns["place"] = [
+            "" if room else place for room, place in zip(rooms, columns["place"], strict=True)
+        ]
+        columns["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+                             for room in rooms]  # fmt: skip
+        columns["extra"] = [row.extra for row in rows]
+        return columns
+
+    def _id(self, kind: str, fields: dict[str, Any]) -> int | None:
+        return self.ids[kind].get(key(fields[kind])) if kind in fields else None
+
+
+@lru_cache(maxsize=65_536, typed=True)  # across chunks: the same names and prices again
+def _created_field(name: str, value: Any) -> str:
+    """One field of a new item's history event, as JSON: "name": [null, value]; "" if empty."""
+    if value is None or value == "":
+        return ""
+    return f"{json.dumps(name)}: {json.dumps([None, services.history_value(value)])}"
+
+
+def _created_fields(name: str, values: list[Any]) -> list[str]:
+    """_created_field for a column of values, each value object once (see bulk.by_object)."""
+    return by_object(values, lambda value: _created_field(name, value))
+
+
+@lru_cache(maxsize=65_536)
+def _created_extra(items: tuple[tuple[str, type, Any], ...]) -> str:
+    return f'"extra": {json.dumps([None, {name: value for name, _, value in items}])}'
+
+
+def _snapshots(rows: list[RowPlan]) -> list[str]:
+    """Each new item's history event changes, as the JSON text json.dumps would write: every
+    field the row gives, in the file's order, built a column at a time."""
+    fields = [row.fields for row in rows]
+    parts = [
+        _created_fields(name, [f.get(name) for f in fields])
+        for name in dict.fromkeys(chain.from_iterable(fields))
+    ]
+    parts.append(  # typed, so that TRUE and 1 stay apart
+        [
+            _created_extra(tuple([(k, type(v), v) for k, v in row.extra.items()]))
+            if row.extra else ""
+            for row in rows
+        ]
+    )  # fmt: skip
+    return [
+        "{" + ", ".join([part for part in row if part]) + "}" for row in zip(*parts, strict=True)
+    ]
+
+
+def insert_new(
+    session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
+    now: datetime, note: str, prefix: str, digits: int, written: RowsWritten,
+) -> None:  # fmt: skip
+    """Insert the new items a chunk at a time, each with its history event and batch row.
+
+    The items go in as multi-row INSERTs (a thousand rows a statement), which SQLite's
+    full-text index takes far faster than one row a statement; the ids come back by tag, so
+    their order does not matter."""
+    if not rows:
+        return
+    fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
+                            digits=digits))  # fmt: skip
+    given = _tags_in_use(session, [row.tag for row in rows if row.tag])
+    taken = [row for row in rows if row.tag and row.tag.casefold() in given]
+    if taken:  # since the preview (another import, a tag given by hand), or a storeroom's code
+        raise ImportRefused(_taken_meanwhile(taken))
+    for row in rows:
+        row.tag = row.tag or next(fresh)
+    new_items = _NewItems(plan, user)
+    item_constants = {"version": 1, "created_at": now, "updated_at": now}
+    event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
+    batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
+                       "before": "{}"}  # fmt: skip
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        chunk = rows[start : start + PROGRESS_EVERY]
+        ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk), constants=item_constants,
+                               returning=("tag", "id")))  # fmt: skip
+        item_ids = [ids[row.tag] for row in chunk]
+        insert_rows(session, EVENTS, {"item_id": item_ids, "changes": _snapshots(chunk)},
+                    constants=event_constants, ready=("changes",))  # fmt: skip
+        insert_rows(session, BATCH_ITEMS, {"item_id": item_ids,
+                                           "row": [row.number for row in chunk]},
+                    constants=batch_constants, ready=("before",))  # fmt: skip
+        written.add(len(chunk))

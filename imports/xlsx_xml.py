@@ -1,0 +1,192 @@
+"""What python-calamine cannot tell about an xlsx sheet, read from the sheet's own XML.
+
+Only when the sheet mentions any, found by a chunked search of the unpacked part: a formula
+without a cached value (an error for that cell, never blank or 0), an error value such as #N/A
+(calamine reads both as empty), and cells merged over rows (<mergeCell ref="B4:B9"/>). Such
+cells are read from their <c> tag to its end, not by parsing the whole sheet; a sheet written
+otherwise than Excel writes is parsed whole with defusedxml. Also the workbook's date system
+(1900 or 1904) and which part holds which sheet.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import unescape
+
+from defusedxml import ElementTree as SafeXml
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+from imports.merged import merged_range
+from imports.table import MergedRange, Uncalculated
+
+SCAN_CHUNK = 1024 * 1024
+_RELS = "xl/_rels/workbook.xml.rels"
+_MARKERS = (b"<f", b":f", b't="e"', b"t='e'")  # a formula, with or without a prefix; an error
+_SPECIAL = re.compile(rb"""<(?:[\w.-]+:)?f[\s>/]|\st\s*=\s*["']e["']""")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])([^>]*)>")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c\s*>")
+_REF = re.compile(r"""\$?([A-Z]{1,3})\$?([0-9]+)""")
+_ATTRIBUTE = re.compile(rb"""\s([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v\s*>)", re.S)
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]+:)?mergeCell(\s[^>]*)>")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def xlsx_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime]:
+    """Each sheet's XML part by sheet name, and the workbook's date system (1900 or 1904)."""
+    workbook = SafeXml.fromstring(archive.read("xl/workbook.xml"))
+    relations = SafeXml.fromstring(archive.read(_RELS)) if _RELS in archive.NameToInfo else []
+    targets = {relation.get("Id"): relation.get("Target", "") for relation in relations}
+    parts, date1904 = {}, False
+    for element in workbook.iter():
+        if _local(element.tag) == "workbookPr":
+            date1904 = element.get("date1904", "").lower() in ("1", "true")
+        elif _local(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rid, "")
+            parts[element.get("name", "")] = (
+                target[1:] if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            )
+    return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+
+
+def _mentions(
+    archive: zipfile.ZipFile, name: str, groups: dict[str, tuple[bytes, ...]]
+) -> set[str]:
+    """Which groups of markers a part holds, read in chunks rather than unpacked whole."""
+    found: set[str] = set()
+    tail = b""
+    with archive.open(name) as stream:
+        while len(found) < len(groups) and (chunk := stream.read(SCAN_CHUNK)):
+            window = tail + chunk
+            found.update(
+                group for group, markers in groups.items()
+                if group not in found and any(marker in window for marker in markers)
+            )  # fmt: skip
+            tail = window[-16:]
+    return found
+
+
+def xlsx_marks(
+    archive: zipfile.ZipFile, part: str | None
+) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
+    """Cells calamine reads as empty that are not, by row and column (from 0); and the
+    merged ranges that span rows. The sheet is parsed only for what it mentions."""
+    if part is None or part not in archive.NameToInfo:
+        return {}, []
+    found = _mentions(archive, part, {"special": _MARKERS, "merged": (b"mergeCell",)})
+    if not found:
+        return {}, []
+    xml = archive.read(part)
+    marks = special_cells(xml) if "special" in found else {}
+    return marks, (_merged_ranges(xml) if "merged" in found else [])
+
+
+def _merged_ranges(xml: bytes) -> list[MergedRange]:
+    """The sheet's <mergeCell ref="B4:B9"/> ranges that span rows (they follow the cells)."""
+    tags = _MERGE_CELL.findall(xml, max(xml.find(b"mergeCell"), 0))
+    ranges = (merged_range(dict(_attributes(tag)).get("ref", "")) for tag in tags)
+    return [merged for merged in ranges if merged is not None]
+
+
+def special_cells(xml: bytes) -> dict[int, dict[int, Any]]:
+    """Only the cells with a formula or an error: each is found by its <f> or t="e", and read
+    from its <c> tag to its end. A sheet written otherwise than Excel writes (cells without
+    r="B2", or <f> not first in its cell) is parsed whole instead."""
+    marks: dict[int, dict[int, Any]] = {}
+    shared: dict[str, str] = {}
+    done = 0
+    data_start, data_end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
+    for found in _SPECIAL.finditer(xml, max(data_start, 0), max(data_end, 0)):
+        start = xml.rfind(b"<", 0, found.start())
+        if start < done:
+            continue  # the cell just read: found by both its type and its formula
+        tag = _CELL_TAG.match(xml, start)
+        if tag is None:
+            if found.group().startswith(b"<"):
+                return special_cells_parsed(xml)
+            continue  # t="e" in a text, not a cell's type
+        attributes = dict(_attributes(tag.group(1)))
+        ref = _REF.fullmatch(attributes.get("r", ""))
+        end = None if tag.group(1).endswith(b"/") else _CELL_END.search(xml, tag.end())
+        if ref is None or (end is None and not tag.group(1).endswith(b"/")):
+            return special_cells_parsed(xml)
+        content = xml[tag.end() : end.start()] if end else b""
+        done = end.end() if end else tag.end()
+        formula, value = _FORMULA.search(content), _VALUE.search(content)
+        formula_attributes = dict(_attributes(formula.group(1))) if formula else {}
+        mark = _mark(
+            attributes.get("t"), _text(formula.group(2) or b"") if formula else None,
+            formula_attributes.get("si"), _text(value.group(1) or b"") if value else None, shared,
+        )  # fmt: skip
+        if mark is not None:
+            column = column_index_from_string(ref.group(1)) - 1
+            marks.setdefault(int(ref.group(2)) - 1, {})[column] = mark
+    return marks
+
+
+def _attributes(text: bytes) -> Iterator[tuple[str, str]]:
+    for name, double, single in _ATTRIBUTE.findall(text):
+        yield _local(name.decode()).rpartition(":")[2], _text(double or single)
+
+
+def _text(raw: bytes) -> str:
+    return unescape(raw.decode("utf-8"), _ENTITIES)
+
+
+def special_cells_parsed(xml: bytes) -> dict[int, dict[int, Any]]:
+    """The same as special_cells, parsing the whole sheet (slower, for unusual writers)."""
+    marks: dict[int, dict[int, Any]] = {}
+    shared: dict[str, str] = {}
+    row = column = -1
+    for event, element in SafeXml.iterparse(io.BytesIO(xml), events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start" and name in ("row", "c"):
+            ref = _REF.fullmatch(element.get("r", ""))
+            if name == "row":
+                row, column = (int(element.get("r")) - 1 if element.get("r") else row + 1), -1
+            else:
+                column = column_index_from_string(ref.group(1)) - 1 if ref else column + 1
+        elif event == "end" and name == "c":
+            children = {_local(child.tag): child for child in element}
+            formula, value = children.get("f"), children.get("v")
+            mark = _mark(
+                element.get("t"), None if formula is None else formula.text or "",
+                None if formula is None else formula.get("si"),
+                None if value is None else value.text or "", shared,
+            )  # fmt: skip
+            if mark is not None:
+                marks.setdefault(row, {})[column] = mark
+            element.clear()
+    return marks
+
+
+def _mark(
+    kind: str | None, formula: str | None, shared_id: str | None, value: str | None,
+    shared: dict[str, str],
+) -> Any:  # fmt: skip
+    """What openpyxl gives for a cell calamine reads as empty: Uncalculated for a formula
+    without a cached value, the error text (#N/A) for an error; None for any other cell.
+
+    openpyxl writes an uncalculated formula with an empty <v/>; Excel writes a formula that
+    came out as "" with t="str" and an empty <v></v>, which is a value."""
+    if formula is not None:
+        if shared_id is not None:  # a shared formula's cells name its first cell's formula
+            formula = shared.setdefault(shared_id, formula) if formula else shared.get(shared_id)
+        if value is None or (not value and kind != "str"):
+            return Uncalculated("=" + (formula or ""))
+    if kind == "e" and value:
+        return value
+    return None
