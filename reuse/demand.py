@@ -9,7 +9,6 @@ organisation, and only against other departments' listings (one's own are known 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -17,9 +16,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory.models import Category, Item, Site
+from inventory.models import Category, Site
 from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Listing
+from reuse.outcomes import category_figure, unit_value
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -33,7 +33,7 @@ class DemandError(Exception):
 
 def words_of(text: str) -> list[str]:
     """The words of a wish or search, folded for case-insensitive matching."""
-    return text.casefold().split()
+    return text.replace("\x00", "").casefold().split()  # PostgreSQL refuses a NUL
 
 
 def names_all(name: str, words: list[str]) -> bool:
@@ -127,13 +127,6 @@ def is_watching(session: Session, listing: Listing, user: User) -> bool:
 # --- check before buying --------------------------------------------------------------------------
 
 
-def unit_value(item: Item) -> Decimal | None:
-    """What buying one new would cost: the item's replacement value, else its category's."""
-    if item.replacement_value is not None:
-        return item.replacement_value
-    return item.category.replacement_value if item.category else None
-
-
 def record_buy_check(
     session: Session, user: User, *, category: Category | None, words: str, quantity: int,
     outcome: BuyCheckOutcome, listing: Listing | None, now: datetime,
@@ -151,7 +144,7 @@ def record_buy_check(
     if outcome == BuyCheckOutcome.FOUND_REQUESTED:
         unit = unit_value(listing.item) if listing else None
         if unit is None and category is not None:
-            unit = category.replacement_value
+            unit = category_figure(category, "replacement_value")
         value = None if unit is None else unit * quantity
     check = BuyCheck(
         user_id=user.id, department_id=user.department_id, category=category, words=words,

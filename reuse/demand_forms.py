@@ -34,7 +34,9 @@ class CheckSearchForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=optional_id, validate_choice=True)
     words = StringField(_l("Words in the name"), validators=[Length(max=200)])
     quantity = IntegerField(
-        _l("How many do you need?"), default=1, validators=[Optional(), NumberRange(min=1)]
+        _l("How many do you need?"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
     )
 
 
@@ -43,7 +45,7 @@ class CheckAnswerForm(FlaskForm):
 
     category = SelectField(coerce=optional_id, validate_choice=True)
     words = StringField(validators=[Length(max=200)])
-    quantity = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    quantity = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=100_000)])
     outcome = RadioField(
         _l("What did you find?"),
         choices=[

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from inventory.forms import MoneyField
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
 from reuse.models import ExternalMode
@@ -39,11 +39,10 @@ class OfferForm(FlaskForm):
         _l("Condition"), choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition]
     )
     collect_from = StringField(_l("Where to collect it"), validators=[Length(max=300)])
-    asking_price = DecimalField(
-        _l("Asking price outside the organisation"), places=2,
-        validators=[Optional(), NumberRange(min=0)],
+    asking_price = MoneyField(
+        _l("Asking price outside the organisation"),
         description=_l("Only used once the listing reaches partners or the public."),
-    )  # fmt: skip
+    )
     photos = MultipleFileField(
         _l("Photos"), description=_l("Added to the item's photos; the listing shows them.")
     )
@@ -63,10 +62,7 @@ class OfferManyForm(FlaskForm):
         + [SelectChoice(c.value, CONDITION[c]) for c in Condition],
     )
     collect_from = StringField(_l("Where to collect it"), validators=[Length(max=300)])
-    asking_price = DecimalField(
-        _l("Asking price outside the organisation, each"), places=2,
-        validators=[Optional(), NumberRange(min=0)],
-    )  # fmt: skip
+    asking_price = MoneyField(_l("Asking price outside the organisation, each"))
 
 
 class RequestForm(FlaskForm):

@@ -16,6 +16,7 @@ from reuse.forms import ConfirmForm
 from reuse.models import Listing
 from reuse.notice_models import Notification
 from reuse.notice_text import describe
+from reuse.views import page_number
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -48,7 +49,7 @@ def target(notification: Notification) -> str | None:
 @login_required
 def inbox():
     """My notifications, newest first; unread ones stand out."""
-    page = db.paginate(demand_queries.inbox(current_user),
+    page = db.paginate(demand_queries.inbox(current_user), page=page_number(),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)  # fmt: skip
     listing_ids = {n.listing_id for n in page.items if n.listing_id}
     if listing_ids:  # into the session at once, so target() below costs no query each

@@ -16,6 +16,7 @@ from inventory.models import Condition, Item
 from labels.scan_views import code_from_form, scan_form_context
 from reuse import services
 from reuse.forms import OfferManyForm
+from reuse.views import MAX_ID
 
 bp = Blueprint("reuse_offers", __name__, template_folder="templates")
 
@@ -25,7 +26,7 @@ MAX_SELECTION = 500
 def ticked_items(ids: list[int]) -> list[Item]:
     """The ticked items the user may see; an id of anything else is silently dropped, as
     if it had never been ticked, so the page leaks nothing about other departments."""
-    ids = ids[:MAX_SELECTION]
+    ids = [i for i in ids[:MAX_SELECTION] if 0 < i < MAX_ID]  # larger would overflow SQL
     found = db.session.scalars(
         select(Item).where(Item.id.in_(ids), access.item_scope(current_user)).order_by(Item.tag)
     ).all()

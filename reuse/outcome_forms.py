@@ -1,30 +1,39 @@
 """Forms of closing a listing and of choosing what the savings report shows."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from inventory.forms import MoneyField
 from reuse.forms import optional_id
 from reuse.savings import Grouping
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def plausible_date(form: FlaskForm, field: DateField) -> None:
+    """Years a report can span; 9999-12-31 would overflow the day after it."""
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Choose a date between 1900 and 2999."))
 
 
 class CloseForm(FlaskForm):
     """How a listing ended; the choices follow the organisation's rule for the outside."""
 
     closing = RadioField(_l("How did it end?"), validators=[InputRequired()])
-    sale_price = DecimalField(
-        _l("Price received"), places=2, validators=[Optional(), NumberRange(min=0)],
-        description=_l("Only for a sale: the whole amount received."),
-    )  # fmt: skip
+    sale_price = MoneyField(
+        _l("Price received"), description=_l("Only for a sale: the whole amount received.")
+    )
     partner = SelectField(_l("Partner"), coerce=optional_id, validate_choice=True)
     closed_to = StringField(
         _l("To whom"), validators=[Length(max=200)],
@@ -48,7 +57,7 @@ class SavingsForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), plausible_date])
+    end = DateField(_l("To"), validators=[Optional(), plausible_date])
     by = SelectField(_l("Group by"), choices=GROUPINGS, default=Grouping.DEPARTMENT.value)
     department = SelectField(_l("Department"), coerce=optional_id, validate_choice=True)

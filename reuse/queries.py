@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from inventory.models import Item, Site, Storeroom
+from inventory.queries import category_and_descendants
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def market(
             or_(func.lower(Item.name).like(words), func.lower(Item.tag).like(words))
         )
     if category_id:
-        query = query.where(Item.category_id == category_id)
+        query = query.where(Item.category_id.in_(category_and_descendants(category_id)))
     if condition:
         query = query.where(Listing.condition == condition)
     if site_id:

@@ -6,6 +6,9 @@ the page then says why, with status 409, and nothing changed.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,16 +22,25 @@ from inventory.errors import InventoryError
 from inventory.models import ItemPhoto, Storeroom
 from inventory.photos import ProcessedPhoto, process_photo
 from inventory.place_names import load_place_names
-from inventory.views import photo_quota, photo_response, visible_item_or_404
+from inventory.views import expected_version, photo_quota, photo_response, visible_item_or_404
 from reuse import interests, queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
+from reuse.outside import bounded_int, clean_text
 
 bp = Blueprint("reuse", __name__, template_folder="templates")
 
 
-def today():
-    return utcnow().date()
+MAX_ID = 2**31 - 1  # larger ids cannot exist, and would overflow the database's integer
+
+
+def today() -> date:
+    """Today where the users are: a needed-by date typed at 00:30 is not yet "past"."""
+    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def page_number() -> int:
+    return bounded_int(request.args.get("page"), default=1, low=1, high=10_000)
 
 
 def listing_or_404(listing_id: int) -> Listing:
@@ -76,7 +88,7 @@ def offer(item_id: int):
                 db.session, item, quantity=form.quantity.data, reason=form.reason.data or "",
                 condition=form.condition.data, collect_from=form.collect_from.data or "",
                 asking_price=form.asking_price.data, by=current_user, now=utcnow(),
-                expected_version=int(form.version.data or 0) or None,
+                expected_version=expected_version(form),
             )  # fmt: skip
             for photo in photos:
                 inventory.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
@@ -117,13 +129,15 @@ def market():
     db.session.commit()
     args = request.args
     filters = {
-        "q": args.get("q", ""), "category_id": args.get("category", type=int),
-        "condition": args.get("condition") or None, "site_id": args.get("site", type=int),
-        "town": args.get("town", ""),
+        "q": clean_text(args.get("q")), "condition": args.get("condition") or None,
+        "category_id": bounded_int(args.get("category"), default=None, low=1, high=MAX_ID),
+        "site_id": bounded_int(args.get("site"), default=None, low=1, high=MAX_ID),
+        "town": clean_text(args.get("town")),
         "sort": args.get("sort") if args.get("sort") in queries.SORTS else "newest",
     }  # fmt: skip
     query = queries.market(current_user, **filters)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"],
+                       error_out=False)  # fmt: skip
     return render_template(
         "reuse/market.html", page=page, filters=filters, names=load_place_names(db.session)
     )
@@ -234,6 +248,9 @@ def window(listing_id: int):
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
+        return redirect(back)
+    if form.ends_on.data > today() + timedelta(days=services.MAX_WINDOW_DAYS):
+        flash(_("Choose a day within %(n)d days.", n=services.MAX_WINDOW_DAYS), "error")
         return redirect(back)
     ends_at = end_of_day(form.ends_on.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
     try:

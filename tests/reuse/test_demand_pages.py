@@ -243,7 +243,7 @@ def test_nothing_suitable_is_recorded_without_a_value(client, login, db_session,
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"quantity": "0", "outcome": "nothing_suitable"}, "Number must be at least 1"),
+        ({"quantity": "0", "outcome": "nothing_suitable"}, "Number must be between 1 and 100000"),
         ({"quantity": "1"}, "Choose an answer"),
         (
             {"quantity": "1", "outcome": "found_requested", "listing": "999999"},
