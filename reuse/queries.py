@@ -32,9 +32,16 @@ def market(
         .where(Listing.status == ListingStatus.OPEN)
         .options(joinedload(Listing.item).selectinload(Item.photos))
     )
-    if not user.works_across_departments:
+    if not user.works_across_departments:  # as services.visible_to: department and site first
+        neighbours = select(Storeroom.site_id).where(
+            Storeroom.department_id == user.department_id
+        )  # fmt: skip
         query = query.where(
-            or_(Listing.tier >= Tier.ORGANISATION, Item.department_id == user.department_id)
+            or_(
+                Listing.tier >= Tier.ORGANISATION,
+                Item.department_id == user.department_id,
+                Site.id.in_(neighbours),
+            )
         )
     if q.strip():
         words = f"%{q.strip().lower()}%"

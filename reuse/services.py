@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from inventory import services as inventory
 from inventory import vocabulary
@@ -235,11 +235,23 @@ def tick(session: Session, *, now: datetime) -> int:
 
 
 def visible_to(user: User, listing: Listing) -> bool:
-    """Inside tiers: the owning department sees its listing first; cross-department roles
-    (staff, managers, admins) see every internal listing."""
+    """Inside tiers: the owning department and the departments working at the same site (a
+    storeroom of theirs there) see a listing first; cross-department roles (staff, managers,
+    admins) see every internal listing."""
     if listing.tier >= Tier.ORGANISATION or user.works_across_departments:
         return True
-    return listing.item.department_id == user.department_id
+    item = listing.item
+    if item.department_id == user.department_id:
+        return True
+    return item.storeroom is not None and item.storeroom.site_id in sites_of(
+        object_session(listing), user.department_id
+    )
+
+
+def sites_of(session: Session, department_id: int) -> set[int]:
+    """The sites where a department has a storeroom: its neighbours in the first tier."""
+    return set(session.scalars(select(Storeroom.site_id).where(
+        Storeroom.department_id == department_id)))  # fmt: skip
 
 
 # --- requests -------------------------------------------------------------------------------------

@@ -148,6 +148,8 @@ def market():
 def listing(listing_id: int):
     """A listing: the item on offer, a request form, and for managers the requests side by
     side with their decisions."""
+    services.tick(db.session, now=utcnow())  # the ladder also climbs when pages load
+    db.session.commit()
     listing = listing_or_404(listing_id)
     form = RequestForm()
     form.deliver_to.choices = storeroom_choices()
@@ -300,7 +302,9 @@ def decide(request_id: int, action: str):
                                           tag_digits=config["TAG_DIGITS"])  # fmt: skip
             done = _("Handed over: %(tag)s now belongs to %(department)s.", tag=received.tag,
                      department=transfer.department)  # fmt: skip
-            if request.form.get("from") == "item":  # confirmed on the page its label opens
+            if received.split_from_id:  # a new tag: its page offers to print the label
+                done += " " + _("It has a new tag: print its label.")
+            if received.split_from_id or request.form.get("from") == "item":
                 back = url_for("inventory.item", item_id=received.id)
     except (services.ReuseError, InventoryError) as error:
         return refused(error, back)

@@ -97,3 +97,34 @@ def test_an_offered_item_links_to_its_listing(
     offer(client, desk)
     listing = db_session.scalar(select(Listing))
     assert f"/reuse/listings/{listing.id}" in client.get(f"/items/{desk.id}").text
+
+
+def test_the_first_tier_is_the_owning_department_and_its_site(
+    client, login, db_session, make_user, make_department, make_item, make_storeroom
+):
+    """With a window for the department, a neighbour at the same site sees and may ask for
+    the listing before the rest of the organisation; a department elsewhere does not."""
+    north, clinic, school = (make_department(n) for n in ("North", "Clinic", "School"))
+    settings = ReuseSettings(department_days=5, organisation_days=14, partner_days=14)
+    db_session.add(settings)
+    db_session.commit()
+    store = make_storeroom(code="N1", department=north)
+    make_storeroom(code="C1", site=store.site, department=clinic)  # the clinic shares the site
+    make_storeroom(code="S1", department=school)  # the school is elsewhere
+    desk = make_item("Walnut bookcase", department=north, storeroom=store)
+    login(client, make_user(Role.REQUESTER, department=north))
+    offer(client, desk)
+    listing = db_session.scalar(select(Listing))
+    assert listing.tier == Tier.DEPARTMENT
+    client.post("/logout")
+
+    login(client, make_user(Role.REQUESTER, department=clinic))
+    assert "Walnut bookcase" in client.get("/reuse").text
+    asked = client.post(f"/reuse/listings/{listing.id}/request",
+                        data={"quantity": "1", "deliver_place": "Room 2"})  # fmt: skip
+    assert asked.status_code == 302
+    client.post("/logout")
+
+    login(client, make_user(Role.REQUESTER, department=school))
+    assert "Walnut bookcase" not in client.get("/reuse").text
+    assert client.get(f"/reuse/listings/{listing.id}").status_code == 404

@@ -194,3 +194,17 @@ def test_a_manager_confirms_on_the_item_page_and_is_prompted_to_label_a_split_pa
     listing_page = client.get(f"/reuse/listings/{transfer.listing_id}").text
     assert f"Split off as {part.tag}" in listing_page
     assert f"/labels/print?source=item&amp;id={part.id}" in listing_page
+
+
+def test_the_receiver_of_a_part_of_a_lot_lands_on_its_page_to_print_its_label(
+    client, login, db_session, make_user, make_department, make_item
+):
+    lot, transfer, _manager, teacher = approved_request(
+        client, login, db_session, make_user, make_department, make_item, quantity=2, lot=5)  # fmt: skip
+    login(client, teacher)
+    response = client.post(f"/reuse/requests/{transfer.id}/hand_over")
+    db_session.expire_all()
+    part = db_session.get(TransferRequest, transfer.id).received_item
+    assert response.headers["Location"].endswith(f"/items/{part.id}")
+    page = client.get(response.headers["Location"]).text
+    assert "print its label" in page and "Print label" in page
