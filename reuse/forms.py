@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from inventory.forms import MoneyField
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
-from reuse.models import ExternalMode
+from reuse.models import ExternalMode, HandoverMode
 
 # The reason is the offer's description outside too; where to collect it stays inside.
 REASON_IS_SHOWN = _l("Partners and the public see this once the listing reaches them.")
@@ -77,6 +77,16 @@ class RequestForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message to the requester"), validators=[Length(max=2000)])
+    handover_mode = SelectField(
+        _l("How it travels"),
+        default="",
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice(HandoverMode.COLLECT.value, _l("They collect it")),
+            SelectChoice(HandoverMode.DELIVER.value, _l("We deliver it")),
+        ],
+    )
+    handover_from = StringField(_l("From where"), validators=[Length(max=300)])
     handover_on = DateField(_l("Handover on"), validators=[Optional()])
     carrier = StringField(_l("Who carries it"), validators=[Length(max=200)])
 

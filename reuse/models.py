@@ -137,6 +137,13 @@ class RequestStatus(enum.StrEnum):
     COMPLETED = "completed"  # handed over: the item (or its part) is theirs
 
 
+class HandoverMode(enum.StrEnum):
+    """How an approved request travels: the requester fetches it, or the owner brings it."""
+
+    COLLECT = "collect"
+    DELIVER = "deliver"
+
+
 class TransferRequest(db.Model):
     """A department asking for (part of) a listing; decided by the owner's manager."""
 
@@ -158,6 +165,8 @@ class TransferRequest(db.Model):
     # The handover, set on approval: when, who carries it, from where.
     handover_on: Mapped[date | None] = mapped_column(Date)
     carrier: Mapped[str] = mapped_column(String(200), default="")
+    handover_mode: Mapped[str] = mapped_column(String(16), default="")  # a HandoverMode, or ""
+    handover_from: Mapped[str] = mapped_column(String(300), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
 

@@ -72,6 +72,13 @@ def _request_new(p: dict) -> Notice:
 
 def _request_approved(p: dict) -> Notice:
     details = []
+    if p.get("mode") == "collect":
+        details.append(gettext("You collect it."))
+    elif p.get("mode") == "deliver":
+        details.append(gettext("The owner delivers it."))
+    if p.get("from") and p.get("to"):
+        details.append(gettext("From %(origin)s to %(destination)s.", origin=p["from"],
+                               destination=p["to"]))  # fmt: skip
     if p.get("handover_on"):
         details.append(gettext("Handover on %(day)s", day=_day(p["handover_on"])))
     if p.get("carrier"):

@@ -128,6 +128,8 @@ def request_approved(session: Session, request: TransferRequest, *, now: datetim
         **about(request.listing), "quantity": request.quantity,
         "message": request.decision_message, "carrier": request.carrier,
         "handover_on": request.handover_on.isoformat() if request.handover_on else None,
+        "mode": request.handover_mode, "from": request.handover_from,
+        "to": request.deliver_to.code if request.deliver_to else request.deliver_place,
     }  # fmt: skip
     notify(session, [request.requested_by_id], Kind.REQUEST_APPROVED, now=now, params=params,
            listing_id=request.listing_id, request_id=request.id, skip=request.decided_by_id)  # fmt: skip

@@ -27,6 +27,7 @@ from reuse import notifications
 from reuse.models import (
     Closing,
     ExternalMode,
+    HandoverMode,
     Listing,
     ListingStatus,
     RequestStatus,
@@ -307,10 +308,12 @@ def _moved_on(request: TransferRequest) -> Conflict:
 
 def approve(
     session: Session, request: TransferRequest, *, by: User, now: datetime, message: str = "",
-    handover_on: date | None = None, carrier: str = "",
+    handover_on: date | None = None, carrier: str = "", mode: HandoverMode | None = None,
+    handover_from: str = "",
 ) -> None:  # fmt: skip
-    """Reserve the request's quantity; when the listing is then fully reserved, the other
-    pending requests are declined with a notice."""
+    """Reserve the request's quantity and set how it travels (collected or delivered, from
+    where, when, who carries it: where to is the request's); when the listing is then fully
+    reserved, the other pending requests are declined with a notice."""
     listing, item = request.listing, request.listing.item
     _check_decider(request, by)
     if request.status != RequestStatus.PENDING:  # an old tab; the UPDATEs below still decide
@@ -338,7 +341,9 @@ def approve(
         raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.APPROVED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
-                        handover_on=handover_on, carrier=carrier.strip()):  # fmt: skip
+                        handover_on=handover_on, carrier=carrier.strip(),
+                        handover_mode=HandoverMode(mode).value if mode else "",
+                        handover_from=handover_from.strip()):  # fmt: skip
         raise _moved_on(request)  # the caller's rollback takes the reservation above back
     session.refresh(listing)
     changes = {"reserved": [None, request.quantity]}

@@ -60,6 +60,13 @@ def may_withdraw(listing: Listing) -> bool:
     return may_decide(listing) or listing.item.department_id == current_user.department_id
 
 
+def flash_errors(form) -> None:
+    """Say what was wrong with a form posted from a page that shows it again on redirect."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
 def refused(error: services.ReuseError | InventoryError, back: str):
     """Nothing changed: a conflict (the state moved on: the listing or request, or the item
     itself, whose version guard raises InventoryError) is a 409 page saying what happened;
@@ -157,7 +164,7 @@ def listing(listing_id: int):
         "reuse/listing.html",
         listing=listing,
         form=form,
-        decision=DecisionForm(),
+        decision=DecisionForm(handover_from=listing.collect_from),
         confirm=ConfirmForm(),
         window=WindowForm(ends_on=listing.tier_ends_at.date() if listing.tier_ends_at else None),
         may_decide=may_decide(listing),
@@ -200,9 +207,7 @@ def ask(listing_id: int):
     form.deliver_to.choices = storeroom_choices()
     back = url_for(".listing", listing_id=listing.id)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_errors(form)
         return redirect(back)
     try:
         services.request_transfer(
@@ -247,9 +252,7 @@ def window(listing_id: int):
     back = url_for(".listing", listing_id=listing.id)
     form = WindowForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_errors(form)
         return redirect(back)
     if form.ends_on.data > today() + timedelta(days=services.MAX_WINDOW_DAYS):
         flash(_("Choose a day within %(n)d days.", n=services.MAX_WINDOW_DAYS), "error")
@@ -283,13 +286,16 @@ def decide(request_id: int, action: str):
     back = url_for(".listing", listing_id=transfer.listing_id)
     form = DecisionForm()
     if not form.validate_on_submit():
+        flash_errors(form)
         return redirect(back)
     now, config = utcnow(), current_app.config
     try:
         if action == "approve":
             services.approve(db.session, transfer, by=current_user, now=now,
                              message=form.message.data or "", handover_on=form.handover_on.data,
-                             carrier=form.carrier.data or "")  # fmt: skip
+                             carrier=form.carrier.data or "",
+                             mode=form.handover_mode.data or None,
+                             handover_from=form.handover_from.data or "")  # fmt: skip
             done = _("Approved: the quantity is reserved for %(department)s.",
                      department=transfer.department)  # fmt: skip
         elif action == "decline":

@@ -208,3 +208,36 @@ def test_the_receiver_of_a_part_of_a_lot_lands_on_its_page_to_print_its_label(
     assert response.headers["Location"].endswith(f"/items/{part.id}")
     page = client.get(response.headers["Location"]).text
     assert "print its label" in page and "Print label" in page
+
+
+def test_the_approval_says_how_it_travels_and_the_requester_is_told(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north, school = make_department("North"), make_department("School")
+    manager = make_user(Role.MANAGER, department=north)
+    teacher = make_user(Role.REQUESTER, department=school)
+    desk = make_item("Desk", department=north)
+    login(client, manager)
+    client.post(f"/items/{desk.id}/offer", data={"quantity": "1", "condition": "good",
+                "collect_from": "Loading bay", "version": str(desk.version)})  # fmt: skip
+    listing = db_session.scalar(select(Listing))
+    client.post("/logout")
+    login(client, teacher)
+    client.post(f"/reuse/listings/{listing.id}/request", data={"quantity": "1",
+                                                               "deliver_place": "Room 4"})  # fmt: skip
+    client.post("/logout")
+    transfer = db_session.scalar(select(TransferRequest))
+    login(client, manager)
+    assert 'value="Loading bay"' in client.get(f"/reuse/listings/{listing.id}").text
+    bad = client.post(f"/reuse/requests/{transfer.id}/approve", data={"handover_mode": "fly"},
+                      follow_redirects=True)  # fmt: skip
+    assert "Not a valid choice" in bad.text
+    client.post(f"/reuse/requests/{transfer.id}/approve", data={
+        "handover_mode": "deliver", "handover_from": "Loading bay", "carrier": "Caretaker"})  # fmt: skip
+    page = client.get(f"/reuse/listings/{listing.id}").text
+    assert "The owner delivers it. From Loading bay to Room 4. Carried by Caretaker." in page
+    client.post("/logout")
+    login(client, teacher)
+    assert "The owner delivers it" in client.get("/reuse/requests").text
+    inbox = client.get("/inbox").text
+    assert "The owner delivers it." in inbox and "From Loading bay to Room 4." in inbox
