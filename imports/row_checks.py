@@ -13,7 +13,7 @@ from imports.places import PLACE_FIELDS, Places, key
 from imports.row_values import RowPlan
 from inventory import access, vocabulary
 from inventory.models import ItemStatus
-from inventory.services import ACTIVE_STATUSES
+from inventory.services import ACTIVE_STATUSES, OFFER_BOUND
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -130,6 +130,14 @@ class Judge:
                 (self.headers["storeroom"], str(_l("This item cannot be moved now. Its status: "
                                                    "%(s)s.", s=vocabulary.STATUS[item.status])))
             )  # fmt: skip
+            row.action = "error"
+            return
+        bound = [name for name in OFFER_BOUND if name in row.changes]
+        if bound and item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
+            row.changes.clear()
+            row.errors.append((self.headers.get(bound[0], ""), str(_l(
+                "this item is offered for reuse: its quantity and department stay until its "
+                "listing is withdrawn or closed"))))  # fmt: skip
             row.action = "error"
             return
         row.action = "update" if row.changes else "unchanged"

@@ -123,3 +123,28 @@ def test_photos_added_when_offering_are_seen_by_whoever_sees_the_listing(
     assert (
         client.get(f"/reuse/listings/{listing.id}/photos/{other_photo.id}/thumb").status_code == 404
     )
+
+
+def test_an_import_leaves_an_offered_items_quantity_and_department_alone(
+    app, client, login, db_session, make_user, make_department, make_item
+):
+    from app.timeutil import utcnow
+    from imports import services as imports
+
+    north = make_department("North")
+    manager = make_user(Role.MANAGER, department=north)
+    chairs = make_item("Chairs", department=north, quantity=6, tag="INV-000900")
+    login(client, manager)
+    client.post(f"/items/{chairs.id}/offer", data={"quantity": "4", "condition": "good",
+                                                   "version": str(chairs.version)})  # fmt: skip
+    stock = b"Asset tag;Name;Quantity\nINV-000900;Chairs, blue;2\n"
+    with app.test_request_context():
+        batch, table = imports.start_batch(db_session, stock, "stock.csv", user=manager,
+                                           sheet=None, now=utcnow(), max_rows=100)  # fmt: skip
+        plan = imports.commit(db_session, batch, table, user=manager, now=utcnow(),
+                              tag_prefix="I-", tag_digits=4)  # fmt: skip
+        db_session.commit()
+    assert plan.counts["error"] == 1
+    assert "offered for reuse" in plan.errors[0][2]
+    db_session.expire_all()
+    assert db_session.get(Item, chairs.id).quantity == 6  # the listing still offers 4 of 6
