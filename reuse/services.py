@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -241,6 +242,11 @@ def visible_to(user: User, listing: Listing) -> bool:
     admins) see every internal listing."""
     if listing.tier >= Tier.ORGANISATION or user.works_across_departments:
         return True
+    return in_first_circle(user, listing)
+
+
+def in_first_circle(user: User, listing: Listing) -> bool:
+    """The owning department, and departments with a storeroom at the item's site."""
     item = listing.item
     if item.department_id == user.department_id:
         return True
@@ -267,6 +273,10 @@ def request_transfer(
         raise ReuseError(_l("This listing is no longer open."))
     if listing.item.department_id == user.department_id:
         raise ReuseError(_l("This is your own department's listing."))
+    if listing.tier == Tier.DEPARTMENT and not in_first_circle(user, listing):
+        # staff and managers see it already, to look after it; asking waits its turn
+        raise ReuseError(_l("Its own department and site may ask for it first; the whole "
+                            "organisation from %(day)s.", day=format_date(listing.tier_ends_at)))  # fmt: skip
     if quantity < 1 or quantity > listing.available:
         raise ReuseError(_l("Only %(n)d available.", n=listing.available))
     if needed_by is not None and needed_by < today:

@@ -128,3 +128,12 @@ def test_the_first_tier_is_the_owning_department_and_its_site(
     login(client, make_user(Role.REQUESTER, department=school))
     assert "Walnut bookcase" not in client.get("/reuse").text
     assert client.get(f"/reuse/listings/{listing.id}").status_code == 404
+    client.post("/logout")
+
+    login(client, make_user(Role.STAFF, department=school))  # sees it, to look after it
+    assert client.get(f"/reuse/listings/{listing.id}").status_code == 200
+    early = client.post(f"/reuse/listings/{listing.id}/request",
+                        data={"quantity": "1", "deliver_place": "Hall"}, follow_redirects=True)  # fmt: skip
+    assert "may ask for it first" in early.text
+    db_session.expire_all()
+    assert len(db_session.get(Listing, listing.id).requests) == 1  # the clinic's only
