@@ -92,6 +92,13 @@ def _request_declined(p: dict) -> Notice:
     return Notice(title, _quoted(p.get("message")))
 
 
+def _request_cancelled(p: dict) -> Notice:
+    title = gettext("The request of %(department)s for %(item)s was cancelled.",
+                    department=p.get("department", ""), item=p["item"])  # fmt: skip
+    details = [gettext("What it had reserved is offered again.")] if p.get("released") else []
+    return Notice(title, details)
+
+
 def _handover_reminder(p: dict) -> Notice:
     title = gettext("Reminder: %(item)s is still to be handed over to %(department)s.",
                     item=p["item"], department=p.get("department", ""))  # fmt: skip
@@ -143,6 +150,7 @@ RENDERERS = {
     Kind.REQUEST_NEW: _request_new,
     Kind.REQUEST_APPROVED: _request_approved,
     Kind.REQUEST_DECLINED: _request_declined,
+    Kind.REQUEST_CANCELLED: _request_cancelled,
     Kind.HANDOVER_REMINDER: _handover_reminder,
     Kind.GOING_OUTSIDE: _going_outside,
     Kind.INTEREST_NEW: _interest_new,

@@ -46,6 +46,7 @@ class Kind(enum.StrEnum):
     REQUEST_NEW = "request_new"  # to the owners
     REQUEST_APPROVED = "request_approved"  # to the requester
     REQUEST_DECLINED = "request_declined"  # to the requester
+    REQUEST_CANCELLED = "request_cancelled"  # to the owners, and the requester if not by them
     HANDOVER_REMINDER = "handover_reminder"  # to both sides, once a day until handed over
     GOING_OUTSIDE = "going_outside"  # to the owners, before the listing leaves the organisation
     INTEREST_NEW = "interest_new"  # to the owners: an outsider would like it
@@ -141,6 +142,18 @@ def request_declined(session: Session, request: TransferRequest, *, now: datetim
               "message": request.decision_message}  # fmt: skip
     notify(session, [request.requested_by_id], Kind.REQUEST_DECLINED, now=now, params=params,
            listing_id=request.listing_id, request_id=request.id, skip=request.decided_by_id)  # fmt: skip
+
+
+def request_cancelled(
+    session: Session, request: TransferRequest, *, by: User, was_approved: bool, now: datetime
+) -> None:  # fmt: skip
+    """The owners hear that a request was taken back (what was reserved is free again); the
+    requester too, when a manager cancelled it for them."""
+    params = {**about(request.listing), "department": request.department.name,
+              "quantity": request.quantity, "released": was_approved}  # fmt: skip
+    notify(session, [*owners(session, request.listing), request.requested_by_id],
+           Kind.REQUEST_CANCELLED, now=now, params=params, listing_id=request.listing_id,
+           request_id=request.id, skip=by.id)  # fmt: skip
 
 
 def pending_declined(session: Session, listing: Listing, *, message: str, now: datetime) -> None:

@@ -426,6 +426,8 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     inventory.record_event(session, item, EventKind.REQUEST_CANCELLED, by=by, now=now,
                            changes=changes, note=str(request.department))  # fmt: skip
     inventory.flush_item_change(session)
+    notifications.request_cancelled(session, request, by=by, now=now,
+                                    was_approved=was == RequestStatus.APPROVED)  # fmt: skip
 
 
 # --- handover ----------------------------------------------------------------------------------

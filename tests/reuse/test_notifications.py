@@ -86,9 +86,7 @@ def notices(db_session, user, kind=None) -> list[Notification]:
     return list(db_session.scalars(query.order_by(Notification.id)))
 
 
-def test_a_request_tells_the_facility_managers_and_the_offerer(
-    app, db_session, offer, people
-):
+def test_a_request_tells_the_facility_managers_and_the_offerer(app, db_session, offer, people):
     listing = offer()
     request = ask(app, db_session, listing, people["teacher"])
     for who in ("manager", "facilities", "offerer"):  # facility managers decide, wherever they sit
@@ -99,6 +97,29 @@ def test_a_request_tells_the_facility_managers_and_the_offerer(
         assert notice.mail_state == MailState.NONE  # no mail server in these tests
     assert notices(db_session, people["teacher"]) == []
     assert notices(db_session, people["elsewhere"]) == []  # another department's admin
+
+
+def test_a_cancelled_request_tells_the_owners_and_a_requester_cancelled_for(
+    app, db_session, offer, people
+):
+    from reuse.notice_text import describe
+
+    listing = offer()
+    first = ask(app, db_session, listing, people["teacher"])
+    with app.test_request_context():
+        services.approve(db_session, first, by=people["manager"], now=NOW)
+        services.cancel(db_session, first, by=people["teacher"], now=NOW)  # their own
+        db_session.commit()
+        [told] = notices(db_session, people["manager"], Kind.REQUEST_CANCELLED)
+        assert told.params["released"] is True
+        assert "is offered again" in " ".join(describe(told).details)
+    assert notices(db_session, people["teacher"], Kind.REQUEST_CANCELLED) == []  # did it
+    second = ask(app, db_session, listing, people["nurse"])
+    with app.test_request_context():
+        services.cancel(db_session, second, by=people["manager"], now=NOW)  # for them
+    db_session.commit()
+    [told] = notices(db_session, people["nurse"], Kind.REQUEST_CANCELLED)
+    assert told.params["released"] is False
 
 
 def test_decisions_reach_the_requesters_with_the_message_and_handover(
