@@ -355,3 +355,20 @@ def test_the_rest_of_a_lot_back_in_stock_after_the_last_handover_is_in_its_histo
         .order_by(ItemEvent.id.desc())
     ).first()  # fmt: skip
     assert last.changes == {"status": ["reserved", "in_storage"]}
+
+
+def test_approving_for_an_item_disposed_meanwhile_fails_with_its_state(
+    db_session, app, offer, owner, requester
+):
+    """Disposal by hand is refused for an offered item, but an item can still leave by other
+    paths (an old import, a database fix): the approval then says what happened."""
+    listing = offer()
+    request = ask(app, db_session, listing, requester("School"))
+    item = db_session.get(Item, listing.item_id)
+    item.status = ItemStatus.DISPOSED
+    db_session.commit()
+    with app.test_request_context(), pytest.raises(services.Conflict, match="now: Disposed"):
+        services.approve(db_session, request, by=owner, now=utcnow())
+    db_session.rollback()
+    assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
+    assert db_session.get(Listing, listing.id).reserved == 0
