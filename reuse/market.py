@@ -7,7 +7,7 @@ and never write, except the interest form, which only adds an Interest row.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -18,7 +18,8 @@ from reuse.outside_web import (
     feed_response,
     interest_page,
     limit_scrapers,
-    page_args,
+    list_page,
+    listing_page,
     photo_response,
     revalidate,
 )
@@ -45,26 +46,12 @@ def _gone(error):
 @bp.route("/market")
 def index():
     """Search what is offered to the public."""
-    filters = outside.parse_filters(request.args)
-    page, per_page = page_args()
-    listings, more = outside.page_of(
-        db.session, outside.listings_query(Tier.PUBLIC, filters), page=page, per_page=per_page
-    )
-    categories, towns = outside.filter_choices(db.session, Tier.PUBLIC)
-    return render_template(
-        "reuse/outside/list.html", listings=listings, more=more, page=page, filters=filters,
-        categories=categories, towns=towns, links=PUBLIC, partner=None,
-        currency=outside.organisation(db.session)[1],
-    )  # fmt: skip
+    return list_page(Tier.PUBLIC, PUBLIC, None)
 
 
 @bp.route("/market/<slug>")
 def listing(slug: str):
-    view = outside.find(db.session, slug, Tier.PUBLIC) or abort(404)
-    return render_template(
-        "reuse/outside/listing.html", listing=view, links=PUBLIC, partner=None,
-        currency=outside.organisation(db.session)[1],
-    )  # fmt: skip
+    return listing_page(slug, Tier.PUBLIC, PUBLIC, None)
 
 
 @bp.route("/market/<slug>/interest", methods=["GET", "POST"])

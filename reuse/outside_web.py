@@ -128,6 +128,29 @@ class Links:
         return self._url("feed", external, fmt=fmt)
 
 
+def list_page(min_tier: int, links: Links, partner: Partner | None) -> str:
+    """A tier's listings, searched and paged, for the market or a partner's page."""
+    filters = outside.parse_filters(request.args)
+    page, per_page = page_args()
+    listings, more = outside.page_of(
+        db.session, outside.listings_query(min_tier, filters), page=page, per_page=per_page
+    )
+    categories, towns = outside.filter_choices(db.session, min_tier)
+    return render_template(
+        "reuse/outside/list.html", listings=listings, more=more, page=page, filters=filters,
+        categories=categories, towns=towns, links=links, partner=partner,
+        currency=outside.organisation(db.session)[1],
+    )  # fmt: skip
+
+
+def listing_page(slug: str, min_tier: int, links: Links, partner: Partner | None) -> str:
+    view = outside.find(db.session, slug, min_tier) or abort(404)
+    return render_template(
+        "reuse/outside/listing.html", listing=view, links=links, partner=partner,
+        currency=outside.organisation(db.session)[1],
+    )  # fmt: skip
+
+
 def photo_response(slug: str, photo_id: int, size: str, min_tier: int) -> Response:
     found = outside.photo(db.session, slug, photo_id, min_tier, thumbnail=size == "thumb")
     if found is None:

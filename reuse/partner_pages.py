@@ -7,7 +7,7 @@ tier and the public one, through the same allowlist as the public market.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -18,7 +18,8 @@ from reuse.outside_web import (
     feed_response,
     interest_page,
     limit_scrapers,
-    page_args,
+    list_page,
+    listing_page,
     photo_response,
     revalidate,
 )
@@ -51,26 +52,12 @@ def _cache(response: Response) -> Response:
 @bp.route("")
 def index():
     """What is offered to partners and the public, for this partner."""
-    filters = outside.parse_filters(request.args)
-    page, per_page = page_args()
-    listings, more = outside.page_of(
-        db.session, outside.listings_query(Tier.PARTNERS, filters), page=page, per_page=per_page
-    )
-    categories, towns = outside.filter_choices(db.session, Tier.PARTNERS)
-    return render_template(
-        "reuse/outside/list.html", listings=listings, more=more, page=page, filters=filters,
-        categories=categories, towns=towns, links=g.links, partner=g.partner,
-        currency=outside.organisation(db.session)[1],
-    )  # fmt: skip
+    return list_page(Tier.PARTNERS, g.links, g.partner)
 
 
 @bp.route("/listings/<slug>")
 def listing(slug: str):
-    view = outside.find(db.session, slug, Tier.PARTNERS) or abort(404)
-    return render_template(
-        "reuse/outside/listing.html", listing=view, links=g.links, partner=g.partner,
-        currency=outside.organisation(db.session)[1],
-    )  # fmt: skip
+    return listing_page(slug, Tier.PARTNERS, g.links, g.partner)
 
 
 @bp.route("/listings/<slug>/interest", methods=["GET", "POST"])

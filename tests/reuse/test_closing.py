@@ -5,7 +5,6 @@ Races run in real threads, each with its own connection, against SQLite or Postg
 """
 
 import secrets
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -30,6 +29,7 @@ from reuse.models import (
     TransferRequest,
 )
 from reuse.partner_models import Partner, PartnerKind
+from tests.reuse.racing import race
 
 TODAY = date(2026, 11, 23)
 TAGS = {"tag_prefix": "INV-", "tag_digits": 6}
@@ -320,35 +320,6 @@ def test_a_handover_records_what_was_transferred_and_avoided(
 
 
 # --- races --------------------------------------------------------------------------------------
-
-
-def race(app, target, arguments: list) -> list[str]:
-    """Run `target(session, argument)` in one thread per argument, released together; each
-    thread commits or rolls back on its own connection. Returns each outcome."""
-    with app.app_context():
-        from app.extensions import db
-
-        engine = db.engine
-    barrier = threading.Barrier(len(arguments))
-    results: list[str] = []
-
-    def run(argument) -> None:
-        with app.test_request_context(), Session(engine) as session:
-            barrier.wait()
-            try:
-                target(session, argument)
-                session.commit()
-                results.append("won")
-            except services.ReuseError as error:
-                session.rollback()
-                results.append(f"refused: {error}")
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(5))

@@ -2,29 +2,15 @@
 the last unit, a second closing (a double click) and a withdrawal, released together by a
 barrier, 50 times on PostgreSQL. Exactly one wins each time, and nothing is half done."""
 
-import os
-
 import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Condition, Item, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus, ReuseOutcome, TransferRequest
-from tests.reuse.processes import Racers
-
-REPEAT = 50 if os.environ.get("TEST_DATABASE_URL") else 5
-
-
-@pytest.fixture(scope="module")
-def racers(app):
-    with app.app_context():
-        url = db.engine.url.render_as_string(hide_password=False)
-    racers = Racers(url)
-    yield racers
-    racers.stop()
+from tests.reuse.racing import REPEAT
 
 
 @pytest.fixture

@@ -241,3 +241,22 @@ def test_the_approval_says_how_it_travels_and_the_requester_is_told(
     assert "The owner delivers it" in client.get("/reuse/requests").text
     inbox = client.get("/inbox").text
     assert "The owner delivers it." in inbox and "From Loading bay to Room 4." in inbox
+
+
+def test_the_market_pages_keep_the_search(
+    app, monkeypatch, client, login, db_session, make_user, make_department, make_item
+):
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
+    north = make_department("North")
+    for n in range(3):
+        make_item(f"Bookcase {n}", department=north)
+    make_item("Lamp", department=north)
+    login(client, make_user(Role.MANAGER, department=north))
+    for item in db_session.scalars(select(Item)):
+        client.post(f"/items/{item.id}/offer", data={"quantity": "1", "condition": "good",
+                                                     "version": str(item.version)})  # fmt: skip
+    first = client.get("/reuse?q=bookcase").text
+    assert first.count("<strong>Bookcase") == 2 and 'href="/reuse?q=bookcase&amp;page=2"' in first
+    second = client.get("/reuse?q=bookcase&page=2").text
+    assert second.count("<strong>Bookcase") == 1 and "Lamp" not in second
+    assert 'rel="prev" href="/reuse?q=bookcase&amp;page=1"' in second

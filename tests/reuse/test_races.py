@@ -5,30 +5,17 @@ which takes one writer at a time anyway): a lost race that shows up once in fift
 a lost race.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
-from tests.reuse.processes import Racers
-
-REPEAT = 50 if os.environ.get("TEST_DATABASE_URL") else 5
-
-
-@pytest.fixture(scope="module")
-def racers(app):
-    with app.app_context():
-        url = db.engine.url.render_as_string(hide_password=False)
-    racers = Racers(url)
-    yield racers
-    racers.stop()
+from tests.reuse.racing import REPEAT
 
 
 @pytest.fixture

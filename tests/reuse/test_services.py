@@ -4,7 +4,6 @@ Races run in real threads, each with its own connection, against SQLite or Postg
 (TEST_DATABASE_URL): the database decides who wins, as in production.
 """
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from app.timeutil import utcnow
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from tests.reuse.racing import race
 
 TODAY = date(2026, 11, 23)
 
@@ -132,35 +132,6 @@ def test_a_double_clicked_request_requests_once(db_session, app, offer, requeste
         ask(app, db_session, listing, user)
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(TransferRequest)) == 1
-
-
-def race(app, target, arguments: list) -> list[str]:
-    """Run `target(session, argument)` in one thread per argument, released together; each
-    thread commits or rolls back on its own connection. Returns each outcome."""
-    with app.app_context():
-        from app.extensions import db
-
-        engine = db.engine
-    barrier = threading.Barrier(len(arguments))
-    outcomes: list[str] = []
-
-    def run(argument) -> None:
-        with app.test_request_context(), Session(engine) as session:
-            barrier.wait()
-            try:
-                target(session, argument)
-                session.commit()
-                outcomes.append("won")
-            except services.ReuseError as error:
-                session.rollback()
-                outcomes.append(f"refused: {error}")
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.parametrize("attempt", range(5))
