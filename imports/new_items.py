@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from imports.bulk import by_object, insert_rows
+from imports.bulk_load import bulk_loading
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import key
@@ -132,12 +133,17 @@ class _NewItems:
         return self.ids[kind].get(key(fields[kind])) if kind in fields else None
 
 
+# Compact, and letters as they are rather than \u escapes: "Förråd" is 6 bytes, not 16. A
+# history event per new item is most of what an import writes (docs/benchmarks.md).
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 @lru_cache(maxsize=65_536, typed=True)  # across chunks: the same names and prices again
 def _created_field(name: str, value: Any) -> str:
     """One field of a new item's history event, as JSON: "name": [null, value]; "" if empty."""
     if value is None or value == "":
         return ""
-    return f"{json.dumps(name)}: {json.dumps([None, services.history_value(value)])}"
+    return f"{_json(name)}:{_json([None, services.history_value(value)])}"
 
 
 def _created_fields(name: str, values: list[Any]) -> list[str]:
@@ -147,12 +153,12 @@ def _created_fields(name: str, values: list[Any]) -> list[str]:
 
 @lru_cache(maxsize=65_536)
 def _created_extra(items: tuple[tuple[str, type, Any], ...]) -> str:
-    return f'"extra": {json.dumps([None, {name: value for name, _, value in items}])}'
+    return f'"extra":{_json([None, {name: value for name, _, value in items}])}'
 
 
 def _snapshots(rows: list[RowPlan]) -> list[str]:
-    """Each new item's history event changes, as the JSON text json.dumps would write: every
-    field the row gives, in the file's order, built a column at a time."""
+    """Each new item's history event changes as JSON text: every field the row gives, in the
+    file's order, built a column at a time."""
     fields = [row.fields for row in rows]
     parts = [
         _created_fields(name, [f.get(name) for f in fields])
@@ -166,7 +172,7 @@ def _snapshots(rows: list[RowPlan]) -> list[str]:
         ]
     )  # fmt: skip
     return [
-        "{" + ", ".join([part for part in row if part]) + "}" for row in zip(*parts, strict=True)
+        "{" + ",".join([part for part in row if part]) + "}" for row in zip(*parts, strict=True)
     ]
 
 
@@ -194,14 +200,16 @@ def insert_new(
     event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
-    for start in range(0, len(rows), PROGRESS_EVERY):
-        chunk = rows[start : start + PROGRESS_EVERY]
-        ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk), constants=item_constants,
-                               returning=("tag", "id")))  # fmt: skip
-        item_ids = [ids[row.tag] for row in chunk]
-        insert_rows(session, EVENTS, {"item_id": item_ids, "changes": _snapshots(chunk)},
-                    constants=event_constants, ready=("changes",))  # fmt: skip
-        insert_rows(session, BATCH_ITEMS, {"item_id": item_ids,
-                                           "row": [row.number for row in chunk]},
-                    constants=batch_constants, ready=("before",))  # fmt: skip
-        written.add(len(chunk))
+    with (bulk_loading(session, ITEMS, len(rows)), bulk_loading(session, EVENTS, len(rows)),
+          bulk_loading(session, BATCH_ITEMS, len(rows))):
+        for start in range(0, len(rows), PROGRESS_EVERY):
+            chunk = rows[start : start + PROGRESS_EVERY]
+            ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk),
+                                   constants=item_constants, returning=("tag", "id")))  # fmt: skip
+            item_ids = [ids[row.tag] for row in chunk]
+            insert_rows(session, EVENTS, {"item_id": item_ids, "changes": _snapshots(chunk)},
+                        constants=event_constants, ready=("changes",))  # fmt: skip
+            insert_rows(session, BATCH_ITEMS, {"item_id": item_ids,
+                                               "row": [row.number for row in chunk]},
+                        constants=batch_constants, ready=("before",))  # fmt: skip
+            written.add(len(chunk))

@@ -187,7 +187,8 @@ class Item(db.Model):
     tag: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    # Indexed first in ix_items_department_status_name, which serves lookups by department.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"), index=True)
     place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.IN_STORAGE, index=True)
