@@ -63,9 +63,20 @@ def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> lis
             session.flush()
             last = need
         candidates = [f"{prefix}{n:0{digits}d}" for n in range(last - need + 1, last + 1)]
-        taken = _tags_in_use(session, candidates)
+        taken = _tags_between(session, candidates[0], candidates[-1])
         tags += [tag for tag in candidates if tag.casefold() not in taken]
     return tags
+
+
+def _tags_between(session: Session, first: str, last: str) -> set[str]:
+    """The tags in use (items' and storerooms' codes) from `first` to `last`, ignoring case.
+
+    Drawn tags share their prefix and their number of digits, so every one of them sorts
+    between the first and the last: one range of the tag index answers for all of them."""
+    taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    query = select(Item.tag).where(func.lower(Item.tag).between(first.lower(), last.lower()))
+    taken.update(tag.casefold() for tag in session.scalars(query))
+    return taken
 
 
 def _tags_in_use(session: Session, tags: list[str]) -> set[str]:

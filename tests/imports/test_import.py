@@ -111,6 +111,19 @@ def test_an_updated_row_changes_only_what_differs_and_records_it(
     assert "update.xlsx" in event.note
 
 
+def test_new_tags_skip_those_given_by_hand_and_storeroom_codes_in_any_case(
+    db_session, app, manager, make_item, make_storeroom
+):
+    make_item("Chair", tag="inv-000002")
+    make_storeroom(code="Inv-000003")
+    make_item("Table", tag="INV-000004X")  # sorts among the drawn tags, but is none of them
+    with app.test_request_context():
+        rows = [["Name", "Antal"], ["Stol", 1], ["Bord", 1], ["Hylla", 1]]
+        run_import(db_session, manager, xlsx(rows), "a.xlsx")
+    tags = db_session.scalars(select(Item.tag).where(Item.name.in_(["Stol", "Bord", "Hylla"])))
+    assert sorted(tags) == ["INV-000001", "INV-000004", "INV-000005"]
+
+
 def test_errors_name_row_and_column_and_valid_rows_are_written(db_session, app, manager):
     data = xlsx([
         ["Tag", "Name", "Quantity", "Purchase date"],
