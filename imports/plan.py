@@ -9,10 +9,11 @@ exactly what the plan says.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from imports.gc_pause import gc_paused
@@ -20,7 +21,7 @@ from imports.merged import refuse_merged
 from imports.places import Places, load_places
 from imports.progress import Progress
 from imports.row_checks import Judge, mark_duplicate_tags
-from imports.row_values import RowPlan, read_rows
+from imports.row_values import ExistingItem, RowPlan, read_rows
 from imports.table import Table
 from inventory.models import Item
 
@@ -52,16 +53,19 @@ ITEM_COLUMNS = ("id", "tag", "department_id", "category_id", "storeroom_id", "pl
                 "version", "extra")  # fmt: skip
 
 
-def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict[str, Row]:
-    """The items with these tags (ignoring case), as plain rows of the columns an update
-    compares (the mapped fields) and writes from."""
+def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict[str, ExistingItem]:
+    """The items with these tags (ignoring case): the columns an update compares (the mapped
+    fields) and writes from."""
     columns = Item.__table__.c
     wanted = [columns[name] for name in (*ITEM_COLUMNS, *sorted(fields)) if name in columns]
     query = select(*wanted).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
-    found: dict[str, Row] = {}
+    names = [column.name for column in wanted]
+    existing = namedtuple("ExistingItem", names)._make  # type: ignore[misc]
+    found: dict[str, ExistingItem] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        for item in session.connection().execute(query, {"tags": chunk}):
+        for values in session.connection().execute(query, {"tags": chunk}).all():
+            item = existing(values)
             found[item.tag.casefold()] = item
     return found
 

@@ -7,10 +7,9 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row
 
 from imports.places import PLACE_FIELDS, Places, key
-from imports.row_values import RowPlan
+from imports.row_values import ExistingItem, RowPlan
 from inventory import access, vocabulary
 from inventory.models import ItemStatus
 from inventory.services import ACTIVE_STATUSES, OFFER_BOUND
@@ -102,7 +101,7 @@ class Judge:
             )
         row.action = "error" if row.errors else "new"
 
-    def update(self, row: RowPlan, item: Row) -> None:
+    def update(self, row: RowPlan, item: ExistingItem) -> None:
         row.item_id, row.current = item.id, item
         column = self.headers.get("tag", "")
         editable = self.editable.get(item.department_id)
@@ -142,7 +141,7 @@ class Judge:
             return
         row.action = "update" if row.changes else "unchanged"
 
-    def _place_change(self, row: RowPlan, item: Row, name: str, new: str) -> None:
+    def _place_change(self, row: RowPlan, item: ExistingItem, name: str, new: str) -> None:
         current = getattr(item, f"{name}_id")
         if current is not None and self.ids[name].get(key(new)) == current:
             return
