@@ -211,8 +211,11 @@ def insert_new(
     event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
-    with (bulk_loading(session, ITEMS, len(rows)), bulk_loading(session, EVENTS, len(rows)),
-          bulk_loading(session, BATCH_ITEMS, len(rows))):
+    with (
+        bulk_loading(session, ITEMS, len(rows)),
+        bulk_loading(session, EVENTS, len(rows)),
+        bulk_loading(session, BATCH_ITEMS, len(rows)),
+    ):
         for start in range(0, len(rows), PROGRESS_EVERY):
             chunk = rows[start : start + PROGRESS_EVERY]
             ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk),
