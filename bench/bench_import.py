@@ -17,6 +17,11 @@ CSV) plus raw sqlite3 executemany of the same rows into a plain 12-column table.
 "x bare" is an import's time divided by its bare limit; "cpu s" the CPU time the process
 used, which a busy machine inflates less than the elapsed seconds.
 
+"floor, xlsx new" is the least the first case can cost: the bare limit's reading, then SQLite
+alone writing the rows that import wrote (items, history events, batch rows; taken from its
+database beforehand as ready tuples, so no Python work per row) the way the import writes them,
+and the commit. Its "x bare" is the ratio no import writing what ours writes can go below.
+
     python bench/bench_import.py [--rows 100000] [--runs 3] [--keep]
 """
 
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import json
 import os
@@ -38,6 +44,7 @@ import tempfile
 import time
 import zipfile
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -250,17 +257,21 @@ def peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def read_bare(file: Path) -> list[list]:
+    """The data rows by the fastest reader: csv.reader, or python-calamine for xlsx."""
+    if file.suffix == ".csv":
+        with file.open(encoding="utf-8-sig", newline="") as text:
+            return list(csv.reader(text, delimiter=";"))[1:]
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(file.read_bytes()))
+    return list(book.get_sheet_by_index(0).iter_rows())[1:]
+
+
 def measure_bare(file: Path, database: Path) -> dict:
     """The fastest reader alone plus raw executemany into a plain table: the limit."""
     started, cpu = time.perf_counter(), time.process_time()
-    if file.suffix == ".csv":
-        with file.open(encoding="utf-8-sig", newline="") as text:
-            rows = list(csv.reader(text, delimiter=";"))[1:]
-    else:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(file.read_bytes()))
-        rows = list(book.get_sheet_by_index(0).iter_rows())[1:]
+    rows = read_bare(file)
     read = time.perf_counter() - started
     connection = sqlite3.connect(database)
     columns = ", ".join(f"c{n}" for n in range(len(HEADERS)))
@@ -312,12 +323,70 @@ def measure_import(file: Path, database: Path) -> dict:
                 "peak_mb": peak_mb()}  # fmt: skip
 
 
-def in_child(kind: str, file: Path, database: Path) -> dict:
+PLACES = ("departments", "sites", "storerooms", "categories", "import_batches")
+WRITTEN = ("items", "item_events", "import_batch_items")
+
+
+def measure_floor(file: Path, database: Path, source: Path) -> dict:
+    """The least an import of this file can cost: the bare limit's reading, then SQLite alone
+    writing the rows the import wrote (taken from its database `source` beforehand, as ready
+    tuples, so without any Python work per row) the way the import writes them: indexes set
+    aside and built again, multi-row INSERTs, a history event and a batch row per item, the
+    search index kept by its trigger, the commit. `database` is an empty database."""
+    from app.sqlite import unicode_lower
+
+    with sqlite3.connect(database) as target:
+        target.execute("ATTACH ? AS source", (str(source),))
+        for table in PLACES:
+            target.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM source.{table}")
+        target.commit()
+        target.execute("DETACH source")
+    with sqlite3.connect(source) as given:
+        written = {table: ([column[1] for column in given.execute(f"PRAGMA table_info({table})")],
+                           given.execute(f"SELECT * FROM {table} ORDER BY id").fetchall())
+                   for table in WRITTEN}  # fmt: skip
+    connection = sqlite3.connect(database, isolation_level=None)
+    connection.create_function("lower", 1, unicode_lower, deterministic=True)
+    for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
+                   "cache_size = -32768"):  # fmt: skip
+        connection.execute(f"PRAGMA {pragma}")
+    os.sync()
+    gc.disable()  # as the import pauses it; the ready rows are millions of objects
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = read_bare(file)
+    read = time.perf_counter() - started
+    connection.execute("BEGIN")
+    for table, (columns, values) in written.items():
+        indexes = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)
+        ).fetchall()  # fmt: skip
+        for name, _ in indexes:
+            connection.execute(f'DROP INDEX "{name}"')
+        one = f"({', '.join('?' * len(columns))})"
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        head = f"INSERT INTO {table} ({quoted}) VALUES "
+        for start in range(0, len(values), 1000):
+            chunk = values[start : start + 1000]
+            connection.execute(head + ", ".join([one] * len(chunk)),
+                               tuple(chain.from_iterable(chunk)))  # fmt: skip
+        for _, sql in indexes:
+            connection.execute(sql)
+    written_at = time.perf_counter()
+    connection.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    connection.close()
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "read": read,
+            "write": written_at - started - read, "commit": seconds - (written_at - started),
+            "rows": len(rows), "peak_mb": peak_mb()}  # fmt: skip
+
+
+def in_child(kind: str, file: Path, database: Path, *more: Path) -> dict:
     """Run one measurement in a fresh process and return what it printed. The disk is synced
     first, so that no measurement pays for writing back the one before."""
     os.sync()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(file), str(database)],
+        [sys.executable, __file__, "--child", kind, str(file), str(database), *map(str, more)],
         capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode != 0:
@@ -380,12 +449,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260115)
     parser.add_argument("--runs", type=int, default=3, help="runs of each case (median shown)")
     parser.add_argument("--keep", action="store_true", help="keep the files and databases")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, file, database = args.child
-        measure = measure_bare if kind == "bare" else measure_import
-        print(json.dumps(measure(Path(file), Path(database)), default=str))
+        kind, *paths = args.child
+        measure = {"bare": measure_bare, "import": measure_import, "floor": measure_floor}[kind]
+        print(json.dumps(measure(*map(Path, paths)), default=str))
         return
     work = Path(tempfile.mkdtemp(prefix="reshelf-bench-import-"))
     try:
@@ -415,6 +484,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
         results.setdefault("xlsx, new", []).append(
             in_child("import", work / "new.xlsx", work / f"x{n}.db")
         )
+        shutil.copy(work / "empty.db", work / f"f{n}.db")
+        results.setdefault("floor, xlsx new", []).append(
+            in_child("floor", work / "new.xlsx", work / f"f{n}.db", work / f"x{n}.db")
+        )
+        (work / f"f{n}.db").unlink()
         if n == 0:  # the same tags every run: each starts from the same empty database
             write_xlsx(work / "update.xlsx", changed_half(rows, created_tags(work / "x0.db")))
         results.setdefault("xlsx, update half", []).append(
