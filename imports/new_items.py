@@ -73,15 +73,20 @@ def _tags_between(session: Session, first: str, last: str) -> set[str]:
 
     Drawn tags share their prefix and their number of digits, so every one of them sorts
     between the first and the last: one range of the tag index answers for all of them."""
-    taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    taken = _storeroom_codes(session)
     query = select(Item.tag).where(func.lower(Item.tag).between(first.lower(), last.lower()))
     taken.update(tag.casefold() for tag in session.scalars(query))
     return taken
 
 
+def _storeroom_codes(session: Session) -> set[str]:
+    """Storerooms' codes, folded: a scanned code finds a storeroom or an item, never both."""
+    return {code.casefold() for code in session.scalars(select(Storeroom.code))}
+
+
 def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
     """Which of these tags items or storerooms (their codes) already have, ignoring case."""
-    taken = {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    taken = _storeroom_codes(session)
     query = select(Item.tag).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
     for start in range(0, len(tags), LOOKUP_CHUNK):
         chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
