@@ -64,7 +64,7 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
         once = {}.setdefault  # equal texts kept once: the rows stay in memory to the end
         try:
             for row in reader:
-                yield tuple([once(cell, cell) for cell in row])
+                yield tuple(map(once, row, row))
         except csv.Error:
             raise ImportRejected(
                 _l("Malformed CSV near line %(line)d.", line=reader.line_num)
