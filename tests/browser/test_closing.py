@@ -5,10 +5,9 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
-from app.timeutil import utcnow
-from inventory.models import Condition, Organisation
-from reuse import services
+from inventory.models import Organisation
 from tests.browser.conftest import Screenshot, log_in
+from tests.reuse import making
 
 
 def test_a_manager_closes_a_listing_as_sold_and_sees_it_in_the_report(
@@ -21,10 +20,9 @@ def test_a_manager_closes_a_listing_as_sold_and_sees_it_in_the_report(
     desks = make_category("Desks", replacement_value=Decimal("2000"), co2e_kg=Decimal("60"))
     desk = make_item("Standing desk", department=north, category=desks)
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, desk, quantity=1, reason="Moved out", condition=Condition.GOOD,
-            collect_from="Back door", asking_price=None, by=manager, now=utcnow(),
-        )  # fmt: skip
+        listing = making.flag(
+            db_session, desk, quantity=1, reason="Moved out", collect_from="Back door", by=manager
+        )
     db_session.commit()
 
     log_in(phone, live_server, manager)

@@ -5,10 +5,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
-from app.timeutil import utcnow
-from inventory.models import Condition
-from reuse import services
 from tests.browser.conftest import Screenshot, log_in
+from tests.reuse import making
 
 
 def test_a_wish_is_told_of_a_new_listing_in_the_inbox_on_a_phone(
@@ -28,10 +26,9 @@ def test_a_wish_is_told_of_a_new_listing_in_the_inbox_on_a_phone(
 
     desk = make_item("Standing desk, electric", department=north, storeroom=make_storeroom())
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, desk, quantity=1, reason="Moved out", condition=Condition.GOOD,
-            collect_from="Back door", asking_price=None, by=manager, now=utcnow(),
-        )  # fmt: skip
+        listing = making.flag(
+            db_session, desk, quantity=1, reason="Moved out", collect_from="Back door", by=manager
+        )
     db_session.commit()
 
     phone.reload()

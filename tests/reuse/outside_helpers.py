@@ -12,9 +12,10 @@ from app.timeutil import utcnow
 from inventory import services as inventory
 from inventory.models import Item, ItemPhoto
 from inventory.photos import process_photo
-from reuse import partners, services
+from reuse import partners
 from reuse.models import Listing, Tier
 from reuse.partner_models import Partner, PartnerKind
+from tests.reuse import making
 
 
 def offer(
@@ -22,11 +23,9 @@ def offer(
     asking_price: Decimal | None = None, reason: str = "", collect_from: str = "",
 ) -> Listing:  # fmt: skip
     """Flag `item` as surplus and put the listing straight into `tier`."""
-    listing = services.flag_surplus(
-        session, item, quantity=quantity or item.quantity, reason=reason,
-        condition=item.condition, collect_from=collect_from, asking_price=asking_price, by=by,
-        now=utcnow(),
-    )  # fmt: skip
+    listing = making.flag(session, item, by=by, quantity=quantity, reason=reason,
+                          condition=item.condition, collect_from=collect_from,
+                          asking_price=asking_price)  # fmt: skip
     listing.tier = tier
     session.commit()
     return listing

@@ -61,15 +61,14 @@ def _flag(session: Session, *, item_ids: list[int], user_id: int) -> None:
     """One item through the item page, several through the item list's selection."""
     from app.auth.models import User
     from app.timeutil import utcnow
-    from inventory.models import Condition, Item
+    from inventory.models import Item
     from reuse import services
+    from tests.reuse import making
 
     user = session.get(User, user_id)
     items = [session.get(Item, item_id) for item_id in item_ids]
     if len(items) == 1:
-        services.flag_surplus(session, items[0], quantity=items[0].quantity, reason="",
-                              condition=Condition.GOOD, collect_from="", asking_price=None,
-                              by=user, now=utcnow())  # fmt: skip
+        making.flag(session, items[0], by=user)
     else:
         services.flag_many(session, items, may_edit=lambda item: True, reason="",
                            condition=None, collect_from="", asking_price=None, by=user,

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory.models import Condition, EventKind, ItemEvent
+from inventory.models import EventKind, ItemEvent
 from reuse import services
+from tests.reuse import making
 
 
 @pytest.fixture
@@ -44,10 +45,7 @@ def test_every_reuse_action_is_one_history_row_with_its_actor(
     now = utcnow()
 
     def ask(user):
-        return services.request_transfer(
-            db_session, listing, user=user, quantity=1, needed_by=None, deliver_to=None,
-            deliver_place="Room 1", message="", now=now, today=now.date(),
-        )  # fmt: skip
+        return making.ask(db_session, listing, user=user, now=now)
 
     def step(action, *expected: tuple[EventKind, int | None]) -> None:
         mark = last_id(db_session)
@@ -56,10 +54,7 @@ def test_every_reuse_action_is_one_history_row_with_its_actor(
         assert new_events(db_session, mark) == list(expected), action
 
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, desk, quantity=2, reason="", condition=Condition.GOOD, collect_from="",
-            asking_price=None, by=owner, now=now,
-        )  # fmt: skip
+        listing = making.flag(db_session, desk, quantity=2, by=owner, now=now)
         assert new_events(db_session, 0)[-1] == (EventKind.FLAGGED, owner.id)
         first, second = ask(school), ask(library)
         assert new_events(db_session, 0)[-2:] == [(EventKind.REQUESTED, school.id),
@@ -82,16 +77,10 @@ def test_a_refused_action_leaves_no_history_row(app, db_session, people, make_it
     owner, school = people["owner"], people["school"]
     desk = make_item("Desk", department=owner.department)
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, desk, quantity=1, reason="", condition=Condition.GOOD, collect_from="",
-            asking_price=None, by=owner, now=utcnow(),
-        )  # fmt: skip
+        listing = making.flag(db_session, desk, quantity=1, by=owner)
         db_session.commit()
         mark = last_id(db_session)
         with pytest.raises(services.ReuseError):
-            services.request_transfer(
-                db_session, listing, user=school, quantity=5, needed_by=None, deliver_to=None,
-                deliver_place="Room 1", message="", now=utcnow(), today=utcnow().date(),
-            )  # fmt: skip
+            making.ask(db_session, listing, user=school, quantity=5)
         db_session.rollback()
     assert new_events(db_session, mark) == []

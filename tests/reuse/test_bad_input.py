@@ -5,13 +5,9 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from reuse.demand_models import BuyCheck
 from reuse.models import Listing
+from tests.reuse import making
 
 HUGE = "99999999999999999999999"
-
-
-def offer(client, item, **data):
-    return client.post(f"/items/{item.id}/offer", data={
-        "quantity": "1", "condition": "good", "version": str(item.version), **data})  # fmt: skip
 
 
 def test_out_of_range_numbers_and_dates_are_answered_not_crashed_on(
@@ -20,7 +16,7 @@ def test_out_of_range_numbers_and_dates_are_answered_not_crashed_on(
     north = make_department("North")
     desk = make_item("Desk", department=north)
     login(client, make_user(Role.MANAGER, department=north))
-    offer(client, desk)
+    making.offer_page(client, desk)
     listing = db_session.scalar(select(Listing))
     for url in (f"/reuse?category={HUGE}&site={HUGE}&page={HUGE}&q=%00", f"/inbox?page={HUGE}",
                 "/reuse?page=-4", "/reuse/savings?start=0001-01-01&end=9999-12-31",
@@ -47,11 +43,11 @@ def test_prices_are_read_as_people_type_them_and_nonsense_is_refused(
     login(client, make_user(Role.MANAGER, department=north))
     for text in ("Infinity", "1e20", "-5", "NaN"):
         desk = make_item("Desk", department=north)
-        page = offer(client, desk, asking_price=text)
+        page = making.offer_page(client, desk, asking_price=text)
         assert page.status_code == 200 and "Enter an amount" in page.text, text
     assert db_session.scalar(select(func.count()).select_from(Listing)) == 0
     chair = make_item("Chair", department=north)
-    assert offer(client, chair, asking_price="1 250,50").status_code == 302
+    assert making.offer_page(client, chair, asking_price="1 250,50").status_code == 302
     assert str(db_session.scalar(select(Listing.asking_price))) == "1250.50"
 
 
@@ -63,5 +59,5 @@ def test_the_market_category_filter_takes_in_sub_categories(
     north = make_department("North")
     chair = make_item("Office chair", department=north, category=chairs)
     login(client, make_user(Role.MANAGER, department=north))
-    offer(client, chair)
+    making.offer_page(client, chair)
     assert "Office chair" in client.get(f"/reuse?category={furniture.id}").text

@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import services as inventory
 from inventory.errors import ItemNotAvailable
-from inventory.models import Condition, Disposition, EventKind, Item, ItemEvent, ItemStatus
+from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import closing, services
 from reuse.models import (
     Closing,
@@ -29,6 +29,7 @@ from reuse.models import (
     TransferRequest,
 )
 from reuse.partner_models import Partner, PartnerKind
+from tests.reuse import making
 from tests.reuse.racing import race
 
 TODAY = date(2026, 11, 23)
@@ -53,10 +54,14 @@ def offer(db_session, app, owner, make_item, make_storeroom, chairs):
         item = make_item("Chair", department=owner.department, quantity=lot, category=chairs,
                          storeroom=make_storeroom(), **fields)  # fmt: skip
         with app.test_request_context():
-            listing = services.flag_surplus(
-                db_session, item, quantity=quantity, reason="Moved out", condition=Condition.GOOD,
-                collect_from="Back door", asking_price=None, by=owner, now=utcnow(),
-            )  # fmt: skip
+            listing = making.flag(
+                db_session,
+                item,
+                quantity=quantity,
+                reason="Moved out",
+                collect_from="Back door",
+                by=owner,
+            )
         db_session.commit()
         return listing
 
@@ -82,10 +87,9 @@ def close(app, db_session, listing, how, by, **kw):
 def ask(app, db_session, listing, department_name, make_user, make_department, quantity=1):
     user = make_user(Role.REQUESTER, department=make_department(department_name))
     with app.test_request_context():
-        request = services.request_transfer(
-            db_session, listing, user=user, quantity=quantity, needed_by=None, deliver_to=None,
-            deliver_place="Room 12", message="", now=utcnow(), today=TODAY,
-        )  # fmt: skip
+        request = making.ask(
+            db_session, listing, user=user, quantity=quantity, deliver_place="Room 12", today=TODAY
+        )
     db_session.commit()
     return request
 
@@ -401,10 +405,7 @@ def test_a_category_without_figures_of_its_own_uses_its_parents(
     office = make_category("Office chair", parent=chairs)
     item = make_item("Chair", department=owner.department, category=office)
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, item, quantity=1, reason="", condition=Condition.GOOD, collect_from="",
-            asking_price=None, by=owner, now=utcnow(),
-        )  # fmt: skip
+        listing = making.flag(db_session, item, quantity=1, by=owner)
     close(app, db_session, listing, Closing.GIVEN_AWAY, owner)
     [outcome] = outcomes(db_session)
     assert (outcome.category_id, outcome.value_avoided, outcome.co2e_kg) == (

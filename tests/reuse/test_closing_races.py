@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from app.timeutil import utcnow
-from inventory.models import Condition, Item, ItemStatus
-from reuse import services
+from inventory.models import Item, ItemStatus
 from reuse.models import Listing, ListingStatus, RequestStatus, ReuseOutcome, TransferRequest
+from tests.reuse import making
 from tests.reuse.racing import REPEAT
 
 
@@ -23,14 +22,8 @@ def world(app, db_session, make_user, make_department, make_item):
     def listing(offered: int = 1, lot: int = 1) -> tuple[Listing, TransferRequest]:
         item = make_item(f"Desk {next(rounds)}", department=owner.department, quantity=lot)
         with app.test_request_context():
-            made = services.flag_surplus(
-                db_session, item, quantity=offered, reason="", condition=Condition.GOOD,
-                collect_from="", asking_price=None, by=owner, now=utcnow(),
-            )  # fmt: skip
-            request = services.request_transfer(
-                db_session, made, user=school, quantity=1, needed_by=None, deliver_to=None,
-                deliver_place="Room 1", message="", now=utcnow(), today=utcnow().date(),
-            )  # fmt: skip
+            made = making.flag(db_session, item, quantity=offered, by=owner)
+            request = making.ask(db_session, made, user=school)
         db_session.commit()
         return made, request
 

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory.models import Condition, ItemStatus
+from inventory.models import ItemStatus
 from reuse import services
 from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Tier
 from reuse.notice_models import Notification
 from reuse.notifications import Kind
+from tests.reuse import making
 
 
 @pytest.fixture
@@ -26,10 +27,7 @@ def offer(app, db_session, make_item, make_storeroom, make_department, make_user
         by = make_user(Role.MANAGER, department=department)
         item = make_item(name, department=department, storeroom=make_storeroom(), **fields)
         with app.test_request_context():
-            listing = services.flag_surplus(
-                db_session, item, quantity=item.quantity, reason="", condition=Condition.GOOD,
-                collect_from="", asking_price=None, by=by, now=utcnow(),
-            )  # fmt: skip
+            listing = making.flag(db_session, item, by=by)
         db_session.commit()
         return listing
 

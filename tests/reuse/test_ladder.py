@@ -8,11 +8,7 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import EventKind, ItemEvent
 from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
-
-
-def offer(client, item) -> None:
-    client.post(f"/items/{item.id}/offer", data={"quantity": "1", "condition": "good",
-                                                 "version": str(item.version)})  # fmt: skip
+from tests.reuse import making
 
 
 def test_an_admin_sets_the_windows_and_new_listings_follow_them(
@@ -28,7 +24,7 @@ def test_an_admin_sets_the_windows_and_new_listings_follow_them(
     assert (settings.department_days, settings.organisation_days, settings.partner_days,
             settings.external_mode) == (3, 10, 0, ExternalMode.SELL)  # fmt: skip
 
-    offer(client, make_item("Desk", department=north))
+    making.offer_page(client, make_item("Desk", department=north))
     listing = db_session.scalar(select(Listing))
     assert listing.tier == Tier.DEPARTMENT  # three days for the department first
     assert listing.tier_ends_at - listing.tier_started_at == timedelta(days=3)
@@ -50,7 +46,7 @@ def test_a_manager_extends_a_listings_window_and_the_history_says_so(
     north = make_department("North")
     desk = make_item("Desk", department=north)
     login(client, make_user(Role.MANAGER, department=north))
-    offer(client, desk)
+    making.offer_page(client, desk)
     listing = db_session.scalar(select(Listing))
     was = listing.tier_ends_at
     later = (was + timedelta(days=20)).date()
@@ -76,7 +72,7 @@ def test_the_tick_command_moves_listings_whose_window_ended(
 ):
     north = make_department("North")
     login(client, make_user(Role.MANAGER, department=north))
-    offer(client, make_item("Desk", department=north))
+    making.offer_page(client, make_item("Desk", department=north))
     listing = db_session.scalar(select(Listing))
     listing.tier_ends_at = utcnow() - timedelta(minutes=1)
     db_session.commit()
@@ -94,7 +90,7 @@ def test_an_offered_item_links_to_its_listing(
     north = make_department("North")
     desk = make_item("Desk", department=north)
     login(client, make_user(Role.REQUESTER, department=north))
-    offer(client, desk)
+    making.offer_page(client, desk)
     listing = db_session.scalar(select(Listing))
     assert f"/reuse/listings/{listing.id}" in client.get(f"/items/{desk.id}").text
 
@@ -113,7 +109,7 @@ def test_the_first_tier_is_the_owning_department_and_its_site(
     make_storeroom(code="S1", department=school)  # the school is elsewhere
     desk = make_item("Walnut bookcase", department=north, storeroom=store)
     login(client, make_user(Role.REQUESTER, department=north))
-    offer(client, desk)
+    making.offer_page(client, desk)
     listing = db_session.scalar(select(Listing))
     assert listing.tier == Tier.DEPARTMENT
     client.post("/logout")

@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory.models import Condition
 from reuse import mail, notifications, services
 from reuse.models import Listing, RequestStatus, TransferRequest
 from reuse.notice_models import MailState, Notification
+from tests.reuse import making
 
 
 class Mailbox:
@@ -81,14 +81,8 @@ def pending_request(db_session, app, make_user, make_department, make_item):
                           email="teacher@school.example")  # fmt: skip
     desk = make_item("Standing desk", department=north)
     with app.test_request_context():
-        listing = services.flag_surplus(
-            db_session, desk, quantity=1, reason="", condition=Condition.GOOD, collect_from="",
-            asking_price=None, by=manager, now=utcnow(),
-        )  # fmt: skip
-        request = services.request_transfer(
-            db_session, listing, user=requester, quantity=1, needed_by=None, deliver_to=None,
-            deliver_place="Room 4", message="", now=utcnow(), today=utcnow().date(),
-        )  # fmt: skip
+        listing = making.flag(db_session, desk, quantity=1, by=manager)
+        request = making.ask(db_session, listing, user=requester, deliver_place="Room 4")
     db_session.commit()
     return request, manager
 

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from inventory.models import Condition
 from reuse import closing, demand, interests, services
 from reuse.demand_models import Watch
 from reuse.models import Closing, Tier
 from reuse.notice_models import MailState, Notification
 from reuse.notice_text import describe
 from reuse.notifications import Kind
+from tests.reuse import making
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TAGS = {"tag_prefix": "INV-", "tag_digits": 6}
@@ -53,10 +53,9 @@ def offer(app, db_session, north, people, make_item, make_storeroom):
                          storeroom=item_fields.pop("storeroom", None) or make_storeroom(),
                          **item_fields)  # fmt: skip
         with app.test_request_context():
-            listing = services.flag_surplus(
-                db_session, item, quantity=quantity, reason="", condition=Condition.GOOD,
-                collect_from="", asking_price=None, by=people["offerer"], now=now,
-            )  # fmt: skip
+            listing = making.flag(
+                db_session, item, quantity=quantity, by=people["offerer"], now=now
+            )
         db_session.commit()
         return listing
 
@@ -65,10 +64,7 @@ def offer(app, db_session, north, people, make_item, make_storeroom):
 
 def ask(app, db_session, listing, user, now=NOW):
     with app.test_request_context():
-        request = services.request_transfer(
-            db_session, listing, user=user, quantity=1, needed_by=None, deliver_to=None,
-            deliver_place="Room 4", message="", now=now, today=now.date(),
-        )  # fmt: skip
+        request = making.ask(db_session, listing, user=user, deliver_place="Room 4", now=now)
     db_session.commit()
     return request
 

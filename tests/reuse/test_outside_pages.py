@@ -19,6 +19,7 @@ from inventory.models import Condition
 from reuse import services
 from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
 from reuse.partner_models import Interest
+from tests.reuse import making
 from tests.reuse.outside_helpers import add_partner, add_photo, offer
 
 FEEDS = ("csv", "json", "atom")
@@ -72,11 +73,13 @@ def test_no_internal_field_reaches_any_outside_page_or_feed(
     listing = offer(db_session, desk, by=staff, reason="Sturdy, from a closed office",
                     collect_from="SENTINEL-COLLECT", asking_price=Decimal("450"))  # fmt: skip
     requester = make_user(Role.REQUESTER, department=make_department("School"))
-    services.request_transfer(
-        db_session, listing, user=requester, quantity=1, needed_by=None, deliver_to=None,
-        deliver_place="SENTINEL-PLACE", message="SENTINEL-REQUEST", now=utcnow(),
-        today=utcnow().date(),
-    )  # fmt: skip
+    making.ask(
+        db_session,
+        listing,
+        user=requester,
+        deliver_place="SENTINEL-PLACE",
+        message="SENTINEL-REQUEST",
+    )
     db_session.add(Interest(listing_id=listing.id, name="SENTINEL-OUTSIDER",
                             email="sentinel-outsider@example.org", message="SENTINEL-MESSAGE",
                             client_hash="a" * 64))  # fmt: skip
@@ -325,14 +328,8 @@ def test_a_fully_reserved_listing_is_gone_and_a_partly_reserved_one_shows_what_i
     _, token = add_partner(db_session)
     school = make_user(Role.REQUESTER, department=make_department("School"))
     clinic = make_user(Role.REQUESTER, department=make_department("Clinic"))
-    first = services.request_transfer(
-        db_session, listing, user=school, quantity=2, needed_by=None, deliver_to=None,
-        deliver_place="Hall", message="", now=utcnow(), today=utcnow().date(),
-    )  # fmt: skip
-    second = services.request_transfer(
-        db_session, listing, user=clinic, quantity=1, needed_by=None, deliver_to=None,
-        deliver_place="Hall", message="", now=utcnow(), today=utcnow().date(),
-    )  # fmt: skip
+    first = making.ask(db_session, listing, user=school, quantity=2, deliver_place="Hall")
+    second = making.ask(db_session, listing, user=clinic, deliver_place="Hall")
     services.approve(db_session, first, by=owner, now=utcnow())
     db_session.commit()
     page = client.get(f"/market/{listing.public_slug}").text

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
-from reuse import services
+from inventory.models import EventKind, Item, ItemEvent, ItemStatus
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from tests.reuse import making
 from tests.reuse.racing import REPEAT
 
 
@@ -30,25 +30,8 @@ def world(app, db_session, make_user, make_department, make_item, make_storeroom
         item = make_item(f"Desk {n}", department=owner.department, quantity=quantity,
                          storeroom=make_storeroom())  # fmt: skip
         with app.test_request_context():
-            offered = services.flag_surplus(
-                db_session, item, quantity=quantity, reason="", condition=Condition.GOOD,
-                collect_from="", asking_price=None, by=owner, now=utcnow(),
-            )  # fmt: skip
-            asked = [
-                services.request_transfer(
-                    db_session,
-                    offered,
-                    quantity=1,
-                    needed_by=None,
-                    deliver_to=None,
-                    deliver_place="Room 1",
-                    message="",
-                    now=utcnow(),
-                    today=utcnow().date(),
-                    user=asker,
-                )  # fmt: skip
-                for asker in askers[:requests]
-            ]
+            offered = making.flag(db_session, item, quantity=quantity, by=owner)
+            asked = [making.ask(db_session, offered, user=asker) for asker in askers[:requests]]
         db_session.commit()
         return offered, asked
 

@@ -13,13 +13,13 @@ import pytest
 from openpyxl import load_workbook
 
 from app.auth.roles import Role
-from inventory.models import Condition
 from reuse import closing, services
 from reuse.chart import bar_chart
 from reuse.demand_models import BuyCheck, BuyCheckOutcome
 from reuse.models import Closing
 from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, savings_report
 from reuse.savings_xlsx import write_savings_xlsx
+from tests.reuse import making
 
 ZONE = "Europe/Stockholm"
 TAGS = {"tag_prefix": "INV-", "tag_digits": 6}
@@ -51,10 +51,7 @@ def world(app, db_session, make_user, make_department, make_category, make_item)
     beds = make_category("Beds", replacement_value=BED_VALUE, co2e_kg=BED_CO2E)
 
     def offer(item, quantity, when):
-        listing = services.flag_surplus(
-            db_session, item, quantity=quantity, reason="", condition=Condition.GOOD,
-            collect_from="", asking_price=None, by=manager, now=when,
-        )  # fmt: skip
+        listing = making.flag(db_session, item, quantity=quantity, by=manager, now=when)
         db_session.commit()
         return listing
 
@@ -65,10 +62,15 @@ def world(app, db_session, make_user, make_department, make_category, make_item)
     with app.test_request_context():
         lot = offer(make_item("Chair", department=north, category=chairs, quantity=10), 4,
                     at(2026, 1, 2))  # fmt: skip
-        request = services.request_transfer(
-            db_session, lot, user=teacher, quantity=3, needed_by=None, deliver_to=None,
-            deliver_place="Room 4", message="", now=at(2026, 1, 3), today=date(2026, 1, 3),
-        )  # fmt: skip
+        request = making.ask(
+            db_session,
+            lot,
+            user=teacher,
+            quantity=3,
+            deliver_place="Room 4",
+            now=at(2026, 1, 3),
+            today=date(2026, 1, 3),
+        )
         services.approve(db_session, request, by=manager, now=at(2026, 1, 4))
         services.hand_over(db_session, request, by=manager, now=at(2026, 1, 15, 10), **TAGS)
         db_session.commit()

@@ -15,6 +15,7 @@ from app.timeutil import utcnow
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from tests.reuse import making
 from tests.reuse.racing import race
 
 TODAY = date(2026, 11, 23)
@@ -33,10 +34,15 @@ def offer(db_session, app, owner, make_item, make_storeroom):
         item = make_item("Desk", department=owner.department, quantity=lot,
                          storeroom=make_storeroom())  # fmt: skip
         with app.test_request_context():
-            listing = services.flag_surplus(
-                db_session, item, quantity=quantity, reason="Moved out", condition=Condition.GOOD,
-                collect_from="Back door", asking_price=None, by=owner, now=utcnow(), **kw,
-            )  # fmt: skip
+            listing = making.flag(
+                db_session,
+                item,
+                quantity=quantity,
+                reason="Moved out",
+                collect_from="Back door",
+                by=owner,
+                **kw,
+            )
         db_session.commit()
         return listing
 
@@ -53,11 +59,15 @@ def requester(make_user, make_department):
 
 def ask(app, db_session, listing, user, quantity=1, **kw) -> TransferRequest:
     with app.test_request_context():
-        request = services.request_transfer(
-            db_session, listing, user=user, quantity=quantity, needed_by=kw.get("needed_by"),
-            deliver_to=None, deliver_place=kw.get("place", "Room 12"), message="", now=utcnow(),
+        request = making.ask(
+            db_session,
+            listing,
+            user=user,
+            quantity=quantity,
+            needed_by=kw.get("needed_by"),
+            deliver_place=kw.get("place", "Room 12"),
             today=TODAY,
-        )  # fmt: skip
+        )
     db_session.commit()
     return request
 
@@ -74,8 +84,7 @@ def test_flagging_offers_the_item_and_skips_a_zero_day_department_window(db_sess
 def test_an_item_is_offered_once(db_session, app, offer, owner):
     listing = offer()
     with app.test_request_context(), pytest.raises(services.ReuseError, match="already offered"):
-        services.flag_surplus(db_session, listing.item, quantity=1, reason="", asking_price=None,
-                              condition=Condition.GOOD, collect_from="", by=owner, now=utcnow())  # fmt: skip
+        making.flag(db_session, listing.item, quantity=1, by=owner)
 
 
 def test_the_ladder_climbs_only_when_nothing_is_approved(db_session, app, offer, requester, owner):
@@ -300,10 +309,7 @@ def test_an_offered_items_quantity_and_department_stay_until_its_listing_ends(
 def test_history_shows_a_condition_changed_when_offering(db_session, app, owner, make_item):
     chair = make_item("Chair", department=owner.department)
     with app.test_request_context():
-        services.flag_surplus(
-            db_session, chair, quantity=1, reason="", condition=Condition.BROKEN,
-            collect_from="", asking_price=None, by=owner, now=utcnow(),
-        )  # fmt: skip
+        making.flag(db_session, chair, quantity=1, condition=Condition.BROKEN, by=owner)
         db_session.commit()
     flagged = db_session.scalars(
         select(ItemEvent).where(ItemEvent.item_id == chair.id, ItemEvent.kind == EventKind.FLAGGED)
