@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
@@ -486,3 +487,26 @@ def test_progress_is_told_every_two_thousand_rows_and_at_the_end(app, db_session
         ("writing", 0, 4_500), ("writing", 2_000, 4_500), ("writing", 4_000, 4_500),
         ("writing", 4_500, 4_500),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_rows_of_nothing_but_spaces_are_blank_and_a_row_holding_zero_is_data(app, kind):
+    rows = [["Name", "Antal", "Färg"], ["Stol", 1, "Grå"], [None, None, None], ["  ", None, " "],
+            [None, 0, None], ["Bord", 2, None]]  # fmt: skip
+    if kind == "xlsx":
+        data, name = workbook(rows), "list.xlsx"
+    else:
+        lines = "\n".join(";".join("" if c is None else str(c) for c in row) for row in rows)
+        data, name = lines.encode(), "list.csv"
+    with app.test_request_context():
+        table = read_table(data, name, max_rows=10)
+    assert table.blank_rows == 2
+    assert [number for number, _ in table.rows] == [2, 5, 6]
+
+
+def test_a_new_items_history_is_stored_as_compact_json_with_its_letters(app, db_session, manager):
+    data = workbook([["Name", "Antal", "Färg"], ["Stol", 1, "Grå"]])
+    with app.test_request_context():
+        import_rows(db_session, manager, data)
+    stored = db_session.execute(sql("SELECT CAST(changes AS TEXT) FROM item_events")).scalar()
+    assert "Grå" in stored and "\\u" not in stored and ", " not in stored
