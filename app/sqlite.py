@@ -19,6 +19,12 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+        # A transaction that writes begins with BEGIN IMMEDIATE (Python's driver begins one
+        # only before a write): the write lock is then taken first, waiting for another
+        # writer, rather than after a read. The full-text index reads its settings before it
+        # writes, and a transaction that has read cannot wait for the lock: it failed at once
+        # with "database is locked" when two people saved the same item (test_concurrency).
+        dbapi_connection.isolation_level = "IMMEDIATE"
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
