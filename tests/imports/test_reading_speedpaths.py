@@ -101,6 +101,8 @@ MIXED = [
     ["Desk", -3, datetime(2024, 3, 15, 10, 30), 0.1, False, "  spaced  ", None],
     [None, None, None, None, None, None, None],
     ["Lamp", 10**12, time(10, 30), 1e20, None, "=not a formula", "=SUM(B4:B7)"],
+    ["Stool", 1, None, 0, 1, "1", None],  # TRUE equals 1 in Python: never read as each other
+    ["Bench", True, None, False, 0, None, None],
     ["Summa", "=SUM(B4:B7)"],
 ]
 
@@ -124,7 +126,14 @@ MIXED = [
 )
 def test_workbooks_read_as_openpyxl_read_them(app, data):
     with app.test_request_context():
-        assert read_table(data, "list.xlsx", max_rows=1000) == as_openpyxl_reads_it(data)
+        table = read_table(data, "list.xlsx", max_rows=1000)
+    reference = as_openpyxl_reads_it(data)
+    assert table == reference
+    assert typed(table) == typed(reference)  # 1 == True == 1.0 in Python; not in a cell
+
+
+def typed(table: Table) -> list[tuple[type, ...]]:
+    return [tuple(map(type, cells)) for _, cells in table.rows]
 
 
 def test_the_second_sheet_can_be_chosen_and_a_missing_one_is_refused(app):
