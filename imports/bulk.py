@@ -28,9 +28,9 @@ def insert_rows(
     """INSERT rows given as columns (lists of one length) and constants (the same value for
     every row) into a table; the rows of `returning`, in no particular order.
 
-    Without `returning`, one executemany; with it, multi-row INSERTs of up to a thousand rows
-    ... RETURNING. On SQLite a multi-row INSERT also lets the full-text index take a thousand
-    rows at once.
+    Multi-row INSERTs of up to a thousand rows (... RETURNING): SQLite takes them in about
+    half the time an executemany of the same rows takes, and its full-text index takes a
+    thousand rows at once.
 
     :param ready: columns and constants already in the database's form (JSON text).
     """
@@ -60,16 +60,15 @@ def insert_rows(
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
     one = f"({', '.join([mark] * len(names))})"
-    if not returning:
-        connection.exec_driver_sql(head + one, rows)
-        return []
-    tail = f" RETURNING {', '.join(map(quote, returning))}"
+    tail = f" RETURNING {', '.join(map(quote, returning))}" if returning else ""
     per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
     found: list[tuple[Any, ...]] = []
     for start in range(0, count, per):
         chunk = rows[start : start + per]
         statement = head + ", ".join([one] * len(chunk)) + tail
-        found += connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk))).all()
+        result = connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk)))
+        if returning:
+            found += result.all()
     return found
 
 

@@ -33,9 +33,11 @@ def create_missing(session: Session, plan: Plan) -> None:
         places.site[key(name)] = services.save_site(session, name=name)
     if not plan.missing["storeroom"]:
         return
-    site_of = {}  # storeroom name -> the site named on its rows
-    for row in plan.rows:
-        room, site = row.fields.get("storeroom"), row.fields.get("site")
+    site_of = {}  # storeroom name -> the site first named with it
+    named = dict.fromkeys(
+        (row.fields.get("storeroom"), row.fields.get("site")) for row in plan.rows
+    )
+    for room, site in named:  # each pair once: a file repeats a few dozen on every row
         if room and site:
             site_of.setdefault(key(room), places.site.get(key(site)))
     for name in plan.missing["storeroom"]:
