@@ -111,6 +111,23 @@ def test_an_updated_row_changes_only_what_differs_and_records_it(
     assert "update.xlsx" in event.note
 
 
+def test_items_with_the_same_extra_attributes_are_updated_each_on_its_own(
+    db_session, app, manager, make_item
+):
+    first = make_item("Chair", tag="A-1", extra={"Färg": "Vit", "Rum": "12"})
+    second = make_item("Chair", tag="A-2", extra={"Färg": "Vit", "Rum": "12"})
+    data = xlsx([["Tag", "Name", "Färg"], ["A-1", "Chair", "Röd"], ["A-2", "Chair", "Vit"]])
+    with app.test_request_context():
+        _, plan = run_import(db_session, manager, data, "colours.xlsx")
+    assert [row.action for row in plan.rows] == ["update", "unchanged"]
+    assert plan.rows[0].changes == {
+        "extra": ({"Färg": "Vit", "Rum": "12"}, {"Färg": "Röd", "Rum": "12"})
+    }
+    db_session.expire_all()
+    assert first.extra == {"Färg": "Röd", "Rum": "12"}
+    assert second.extra == {"Färg": "Vit", "Rum": "12"} and second.version == 1
+
+
 def test_new_tags_skip_those_given_by_hand_and_storeroom_codes_in_any_case(
     db_session, app, manager, make_item, make_storeroom
 ):
