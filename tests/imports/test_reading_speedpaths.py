@@ -20,7 +20,7 @@ from imports import services
 from imports.commit import commit_plan
 from imports.header import table_from_rows
 from imports.plan import plan_import
-from imports.reading import ImportRejected, Table, Uncalculated, read_table
+from imports.reading import BLOCK_ROWS, ImportRejected, Table, Uncalculated, read_table
 from imports.xlsx_xml import special_cells, special_cells_parsed
 from inventory import services as inventory
 from inventory.errors import StaleItem
@@ -31,7 +31,7 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
-def as_openpyxl_reads_it(data: bytes, sheet: str | None = None) -> Table:
+def as_openpyxl_reads_it(data: bytes, sheet: str | None = None, *, max_rows: int = 1000) -> Table:
     """The table as the openpyxl reader (before calamine) made it: the reference."""
     values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -49,7 +49,7 @@ def as_openpyxl_reads_it(data: bytes, sheet: str | None = None) -> Table:
                 for v, f in zip(cached, written, strict=True)
             )
 
-    table = table_from_rows(rows(), max_rows=1000)
+    table = table_from_rows(rows(), max_rows=max_rows)
     table.sheet, table.sheets, table.epoch = title, visible, values.epoch
     return table
 
@@ -134,6 +134,24 @@ def test_workbooks_read_as_openpyxl_read_them(app, data):
 
 def typed(table: Table) -> list[tuple[type, ...]]:
     return [tuple(map(type, cells)) for _, cells in table.rows]
+
+
+def test_a_sheet_longer_than_a_block_of_rows_reads_as_openpyxl_reads_it(app):
+    """Cells are converted a block of rows at a time, remembering each column's cells: what
+    the first block saw must not change the next one, and uncalculated formulas must land on
+    their own rows past the first block."""
+    count = BLOCK_ROWS + 500
+    rows = [["Name", "Quantity", "Checked", "Total"]]
+    rows += [[f"Chair {n % 7}", n % 3 + 1, 1 if n % 2 else 0, None] for n in range(count)]
+    rows[BLOCK_ROWS + 10][2] = True  # TRUE where the column held 1 and 0 until now
+    rows[BLOCK_ROWS + 20][3] = "=B2*2"  # no cached value: openpyxl writes none
+    data = workbook(rows)
+    with app.test_request_context():
+        table = read_table(data, "long.xlsx", max_rows=count)
+    reference = as_openpyxl_reads_it(data, max_rows=count)
+    assert len(table.rows) == count
+    assert table == reference and typed(table) == typed(reference)
+    assert table.rows[BLOCK_ROWS + 19][1][3] == Uncalculated("=B2*2")
 
 
 def test_the_second_sheet_can_be_chosen_and_a_missing_one_is_refused(app):
