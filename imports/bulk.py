@@ -10,11 +10,11 @@ the driver as tuples.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Dialect, Table
 from sqlalchemy.orm import Session
 
 MAX_ROWS_PER_STATEMENT = 1_000
@@ -28,18 +28,35 @@ def insert_rows(
     """INSERT rows given as columns (lists of one length) and constants (the same value for
     every row) into a table; the rows of `returning`, in no particular order.
 
-    Multi-row INSERTs of up to a thousand rows (... RETURNING): SQLite takes them in about
-    half the time an executemany of the same rows takes, and its full-text index takes a
-    thousand rows at once.
-
     :param ready: columns and constants already in the database's form (JSON text).
     """
+    connection = session.connection()
+    found: list[tuple[Any, ...]] = []
+    for statement, parameters in insert_statements(
+        connection.dialect, target, columns, constants=constants, returning=returning,
+        ready=ready,
+    ):  # fmt: skip
+        result = connection.exec_driver_sql(statement, parameters)
+        if returning:
+            found += result.all()
+    return found
+
+
+def insert_statements(
+    dialect: Dialect, target: Table, columns: dict[str, list[Any]], *,
+    constants: dict[str, Any] | None = None, returning: tuple[str, ...] = (),
+    ready: tuple[str, ...] = (),
+) -> Iterator[tuple[str, tuple[Any, ...]]]:  # fmt: skip
+    """The statements and parameters of insert_rows, for a caller that executes them itself
+    (imports/writer.py).
+
+    Multi-row INSERTs of up to a thousand rows (... RETURNING): SQLite takes them in about
+    half the time an executemany of the same rows takes, and its full-text index takes a
+    thousand rows at once."""
     constants = constants or {}
     count = len(next(iter(columns.values()), ()))
     if not count:
-        return []
-    connection = session.connection()
-    dialect = connection.dialect
+        return
     names = [*columns, *constants]
     missing = [
         c.name for c in target.columns
@@ -62,14 +79,9 @@ def insert_rows(
     one = f"({', '.join([mark] * len(names))})"
     tail = f" RETURNING {', '.join(map(quote, returning))}" if returning else ""
     per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
-    found: list[tuple[Any, ...]] = []
     for start in range(0, count, per):
         chunk = rows[start : start + per]
-        statement = head + ", ".join([one] * len(chunk)) + tail
-        result = connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk)))
-        if returning:
-            found += result.all()
-    return found
+        yield head + ", ".join([one] * len(chunk)) + tail, tuple(chain.from_iterable(chunk))
 
 
 def _processor(target: Table, name: str, dialect) -> Callable[[Any], Any] | None:

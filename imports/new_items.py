@@ -12,16 +12,17 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from imports.bulk import by_object, insert_rows
+from imports.bulk import by_object, insert_statements
 from imports.bulk_load import bulk_loading
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import key
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
+from imports.writer import statement_writer
 from inventory import services
 from inventory.models import Condition, Counter, EventKind, Item, ItemEvent, ItemStatus, Storeroom
 
@@ -195,6 +196,23 @@ def _snapshots(rows: list[RowPlan]) -> list[str]:
     return ["{" + "".join(row)[:-1] + "}" for row in zip(*parts, strict=True)]  # the last ","
 
 
+def _new_ids(session: Session, count: int) -> list[int]:
+    """Ids for `count` new items, taken before they are written, so that their history events
+    and batch rows can be prepared while the items are still being written (imports/writer.py).
+
+    SQLite gives a new row the largest id plus one, and the import holds the write lock: the
+    ids after the largest are the ones it would give. PostgreSQL's are taken from the
+    sequence, as its inserts take them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence('items', 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"count": count},
+        ))  # fmt: skip
+    largest = session.scalar(select(func.max(Item.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
 def insert_new(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
     now: datetime, note: str, prefix: str, digits: int, written: RowsWritten,
@@ -202,8 +220,9 @@ def insert_new(
     """Insert the new items a chunk at a time, each with its history event and batch row.
 
     The items go in as multi-row INSERTs (a thousand rows a statement), which SQLite's
-    full-text index takes far faster than one row a statement; the ids come back by tag, so
-    their order does not matter."""
+    full-text index takes far faster than one row a statement. Their ids are taken first,
+    so that no statement waits for another's result: while the indexes are set aside, a
+    writer thread executes each chunk while the next one is prepared."""
     if not rows:
         return
     fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
@@ -214,24 +233,33 @@ def insert_new(
         raise ImportRefused(_taken_meanwhile(taken))
     for row in rows:
         row.tag = row.tag or next(fresh)
+    ids = _new_ids(session, len(rows))
     new_items = _NewItems(plan, user)
     item_constants = {"version": 1, "created_at": now, "updated_at": now}
     event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
+    connection = session.connection()
+    dialect = connection.dialect
     with (
-        bulk_loading(session, ITEMS, len(rows)),
+        bulk_loading(session, ITEMS, len(rows)) as set_aside,
         bulk_loading(session, EVENTS, len(rows)),
         bulk_loading(session, BATCH_ITEMS, len(rows)),
+        statement_writer(connection, threaded=set_aside) as writer,
     ):
         for start in range(0, len(rows), PROGRESS_EVERY):
             chunk = rows[start : start + PROGRESS_EVERY]
-            ids = dict(insert_rows(session, ITEMS, new_items.columns(chunk),
-                                   constants=item_constants, returning=("tag", "id")))  # fmt: skip
-            item_ids = [ids[row.tag] for row in chunk]
-            insert_rows(session, EVENTS, {"item_id": item_ids, "changes": _snapshots(chunk)},
-                        constants=event_constants, ready=("changes",))  # fmt: skip
-            insert_rows(session, BATCH_ITEMS, {"item_id": item_ids,
-                                               "row": [row.number for row in chunk]},
-                        constants=batch_constants, ready=("before",))  # fmt: skip
+            item_ids = ids[start : start + PROGRESS_EVERY]
+            statements = chain(
+                insert_statements(dialect, ITEMS, {"id": item_ids, **new_items.columns(chunk)},
+                                  constants=item_constants),
+                insert_statements(dialect, EVENTS,
+                                  {"item_id": item_ids, "changes": _snapshots(chunk)},
+                                  constants=event_constants, ready=("changes",)),
+                insert_statements(dialect, BATCH_ITEMS,
+                                  {"item_id": item_ids, "row": [row.number for row in chunk]},
+                                  constants=batch_constants, ready=("before",)),
+            )  # fmt: skip
+            for statement in statements:
+                writer.execute(*statement)
             written.add(len(chunk))
