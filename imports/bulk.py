@@ -69,19 +69,55 @@ def insert_statements(
     for name, values in columns.items():
         process = None if name in ready else _processor(target, name, dialect)
         lists.append(values if process is None else _processed(values, process, target, name))
+    once = {}
     for name, value in constants.items():
         process = None if name in ready else _processor(target, name, dialect)
-        lists.append([value if process is None else process(value)] * count)
-    rows = list(zip(*lists, strict=True))
+        once[name] = value if process is None else process(value)
+    if dialect.name == "sqlite":  # a column with one value on every row goes in once
+        once |= {
+            name: values[0]
+            for name, values in list(zip(columns, lists, strict=True))[1:]
+            if _one_object(values)
+        }  # fmt: skip (the first stays: VALUES needs one)
+        lists = [values for name, values in zip(columns, lists, strict=True) if name not in once]
+        names = [name for name in columns if name not in once] + list(once)
+    else:
+        lists += [[value] * count for value in once.values()]
+        once = {}
+    yield from _statements(dialect, target.name, names, lists, once, returning)
+
+
+def _one_object(values: list[Any]) -> bool:
+    """Whether every value is the same object (a default, a constant): then the same value."""
+    first = values[0]
+    return all(value is first for value in values)
+
+
+def _statements(
+    dialect: Dialect, table: str, names: list[str], lists: list[list[Any]],
+    once: dict[str, Any], returning: tuple[str, ...],
+) -> Iterator[tuple[str, tuple[Any, ...]]]:  # fmt: skip
+    """Multi-row INSERTs of the columns' rows, with the values in `once` (the last names)
+    bound once per statement: INSERT ... SELECT *, ?, ? FROM (VALUES (?, ?), ...) on SQLite,
+    where binding a value costs about as much as SQLite's work on it."""
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
-    one = f"({', '.join([mark] * len(names))})"
+    columns = ", ".join(map(quote, names))
+    if once:
+        head = f"INSERT INTO {quote(table)} ({columns}) SELECT *, {', '.join([mark] * len(once))}"
+        head, close = head + " FROM (VALUES ", ")"
+    else:
+        head, close = f"INSERT INTO {quote(table)} ({columns}) VALUES ", ""
+    one = f"({', '.join([mark] * len(lists))})"
     tail = f" RETURNING {', '.join(map(quote, returning))}" if returning else ""
-    per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
-    for start in range(0, count, per):
+    rows = list(zip(*lists, strict=True))
+    room = dialect.insertmanyvalues_max_parameters - len(once)
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, room // max(1, len(lists))))
+    first = tuple(once.values())  # their marks come first in the statement
+    for start in range(0, len(rows), per):
         chunk = rows[start : start + per]
-        yield head + ", ".join([one] * len(chunk)) + tail, tuple(chain.from_iterable(chunk))
+        statement = head + ", ".join([one] * len(chunk)) + close + tail
+        yield statement, first + tuple(chain.from_iterable(chunk))
 
 
 def _processor(target: Table, name: str, dialect) -> Callable[[Any], Any] | None:

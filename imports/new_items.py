@@ -1,13 +1,17 @@
 """New items from an import: tags drawn from the sequence in one step, the items, their
-"imported" history events (every field given, as for an item made by hand) and the batch's
-rows for undo, all written in bulk a chunk at a time. The search index follows by itself
-(SQLite's FTS triggers, PostgreSQL's generated column)."""
+"imported" history events and the batch's rows for undo, all written in bulk a chunk at a
+time. The search index follows by itself (SQLite's FTS triggers, PostgreSQL's generated
+column).
+
+A new item's "imported" event names the file, the batch and the row the item came from,
+rather than copying every field as an item made by hand has them: the batch keeps that file
+(its page downloads it), so the row is the item's first state, and every later change is an
+event of its own with the values before and after. A copy of each row was a third of what an
+import wrote (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from imports.bulk import by_object, insert_statements
+from imports.bulk import insert_statements
 from imports.bulk_load import bulk_loading
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
@@ -154,48 +158,6 @@ class _NewItems:
         return [found[name] for name in names]
 
 
-# Compact, and letters as they are rather than \u escapes: "Förråd" is 6 bytes, not 16. A
-# history event per new item is most of what an import writes (docs/benchmarks.md).
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-@lru_cache(maxsize=65_536, typed=True)  # across chunks: the same names and prices again
-def _created_field(name: str, value: Any) -> str:
-    """One field of a new item's history event, as JSON and a comma: "name":[null,value], or
-    "" if empty, so that a row's fields are joined without looking at each."""
-    if value is None or value == "":
-        return ""
-    return f"{_json(name)}:{_json([None, services.history_value(value)])},"
-
-
-def _created_fields(name: str, values: list[Any]) -> list[str]:
-    """_created_field for a column of values, each value object once (see bulk.by_object)."""
-    return by_object(values, lambda value: _created_field(name, value))
-
-
-@lru_cache(maxsize=65_536)
-def _created_extra(items: tuple[tuple[str, type, Any], ...]) -> str:
-    return f'"extra":{_json([None, {name: value for name, _, value in items}])},'
-
-
-def _snapshots(rows: list[RowPlan]) -> list[str]:
-    """Each new item's history event changes as JSON text: every field the row gives, in the
-    file's order, built a column at a time."""
-    fields = [row.fields for row in rows]
-    parts = [
-        _created_fields(name, [f.get(name) for f in fields])
-        for name in dict.fromkeys(chain.from_iterable(fields))
-    ]
-    parts.append(  # typed, so that TRUE and 1 stay apart
-        [
-            _created_extra(tuple([(k, type(v), v) for k, v in row.extra.items()]))
-            if row.extra else ""
-            for row in rows
-        ]
-    )  # fmt: skip
-    return ["{" + "".join(row)[:-1] + "}" for row in zip(*parts, strict=True)]  # the last ","
-
-
 def _new_ids(session: Session, count: int) -> list[int]:
     """Ids for `count` new items, taken before they are written, so that their history events
     and batch rows can be prepared while the items are still being written (imports/writer.py).
@@ -236,15 +198,16 @@ def insert_new(
     ids = _new_ids(session, len(rows))
     new_items = _NewItems(plan, user)
     item_constants = {"version": 1, "created_at": now, "updated_at": now}
-    event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "note": note}
+    event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "changes": "{}"}
+    # "Imported from list.xlsx (batch 7), row 12", translated once: the file's name may hold
+    # anything, so the row number goes where the translation puts a NUL, not by str.format.
+    head, tail = str(_l("%(note)s, row %(row)s", note=note, row="\0")).split("\0")
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
     connection = session.connection()
     dialect = connection.dialect
     with (
         bulk_loading(session, ITEMS, len(rows)) as set_aside,
-        bulk_loading(session, EVENTS, len(rows)),
-        bulk_loading(session, BATCH_ITEMS, len(rows)),
         statement_writer(connection, threaded=set_aside) as writer,
     ):
         for start in range(0, len(rows), PROGRESS_EVERY):
@@ -254,7 +217,8 @@ def insert_new(
                 insert_statements(dialect, ITEMS, {"id": item_ids, **new_items.columns(chunk)},
                                   constants=item_constants),
                 insert_statements(dialect, EVENTS,
-                                  {"item_id": item_ids, "changes": _snapshots(chunk)},
+                                  {"item_id": item_ids,
+                                   "note": [f"{head}{row.number}{tail}" for row in chunk]},
                                   constants=event_constants, ready=("changes",)),
                 insert_statements(dialect, BATCH_ITEMS,
                                   {"item_id": item_ids, "row": [row.number for row in chunk]},

@@ -90,10 +90,10 @@ def test_a_write_that_fails_midway_leaves_the_indexes_in_place(
 ):
     before = indexes(db_session)
 
-    def failing(rows):
+    def failing(self, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(new_items, "_snapshots", failing)
+    monkeypatch.setattr(new_items._NewItems, "columns", failing)
     with app.test_request_context(), pytest.raises(RuntimeError):
         import_csv(db_session, manager, csv_list(["Stol", "Bord"]))
     # Built again before the error left the write, so even a caller that committed anyway
