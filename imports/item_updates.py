@@ -9,10 +9,9 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, update
 from sqlalchemy.orm import Session
 
-from imports.bulk import insert_rows
+from imports.bulk import insert_rows, update_rows
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import key
 from imports.progress import PROGRESS_EVERY, RowsWritten
@@ -122,20 +121,14 @@ def _update_items(session: Session, updates: list[_Update], *, now: datetime) ->
     by_columns: dict[tuple[str, ...], list[_Update]] = defaultdict(list)
     for u in updates:
         by_columns[tuple(sorted(u.columns))].append(u)
-    for columns, group in by_columns.items():
-        statement = (
-            update(ITEMS)
-            .where(and_(ITEMS.c.id == bindparam("_id"), ITEMS.c.version == bindparam("_seen")))
-            .values({name: bindparam(name) for name in (*columns, "updated_at", "version")})
-        )
-        result = session.execute(
-            statement,
-            [{**u.columns, "updated_at": now, "version": u.version, "_id": u.item.id,
-              "_seen": u.item.version} for u in group],
-        )  # fmt: skip
-        if session.get_bind().dialect.supports_sane_multi_rowcount and result.rowcount != len(
-            group
-        ):
+    for names, group in by_columns.items():
+        columns = {name: [u.columns[name] for u in group] for name in names}
+        columns["updated_at"] = [now] * len(group)
+        columns["version"] = [u.version for u in group]
+        changed = update_rows(session, ITEMS, columns, where=(
+            ("id", [u.item.id for u in group]), ("version", [u.item.version for u in group]),
+        ))  # fmt: skip
+        if session.get_bind().dialect.supports_sane_multi_rowcount and changed != len(group):
             raise StaleItem(services.STALE_MESSAGE)
 
 
