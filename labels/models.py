@@ -96,7 +96,9 @@ class Scan(db.Model):
     mode: Mapped[ScanMode] = enum_column(ScanMode)
     storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"))
     stocktake_id: Mapped[int | None] = mapped_column(ForeignKey("stocktakes.id"), index=True)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[ScanOutcome] = enum_column(ScanOutcome)

@@ -168,7 +168,7 @@ class TransferRequest(db.Model):
     handover_mode: Mapped[str] = mapped_column(String(16), default="")  # a HandoverMode, or ""
     handover_from: Mapped[str] = mapped_column(String(300), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    received_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    received_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
 
     listing: Mapped[Listing] = relationship(back_populates="requests")
     department: Mapped[Department] = relationship()
@@ -200,7 +200,9 @@ class ReuseOutcome(db.Model):
     listing_id: Mapped[int | None] = mapped_column(
         ForeignKey("listings.id", ondelete="SET NULL"), index=True
     )
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32), index=True)  # a Closing value but WITHDRAWN
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)  # giver
     receiving_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

@@ -224,6 +224,28 @@ def test_undo_removes_untouched_new_items_and_restores_updated_ones(
     assert batch.status == BatchStatus.UNDONE
 
 
+def test_undo_removes_new_items_with_their_history_and_keeps_one_a_part_points_at(
+    db_session, app, manager, make_item
+):
+    data = xlsx([["Tag", "Name"], ["N-1", "Desk"], ["N-2", "Shelf"], ["N-3", "Lamp"]])
+    with app.test_request_context():
+        batch, _ = run_import(db_session, manager, data, "new.xlsx")
+        lamp = db_session.scalar(select(Item).where(Item.tag == "N-3"))
+        part = make_item("Lamp, part")  # as a handover splits a lot: the original unchanged
+        part.split_from_id = lamp.id
+        db_session.commit()
+        report = services.undo(db_session, batch, user=manager, now=utcnow())
+        db_session.commit()
+    assert report == {"removed": ["N-2", "N-1"], "restored": [], "kept": ["N-3"]}
+    left = db_session.scalars(select(Item.tag).where(Item.tag.like("N-%"))).all()
+    assert left == ["N-3"]
+    events = db_session.scalars(
+        select(ItemEvent.item_id).where(ItemEvent.kind == EventKind.IMPORTED)
+    )
+    assert list(events) == [lamp.id]  # the removed items' history went with them
+    assert batch.status == BatchStatus.UNDONE
+
+
 @pytest.mark.parametrize(
     "data, name, message",
     [
