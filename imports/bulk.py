@@ -23,37 +23,29 @@ MAX_ROWS_PER_STATEMENT = 1_000
 
 def insert_rows(
     session: Session, target: Table, columns: dict[str, list[Any]], *,
-    constants: dict[str, Any] | None = None, returning: tuple[str, ...] = (),
-    ready: tuple[str, ...] = (),
-) -> list[tuple[Any, ...]]:  # fmt: skip
+    constants: dict[str, Any] | None = None, ready: tuple[str, ...] = (),
+) -> None:  # fmt: skip
     """INSERT rows given as columns (lists of one length) and constants (the same value for
-    every row) into a table; the rows of `returning`, in no particular order.
+    every row) into a table.
 
     :param ready: columns and constants already in the database's form (JSON text).
     """
     connection = session.connection()
-    found: list[tuple[Any, ...]] = []
-    for statement, parameters in insert_statements(
-        connection.dialect, target, columns, constants=constants, returning=returning,
-        ready=ready,
-    ):  # fmt: skip
-        result = connection.exec_driver_sql(statement, parameters)
-        if returning:
-            found += result.all()
-    return found
+    for statement in insert_statements(connection.dialect, target, columns,
+                                       constants=constants, ready=ready):  # fmt: skip
+        connection.exec_driver_sql(*statement)
 
 
 def insert_statements(
     dialect: Dialect, target: Table, columns: dict[str, list[Any]], *,
-    constants: dict[str, Any] | None = None, returning: tuple[str, ...] = (),
-    ready: tuple[str, ...] = (),
+    constants: dict[str, Any] | None = None, ready: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:  # fmt: skip
     """The statements and parameters of insert_rows, for a caller that executes them itself
     (imports/writer.py).
 
-    Multi-row INSERTs of up to a thousand rows (... RETURNING): SQLite takes them in about
-    half the time an executemany of the same rows takes, and its full-text index takes a
-    thousand rows at once."""
+    Multi-row INSERTs of up to a thousand rows: SQLite takes them in about half the time an
+    executemany of the same rows takes, and its full-text index takes a thousand rows at
+    once."""
     constants = constants or {}
     count = len(next(iter(columns.values()), ()))
     if not count:
@@ -70,55 +62,18 @@ def insert_statements(
     for name, values in columns.items():
         process = None if name in ready else _processor(target, name, dialect)
         lists.append(values if process is None else _processed(values, process, target, name))
-    once = {}
     for name, value in constants.items():
         process = None if name in ready else _processor(target, name, dialect)
-        once[name] = value if process is None else process(value)
-    if dialect.name == "sqlite":  # a column with one value on every row goes in once
-        once |= {
-            name: values[0]
-            for name, values in list(zip(columns, lists, strict=True))[1:]
-            if _one_object(values)
-        }  # fmt: skip (the first stays: VALUES needs one)
-        lists = [values for name, values in zip(columns, lists, strict=True) if name not in once]
-        names = [name for name in columns if name not in once] + list(once)
-    else:
-        lists += [[value] * count for value in once.values()]
-        once = {}
-    yield from _statements(dialect, target.name, names, lists, once, returning)
-
-
-def _one_object(values: list[Any]) -> bool:
-    """Whether every value is the same object (a default, a constant): then the same value."""
-    first = values[0]
-    return all(value is first for value in values)
-
-
-def _statements(
-    dialect: Dialect, table: str, names: list[str], lists: list[list[Any]],
-    once: dict[str, Any], returning: tuple[str, ...],
-) -> Iterator[tuple[str, tuple[Any, ...]]]:  # fmt: skip
-    """Multi-row INSERTs of the columns' rows, with the values in `once` (the last names)
-    bound once per statement: INSERT ... SELECT *, ?, ? FROM (VALUES (?, ?), ...) on SQLite,
-    where binding a value costs about as much as SQLite's work on it."""
+        lists.append([value if process is None else process(value)] * count)
+    rows = list(zip(*lists, strict=True))
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    columns = ", ".join(map(quote, names))
-    if once:
-        head = f"INSERT INTO {quote(table)} ({columns}) SELECT *, {', '.join([mark] * len(once))}"
-        head, close = head + " FROM (VALUES ", ")"
-    else:
-        head, close = f"INSERT INTO {quote(table)} ({columns}) VALUES ", ""
-    one = f"({', '.join([mark] * len(lists))})"
-    tail = f" RETURNING {', '.join(map(quote, returning))}" if returning else ""
-    rows = list(zip(*lists, strict=True))
-    room = dialect.insertmanyvalues_max_parameters - len(once)
-    per = max(1, min(MAX_ROWS_PER_STATEMENT, room // max(1, len(lists))))
-    first = tuple(once.values())  # their marks come first in the statement
-    for start in range(0, len(rows), per):
+    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
+    one = f"({', '.join([mark] * len(names))})"
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
+    for start in range(0, count, per):
         chunk = rows[start : start + per]
-        statement = head + ", ".join([one] * len(chunk)) + close + tail
-        yield statement, first + tuple(chain.from_iterable(chunk))
+        yield head + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk))
 
 
 def update_rows(
@@ -164,10 +119,11 @@ def by_object(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
 def _processed(
     values: list[Any], process: Callable[[Any], Any], target: Table, name: str
 ) -> list[Any]:
-    """The values in the database's form, each distinct value processed once. JSON (extra
+    """The values in the database's form, each distinct value processed once; JSON (extra
     attributes, history changes, what the batch keeps for undo) is written by orjson, compact
     and with its letters as they are, about six times faster than the standard library's
-    encoder that the column type would use: 100,000 updated items make 160,000 such values."""
+    encoder that the column type would use (100,000 updated items make 160,000 such values),
+    each value on its own: most are made per row."""
     if not isinstance(target.c[name].type, JSON):
         return by_object(values, process)
     try:

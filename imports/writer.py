@@ -1,7 +1,7 @@
 """Statements of a bulk load run by a thread of their own while Python prepares the next ones.
 
 Writing 100,000 new items is two kinds of work, about equal: Python turning rows into
-statements (columns, history JSON, values in the database's form), and SQLite executing them
+statements (columns, history notes, values in the database's form), and SQLite executing them
 (B-trees, the full-text index, foreign keys). Python's sqlite3 lets go of the interpreter lock
 while SQLite works, so on a machine with two cores the two can run side by side: the import's
 thread prepares chunk n+1 while this writer's thread executes chunk n (docs/benchmarks.md).
