@@ -11,6 +11,7 @@ unlike tracemalloc) is its own:
 1. xlsx, new: read, check (the preview) and write into an empty SQLite database;
 2. xlsx, update: the same list again with the created items' tags and half the rows changed;
 3. csv, new: the CSV into an empty database;
+4. undo, xlsx new: undoing the first case's import (its 100,000 items removed);
 
 and the bare limit, in the same run: python-calamine iterating the xlsx (csv.reader for the
 CSV) plus raw sqlite3 executemany of the same rows into a plain 12-column table.
@@ -326,6 +327,31 @@ def measure_import(file: Path, database: Path) -> dict:
                 "peak_mb": peak_mb()}  # fmt: skip
 
 
+def measure_undo(file: Path, database: Path) -> dict:
+    """Undoing the import of `file` in `database` (what the batch page's Undo does)."""
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.auth.models import User
+    from app.extensions import db
+    from app.timeutil import utcnow
+    from imports import services
+    from imports.models import BatchStatus, ImportBatch
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "TESTING": True})
+    with app.app_context(), app.test_request_context():
+        user = db.session.scalar(select(User).order_by(User.id).limit(1))
+        batch = db.session.scalar(select(ImportBatch).where(
+            ImportBatch.filename == file.name, ImportBatch.status == BatchStatus.COMMITTED))  # fmt: skip
+        started, cpu = time.perf_counter(), time.process_time()
+        report = services.undo(db.session, batch, user=user, now=utcnow())
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "cpu": time.process_time() - cpu,
+                "rows": len(report["removed"]), "peak_mb": peak_mb(),
+                "counts": {name: len(tags) for name, tags in report.items()}, "errors": []}  # fmt: skip
+
+
 PLACES = ("departments", "sites", "storerooms", "categories", "import_batches")
 WRITTEN = ("items", "item_events", "import_batch_items")
 
@@ -443,10 +469,11 @@ def describe_machine() -> str:
             f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
 
 
-def report(name: str, result: dict, bare: dict) -> None:
+def report(name: str, result: dict, bare: dict | None) -> None:
+    ratio = f"{result['seconds'] / bare['seconds']:>8.2f}" if bare else f"{'-':>8}"
     print(f"{name:<22}{result['seconds']:>8.2f}{result['cpu']:>7.2f}"
           f"{result['rows'] / result['seconds']:>10,.0f}"
-          f"{result['peak_mb']:>9.0f}{result['seconds'] / bare['seconds']:>8.2f}   "
+          f"{result['peak_mb']:>9.0f}{ratio}   "
           + ", ".join(f"{k} {result[k]:.2f}" for k in ("read", "check", "write", "commit")
                       if k in result))  # fmt: skip
 
@@ -461,7 +488,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, *paths = args.child
-        measure = {"bare": measure_bare, "import": measure_import, "floor": measure_floor}[kind]
+        measure = {
+            "bare": measure_bare,
+            "import": measure_import,
+            "floor": measure_floor,
+            "undo": measure_undo,
+        }[kind]
         print(json.dumps(measure(*map(Path, paths)), default=str))
         return
     work = Path(tempfile.mkdtemp(prefix="reshelf-bench-import-"))
@@ -497,6 +529,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
             in_child("floor", work / "new.xlsx", work / f"f{n}.db", work / f"x{n}.db")
         )
         (work / f"f{n}.db").unlink()
+        shutil.copy(work / f"x{n}.db", work / f"u{n}.db")
+        results.setdefault("undo, xlsx new", []).append(
+            in_child("undo", work / "new.xlsx", work / f"u{n}.db")
+        )
+        (work / f"u{n}.db").unlink()
         if n == 0:  # the same tags every run: each starts from the same empty database
             write_xlsx(work / "update.xlsx", changed_half(rows, created_tags(work / "x0.db")))
         results.setdefault("xlsx, update half", []).append(
@@ -511,9 +548,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
           "   stages (s)")  # fmt: skip
     for name, result in middle.items():
         bare = middle["bare limit, csv" if "csv" in name else "bare limit, xlsx"]
-        report(name, result, bare)
+        report(name, result, None if name.startswith("undo") else bare)
     print()
-    for name in ("xlsx, new", "xlsx, update half", "csv, new"):
+    for name in ("xlsx, new", "xlsx, update half", "csv, new", "undo, xlsx new"):
         result = middle[name]
         print(f"{name}: {result['counts']}" + (f" errors: {result['errors']}"
                                                 if result["errors"] else ""))  # fmt: skip

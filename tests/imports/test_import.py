@@ -231,7 +231,7 @@ def test_undo_removes_new_items_with_their_history_and_keeps_one_a_part_points_a
     with app.test_request_context():
         batch, _ = run_import(db_session, manager, data, "new.xlsx")
         lamp = db_session.scalar(select(Item).where(Item.tag == "N-3"))
-        part = make_item("Lamp, part")  # as a handover splits a lot: the original unchanged
+        part = make_item("Lamp, part")  # split off by hand: a handover would also shrink it
         part.split_from_id = lamp.id
         db_session.commit()
         report = services.undo(db_session, batch, user=manager, now=utcnow())
