@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
 from tests.browser.conftest import Screenshot, log_in
+from tests.stock_lists import sample
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 BATCH_PAGE = re.compile(r"/imports/\d+$")
 
 
@@ -28,10 +28,12 @@ def upload(page: Page, base_url: str, path: Path) -> None:
 
 
 def test_import_a_danish_list_then_undo_it(
-    phone: Page, live_server: str, manager, screenshot: Screenshot
+    phone: Page, live_server: str, manager, screenshot: Screenshot, tmp_path: Path
 ):
+    path = tmp_path / "inventar-boligafdeling-da.xlsx"
+    path.write_bytes(sample(path.name))
     log_in(phone, live_server, manager)
-    upload(phone, live_server, DATA / "inventar-boligafdeling-da.xlsx")
+    upload(phone, live_server, path)
     expect(phone.get_by_role("heading", name="Not in Reshelf yet")).to_be_visible()
     expect(phone.get_by_text("There is nothing to import.")).to_be_visible()
     screenshot(phone, "preview")

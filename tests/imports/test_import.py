@@ -3,7 +3,6 @@
 import io
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,15 +15,10 @@ from imports.commit import ImportRefused
 from imports.models import BatchStatus
 from imports.reading import ImportRejected, read_table
 from inventory.models import Condition, EventKind, Item, ItemEvent, Storeroom
+from tests.stock_lists import SAMPLES as STOCK_LISTS
+from tests.stock_lists import sample
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-SAMPLES = {
-    "forrad-skolor-sv.xlsx": 240,
-    "hjalpmedel-sv.csv": 150,
-    "inventar-boligafdeling-da.xlsx": 80,
-    "meubilair-ocmw-nl.csv": 90,
-    "facilities-en.xlsx": 60,
-}
+SAMPLES = {name: rows for name, (_, rows) in STOCK_LISTS.items()}
 
 
 def run_import(db_session, user, data: bytes, name: str, *, commit=True, **options):
@@ -59,7 +53,7 @@ def manager(make_user):
 @pytest.mark.parametrize("name, rows", SAMPLES.items())
 def test_every_sample_file_imports_without_hand_editing(db_session, app, manager, name, rows):
     with app.test_request_context():
-        batch, plan = run_import(db_session, manager, (DATA / name).read_bytes(), name)
+        batch, plan = run_import(db_session, manager, sample(name), name)
     assert plan.errors == [] and plan.counts["new"] == rows
     assert db_session.scalar(select(func.count()).select_from(Item)) == rows
     assert batch.status == BatchStatus.COMMITTED and len(batch.sha256) == 64
@@ -70,7 +64,7 @@ def test_every_sample_file_imports_without_hand_editing(db_session, app, manager
 def test_the_swedish_school_list_is_read_as_a_person_reads_it(db_session, app, manager):
     name = "forrad-skolor-sv.xlsx"
     with app.test_request_context():
-        run_import(db_session, manager, (DATA / name).read_bytes(), name)
+        run_import(db_session, manager, sample(name), name)
     first = db_session.scalar(select(Item).where(Item.tag == "BUF-00001"))
     assert (first.name, first.quantity, first.condition) == ("Pall", 12, Condition.GOOD)
     assert first.purchase_price == Decimal("438.00") and first.purchase_date == date(2022, 1, 31)
@@ -85,7 +79,7 @@ def test_the_swedish_school_list_is_read_as_a_person_reads_it(db_session, app, m
 
 def test_the_same_file_again_changes_nothing_and_is_recognised(db_session, app, manager):
     name = "inventar-boligafdeling-da.xlsx"
-    data = (DATA / name).read_bytes()
+    data = sample(name)
     with app.test_request_context():
         first, _ = run_import(db_session, manager, data, name)
         batch, plan = run_import(db_session, manager, data, name, commit=False)

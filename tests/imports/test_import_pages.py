@@ -7,7 +7,6 @@ progress the page polls, so these tests see what a user sees once the job is don
 import io
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,8 +17,7 @@ from app.timeutil import utcnow
 from imports import jobs
 from imports.models import BatchStatus, ImportBatch, JobKind, SavedMapping
 from inventory.models import Item, Storeroom
-
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.stock_lists import sample
 
 
 @pytest.fixture
@@ -82,7 +80,7 @@ def count_items(db_session) -> int:
 
 def test_upload_preview_and_import_a_sample_file(manager_client, db_session):
     name = "forrad-skolor-sv.xlsx"
-    batch_id = upload(manager_client, (DATA / name).read_bytes(), name)
+    batch_id = upload(manager_client, sample(name), name)
     page = manager_client.get(f"/imports/{batch_id}")
     assert page.status_code == 200 and count_items(db_session) == 0  # nothing changed yet
     assert "Benämning" in page.text and '<option selected value="name">' in page.text  # the mapping

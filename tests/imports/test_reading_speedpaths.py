@@ -6,7 +6,6 @@ import io
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -25,8 +24,8 @@ from inventory import services as inventory
 from inventory.errors import StaleItem
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 from inventory.search import filter_matching, search_terms
+from tests.stock_lists import sample
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -109,7 +108,7 @@ MIXED = [
 @pytest.mark.parametrize(
     "data",
     [
-        pytest.param((DATA / name).read_bytes(), id=name)
+        pytest.param(sample(name), id=name)
         for name in (
             "forrad-skolor-sv.xlsx",
             "inventar-boligafdeling-da.xlsx",
@@ -154,7 +153,7 @@ def test_a_sheet_longer_than_a_block_of_rows_reads_as_openpyxl_reads_it(app):
 
 
 def test_the_second_sheet_can_be_chosen_and_a_missing_one_is_refused(app):
-    data = (DATA / "facilities-en.xlsx").read_bytes()
+    data = sample("facilities-en.xlsx")
     with app.test_request_context():
         assert read_table(data, "f.xlsx", sheet="Aids", max_rows=1000) == as_openpyxl_reads_it(
             data, "Aids"
