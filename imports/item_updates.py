@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from imports.bulk import insert_rows, update_rows
 from imports.models import BatchAction, BatchItem, ImportBatch
-from imports.places import key
+from imports.places import Places
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
 from inventory import services
 from inventory.errors import StaleItem
-from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
+from inventory.models import EventKind, Item, ItemEvent, ItemStatus
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -31,60 +31,59 @@ class _Update:
     """One planned row as update_item and move_item would write it: the item's new columns,
     its history events and what the batch keeps for undo."""
 
-    def __init__(self, row: RowPlan, plan: Plan, names: dict[str, dict[int, str]]) -> None:
-        item, places = row.current, plan.places
+    def __init__(self, row: RowPlan, places: Places) -> None:
+        item = row.current
         assert item is not None
         self.row, self.item, self.columns = row, item, {}
         self.edit: dict[str, list[Any]] = {}  # update_item's event changes
         self.move: dict[str, list[Any]] = {}  # move_item's
         self.before = {
-            "fields": {name: self._history(name, names) for name in row.changes
+            "fields": {name: self._history(name, places) for name in row.changes
                        if name != "storeroom"},
             "department_id": item.department_id,
             "category_id": item.category_id,
             "storeroom_id": item.storeroom_id,
+            "position": item.position,
             "place": item.place,
             "status": item.status.value,
             "extra": item.extra,
         }  # fmt: skip
         for name, (_, new) in row.changes.items():
             if name in ("department", "category"):
-                place = getattr(places, name)[key(new)]
-                self.columns[f"{name}_id"] = place.id
-                self.edit[name] = [self.before["fields"][name], names[name][place.id]]
+                target = row.places[name].target
+                self.columns[f"{name}_id"] = target
+                self.edit[name] = [self.before["fields"][name], places.label(name, target)]
+            elif name == "position" and "storeroom" in row.changes:
+                continue  # part of the move
             elif name != "storeroom":
                 self.columns[name] = new
                 self.edit[name] = [services.history_value(getattr(item, name)),
                                    services.history_value(new)]  # fmt: skip
         if "storeroom" in row.changes:
-            self._move_to(places.storeroom[key(row.changes["storeroom"][1])], names)
+            position = row.changes.get("position", (None, item.position))[1]
+            self._move_to(row.places["storeroom"].target, position, places)
         self.version = item.version + bool(self.edit) + bool(self.move)
 
-    def _history(self, name: str, names: dict[str, dict[int, str]]) -> Any:
+    def _history(self, name: str, places: Places) -> Any:
         if name in ("department", "category"):
-            return names[name].get(getattr(self.item, f"{name}_id"))
+            current = getattr(self.item, f"{name}_id")
+            return None if current is None else places.label(name, current)
         return services.history_value(getattr(self.item, name))
 
-    def _move_to(self, room: Storeroom, names: dict[str, dict[int, str]]) -> None:
+    def _move_to(self, room: int, position: str, places: Places) -> None:
+        """Into a storeroom (at a position in it), as move_item records a move."""
         item = self.item
         before = {
-            "storeroom": names["storeroom"].get(item.storeroom_id),
+            "storeroom": places.room_names.get(item.storeroom_id),
+            "position": item.position,
             "place": self.columns.get("place", item.place),
             "status": item.status.value,
         }
-        after = {"storeroom": str(room), "place": "", "status": ItemStatus.IN_STORAGE.value}
+        after = {"storeroom": places.room_names[room], "position": position, "place": "",
+                 "status": ItemStatus.IN_STORAGE.value}  # fmt: skip
         self.move = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        self.columns.update(storeroom_id=room.id, place="", status=ItemStatus.IN_STORAGE)
-
-
-def _display_names(plan: Plan) -> dict[str, dict[int, str]]:
-    """How history names departments, categories (their path) and storerooms, by id."""
-    places = plan.places
-    return {
-        "department": {d.id: str(d) for d in places.department.values()},
-        "category": {c.id: c.path for c in places.category.values()},
-        "storeroom": {room.id: str(room) for room in places.storeroom.values()},
-    }
+        self.columns.update(storeroom_id=room, position=position, place="",
+                            status=ItemStatus.IN_STORAGE)  # fmt: skip
 
 
 def apply_updates(
@@ -93,9 +92,9 @@ def apply_updates(
 ) -> None:  # fmt: skip
     if not rows:
         return
-    names, batch_id, user_id = _display_names(plan), batch.id, user.id
+    batch_id, user_id = batch.id, user.id
     for start in range(0, len(rows), PROGRESS_EVERY):
-        updates = [_Update(row, plan, names) for row in rows[start : start + PROGRESS_EVERY]]
+        updates = [_Update(row, plan.places) for row in rows[start : start + PROGRESS_EVERY]]
         _update_items(session, updates, now=now)
         for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
                                       (EventKind.MOVED, "move", "")):  # fmt: skip

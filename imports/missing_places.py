@@ -1,5 +1,5 @@
-"""Departments, categories, sites and storerooms an import creates because the file names
-them and the user ticked "create missing"."""
+"""Departments, categories, sites and storerooms an import creates because rows being
+imported name them and the user ticked "create missing": never for a refused row."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from imports.places import Places, key
+from imports.places import Places
+from imports.similar import same_key
 from inventory import services
-from inventory.models import CategoryKind, Site
+from inventory.models import Category, CategoryKind, Site
 
 if TYPE_CHECKING:
     from imports.plan import Plan
@@ -20,41 +21,58 @@ _CODE_CHARS = re.compile(r"[^\w.\-]+")
 
 
 def create_missing(session: Session, plan: Plan) -> None:
-    """Create what the plan found missing, and add it to the plan's places by name."""
+    """Create the new values the imported rows name; each value gets its new place's id."""
     places = plan.places
-    for name in plan.missing["department"]:
-        places.department[key(name)] = services.save_department(session, name)
-    for name in plan.missing["category"]:
-        places.category[key(name)] = services.save_category(
-            session, name=name, parent=None, kind=CategoryKind.FURNITURE,
-            replacement_value=None, co2e_kg=None,
-        )  # fmt: skip
-    for name in plan.missing["site"]:
-        places.site[key(name)] = services.save_site(session, name=name)
-    if not plan.missing["storeroom"]:
-        return
-    site_of = {}  # storeroom name -> the site first named with it
-    named = dict.fromkeys(
-        (row.fields.get("storeroom"), row.fields.get("site")) for row in plan.rows
-    )
-    for room, site in named:  # each pair once: a file repeats a few dozen on every row
-        if room and site:
-            site_of.setdefault(key(room), places.site.get(key(site)))
-    for name in plan.missing["storeroom"]:
-        site = site_of.get(key(name)) or _fallback_site(session, places)
+    for value in plan.to_create("department"):
+        department = services.save_department(session, value.text)
+        places.add_department(department.id, department.name)
+        value.target = department.id
+    for value in plan.to_create("site"):
+        site = services.save_site(session, name=value.text)
+        places.add_site(site.id, site.name)
+        value.target = site.id
+    for value in plan.to_create("storeroom"):
+        on_site = value.site is not None and value.site.target is not None
+        site = session.get(Site, value.site.target) if on_site else _fallback_site(session, places)
         room = services.save_storeroom(
-            session, code=_free_code(session, name), name=name, site=site
+            session, code=_free_code(session, value.text), name=value.text, site=site
         )
-        places.storeroom[key(name)] = room
-        places.storeroom[key(room.code)] = room
+        places.add_storeroom(room.id, room.code, room.name, site.id)
+        value.target = room.id
+    for value in plan.to_create("category"):
+        value.target = _category_path(session, places, value.parent, value.path)
+
+
+def _category_path(session: Session, places: Places, parent: int | None, names: list[str]) -> int:
+    """The category at the end of `names` below `parent`, each step found or created."""
+    node = parent
+    for name in names:
+        found = [id_ for id_ in places.categories_by_name.get(same_key(name), [])
+                 if places.category_parent[id_] == node]  # fmt: skip
+        if found:
+            node = found[0]
+            continue
+        category = services.save_category(
+            session, name=name, parent=session.get(Category, node) if node else None,
+            kind=CategoryKind.FURNITURE, replacement_value=None, co2e_kg=None,
+        )  # fmt: skip
+        places.add_category(category.id, category.name, node)
+        node = category.id
+    assert node is not None
+    return node
 
 
 def _fallback_site(session: Session, places: Places) -> Site:
     """Where storerooms go when the file names no site: one site for imported storerooms."""
     name = str(_l("Imported storerooms"))
-    if key(name) not in places.site:
-        places.site[key(name)] = services.save_site(session, name=name)
-    return places.site[key(name)]
+    found = places.site.get(same_key(name))
+    if found is not None:
+        site = session.get(Site, found)
+        assert site is not None
+        return site
+    site = services.save_site(session, name=name)
+    places.add_site(site.id, site.name)
+    return site
 
 
 def _free_code(session: Session, name: str) -> str:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, false
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
@@ -47,6 +47,11 @@ class ImportBatch(db.Model):
     create_missing: Mapped[bool] = mapped_column(default=False)
     all_or_nothing: Mapped[bool] = mapped_column(default=False)
     fill_merged: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the user chose in the preview for the file's values: kind -> folded value -> an id
+    # of ours or "new" (imports/resolve.py); kept as ValueChoice rows when the file is imported.
+    value_choices: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     status: Mapped[BatchStatus] = enum_column(BatchStatus, default=BatchStatus.PREVIEW)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     refused: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # rows not written
@@ -100,3 +105,18 @@ class SavedMapping(db.Model):
     mapping: Mapped[list[str]] = mapped_column(JSON, default=list)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ValueChoice(db.Model):
+    """What a value of a file means in ours, as a user chose it in a preview ("Facility" is the
+    department Facilities), offered again when a later file uses the same value."""
+
+    __tablename__ = "import_value_choices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # department, site, storeroom, category...
+    key: Mapped[str] = mapped_column(String(450))  # the folded value (a storeroom's: site/name)
+    choice: Mapped[str] = mapped_column(String(32))  # an id of ours; a condition's value
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "key"),)

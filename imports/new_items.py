@@ -23,7 +23,6 @@ from imports.bulk import insert_statements
 from imports.bulk_load import bulk_loading
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
-from imports.places import key
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
 from imports.writer import statement_writer
@@ -48,6 +47,7 @@ NEW_ITEM_DEFAULTS: dict[str, Any] = {
     "purchase_price": None,
     "replacement_value": None,
     "notes": "",
+    "position": "",
     "place": "",
 }
 
@@ -116,11 +116,9 @@ def _taken_meanwhile(rows: list[RowPlan]) -> str:
 
 
 class _NewItems:
-    """New rows as the columns their INSERTs take, places' ids looked up by name once."""
+    """New rows as the columns their INSERTs take."""
 
     def __init__(self, plan: Plan, user: User) -> None:
-        self.ids = {kind: {name: place.id for name, place in getattr(plan.places, kind).items()}
-                    for kind in ("department", "category", "storeroom")}  # fmt: skip
         self.own_department = user.department_id
         named = {name for row in plan.rows if row.action == "new" for name in row.fields}
         self.fields = [name for name in NEW_ITEM_DEFAULTS if name in named]
@@ -138,9 +136,9 @@ class _NewItems:
                 else [default] * len(rows)
             )
         own = self.own_department
-        rooms = self._ids("storeroom", fields)
-        columns["department_id"] = [found or own for found in self._ids("department", fields)]
-        columns["category_id"] = self._ids("category", fields)
+        rooms = _targets(rows, "storeroom")
+        columns["department_id"] = [found or own for found in _targets(rows, "department")]
+        columns["category_id"] = _targets(rows, "category")
         columns["storeroom_id"] = rooms
         columns["place"] = [
             "" if room else place for room, place in zip(rooms, columns["place"], strict=True)
@@ -150,12 +148,10 @@ class _NewItems:
         columns["extra"] = [row.extra for row in rows]
         return columns
 
-    def _ids(self, kind: str, fields: list[dict[str, Any]]) -> list[int | None]:
-        """The ids of the places the rows name, each name looked up once."""
-        names = [f.get(kind) for f in fields]
-        ids = self.ids[kind]
-        found = {name: None if name is None else ids.get(key(name)) for name in set(names)}
-        return [found[name] for name in names]
+
+def _targets(rows: list[RowPlan], kind: str) -> list[Any]:
+    """The ids of the places of this kind the rows name (None where a row names none)."""
+    return [value.target if (value := row.places.get(kind)) else None for row in rows]
 
 
 def _new_ids(session: Session, count: int) -> list[int]:

@@ -21,9 +21,11 @@ from imports.gc_pause import gc_paused
 from imports.merged import refuse_merged
 from imports.places import Places, load_places
 from imports.progress import Progress
+from imports.resolve import Resolver, Status, Value
 from imports.row_checks import Judge, mark_duplicate_tags
 from imports.row_values import ExistingItem, RowPlan, read_rows
 from imports.table import Table
+from imports.value_choices import remembered_choices
 from inventory.models import Item
 
 if TYPE_CHECKING:
@@ -35,8 +37,21 @@ LOOKUP_CHUNK = 5_000  # tags looked up in one query
 @dataclass
 class Plan:
     rows: list[RowPlan]
-    missing: dict[str, list[str]]  # kind -> names to create (as first written in the file)
     places: Places
+    values: dict[str, dict[str, Value]]  # kind -> folded value -> what it is in ours
+    headers: dict[str, str]  # field -> the column that gives it
+
+    @property
+    def missing(self) -> dict[str, list[str]]:
+        """The file's values that are not ours yet, by kind, as first written."""
+        return {kind: [v.text for v in found.values() if v.status == Status.NEW]
+                for kind, found in self.values.items() if kind != "condition"}  # fmt: skip
+
+    def to_create(self, kind: str) -> list[Value]:
+        """The new values of a kind that rows being imported name: "create missing" makes
+        these, and nothing for rows that are refused."""
+        return [value for value in self.values.get(kind, {}).values()
+                if value.status == Status.NEW and value.imported]  # fmt: skip
 
     @property
     def counts(self) -> dict[str, int]:
@@ -50,8 +65,8 @@ class Plan:
         return [(row.number, column, reason) for row in self.rows for column, reason in row.errors]
 
 
-ITEM_COLUMNS = ("id", "tag", "department_id", "category_id", "storeroom_id", "place", "status",
-                "version", "extra")  # fmt: skip
+ITEM_COLUMNS = ("id", "tag", "department_id", "category_id", "storeroom_id", "position", "place",
+                "status", "version", "extra")  # fmt: skip
 
 
 def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict[str, ExistingItem]:
@@ -92,26 +107,30 @@ def plan_import(
     *,
     user: User,
     create_missing: bool,
+    choices: dict[str, dict[str, str]] | None = None,
     progress: Progress | None = None,
 ) -> Plan:
     """What committing would do, row by row; nothing is written, not even what the session
     holds unflushed: a progress callback writing through a connection of its own is then never
     kept waiting by this transaction (SQLite has one writer).
 
+    :param choices: what the user chose in the preview for the file's values, by kind and
+        folded value: an id of ours, or "new" (imports/resolve.py).
     :param progress: called as progress("checking", rows done, rows in all) every few thousand
         rows and once at the end.
     """
     refuse_merged(table)
     rows = read_rows(table, mapping, progress=progress)
-    tag_column = next((h for h, t in zip(table.headers, mapping, strict=False) if t == "tag"), "")
-    mark_duplicate_tags(rows, tag_column)
     headers = {target: header for header, target in zip(table.headers, mapping, strict=False)}
+    mark_duplicate_tags(rows, headers.get("tag", ""))
     fields = {target for target in mapping if target not in ITEM_COLUMNS}
     with session.no_autoflush:
         places = load_places(session)
+        remembered = remembered_choices(session)
         items = _existing_items(session, [row.tag for row in rows if row.tag], fields)
+    resolver = Resolver(places, choices or {}, remembered)
     judge = Judge(places, user, headers, create_missing=create_missing)
-    judge.places_named(rows)
+    judge.name_places(rows, resolver)
     for row in rows:
         item = items.get(row.tag.casefold()) if row.tag else None
         if row.errors:
@@ -120,6 +139,19 @@ def plan_import(
             judge.update(row, item)
         else:
             judge.new(row)
+    _mark_imported(rows)
     if progress:
         progress("checking", len(rows), len(rows))
-    return Plan(rows, {kind: list(names.values()) for kind, names in judge.missing.items()}, places)
+    return Plan(rows, places, resolver.values, headers)
+
+
+def _mark_imported(rows: list[RowPlan]) -> None:
+    """Note the values that rows being imported name, and the site of a new storeroom."""
+    for row in rows:
+        if row.action not in ("new", "update"):
+            continue
+        for kind, value in row.places.items():
+            if kind != "site":  # a site is only where a new storeroom goes
+                value.imported = True
+            if kind == "storeroom" and value.status == Status.NEW and value.site is not None:
+                value.site.imported = True

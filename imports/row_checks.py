@@ -1,21 +1,25 @@
 """What a row read from the file does: a new item, an update of the item with its tag (only
-the fields that differ), nothing, or errors; and the places it names that do not exist yet."""
+the fields that differ), nothing, or errors, each naming its column."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
-from imports.places import PLACE_FIELDS, Places, key
+from imports.places import PLACE_FIELDS, Places
+from imports.resolve import KINDS, RESOLVED, Resolver, Status, Value
 from imports.row_values import ExistingItem, RowPlan
+from imports.value_problems import value_problem
 from inventory import access, vocabulary
-from inventory.models import ItemStatus
+from inventory.models import Condition, ItemStatus
 from inventory.services import ACTIVE_STATUSES, OFFER_BOUND
 
 if TYPE_CHECKING:
     from app.auth.models import User
+
+ITEM_PLACES = ("department", "category", "storeroom")  # what an item points at
 
 
 def mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
@@ -36,69 +40,62 @@ def mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
                 )
 
 
-def _missing_reason(kind: str, name: str):
-    reasons = {
-        "department": _l("no department called %(name)s (tick “create missing”)", name=name),
-        "category": _l("no category called %(name)s (tick “create missing”)", name=name),
-        "site": _l("no site called %(name)s (tick “create missing”)", name=name),
-        "storeroom": _l("no storeroom called %(name)s (tick “create missing”)", name=name),
-    }
-    return reasons[kind]
-
-
 class Judge:
     """What a valid row does to a new or an existing item, with what is the same for every row
-    (the user's rights, places by id) worked out once."""
+    (the user's rights, the file's values resolved) worked out once."""
 
     def __init__(
         self, places: Places, user: User, headers: dict[str, str], *, create_missing: bool
     ) -> None:
         self.places, self.user, self.headers = places, user, headers
         self.create_missing = create_missing
-        self.known = {kind: getattr(places, kind) for kind in PLACE_FIELDS}
-        self.missing: dict[str, dict[str, str]] = {kind: {} for kind in PLACE_FIELDS}
-        self.own = key(user.department.name) if user.department else None
-        self.any_department = access.can_choose_department(user)
-        self.ids = {  # ORM attributes cost, and every row asks
-            kind: {name: place.id for name, place in self.known[kind].items()}
-            for kind in PLACE_FIELDS
-        }
-        self.names = {
-            kind: {place.id: place.name for place in self.known[kind].values()}
-            for kind in PLACE_FIELDS
-        }
         self.editable: dict[int, bool] = {}  # by department: all that can_edit_item looks at
 
-    def places_named(self, rows: list[RowPlan]) -> None:
-        """Note the places the rows name that do not exist (to create, as first written in the
-        file), or make them errors; each name is looked up once, not on every row."""
-        for kind in PLACE_FIELDS:
+    def name_places(self, rows: list[RowPlan], resolver: Resolver) -> None:
+        """Point each row at the values it names, resolved once each; a row naming one that
+        cannot be used is an error of that value's column."""
+        problems: dict[Value, str | None] = {}
+        for kind in KINDS:
             if kind not in self.headers:
-                continue  # no column gives this kind of place
-            names = [row.fields.get(kind) for row in rows]
-            unknown = {
-                name: str(_missing_reason(kind, name))
-                for name in dict.fromkeys(names)
-                if name and key(name) not in self.known[kind]
-            }
-            for name in unknown:
-                self.missing[kind].setdefault(key(name), name)
-            if unknown and not self.create_missing:
-                for row, name in zip(rows, names, strict=True):
-                    if name in unknown:
-                        row.errors.append((self.headers[kind], unknown[name]))
+                continue  # no column gives this kind of value
+            column, seen = self.headers[kind], {}
+            for row in rows:
+                text = row.fields.get(kind)
+                if text is None:
+                    continue
+                site = row.places.get("site") if kind == "storeroom" else None
+                value = seen.get((text, site))
+                if value is None:
+                    value = seen[text, site] = resolver.value(kind, text, site)
+                value.rows += 1
+                row.places[kind] = value
+                if value not in problems:
+                    problems[value] = self._problem(value)
+                if problems[value] is not None and (kind != "site" or "storeroom" in row.fields):
+                    row.errors.append((column, problems[value]))
+                elif kind == "condition":
+                    row.fields["condition"] = Condition(value.target)
+
+    def _problem(self, value: Value) -> str | None:
+        """Why rows naming this value cannot be imported, or None."""
+        department = value.kind == "department"
+        if department and not access.can_choose_department(self.user):
+            own = value.status in RESOLVED and value.target == self.user.department_id
+            if not own:
+                return str(_l("you may import only into your own department"))
+        if value.status == Status.NEW and self.create_missing:
+            if access.can_manage_places(self.user):
+                return None
+            return str(_l("only facility managers and admins may create what is missing"))
+        return value_problem(value, self.places, create_missing=self.create_missing)
 
     def new(self, row: RowPlan) -> None:
+        self._settle_place(row, in_storeroom="storeroom" in row.places)
         if not row.fields.get("name"):
-            row.errors.append((self.headers.get("name", ""), str(_l("a new item needs a name"))))
-        department = row.fields.get("department")
-        if department and key(department) != self.own and not self.any_department:
-            row.errors.append(
-                (
-                    self.headers["department"],
-                    str(_l("you may import only into your own department")),
-                )
-            )
+            if "name" in self.headers:
+                row.errors.append((self.headers["name"], str(_l("a new item needs a name"))))
+            else:
+                row.errors.append(("", str(NO_NAME_COLUMN)))
         row.action = "error" if row.errors else "new"
 
     def update(self, row: RowPlan, item: ExistingItem) -> None:
@@ -114,35 +111,59 @@ class Judge:
         if row.errors:
             row.action = "error"
             return
+        in_storeroom = "storeroom" in row.places or item.storeroom_id is not None
+        self._settle_place(row, in_storeroom=in_storeroom)
         for name, new in row.fields.items():
-            if name not in PLACE_FIELDS:
-                if getattr(item, name) != new:
-                    row.changes[name] = (getattr(item, name), new)
-            elif name != "site":  # a site is where a new storeroom goes, not an item's field
-                self._place_change(row, item, name, new)
+            if name not in PLACE_FIELDS and getattr(item, name) != new:
+                row.changes[name] = (getattr(item, name), new)
+        for kind in ITEM_PLACES:
+            if kind in row.places:
+                self._place_change(row, item, kind, row.places[kind])
+        if "storeroom" in row.changes and "position" not in row.fields and item.position:
+            row.changes["position"] = (item.position, "")  # a new storeroom, no shelf given
         merged = {**(item.extra or {}), **row.extra}
         if merged != (item.extra or {}):
             row.changes["extra"] = (item.extra, merged)
-        if "storeroom" in row.changes and item.status not in ACTIVE_STATUSES:
+        refusal = self._refusal(row, item)
+        if refusal is not None:
             row.changes.clear()
-            row.errors.append(
-                (self.headers["storeroom"], str(_l("This item cannot be moved now. Its status: "
-                                                   "%(s)s.", s=vocabulary.STATUS[item.status])))
-            )  # fmt: skip
-            row.action = "error"
-            return
+            row.errors.append(refusal)
+        row.action = "error" if row.errors else "update" if row.changes else "unchanged"
+
+    def _settle_place(self, row: RowPlan, *, in_storeroom: bool) -> None:
+        """A place on a row of an item in a storeroom is where in it (a shelf, a pallet: a
+        stock list's "Placering" beside its "Förråd"); a position on a row of an item in use
+        is where it is used. An item is never both in a storeroom and at a place; what would
+        be both is kept as an extra attribute, never dropped."""
+        fields = row.fields
+        have, want = ("place", "position") if in_storeroom else ("position", "place")
+        if have in fields:
+            value = fields.pop(have)
+            if want in fields:
+                row.extra[self.headers[have]] = value
+            else:
+                fields[want] = value
+
+    def _refusal(self, row: RowPlan, item: ExistingItem) -> tuple[str, str] | None:
+        """Why the item cannot take these changes now, with the column to blame."""
+        if "storeroom" in row.changes and item.status not in ACTIVE_STATUSES:
+            status = vocabulary.STATUS[item.status]
+            return self.headers["storeroom"], str(
+                _l("This item cannot be moved now. Its status: %(s)s.", s=status)
+            )
         bound = [name for name in OFFER_BOUND if name in row.changes]
         if bound and item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
-            row.changes.clear()
-            row.errors.append((self.headers.get(bound[0], ""), str(_l(
+            return self.headers.get(bound[0], ""), str(_l(
                 "this item is offered for reuse: its quantity and department stay until its "
-                "listing is withdrawn or closed"))))  # fmt: skip
-            row.action = "error"
-            return
-        row.action = "update" if row.changes else "unchanged"
+                "listing is withdrawn or closed"))  # fmt: skip
+        return None
 
-    def _place_change(self, row: RowPlan, item: ExistingItem, name: str, new: str) -> None:
-        current = getattr(item, f"{name}_id")
-        if current is not None and self.ids[name].get(key(new)) == current:
+    def _place_change(self, row: RowPlan, item: ExistingItem, kind: str, value: Value) -> None:
+        current = getattr(item, f"{kind}_id")
+        if value.target is not None and value.target == current:
             return
-        row.changes[name] = (self.names[name].get(current), new)
+        before: Any = self.places.label(kind, current) if current is not None else None
+        row.changes[kind] = (before, value.text)
+
+
+NO_NAME_COLUMN = _l("a new item needs a name, and no column holds names")

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from imports import values
 from imports.mapping import EXTRA, IGNORE
 from imports.progress import PROGRESS_EVERY, Progress
+from imports.resolve import Value
 from imports.table import Table, Uncalculated
 
 TEXT_LIMITS = {
@@ -27,6 +28,7 @@ TEXT_LIMITS = {
     "category": 200,
     "site": 200,
     "storeroom": 200,
+    "condition": 100,  # a word, resolved with the file's other values (imports/resolve.py)
 }
 MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat a few values)
 
@@ -43,6 +45,7 @@ class RowPlan:
     action: str = "new"  # new, update, unchanged, error
     tag: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)  # parsed item fields (names for places)
+    places: dict[str, Value] = field(default_factory=dict)  # what the names resolved to
     extra: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)
@@ -61,8 +64,6 @@ def _parser(target: str, header: str, epoch: datetime | None) -> Callable[[Any],
         return values.parse_identifier
     if target == "quantity":
         return values.parse_quantity
-    if target == "condition":
-        return values.parse_condition
     if target == "purchase_date":
         return lambda cell: values.parse_date(cell, epoch=epoch)
     if target in ("purchase_price", "replacement_value"):

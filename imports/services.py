@@ -24,6 +24,8 @@ from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch, Sav
 from imports.plan import Plan, plan_import
 from imports.progress import Progress
 from imports.reading import Table, read_table
+from imports.value_choices import remember_choices
+from imports.values_summary import resolved_fields, values_summary
 from inventory import services
 from inventory.models import Category, Department, EventKind, Item, ItemStatus, Storeroom
 
@@ -108,7 +110,8 @@ def preview(
     progress: Progress | None = None,
 ) -> Plan:  # fmt: skip
     return plan_import(session, table, batch.mapping, user=user,
-                       create_missing=batch.create_missing, progress=progress)  # fmt: skip
+                       create_missing=batch.create_missing, choices=batch.value_choices,
+                       progress=progress)  # fmt: skip
 
 
 def check(
@@ -149,12 +152,16 @@ def summary(table: Table, plan: Plan) -> dict[str, Any]:
             for column, reason in row.warnings
         ][:SHOWN_WARNINGS],
         "missing": plan.missing,
+        "values": values_summary(plan),
         "sample": [
             {
                 "row": row.number,
                 "action": row.action,
                 "tag": row.tag or "",
-                "fields": {k: services.history_value(v) for k, v in row.fields.items()},
+                "fields": {
+                    k: services.history_value(v)
+                    for k, v in resolved_fields(row.fields, row.places, plan.places).items()
+                },
                 "extra": row.extra,
             }
             for row in plan.rows[:SAMPLE_ROWS]
@@ -203,6 +210,7 @@ def commit(
                                  saved_at=now))  # fmt: skip
     else:
         saved.mapping, saved.saved_by_id, saved.saved_at = batch.mapping, user.id, now
+    remember_choices(session, batch.value_choices or {}, user=user, now=now)
     session.flush()
     return plan
 
@@ -287,7 +295,8 @@ def _restore(session: Session, item: Item, before: dict, *, user: User, now: dat
         room = (
             session.get(Storeroom, before["storeroom_id"]) if before.get("storeroom_id") else None
         )
-        services.move_item(session, item, room, place=before.get("place") or "-", by=user, now=now)
+        services.move_item(session, item, room, position=before.get("position") or "",
+                           place=before.get("place") or "-", by=user, now=now)  # fmt: skip
         if before.get("status") == ItemStatus.MISSING.value:
             services.mark_missing(session, item, by=user, now=now)
 

@@ -18,7 +18,6 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from inventory import vocabulary
 from inventory.models import Condition
 
 Cell = str | int | float | bool | datetime | date | None
@@ -265,20 +264,50 @@ def parse_date(
 # Words people write in the four languages we serve. Our own Swedish labels (messages.po:
 # Ny, Bra, Godtagbar, Behöver repareras, Trasig) are here so that an export re-imports.
 CONDITION_WORDS: dict[Condition, tuple[str, ...]] = {
-    Condition.NEW: ("new", "like new", "as new", "unused", "ny", "nyskick", "ny/oanvänd",
-                    "oanvänd", "som ny", "ubrugt", "nieuw", "als nieuw"),
-    Condition.GOOD: ("good", "good condition", "fine", "ok", "bra", "bra skick", "gott",
-                     "gott skick", "god", "god stand", "goed", "very good", "excellent",
-                     "mycket bra", "utmärkt", "meget god", "fin", "zeer goed", "uitstekend"),
-    Condition.FAIR: ("fair", "used", "worn", "acceptable", "sliten", "begagnad", "godtagbar",
-                     "brugt", "slidt", "nogenlunde", "redelijk", "gebruikt", "versleten"),
-    Condition.NEEDS_REPAIR: ("needs repair", "repair", "damaged", "behöver lagas",
-                             "behöver repareras", "lagas", "reparation", "skadad",
-                             "skal repareres", "trænger til reparation", "beskadiget",
-                             "reparatie nodig", "te herstellen", "beschadigd", "poor", "dålig",
-                             "dårlig", "slecht"),
-    Condition.BROKEN: ("broken", "defect", "trasig", "defekt", "sönder", "i stykker", "ødelagt",
-                       "kapot", "stuk"),
+    Condition.NEW: (
+        "new", "like new", "as new", "unused", "brand new", "mint", "new in box",
+        "ny", "nyskick", "ny/oanvänd", "oanvänd", "som ny", "nyköpt", "nyinköpt", "helt ny",
+        "ubrugt", "ny stand", "fabriksny", "nyt", "helt nyt",
+        "nieuw", "als nieuw", "ongebruikt", "zo goed als nieuw", "nieuwstaat",
+    ),
+    Condition.GOOD: (
+        "good", "good condition", "fine", "ok", "okay", "very good", "excellent",
+        "in order", "working", "serviceable", "usable", "good as is",
+        "bra", "bra skick", "gott", "gott skick", "mycket bra", "utmärkt", "fin", "fint",
+        "i ordning", "funktionsduglig", "hel", "helt", "fungerar", "i gott skick",
+        "god", "god stand", "meget god", "i orden", "i god stand", "fejlfri", "fungerer",
+        "brugbar", "pæn",
+        "goed", "zeer goed", "uitstekend", "in orde", "prima", "in goede staat", "bruikbaar",
+        "werkt", "netjes",
+    ),
+    Condition.FAIR: (
+        "fair", "used", "worn", "acceptable", "average", "signs of wear", "scratched",
+        "sliten", "begagnad", "godtagbar", "okej", "acceptabel", "medel", "repig",
+        "brukbar", "något sliten", "lite sliten", "brugt", "slidt", "nogenlunde", "let slidt",
+        "middel", "rimelig", "redelijk", "gebruikt", "versleten", "matig", "gebruikssporen",
+        "licht beschadigd", "gemiddeld",
+    ),
+    Condition.NEEDS_REPAIR: (
+        "needs repair", "repair", "to repair", "for repair", "damaged", "poor", "bad",
+        "needs service", "faulty", "out of order",
+        "behöver lagas", "behöver repareras", "lagas", "reparation", "till reparation",
+        "ska lagas", "skadad", "dålig", "dåligt", "fel", "felanmäld", "ur funktion",
+        "behöver service", "renoveras",
+        "skal repareres", "til reparation", "trænger til reparation", "beskadiget",
+        "dårlig", "skal istandsættes", "defekt skal repareres", "skadet", "virker ikke",
+        "reparatie nodig", "te herstellen", "ter reparatie", "in reparatie", "beschadigd",
+        "slecht", "herstellen", "werkt niet",
+    ),
+    Condition.BROKEN: (
+        "broken", "defect", "defective", "beyond repair", "scrap", "to be scrapped",
+        "write off", "written off", "unusable", "dispose",
+        "trasig", "trasigt", "sönder", "kasserad", "kasseras", "ska kasseras", "skrot",
+        "skrotas", "obrukbar", "oanvändbar",
+        "defekt", "i stykker", "ødelagt", "kasseres", "kasseret", "skal kasseres",
+        "ubrugelig", "til skrot",
+        "kapot", "stuk", "defect", "onbruikbaar", "afschrijven", "af te voeren", "afgeschreven",
+        "weg te gooien",
+    ),
 }  # fmt: skip
 
 
@@ -296,24 +325,9 @@ _CONDITIONS = {
 }
 
 
-def _condition_labels() -> str:
-    return ", ".join(str(label) for label in vocabulary.CONDITION.values())
-
-
-def parse_condition(value: Cell) -> Condition | None:
-    """Read a condition word in English, Swedish, Danish or Dutch onto our five-step scale."""
-    if _is_empty(value):
-        return None
-    condition = _CONDITIONS.get(_word_key(value)) if isinstance(value, str) else None
-    if condition is None:
-        raise ValueProblem(
-            _l(
-                "unknown condition: %(value)s; use one of %(choices)s",
-                value=_shown(value),
-                choices=LazyString(_condition_labels),
-            )
-        )
-    return condition
+def condition_word(text: str) -> Condition | None:
+    """The condition a word means on our scale, or None for a word we do not know."""
+    return _CONDITIONS.get(_word_key(text))
 
 
 # --- text ----------------------------------------------------------------------------------

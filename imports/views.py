@@ -35,6 +35,7 @@ from imports.error_file import error_rows_xlsx
 from imports.forms import ConfirmForm, MappingForm, SheetForm, UploadForm, field_label, mapping_form
 from imports.mapping import FIELDS, check_mapping
 from imports.models import BatchStatus, ImportBatch, JobKind
+from imports.places import PLACE_FIELDS, load_places
 from imports.reading import ImportRejected
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
@@ -116,7 +117,11 @@ def batch(batch_id: int):
     """A batch: its progress while a job runs, its preview, or what it did."""
     batch = get_batch(batch_id)
     stalled = jobs.is_stalled(batch, now=utcnow(), limit=jobs.stall_limit(current_app))
-    form = mapping_form(batch, formdata=None) if batch.headers else MappingForm(formdata=None)
+    form = (
+        mapping_form(batch, place_choices(), formdata=None)
+        if batch.headers
+        else MappingForm(formdata=None)
+    )
     sheet_form = SheetForm(formdata=None, sheet=batch.sheet)
     sheet_form.sheet.choices = (batch.preview or {}).get("sheets") or []
     return render_template(
@@ -133,6 +138,12 @@ def batch(batch_id: int):
         sample_columns=sample_columns(batch.preview or {}),
         shown_errors=SHOWN_ERRORS,
     )
+
+
+def place_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every department, site, storeroom and category, to choose from for a file's values."""
+    places = load_places(db.session)
+    return {kind: places.choices(kind) for kind in PLACE_FIELDS}
 
 
 def sample_columns(preview: dict) -> list[str]:
@@ -165,7 +176,7 @@ def progress(batch_id: int):
 def check(batch_id: int):
     """Change the mapping or the options and check the file again."""
     batch = get_batch(batch_id)
-    form = mapping_form(batch)
+    form = mapping_form(batch, place_choices())
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
@@ -179,6 +190,7 @@ def check(batch_id: int):
     if not claim(batch, JobKind.CHECK):
         return redirect(url_for(".batch", batch_id=batch.id))
     services.set_mapping(batch, form.chosen_mapping())
+    batch.value_choices = form.chosen_values()
     batch.create_missing = form.create_missing.data
     batch.all_or_nothing = form.all_or_nothing.data
     batch.fill_merged = form.fill_merged.data

@@ -191,6 +191,9 @@ class Item(db.Model):
     # Indexed first in ix_items_department_status_name, which serves lookups by department.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     storeroom_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"), index=True)
+    # Where in its storeroom (a shelf, a pallet: "Hylla 3"); or, out of storerooms, where it
+    # is in use (a room, an address).
+    position: Mapped[str] = mapped_column(String(100), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.IN_STORAGE, index=True)
     condition: Mapped[Condition] = enum_column(Condition, default=Condition.GOOD, index=True)

@@ -59,6 +59,7 @@ EDITABLE_FIELDS = (
     "purchase_price",
     "replacement_value",
     "notes",
+    "position",
     "place",
     "extra",
 )
@@ -248,26 +249,31 @@ def move_item(
     item: Item,
     to: Storeroom | None,
     *,
+    position: str = "",
     place: str = "",
     by: User | None,
     now: datetime,
     expected_version: int | None = None,
 ) -> ItemEvent:
-    """Move an item into a storeroom, or out into use at a free-text place."""
+    """Move an item into a storeroom (at a position in it: a shelf, a pallet), or out into use
+    at a free-text place; never both."""
     check_version(item, expected_version)
     _require_active(item, "move")
     if to is None and not place.strip():
         raise ItemNotAvailable(_l("Choose a storeroom, or say where the item is in use."))
     before = {
         "storeroom": history_value(item.storeroom),
+        "position": item.position,
         "place": item.place,
         "status": item.status.value,
     }
     item.storeroom = to
+    item.position = position.strip() if to else ""
     item.place = "" if to else place.strip()
     item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
     item.updated_at = now
-    after = {"storeroom": history_value(to), "place": item.place, "status": item.status.value}
+    after = {"storeroom": history_value(to), "position": item.position, "place": item.place,
+             "status": item.status.value}  # fmt: skip
     diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     event = record_event(session, item, EventKind.MOVED, by=by, now=now, changes=diff)
     flush_item_change(session)

@@ -156,7 +156,8 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
         scan.outcome = ScanOutcome.UNCHANGED
         scan.message = str(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))
         return
-    before = {"storeroom_id": item.storeroom_id, "place": item.place, "status": item.status.value}
+    before = {"storeroom_id": item.storeroom_id, "position": item.position, "place": item.place,
+              "status": item.status.value}  # fmt: skip
     try:
         # The move is dated when it was scanned, so queued scans replay in order.
         inventory.move_item(session, item, room, by=user, now=scan.scanned_at)
@@ -188,7 +189,8 @@ def undo_last_move(session: Session, user: User, room: Storeroom, *, now: dateti
     if item.storeroom_id != room.id:
         raise ScanError(_l("%(tag)s has been moved again since; nothing was undone.", tag=item.tag))
     back = session.get(Storeroom, before["storeroom_id"]) if before.get("storeroom_id") else None
-    inventory.move_item(session, item, back, place=before.get("place") or "-", by=user, now=now)
+    inventory.move_item(session, item, back, position=before.get("position") or "",
+                        place=before.get("place") or "-", by=user, now=now)  # fmt: skip
     if before.get("status") == ItemStatus.MISSING.value:
         inventory.mark_missing(session, item, by=user, now=now)
     scan.outcome = ScanOutcome.UNCHANGED

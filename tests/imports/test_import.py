@@ -15,34 +15,11 @@ from imports.commit import ImportRefused
 from imports.models import BatchStatus
 from imports.reading import ImportRejected, read_table
 from inventory.models import Condition, EventKind, Item, ItemEvent, Storeroom
+from tests.imports.importing import run_import, xlsx
 from tests.stock_lists import SAMPLES as STOCK_LISTS
 from tests.stock_lists import sample
 
 SAMPLES = {name: rows for name, (_, rows) in STOCK_LISTS.items()}
-
-
-def run_import(db_session, user, data: bytes, name: str, *, commit=True, **options):
-    batch, table = services.start_batch(db_session, data, name, user=user, sheet=None,
-                                        now=utcnow(), max_rows=200_000)  # fmt: skip
-    batch.create_missing = options.get("create_missing", True)
-    batch.all_or_nothing = options.get("all_or_nothing", False)
-    if "mapping" in options:
-        assert services.set_mapping(batch, options["mapping"]) == []
-    if not commit:
-        return batch, services.preview(db_session, batch, table, user=user)
-    plan = services.commit(db_session, batch, table, user=user, now=utcnow(),
-                           tag_prefix="INV-", tag_digits=6)  # fmt: skip
-    db_session.commit()
-    return batch, plan
-
-
-def xlsx(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture

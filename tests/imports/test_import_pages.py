@@ -15,8 +15,10 @@ from sqlalchemy import func, select, update
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import jobs
+from imports.forms import value_field_name
 from imports.models import BatchStatus, ImportBatch, JobKind, SavedMapping
 from inventory.models import Item, Storeroom
+from tests.imports.importing import xlsx
 from tests.stock_lists import sample
 
 
@@ -47,11 +49,16 @@ def upload(client, data: bytes, name: str) -> int:
     return batch_id
 
 
-def recheck(client, db_session, batch_id: int, mapping: list[str] | None = None, **options):
-    """Post the preview's column form: the batch's mapping (or `mapping`) and ticked options."""
+def recheck(
+    client, db_session, batch_id: int, mapping: list[str] | None = None, *,
+    values: dict[tuple[str, str], str] | None = None, **options,
+):  # fmt: skip
+    """Post the preview's column form: the batch's mapping (or `mapping`), the choices for the
+    file's values ((kind, folded value) -> choice) and ticked options."""
     db_session.expire_all()
     mapping = mapping or db_session.get(ImportBatch, batch_id).mapping
     data = {f"column_{n}": target for n, target in enumerate(mapping)}
+    data.update({value_field_name(*value): choice for value, choice in (values or {}).items()})
     data.update({name: "y" for name, ticked in options.items() if ticked})
     response = client.post(f"/imports/{batch_id}/check", data=data)
     finished(client, batch_id)
@@ -62,15 +69,6 @@ def commit(client, batch_id: int):
     client.post(f"/imports/{batch_id}/commit")
     finished(client, batch_id)
     return client.get(f"/imports/{batch_id}")
-
-
-def xlsx(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def count_items(db_session) -> int:
@@ -337,3 +335,40 @@ def test_the_original_file_downloads_as_uploaded(manager_client):
     batch_id = upload(manager_client, data, "stock.xlsx")
     response = manager_client.get(f"/imports/{batch_id}/file")
     assert response.data == data and "stock.xlsx" in response.headers["Content-Disposition"]
+
+
+def test_the_preview_lists_the_files_values_and_a_choice_settles_a_near_one(
+    manager_client, db_session, make_department
+):
+    facilities = make_department("Facilities")
+    data = xlsx([["Tag", "Name", "Department", "Condition"], ["A-1", "Chair", "Facility", "Bra"],
+                 ["A-2", "Desk", "Facility", "Bra"]])  # fmt: skip
+    batch_id = upload(manager_client, data, "near.xlsx")
+    page = manager_client.get(f"/imports/{batch_id}").text
+    assert "Values in the file" in page
+    assert "Not in Reshelf, but near: Facilities" in page and "2 rows" in page
+    assert "Good, as written" in page  # "Bra" is one of our words
+    assert f'<option value="{facilities.id}">Facilities</option>' in page
+    recheck(manager_client, db_session, batch_id, create_missing=True,
+            values={("department", "facility"): str(facilities.id)})  # fmt: skip
+    page = manager_client.get(f"/imports/{batch_id}").text
+    assert "Import 2 new and 0 updated items" in page
+    commit(manager_client, batch_id)
+    db_session.expire_all()
+    departments = db_session.scalars(select(Item.department_id)).all()
+    assert departments == [facilities.id, facilities.id]
+
+
+def test_a_choice_that_is_not_offered_is_refused_and_changes_nothing(
+    manager_client, db_session, make_department
+):
+    make_department("Facilities")
+    data = xlsx([["Tag", "Name", "Department"], ["A-1", "Chair", "Facility"]])
+    batch_id = upload(manager_client, data, "near.xlsx")
+    response = recheck(manager_client, db_session, batch_id,
+                       values={("department", "facility"): "999999"})  # fmt: skip
+    assert response.status_code == 302
+    page = manager_client.get(f"/imports/{batch_id}").text
+    assert "Not a valid choice" in page
+    db_session.expire_all()
+    assert db_session.get(ImportBatch, batch_id).value_choices == {}

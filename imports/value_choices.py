@@ -1,0 +1,46 @@
+"""Choices a user made for a file's values, remembered for the next file that uses them, as a
+confirmed column mapping is (imports.models.SavedMapping)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from imports.models import ValueChoice
+from imports.resolve import NEW
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+def remembered_choices(session: Session) -> dict[str, dict[str, str]]:
+    """Every remembered choice: kind -> folded value -> an id of ours (a condition's value)."""
+    found: dict[str, dict[str, str]] = {}
+    for kind, key, choice in session.execute(
+        select(ValueChoice.kind, ValueChoice.key, ValueChoice.choice)
+    ):
+        found.setdefault(kind, {})[key] = choice
+    return found
+
+
+def remember_choices(
+    session: Session, choices: dict[str, dict[str, str]], *, user: User, now: datetime
+) -> None:
+    """Keep the choices of an import for the next files. "New" is not kept: once created, the
+    place is found by its name."""
+    wanted = {(kind, key): choice for kind, by_key in choices.items()
+              for key, choice in by_key.items() if choice != NEW}  # fmt: skip
+    if not wanted:
+        return
+    existing = {(row.kind, row.key): row for row in session.scalars(select(ValueChoice))}
+    for (kind, key), choice in wanted.items():
+        row = existing.get((kind, key))
+        if row is None:
+            session.add(ValueChoice(kind=kind, key=key, choice=choice, saved_by_id=user.id,
+                                    saved_at=now))  # fmt: skip
+        else:
+            row.choice, row.saved_by_id, row.saved_at = choice, user.id, now
+    session.flush()
