@@ -1,83 +1,42 @@
-"""Which column holds which item field: header names in English, Swedish, Danish and Dutch.
+"""Which column holds which item field: headers as people write them in English, Swedish,
+Danish and Dutch.
 
-Headers are compared after folding case, accents and punctuation, so "Inköpspris",
-"INKOPSPRIS" and "Inköps-pris" are one name. A column we do not recognise is kept: its values
-go into the item's extra attributes under the header's name. The user can change any of this
-in the preview; a confirmed mapping is remembered for files with the same headers.
+A header is matched after folding case, accents and punctuation, writing out abbreviations
+("Inv.nr" is "inventarie nummer") and dropping units, currencies and tax notes ("Cost (EUR)",
+"Inköpspris inkl. moms"); a note in brackets that names a field says what the column is
+("Locatie (gebouw)" is the site). Then the stems of imports/header_words.py find compounds
+and longer headers ("Hyllplats", "Date of acquisition"). A column we do not recognise is kept:
+its values go into the item's extra attributes under the header's name; the preview offers a
+guess from its content (imports/content_guess.py), never applied by itself. The user can change
+any of this in the preview; a confirmed mapping is remembered for files with the same headers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
-EXTRA = "extra"  # keep the column as an extra attribute
-IGNORE = "ignore"  # drop the column (only when the user says so)
+from imports.header_words import (
+    ABBREVIATIONS,
+    EXTRA,
+    IGNORE,
+    NAMES,
+    NOTE_WORDS,
+    OUR_STATUS,
+    STEMS,
+)
 
-# field -> header names, in any of our languages (our own export's headers included).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "tag": (
-        "Asset tag", "Tag", "Asset number", "Asset no", "Inventory number", "Inventarienr",
-        "Inventarienummer", "Inventarie nr", "Nummer", "Nr", "Individnummer", "Löpnummer",
-        "Inventarnummer", "Inventarnr", "Inventarisnummer", "Inventarisnr", "Etikett",
-    ),
-    "name": (
-        "Name", "Item", "Description", "Benämning", "Namn", "Artikelbenämning", "Beskrivning",
-        "Betegnelse", "Benævnelse", "Navn", "Omschrijving", "Naam", "Artikel",
-    ),
-    "category": (
-        "Category", "Type", "Kategori", "Varugrupp", "Artikelgrupp", "Gruppe", "Categorie",
-        "Groep",
-    ),
-    "quantity": ("Quantity", "Qty", "Antal", "Aantal", "Mängd", "Stk", "St", "Stuks"),
-    "condition": (
-        "Condition", "State", "Skick", "Tillstånd", "Stand", "Tilstand", "Staat", "Conditie",
-    ),
-    "storeroom": (
-        "Storeroom", "Store", "Location", "Förråd", "Lagerplats", "Lager", "Lokale", "Depot",
-        "Locatie", "Magazijn", "Opslag",
-    ),
-    "site": (
-        "Site", "Building", "Byggnad", "Fastighet", "Anläggning", "Bygning", "Ejendom",
-        "Gebouw", "Vestiging",
-    ),
-    "department": (
-        "Department", "Verksamhet", "Avdelning", "Förvaltning", "Afdeling", "Dienst",
-        "Afdeling/enhed",
-    ),
-    "purchase_date": (
-        "Purchase date", "Purchased", "Bought", "Inköpsdatum", "Inköpt", "Anskaffningsdatum",
-        "Købt", "Købsdato", "Anskaffelsesdato", "Aankoopdatum", "Aangekocht",
-    ),
-    "purchase_price": (
-        "Purchase price", "Price", "Cost", "Inköpspris", "Pris", "Anskaffningsvärde",
-        "Anskaffelsespris", "Købspris", "Aankoopprijs", "Prijs", "Aankoopwaarde",
-    ),
-    "replacement_value": (
-        "Replacement value", "Replacement cost", "Återanskaffningsvärde", "Nypris",
-        "Genanskaffelsesværdi", "Genanskaffelsespris", "Vervangingswaarde", "Nieuwprijs",
-    ),
-    "serial_number": (
-        "Serial number", "Serial", "Serial no", "SN", "Serienummer", "Serienr", "Serie nr",
-    ),
-    "manufacturer": (
-        "Manufacturer", "Brand", "Make", "Tillverkare", "Fabrikat", "Märke", "Producent",
-        "Fabrikant", "Merk",
-    ),
-    "model": ("Model", "Modell", "Typbeteckning", "Modelnummer"),
-    "place": ("Place", "Room", "Placering", "Plats", "Rum", "Sted", "Rum nr", "Plaats", "Ruimte"),
-    "notes": (
-        "Notes", "Note", "Comment", "Comments", "Remarks", "Anmärkning", "Kommentar",
-        "Anteckning", "Notering", "Bemærkning", "Bemærkninger", "Opmerking", "Opmerkingen",
-    ),
-    # Our export's status column (status changes go through workflows), and the reason column
-    # of our error-rows download, in each language we write it.
-    IGNORE: ("Status", "Import error", "Importfel"),
-}  # fmt: skip
+__all__ = ["EXTRA", "FIELDS", "IGNORE", "guess_field", "guess_mapping"]
 
-FIELDS = tuple(key for key in SYNONYMS if key != IGNORE)
+FIELDS = tuple(key for key in NAMES if key not in (IGNORE, EXTRA))
+MAX_HEADER = 80  # longer cells are text, not a column's name
+_SPELLED_OUT = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "#": " nr ", "№": " nr "})
+_MONEY_NOTE = frozenset({"kr", "sek", "dkk", "nok", "eur", "euro", "moms", "btw", "vat", "mva"})
+_NOTE = re.compile(r"[(\[]([^)\]]*)[)\]]")
 
 
 def fold(header: str) -> str:
@@ -86,28 +45,84 @@ def fold(header: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum())
 
 
-_LOOKUP = {fold(name): key for key, names in SYNONYMS.items() for name in names}
+def _words(text: str) -> list[str]:
+    """Folded words, abbreviations written out: "Inv.nr (kr)" -> inventarie, nummer, kr;
+    "Løbenr" -> lobenummer."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPELLED_OUT))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    words = [ABBREVIATIONS.get(word, word) for word in re.findall(r"[^\W_]+", text)]
+    return [word[:-2] + "nummer" if len(word) > 4 and word.endswith("nr") else word
+            for word in words]  # fmt: skip
+
+
+def _key(text: str) -> str:
+    """The words of a header as one, without units and notes unless nothing else is left."""
+    words = _words(text)
+    return "".join([word for word in words if word not in NOTE_WORDS] or words)
+
+
+_NAMES = {_key(name): field for field, names in NAMES.items() for name in names}
+_OUR_STATUS = {_key(name) for name in OUR_STATUS}
+_STEMS = [(field, re.compile(stems)) for field, stems in STEMS]
+
+
+def _field_of(text: str) -> str | None:
+    key = _key(text)
+    if not key:
+        return None
+    found = _NAMES.get(key)
+    if found is not None:
+        return found
+    return next((field for field, stems in _STEMS if stems.search(key)), None)
+
+
+@lru_cache(maxsize=4_096)  # the header search asks of every cell of the first rows
+def header_target(header: str) -> str | None:
+    """What a header names: a field, IGNORE for our error file's reason, EXTRA for a column we
+    know is none of our fields ("Färg", "Art.nr"), or None when we do not know it."""
+    if not header or len(header) > MAX_HEADER:
+        return None
+    note = " ".join(_NOTE.findall(header))
+    if note:  # "Locatie (gebouw)", "Status (skick)": the note says which field it is
+        field = _field_of(note)
+        if field == EXTRA:  # "Enhet (st/förp)": a unit of measure, not a department
+            return EXTRA
+        if field not in (None, IGNORE):
+            return field
+    field = _field_of(_NOTE.sub(" ", header))
+    if field == EXTRA and _MONEY_NOTE & set(_words(header)):
+        return "purchase_price"  # "Value (ex VAT)", "Belopp kr": an amount paid
+    return field
 
 
 def guess_field(header: str) -> str | None:
-    """The field a header names, or None when we do not know it."""
-    return _LOOKUP.get(fold(header)) if header else None
+    """The field a header names, IGNORE for our error file's reason, or None."""
+    target = header_target(header)
+    return None if target == EXTRA else target
 
 
 def guess_mapping(headers: list[str]) -> list[str]:
-    """A target for every column: a field (each used once, by its first column), or extra."""
+    """A target for every column: a field (each used once, by its first column), or extra.
+
+    A column without a header is left out (it has no name to keep its values under); so is a
+    "Status" column when the file is our own export (its status follows from the storeroom or
+    place beside it), but in any other file its values are kept."""
     taken: set[str] = set()
     mapping = []
     for header in headers:
         target = guess_field(header)
         if not header:
-            mapping.append(IGNORE)  # an unnamed column has no name to keep its values under
+            mapping.append(IGNORE)
         elif target is None or (target != IGNORE and target in taken):
             mapping.append(EXTRA)
         else:
             taken.add(target)
             mapping.append(target)
-    return mapping
+    ours = {"tag", "storeroom", "place"} <= taken
+    return [
+        IGNORE if ours and _key(header) in _OUR_STATUS else target
+        for header, target in zip(headers, mapping, strict=True)
+    ]
 
 
 def signature(headers: list[str]) -> str:

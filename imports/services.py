@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -22,10 +22,10 @@ from imports.commit import ImportRefused, commit_plan
 from imports.mapping import check_mapping, guess_mapping, signature
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch, SavedMapping
 from imports.plan import Plan, plan_import
+from imports.preview import summary
 from imports.progress import Progress
 from imports.reading import Table, read_table
 from imports.value_choices import remember_choices
-from imports.values_summary import resolved_fields, values_summary
 from inventory import services
 from inventory.models import Category, Department, EventKind, Item, ItemStatus, Storeroom
 
@@ -122,61 +122,8 @@ def check(
     if progress:
         progress("checking", 0, len(table.rows))
     plan = preview(session, batch, table, user=user, progress=progress)
-    batch.preview = summary(table, plan)
+    batch.preview = summary(table, plan, batch.mapping)
     return plan
-
-
-def _shown(cell: Any) -> str:
-    if isinstance(cell, datetime) and cell.time() == datetime.min.time():
-        return cell.date().isoformat()  # a date cell, as the user typed it
-    return str(cell)
-
-
-SAMPLE_ROWS = 10  # "the first rows as they will be saved"
-SHOWN_WARNINGS = 1000
-
-
-def summary(table: Table, plan: Plan) -> dict[str, Any]:
-    """What the preview page shows, in JSON: counts, every error, the first rows as saved."""
-    first_values = [""] * len(table.headers)
-    for _number, cells in table.rows[:50]:
-        for index, cell in enumerate(cells[: len(first_values)]):
-            if not first_values[index] and cell not in (None, ""):
-                first_values[index] = _shown(cell)[:60]
-    return {
-        "counts": plan.counts,
-        "errors": [list(error) for error in plan.errors],
-        "warnings": [
-            [row.number, column, str(reason)]
-            for row in plan.rows
-            for column, reason in row.warnings
-        ][:SHOWN_WARNINGS],
-        "missing": plan.missing,
-        "values": values_summary(plan),
-        "sample": [
-            {
-                "row": row.number,
-                "action": row.action,
-                "tag": row.tag or "",
-                "fields": {
-                    k: services.history_value(v)
-                    for k, v in resolved_fields(row.fields, row.places, plan.places).items()
-                },
-                "extra": row.extra,
-            }
-            for row in plan.rows[:SAMPLE_ROWS]
-        ],
-        "first_values": first_values,
-        "rows": len(table.rows),
-        "sheet": table.sheet,
-        "sheets": table.sheets,
-        "encoding": table.encoding,
-        "delimiter": table.delimiter,
-        "header_row": table.header_row,
-        "blank_rows": table.blank_rows,
-        "totals_rows": table.totals_rows,
-        "merged_filled": table.merged_filled,
-    }
 
 
 def commit(

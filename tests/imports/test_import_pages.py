@@ -372,3 +372,17 @@ def test_a_choice_that_is_not_offered_is_refused_and_changes_nothing(
     assert "Not a valid choice" in page
     db_session.expire_all()
     assert db_session.get(ImportBatch, batch_id).value_choices == {}
+
+
+def test_a_file_without_a_name_column_says_so_once_and_names_its_columns(
+    manager_client, db_session
+):
+    data = xlsx([["Nummer", "Tingen", "Antal"], ["DK-1", "Seng", 2], ["DK-2", "Reol", 1]])
+    batch_id = upload(manager_client, data, "navnlos.xlsx")
+    page = manager_client.get(f"/imports/{batch_id}").text
+    assert (
+        "No column holds the items&#39; names, which new items need (2 rows). The file&#39;s "
+        "columns: Nummer, Tingen, Antal. Choose the name column under Columns"
+    ) in page
+    assert "a new item needs a name" not in page  # not repeated on every row
+    assert count_items(db_session) == 0
