@@ -1,14 +1,14 @@
 """Finding the header of a sheet and its data rows, whatever sits around them.
 
-Above the header there may be a title and a date; between rows, blank rows; at the bottom, a
-totals row. The header is the row among the first that names most known fields; blank rows and
-trailing totals rows are skipped and counted, and each row keeps its number in the file, so
-every error can point at the row the user sees.
+Above the header there may be a title and a date; between rows, blank rows; at the bottom,
+totals and signatures. The header is the row among the first that names most known fields;
+blank rows are skipped and counted, totals, footers and a repeated header skipped and listed
+(imports/non_data.py), and each row keeps its number in the file, so every error can point at
+the row the user sees.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,13 +16,11 @@ from flask_babel import lazy_gettext as _l
 
 from imports.errors import ImportRejected, NoHeader
 from imports.mapping import guess_field
-from imports.table import Table, Uncalculated
+from imports.non_data import skip_non_data
+from imports.table import Table
 
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
-TOTALS = re.compile(
-    r"^\s*(summa|sum|total|totalt|totals|i alt|ialt|totaal|totaal generaal)\b", re.I
-)
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:
@@ -70,13 +68,10 @@ def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Tabl
         if len(row) != width:
             row = tuple(row[:width]) + (None,) * (width - len(row))
         data.append((number, row))
-    totals = 0
-    while data and _is_totals(data[-1][1]):
-        data.pop()
-        totals += 1
+    data, skipped = skip_non_data(data, headers)
     if not data:
         raise ImportRejected(_l("The file has a header but no data rows."))
-    return Table(headers, data, header_row=header_number, blank_rows=blank, totals_rows=totals)
+    return Table(headers, data, header_row=header_number, blank_rows=blank, skipped=skipped)
 
 
 def _chain(
@@ -107,9 +102,3 @@ def _headers(row: tuple[Any, ...]) -> list[str]:
             )
         seen.add(key)
     return names
-
-
-def _is_totals(row: tuple[Any, ...]) -> bool:
-    texts = [cell for cell in row if isinstance(cell, str) and cell.strip()]
-    sums = [c for c in row if isinstance(c, Uncalculated) and "SUM(" in c.formula.upper()]
-    return bool(sums) or (len(texts) <= 2 and any(TOTALS.match(text) for text in texts))

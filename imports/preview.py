@@ -43,7 +43,7 @@ def summary(table: Table, plan: Plan, mapping: list[str]) -> dict[str, Any]:
         "delimiter": table.delimiter,
         "header_row": table.header_row,
         "blank_rows": table.blank_rows,
-        "totals_rows": table.totals_rows,
+        "skipped": [list(pair) for pair in table.skipped],
         "merged_filled": table.merged_filled,
     }
 

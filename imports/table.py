@@ -34,7 +34,7 @@ class Table:
     delimiter: str | None = None
     header_row: int = 1
     blank_rows: int = 0
-    totals_rows: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why: non_data.Skipped)
     epoch: datetime | None = None
     merged: list[MergedRange] = field(default_factory=list)  # reaching the data, not filled
     merged_filled: int = 0  # ranges whose value was copied to each of their rows

@@ -386,3 +386,16 @@ def test_a_file_without_a_name_column_says_so_once_and_names_its_columns(
     ) in page
     assert "a new item needs a name" not in page  # not repeated on every row
     assert count_items(db_session) == 0
+
+
+def test_the_preview_lists_the_rows_it_skipped_and_why(manager_client, db_session):
+    data = xlsx([
+        ["Inventarisnummer", "Omschrijving", "Aantal"], ["OCMW1", "Stoel", 4],
+        ["OCMW2", "Tafel", 1], [None, "Totaal", 5], [], ["Opgemaakt door: J. Peeters"],
+    ])  # fmt: skip
+    batch_id = upload(manager_client, data, "ocmw.xlsx")
+    page = manager_client.get(f"/imports/{batch_id}").text
+    assert "2 rows that are not items skipped" in page
+    assert "Row 4: a totals row" in page
+    assert "Row 6: a line after the data (a signature, a date, a page footer)" in page
+    assert "Import 2 new and 0 updated items" in page or "There is nothing to import." in page
