@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from inventory.models import Category, Condition, Item, ItemStatus
+from inventory.models import Condition, Item, ItemStatus, Site, Storeroom
 from inventory.place_names import PlaceNames, load_place_names
 from inventory.vocabulary import CONDITION, FIELD, STATUS, translated
 
@@ -37,15 +37,15 @@ if TYPE_CHECKING:
 CellValue = str | int | float | Decimal | date | None
 
 FIELDS = (
-    "tag", "name", "category", "department", "storeroom", "place", "status", "condition",
-    "quantity", "serial_number", "manufacturer", "model", "purchase_date", "purchase_price",
-    "replacement_value", "notes",
+    "tag", "name", "category", "department", "site", "storeroom", "position", "place", "status",
+    "condition", "quantity", "serial_number", "manufacturer", "model", "purchase_date",
+    "purchase_price", "replacement_value", "notes",
 )  # fmt: skip
 COLUMNS = (
-    Item.tag, Item.name, Item.category_id, Item.department_id, Item.storeroom_id, Item.place,
-    Item.status, Item.condition, Item.quantity, Item.serial_number, Item.manufacturer,
-    Item.model, Item.purchase_date, Item.purchase_price, Item.replacement_value, Item.notes,
-    Item.extra,
+    Item.tag, Item.name, Item.category_id, Item.department_id, Item.storeroom_id,
+    Item.position, Item.place, Item.status, Item.condition, Item.quantity, Item.serial_number,
+    Item.manufacturer, Item.model, Item.purchase_date, Item.purchase_price,
+    Item.replacement_value, Item.notes, Item.extra,
 )  # fmt: skip
 CHUNK_SIZE = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,8 +68,8 @@ class Layout:
     and words in the user's language, and the extra attributes' keys (one column each)."""
 
     header: list[CellValue]
-    names: PlaceNames
-    categories: dict[int, str]  # id -> name: the importer finds a category by its name
+    names: PlaceNames  # categories by path, which the importer follows down the tree
+    room_sites: dict[int, str]  # storeroom id -> its site's name: a storeroom is its site's
     extra_keys: list[str]
     status_words: dict[ItemStatus, str]
     condition_words: dict[Condition, str]
@@ -81,7 +81,9 @@ def export_layout(session: Session, query: Select, *, chunk_size: int = CHUNK_SI
     return Layout(
         header=[str(FIELD[field]) for field in FIELDS] + keys,
         names=load_place_names(session),
-        categories={id_: name for id_, name in session.execute(select(Category.id, Category.name))},
+        room_sites=dict(
+            session.execute(select(Storeroom.id, Site.name).join(Storeroom.site)).all()
+        ),
         extra_keys=keys,
         status_words=translated(STATUS),
         condition_words=translated(CONDITION),
@@ -119,9 +121,10 @@ def item_rows(
         room = names.storerooms.get(row.storeroom_id)
         extra = row.extra or {}
         yield [
-            row.tag, row.name, layout.categories.get(row.category_id, ""),
-            names.departments.get(row.department_id, ""), room[0] if room else "", row.place,
-            status_words[row.status], condition_words[row.condition], row.quantity,
+            row.tag, row.name, names.categories.get(row.category_id, ""),
+            names.departments.get(row.department_id, ""),
+            layout.room_sites.get(row.storeroom_id, ""), room[0] if room else "", row.position,
+            row.place, status_words[row.status], condition_words[row.condition], row.quantity,
             row.serial_number, row.manufacturer, row.model, row.purchase_date,
             money(row.purchase_price), money(row.replacement_value), row.notes,
             *(extra_value(extra.get(key)) for key in keys),

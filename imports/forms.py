@@ -73,7 +73,7 @@ class MappingForm(FlaskForm):
 
 
 def field_label(name: str) -> str:
-    return FIELD.get(name) or {"site": _l("Site")}.get(name, name)
+    return FIELD.get(name, name)
 
 
 def target_choices() -> list[SelectChoice]:

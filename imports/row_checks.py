@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from imports.places import PLACE_FIELDS, Places
 from imports.resolve import KINDS, RESOLVED, Resolver, Status, Value
-from imports.row_values import ExistingItem, RowPlan
+from imports.row_values import TEXT_LIMITS, ExistingItem, RowPlan
 from imports.value_problems import value_problem
 from inventory import access, vocabulary
 from inventory.models import Condition, ItemStatus
@@ -137,12 +137,16 @@ class Judge:
         be both is kept as an extra attribute, never dropped."""
         fields = row.fields
         have, want = ("place", "position") if in_storeroom else ("position", "place")
-        if have in fields:
-            value = fields.pop(have)
-            if want in fields:
-                row.extra[self.headers[have]] = value
-            else:
-                fields[want] = value
+        if have not in fields:
+            return
+        value, column = fields.pop(have), self.headers[have]
+        if want in fields:
+            row.extra[column] = value
+        elif len(value) > TEXT_LIMITS[want]:
+            row.errors.append((column, str(_l("%(field)s longer than %(n)d characters",
+                                              field=column, n=TEXT_LIMITS[want]))))  # fmt: skip
+        else:
+            fields[want] = value
 
     def _refusal(self, row: RowPlan, item: ExistingItem) -> tuple[str, str] | None:
         """Why the item cannot take these changes now, with the column to blame."""

@@ -22,6 +22,7 @@ TEXT_LIMITS = {
     "serial_number": 120,
     "manufacturer": 120,
     "model": 120,
+    "position": 100,
     "place": 200,
     "notes": 10_000,
     "department": 200,

@@ -93,6 +93,11 @@ class ItemForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=optional_id, validate_choice=True)
     department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
+    position = StringField(
+        _l("Position in the storeroom"),
+        validators=[Length(max=100)],
+        description=_l("A shelf, a pallet or a rack, such as Hylla 3 or Pall 12."),
+    )
     place = StringField(
         _l("Place in use"),
         validators=[Length(max=200)],
@@ -139,6 +144,7 @@ class ItemForm(FlaskForm):
             "purchase_price": self.purchase_price.data,
             "replacement_value": self.replacement_value.data,
             "notes": clean(self.notes.data),
+            "position": clean(self.position.data),
             "place": clean(self.place.data),
             "extra": self.extra.parsed,
         }
@@ -161,6 +167,11 @@ class NewItemForm(ItemForm):
 
 class MoveForm(FlaskForm):
     storeroom_id = SelectField(_l("To storeroom"), coerce=optional_id, validate_choice=True)
+    position = StringField(
+        _l("Position in the storeroom"),
+        validators=[Length(max=100)],
+        description=_l("A shelf, a pallet or a rack, such as Hylla 3 or Pall 12."),
+    )
     place = StringField(_l("Or: in use at"), validators=[Length(max=200)])
     version = HiddenField()
 

@@ -26,12 +26,12 @@ class PlaceNames:
     storerooms: dict[int, tuple[str, str]]  # id -> (code, name), in code order
 
     def meta(self, row: Any) -> str:
-        """The grey line under an item in a list: category, storeroom (or place), department."""
+        """The grey line under an item in a list: category, storeroom and position (or place),
+        department."""
+        room = self.storerooms.get(row.storeroom_id)
         parts = (
             self.categories.get(row.category_id, ""),
-            self.storerooms[row.storeroom_id][0]
-            if row.storeroom_id in self.storerooms
-            else row.place,
+            " ".join(filter(None, (room[0], row.position))) if room else row.place,
             self.departments.get(row.department_id, ""),
         )
         return " · ".join(part for part in parts if part)

@@ -63,6 +63,7 @@ LIST_COLUMNS = (
     Item.name,
     Item.quantity,
     Item.status,
+    Item.position,
     Item.place,
     Item.category_id,
     Item.department_id,

@@ -1,4 +1,4 @@
-"""Full-text search over tag, name, serial number and notes.
+"""Full-text search over tag, name, serial number, position in the storeroom and notes.
 
 SQLite uses an FTS5 table and PostgreSQL a generated tsvector column with a GIN index; both
 are created by the migrations and kept in step with `items` by the database itself.

@@ -159,8 +159,7 @@ def new_item():
         fields["category"] = chosen(Category, form.category_id.data)
         fields["department"] = db.session.get(Department, form.department_id.data)
         storeroom = chosen(Storeroom, form.storeroom_id.data)
-        if storeroom:
-            fields["place"] = ""
+        fields["place" if storeroom else "position"] = ""  # never in a storeroom and in use
         try:
             item = services.create_item(
                 db.session,
@@ -219,6 +218,7 @@ def edit_item(item_id: int):
     fill_choices(form)
     if form.validate_on_submit():
         changes = form.item_fields()
+        del changes["place" if item.storeroom_id else "position"]  # moving changes which
         changes["category"] = chosen(Category, form.category_id.data)
         changes["department"] = db.session.get(Department, form.department_id.data)
         try:
@@ -266,6 +266,7 @@ def move_item(item_id: int):
                 db.session,
                 item,
                 to,
+                position=form.position.data or "",
                 place=form.place.data,
                 by=current_user,
                 now=utcnow(),

@@ -54,7 +54,7 @@ def test_create_an_item_on_a_desktop(
 
     desktop.goto(f"{live_server}/items/new")
     desktop.get_by_label("Name", exact=True).fill("Office chair Kinnarps 6000")
-    desktop.get_by_label("Storeroom").select_option(label="B1-04 · Basement")
+    desktop.get_by_label("Storeroom", exact=True).select_option(label="B1-04 · Basement")
     desktop.get_by_role("button", name="Save").click()
 
     expect(desktop).to_have_url(ITEM_PAGE)

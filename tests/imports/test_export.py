@@ -19,7 +19,8 @@ FORMULAS = [
     "\t=1",
     "\r=1",
 ]
-HEADER = ["Tag", "Name", "Category", "Department", "Storeroom", "Place", "Status", "Condition"]
+HEADER = ["Tag", "Name", "Category", "Department", "Site", "Storeroom", "Position", "Place",
+          "Status", "Condition"]  # fmt: skip
 
 
 def read_csv(data: str | bytes) -> list[list[str]]:
@@ -114,6 +115,7 @@ def test_columns_hold_names_words_numbers_and_dates(
         "Desk",
         tag="INV-1",
         storeroom=room,
+        position="Hylla 3",
         category=make_category("Desks", parent=make_category("Furniture")),
         department=make_department("Schools"),
         condition=Condition.NEEDS_REPAIR,
@@ -132,14 +134,15 @@ def test_columns_hold_names_words_numbers_and_dates(
         "Purchase price", "Replacement value", "Notes",
     ]  # fmt: skip
     row = by_tag(rows)[item.tag]
-    assert row["Category"] == "Desks" and row["Department"] == "Schools"
-    assert row["Storeroom"] == "B1-04" and row["Place"] is None
+    assert row["Category"] == "Furniture > Desks" and row["Department"] == "Schools"
+    assert (row["Site"], row["Storeroom"], row["Position"]) == (room.site.name, "B1-04", "Hylla 3")
+    assert row["Place"] is None
     assert row["Status"] == "In storage" and row["Condition"] == "Needs repair"
     assert row["Quantity"] == 3 and isinstance(row["Quantity"], int)
     assert row["Purchase date"].date() == date(2019, 5, 17)
     assert row["Purchase price"] == 1250.5 and row["Replacement value"] == 4000
     cells = {c.column_letter: c for c in xlsx_cells(staff_client.get("/items/export.xlsx").data)}
-    assert cells["M"].is_date and cells["N"].number_format == "0.00"
+    assert cells["O"].is_date and cells["P"].number_format == "0.00"
     row = by_tag(read_csv(staff_client.get("/items/export.csv").data))[item.tag]
     assert row["Quantity"] == "3" and row["Purchase date"] == "2019-05-17"
     assert row["Purchase price"] == "1250.50" and row["Replacement value"] == "4000.00"

@@ -273,17 +273,20 @@ def test_the_import_command_prints_counts_and_errors(runner, db_session, manager
 def test_an_export_imported_again_changes_nothing(
     client, login, db_session, app, manager, make_item, make_storeroom, make_category, fmt
 ):
-    room = make_storeroom(code="B1", name="Basement")
-    make_item("=1+1 chair", storeroom=room, category=make_category("Chairs"), quantity=3,
+    attics = [make_storeroom(code=code, name="Vinden") for code in ("V1", "V2")]  # two sites
+    chairs = make_category("Stolar", parent=make_category("Möbler"))
+    make_category("Stolar", parent=make_category("Utemöbler"))  # the same name elsewhere
+    make_item("=1+1 chair", storeroom=attics[0], category=chairs, quantity=3, position="Pall 12",
               notes="-2 legs", extra={"Colour": "Grey"}, purchase_price=Decimal("1250.50"),
               purchase_date=date(2020, 5, 17))  # fmt: skip
+    make_item("Bench", storeroom=attics[1], position="Hylla 3")
     make_item("Desk", place="Room 4", serial_number="007")
     login(client, manager)
     data = client.get(f"/items/export.{fmt}").data
     with app.test_request_context():
         _, plan = run_import(db_session, manager, data, f"export.{fmt}", commit=False,
                              create_missing=False)  # fmt: skip
-    assert plan.errors == [] and plan.counts["unchanged"] == 2, plan.rows
+    assert plan.errors == [] and plan.counts["unchanged"] == 3, plan.rows
 
 
 def test_a_confirmed_mapping_is_offered_again_for_the_same_headers(db_session, app, manager):

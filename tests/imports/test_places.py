@@ -235,3 +235,45 @@ def test_only_managers_create_what_is_missing(db_session, make_user):
     data = xlsx([["Tag", "Name", "Storeroom"], ["A-1", "Chair", "Shed"]])
     _, plan = run_import(db_session, staff, data, "shed.xlsx", commit=False)
     assert plan.errors[0][2] == "only facility managers and admins may create what is missing"
+
+
+def test_a_place_beside_a_storeroom_is_where_in_it_and_the_same_file_again_changes_nothing(
+    db_session, manager
+):
+    rooms = two_attics(db_session)
+    data = xlsx([
+        ["Inventarienr", "Benämning", "Förråd", "Byggnad", "Placering"],
+        ["A-1", "Stol", "Vinden", "Rudsskolan", "Pall 12"],
+        ["A-2", "Bord", "Vinden", "Östra skolan", "Hylla 3"],
+        ["A-3", "Lampa", None, None, "Rum 204"],
+    ])  # fmt: skip
+    run_import(db_session, manager, data, "forrad.xlsx")
+    chair, lamp = item(db_session, "A-1"), item(db_session, "A-3")
+    assert (chair.storeroom_id, chair.position, chair.place) == (
+        rooms["Rudsskolan"].id,
+        "Pall 12",
+        "",
+    )
+    assert (lamp.storeroom_id, lamp.position, lamp.place) == (None, "", "Rum 204")
+    _, again = run_import(db_session, manager, data, "forrad.xlsx", commit=False)
+    assert again.counts == {"new": 0, "update": 0, "unchanged": 3, "error": 0}
+
+
+def test_a_move_to_another_shelf_and_another_storeroom_is_recorded_as_a_move(
+    db_session, manager, make_item
+):
+    rooms = two_attics(db_session)
+    shelf = make_item("Stol", tag="A-1", storeroom=rooms["Rudsskolan"], position="Pall 12")
+    room = make_item("Bord", tag="A-2", storeroom=rooms["Rudsskolan"], position="Hylla 3")
+    data = xlsx([
+        ["Inventarienr", "Benämning", "Förråd", "Byggnad", "Hylla"],
+        ["A-1", "Stol", "Vinden", "Rudsskolan", "Pall 13"],
+        ["A-2", "Bord", "Vinden", "Östra skolan", None],
+    ])  # fmt: skip
+    _, plan = run_import(db_session, manager, data, "flytt.xlsx")
+    assert plan.counts["update"] == 2
+    shelf, room = item(db_session, "A-1"), item(db_session, "A-2")
+    assert (shelf.storeroom_id, shelf.position) == (rooms["Rudsskolan"].id, "Pall 13")
+    assert (room.storeroom_id, room.position) == (rooms["Östra skolan"].id, "")
+    moved = room.events[0]
+    assert moved.kind.value == "moved" and moved.changes["position"] == ["Hylla 3", ""]

@@ -31,6 +31,18 @@ def test_search_finds_words_in_name_tag_serial_and_notes(search, staff, make_ite
     assert search(staff, q="scratched left") == ["Desk"]
 
 
+def test_search_finds_the_position_in_the_storeroom_and_follows_a_move(
+    search, staff, make_item, make_storeroom, db_session
+):
+    room = make_storeroom()
+    chair = make_item("Chair", storeroom=room, position="Pall 12")
+    make_item("Desk", storeroom=room, position="Hylla 3")
+    assert search(staff, q="pall 12") == ["Chair"]
+    services.move_item(db_session, chair, room, position="Hylla 9", by=staff, now=utcnow())
+    db_session.commit()
+    assert search(staff, q="pall") == [] and search(staff, q="hylla 9") == ["Chair"]
+
+
 def test_search_matches_word_prefixes_and_ignores_accents_and_case(search, staff, make_item):
     make_item("Kontorsstol Kinnarps")
     make_item("Vårdsäng Carisma")

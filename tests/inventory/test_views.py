@@ -130,6 +130,20 @@ def test_move_through_the_form_records_history(staff_client, db_session, make_it
     assert "A1 Basement → B1 Basement" in staff_client.get(f"/items/{item.id}").text
 
 
+def test_a_move_can_name_the_shelf_and_the_item_page_shows_it(
+    staff_client, db_session, make_item, make_storeroom
+):
+    room = make_storeroom(code="A1")
+    item = make_item(place="Room 4")
+    form = {"storeroom_id": room.id, "position": "Hylla 3", "place": "", "version": item.version}
+    assert staff_client.post(f"/items/{item.id}/move", data=form).status_code == 302
+    db_session.refresh(item)
+    assert (item.storeroom_id, item.position, item.place) == (room.id, "Hylla 3", "")
+    page = staff_client.get(f"/items/{item.id}").text
+    assert "A1 · Basement</a>, at Hylla 3" in page
+    assert "A1 Hylla 3" in staff_client.get("/items").text  # the list's line under the item
+
+
 def test_dispose_needs_a_manager(client, db_session, make_user, login, make_item):
     item = make_item()
     login(client, make_user(Role.STAFF))
