@@ -41,12 +41,6 @@ class Plan:
     values: dict[str, dict[str, Value]]  # kind -> folded value -> what it is in ours
     headers: dict[str, str]  # field -> the column that gives it
 
-    @property
-    def missing(self) -> dict[str, list[str]]:
-        """The file's values that are not ours yet, by kind, as first written."""
-        return {kind: [v.text for v in found.values() if v.status == Status.NEW]
-                for kind, found in self.values.items() if kind != "condition"}  # fmt: skip
-
     def to_create(self, kind: str) -> list[Value]:
         """The new values of a kind that rows being imported name: "create missing" makes
         these, and nothing for rows that are refused."""

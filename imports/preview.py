@@ -31,7 +31,6 @@ def summary(table: Table, plan: Plan, mapping: list[str]) -> dict[str, Any]:
             for row in plan.rows
             for column, reason in row.warnings
         ][:SHOWN_WARNINGS],
-        "missing": plan.missing,
         "values": values_summary(plan),
         "sample": [_sample(row, plan) for row in plan.rows[:SAMPLE_ROWS]],
         "first_values": _first_values(table),

@@ -112,7 +112,7 @@ class Resolver:
         if found is not None:
             value.status, value.target = Status.FOUND, found
         else:
-            self._near(value, {id_: name for id_, name in names.items()})
+            self._near(value, names)
 
     def _near(self, value: Value, names: dict[int, str], text: str | None = None) -> None:
         value.options = [id_ for id_, name in names.items() if is_near(text or value.text, name)]

@@ -54,27 +54,30 @@ class Judge:
     def name_places(self, rows: list[RowPlan], resolver: Resolver) -> None:
         """Point each row at the values it names, resolved once each; a row naming one that
         cannot be used is an error of that value's column."""
-        problems: dict[Value, str | None] = {}
         for kind in KINDS:
             if kind not in self.headers:
                 continue  # no column gives this kind of value
-            column, seen = self.headers[kind], {}
+            column = self.headers[kind]
+            seen: dict[tuple[str, Value | None], tuple[Value, str | None, Any]] = {}
             for row in rows:
                 text = row.fields.get(kind)
                 if text is None:
                     continue
                 site = row.places.get("site") if kind == "storeroom" else None
-                value = seen.get((text, site))
-                if value is None:
-                    value = seen[text, site] = resolver.value(kind, text, site)
+                found = seen.get((text, site))
+                if found is None:
+                    value = resolver.value(kind, text, site)
+                    condition = (
+                        Condition(value.target) if kind == "condition" and value.target else None
+                    )
+                    found = seen[text, site] = (value, self._problem(value), condition)
+                value, problem, condition = found
                 value.rows += 1
                 row.places[kind] = value
-                if value not in problems:
-                    problems[value] = self._problem(value)
-                if problems[value] is not None and (kind != "site" or "storeroom" in row.fields):
-                    row.errors.append((column, problems[value]))
-                elif kind == "condition":
-                    row.fields["condition"] = Condition(value.target)
+                if problem is not None and (kind != "site" or "storeroom" in row.fields):
+                    row.errors.append((column, problem))
+                elif condition is not None:
+                    row.fields["condition"] = condition
 
     def _problem(self, value: Value) -> str | None:
         """Why rows naming this value cannot be imported, or None."""
