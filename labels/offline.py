@@ -172,15 +172,15 @@ def offline_index(session: Session, user: User) -> dict[str, Any]:
     rooms = _storerooms(session)
     codes = {room["id"]: room["code"] for room in rooms}
     items = session.execute(
-        select(Item.tag, Item.name, Item.storeroom_id, Item.place)
+        select(Item.tag, Item.name, Item.storeroom_id, Item.position, Item.place)
         .where(access.item_scope(user), Item.status != ItemStatus.DISPOSED)
         .order_by(Item.id)
     )
     return {
         "storerooms": rooms,
-        "items": [
-            [tag, name, codes.get(room_id, "") if room_id else place]
-            for tag, name, room_id, place in items
+        "items": [  # where: the storeroom's code and the shelf in it, or the place in use
+            [tag, name, f"{codes.get(room_id, '')} {position}".strip() if room_id else place]
+            for tag, name, room_id, position, place in items
         ],
     }
 

@@ -178,7 +178,7 @@ def test_the_phone_copy_holds_storerooms_and_only_the_users_items(
 ):
     requester = make_user(Role.REQUESTER)
     room = make_storeroom(code="B1", name="Basement <north>")
-    mine = make_item("Rollator", department=requester.department, storeroom=room)
+    mine = make_item("Rollator", department=requester.department, storeroom=room, position="H3")
     theirs = make_item("Desk")
     login(client, requester)
     response = client.get("/scan/offline.json")
@@ -186,7 +186,7 @@ def test_the_phone_copy_holds_storerooms_and_only_the_users_items(
     assert {"id": room.id, "code": "B1", "name": "Basement <north>", "site": room.site.name} in (
         copy["storerooms"]
     )
-    assert copy["items"] == [[mine.tag, "Rollator", "B1"]]
+    assert copy["items"] == [[mine.tag, "Rollator", "B1 H3"]]  # the shelf too
     assert theirs.tag not in response.text
 
     etag = response.headers["ETag"]
