@@ -125,6 +125,15 @@ def plan_import(
     resolver = Resolver(places, choices or {}, remembered)
     judge = Judge(places, user, headers, create_missing=create_missing)
     judge.name_places(rows, resolver)
+    _judge_rows(rows, items, judge)
+    _mark_imported(rows)
+    if progress:
+        progress("checking", len(rows), len(rows))
+    return Plan(rows, places, resolver.values, headers)
+
+
+def _judge_rows(rows: list[RowPlan], items: dict[str, ExistingItem], judge: Judge) -> None:
+    """What each row does: an error, an update of the item with its tag, or a new item."""
     for row in rows:
         item = items.get(row.tag.casefold()) if row.tag else None
         if row.errors:
@@ -133,10 +142,6 @@ def plan_import(
             judge.update(row, item)
         else:
             judge.new(row)
-    _mark_imported(rows)
-    if progress:
-        progress("checking", len(rows), len(rows))
-    return Plan(rows, places, resolver.values, headers)
 
 
 def _mark_imported(rows: list[RowPlan]) -> None:

@@ -21,7 +21,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from imports import values
+from imports.condition_words import condition_word
 from imports.places import Places
 from imports.similar import is_near, same_key
 from inventory.models import Condition
@@ -171,7 +171,7 @@ class Resolver:
         return None, parts
 
     def _condition(self, value: Value) -> None:
-        condition = values.condition_word(value.text)
+        condition = condition_word(value.text)
         if condition is None:
             value.status = Status.UNKNOWN
         else:

@@ -12,9 +12,9 @@ from flask import Flask
 from flask_babel import Babel
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
+from imports.condition_words import condition_word
 from imports.values import (
     ValueProblem,
-    condition_word,
     parse_date,
     parse_decimal,
     parse_identifier,
