@@ -98,7 +98,8 @@ ABBREVIATIONS = {
     "aant": "aantal", "ant": "antal", "anskaff": "anskaffelse", "tillv": "tillverkare",
     "fabr": "fabrikat", "kat": "kategori", "cat": "category", "beskr": "beskrivning",
     "desc": "description", "descr": "description", "loc": "location", "pos": "position",
-    "lev": "leverantor", "kom": "kommentar", "number": "nummer", "numbers": "nummer",
+    "lev": "leverantor", "purch": "purchase", "kom": "kommentar", "number": "nummer",
+    "numbers": "nummer",
 }  # fmt: skip
 
 # Units, currencies and tax notes that say nothing about the field: "Pris (SEK) inkl. moms".
@@ -114,7 +115,8 @@ NOTE_WORDS = frozenset({
 STEMS: tuple[tuple[str, str], ...] = (
     (
         EXTRA,
-        r"artikel(nummer|nr)|artnr|artnummer|^ponummer|purchaseorder|^partnummer|hmi|hms|^iso|gtin|^ean|order|faktur|invoice|bestel"
+        r"artikel(nummer|nr)|artnr|artnummer|^ponummer|purchaseorder|^partnummer|hmi|hms|^iso"
+        r"|gtin|^ean|order|ordre|(from|fran)$|faktur|invoice|bestel"
         r"|leverant|leverand|leverancier|supplier|vendor|garanti|warrant|senasteservice"
         r"|service(datum|date|dato|intervall?)|lastservice|nastaservice|service$|besiktn"
         r"|inspect|vikt|weight|gewicht|vaegt|^matt|dimension|afmeting|farg|farve|kleur"
@@ -159,12 +161,17 @@ STEMS: tuple[tuple[str, str], ...] = (
         r"|storage|warehouse|lokation|location|locatie|^lokale$|opbevaring|stock"
         r"|buffert",
     ),
-    ("serial_number", r"servicetag|serie|serial|fabrikationsn|tillverkningsn|^sn$"),
+    (
+        "serial_number",
+        r"servicetag|serie|serial|fabrikationsn|tillverkningsn|^sn$|stelnummer"
+        r"|ramnummer|framenummer|chassis",
+    ),
     (
         "replacement_value",
         r"nypris|nyvard|nyvaerdi|ateranskaff|aterankaff|ersattnings"
         r"|erstatning|genanskaff|vervang|nieuwwaarde|nieuwprijs|replac"
-        r"|insurance|verzeker|forsakring|forsikring|pricenew|costnew|newprice",
+        r"|(insur|verzeker|forsakr|forsikr).*(waarde|value|vard|vaerdi|sum|bedrag|belopp)"
+        r"|pricenew|costnew|newprice",
     ),
     (
         "purchase_date",
@@ -206,7 +213,7 @@ STEMS: tuple[tuple[str, str], ...] = (
         "tag",
         r"inventar.*(nummer|kode|code|id)|inventory.*(nummer|number|id)|asset(tag|id"
         r"|nummer|number)|tag$|^tag|etiket|stregkode|streckkod|barcode|streepjes"
-        r"|individ|lopnummer|lobenummer|anlaggningsnummer|anlaegs|aktivnummer|objectcode"
+        r"|individ|lopnummer|lobenummer|anlaggningsnummer|anlaegs|aktivnummer|aktivid|objectcode"
         r"|objektnummer|idnummer|^id$|controlnummer|hulpmiddelnummer|hjalpmedelsnummer"
         r"|volgnummer|nummer$|^nummer|assetnummer|uniqueasset|said",
     ),

@@ -16,7 +16,9 @@ REQUIRED_SHARE = 0.97
 
 def test_the_header_corpus_is_mapped_as_people_mean_it(capsys):
     """Header spellings from public stock lists, asset and aids registers in four languages
-    (tests/imports/header_corpus.csv, with where each came from); the misses are printed."""
+    (tests/imports/header_corpus.csv, with where each came from, gathered in two rounds: the
+    second was written without seeing the matcher and mapped 95.2% before it was tuned on
+    it); the misses are printed."""
     with CORPUS.open(encoding="utf-8", newline="") as corpus:
         rows = list(csv.DictReader(corpus))
     assert len(rows) >= 400 and {row["language"] for row in rows} == {"sv", "da", "nl", "en"}
