@@ -14,7 +14,9 @@ from app.timeutil import utcnow
 from imports import services
 from imports.commit import ImportRefused
 from imports.merged import MergedCells
+from imports.places import load_places
 from imports.reading import ImportRejected
+from imports.value_choices import BadChoice, parse_choice
 
 SHOWN_ERRORS = 50
 
@@ -29,12 +31,18 @@ SHOWN_ERRORS = 50
 @click.option("--fill-merged", is_flag=True, help="Where cells are merged over several rows, "
               "use their value for every row (otherwise such a file is refused).")  # fmt: skip
 @click.option("--user", "email", help="Whose import it is (default: the first admin).")
+@click.option("--choose", "choices", multiple=True, metavar="KIND:VALUE=WHAT",
+              help="What a value of the file is, as the preview's choices say it: "
+              "department:Facility=Facilities, storeroom:Rudsskolan/Vinden=R-12 (a storeroom "
+              "by its code, at a site if the file has a site column), category:Stolar=Möbler > "
+              "Stolar, condition:Halvbra=fair, or =new to create it. Repeat for more; "
+              "remembered for later files.")  # fmt: skip
 @with_appcontext
 def import_command(
     file: Path, sheet: str | None, dry_run: bool, create_missing: bool, all_or_nothing: bool,
-    fill_merged: bool, email: str | None,
+    fill_merged: bool, email: str | None, choices: tuple[str, ...],
 ) -> None:  # fmt: skip
-    """Import a stock spreadsheet (xlsx or CSV); print created, updated, unchanged, errors."""
+    """Import a stock spreadsheet (xlsx, ods or CSV); print created, updated, unchanged, errors."""
     user = _user(email)
     now = utcnow()
     config = current_app.config
@@ -44,6 +52,7 @@ def import_command(
             max_rows=config["IMPORT_MAX_ROWS"], fill_merged=fill_merged,
         )  # fmt: skip
         batch.create_missing, batch.all_or_nothing = create_missing, all_or_nothing
+        batch.value_choices = _choices(choices)
         if dry_run:
             plan = services.preview(db.session, batch, table, user=user)
         else:
@@ -77,6 +86,19 @@ def import_command(
     )
     click.echo(f"{'Dry run, nothing changed: ' if dry_run else ''}{summary}"
                f"{'' if dry_run else f' (batch {batch.id})'}")  # fmt: skip
+
+
+def _choices(texts: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The --choose options, as the preview's form keeps them."""
+    places = load_places(db.session)
+    chosen: dict[str, dict[str, str]] = {}
+    for text in texts:
+        try:
+            kind, key, choice = parse_choice(text, places)
+        except BadChoice as error:
+            raise click.BadParameter(str(error), param_hint="--choose") from None
+        chosen.setdefault(kind, {})[key] = choice
+    return chosen
 
 
 def _user(email: str | None) -> User:

@@ -1,5 +1,6 @@
 """Choices a user made for a file's values, remembered for the next file that uses them, as a
-confirmed column mapping is (imports.models.SavedMapping)."""
+confirmed column mapping is (imports.models.SavedMapping); and choices given on the command
+line."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from imports.models import ValueChoice
-from imports.resolve import NEW
+from imports.places import Places
+from imports.resolve import KINDS, NEW, Resolver, Status
+from imports.similar import same_key
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -44,3 +47,26 @@ def remember_choices(
         else:
             row.choice, row.saved_by_id, row.saved_at = choice, user.id, now
     session.flush()
+
+
+class BadChoice(ValueError):
+    """A choice from the command line that does not say a kind, a value and one of ours."""
+
+
+def parse_choice(text: str, places: Places) -> tuple[str, str, str]:
+    """A command line's "KIND:VALUE=WHAT" as (kind, folded value, choice): WHAT names one of
+    ours as a file would (a storeroom by its code, a category by its path), or is "new"; a
+    storeroom's VALUE may say its site, "SITE/NAME", as the rows of a file with a site do."""
+    kind, _, rest = text.partition(":")
+    value, _, what = rest.rpartition("=")
+    kind = kind.strip().lower()
+    if kind not in KINDS or not value.strip() or not what.strip():
+        raise BadChoice(f"{text!r}: write KIND:VALUE=WHAT, KIND one of {', '.join(KINDS)}")
+    site, _, name = value.rpartition("/") if kind == "storeroom" else ("", "", value)
+    key = f"{same_key(site)}/{same_key(name)}" if site.strip() else same_key(name)
+    if what.strip().lower() == NEW and kind != "condition":
+        return kind, key, NEW
+    found = Resolver(places, {}, {}).value(kind, what.strip())
+    if found.status != Status.FOUND:
+        raise BadChoice(f"{text!r}: {what.strip()} is not one {kind} of ours")
+    return kind, key, str(found.target)

@@ -277,3 +277,31 @@ def test_a_move_to_another_shelf_and_another_storeroom_is_recorded_as_a_move(
     assert (room.storeroom_id, room.position) == (rooms["Östra skolan"].id, "")
     moved = room.events[0]
     assert moved.kind.value == "moved" and moved.changes["position"] == ["Hylla 3", ""]
+
+
+def test_the_command_line_says_what_a_value_is(runner, db_session, manager, make_department,
+                                               tmp_path):  # fmt: skip
+    facilities = make_department("Facilities")
+    path = tmp_path / "near.xlsx"
+    path.write_bytes(xlsx([["Tag", "Name", "Department", "Skick"], ["A-1", "Chair", "Facility",
+                                                                    "Halvbra"]]))  # fmt: skip
+    as_manager = ["--user", manager.email]
+    plain = runner.invoke(args=["import", str(path), "--dry-run", *as_manager])
+    assert "errors 1" in plain.output and "Facility" in plain.output
+    chosen = ["--choose", "department:Facility=Facilities", "--choose", "condition:halvbra=fair"]
+    result = runner.invoke(args=["import", str(path), *chosen, *as_manager])
+    assert result.exit_code == 0 and "created 1" in result.output, result.output
+    chair = item(db_session, "A-1")
+    assert chair.department_id == facilities.id and chair.condition == Condition.FAIR
+
+
+@pytest.mark.parametrize("choice", ["department=Facilities", "shelf:Facility=Facilities",
+                                    "department:Facility=Nowhere"])  # fmt: skip
+def test_a_choice_on_the_command_line_that_says_nothing_clear_is_refused(
+    runner, db_session, manager, tmp_path, choice
+):
+    path = tmp_path / "near.xlsx"
+    path.write_bytes(xlsx([["Tag", "Name"], ["A-1", "Chair"]]))
+    result = runner.invoke(args=["import", str(path), "--choose", choice, "--user", manager.email])
+    assert result.exit_code == 2 and "--choose" in result.output
+    assert count(db_session, Item) == 0
