@@ -44,6 +44,7 @@ def import_command(
 ) -> None:  # fmt: skip
     """Import a stock spreadsheet (xlsx, ods or CSV); print created, updated, unchanged, errors."""
     user = _user(email)
+    chosen = _choices(choices)
     now = utcnow()
     config = current_app.config
     try:
@@ -52,7 +53,7 @@ def import_command(
             max_rows=config["IMPORT_MAX_ROWS"], fill_merged=fill_merged,
         )  # fmt: skip
         batch.create_missing, batch.all_or_nothing = create_missing, all_or_nothing
-        batch.value_choices = _choices(choices)
+        batch.value_choices = chosen
         if dry_run:
             plan = services.preview(db.session, batch, table, user=user)
         else:
