@@ -32,7 +32,7 @@ REASONS = {
     "no sheet with data": "empty",
     "header row": "no header",
     "no data rows": "no data rows",
-    "expands beyond": "zip bomb",
+    "expands beyond": "too large",
     "Too many rows": "too many rows",
     "appears twice": "column twice",
     "Unexpected columns": "too many columns",
