@@ -33,11 +33,22 @@ WORKBOOK_PROPERTIES, SHEET, END_OF_SHEETS = 0x0099, 0x009C, 0x0090
 
 
 def _records(data: bytes) -> Iterator[tuple[int, int, int]]:
-    """Each record: its type, and where its body starts and ends."""
+    """Each record: its type, and where its body starts and ends. A type or size of one byte,
+    which most records have, is read without a call: a sheet has a record per cell."""
     position, size = 0, len(data)
     while position < size:
-        kind, position = _number(data, position, 2)
-        length, position = _number(data, position, 4)
+        kind = data[position]
+        if kind < 0x80:
+            position += 1
+        else:
+            kind, position = _number(data, position, 2)
+        if position >= size:
+            return
+        length = data[position]
+        if length < 0x80:
+            position += 1
+        else:
+            length, position = _number(data, position, 4)
         if position > size:
             return
         yield kind, position, min(position + length, size)
@@ -99,20 +110,27 @@ def xlsb_marks(
     data = archive.read(part)
     marks: dict[int, dict[int, Any]] = {}
     merges: list[MergedRange] = []
-    span, row = CellSpan(), 0
+    span, row, unpack = CellSpan(), 0, struct.unpack_from
+    top = left = 2**32
+    bottom = right = -1
     for kind, body, end in _records(data):
         if kind in CELLS and end - body >= 4:
-            (column,) = struct.unpack_from("<I", data, body)
-            span.add(row, column, column)
+            (column,) = unpack("<I", data, body)
+            if column < left or column > right or row < top or row > bottom:  # rarely
+                top, bottom = min(top, row), max(bottom, row)
+                left, right = min(left, column), max(right, column)
             if kind in (CELL_ERROR, FORMULA_ERROR) and end - body >= 9:
                 marks.setdefault(row, {})[column] = ERRORS.get(data[body + 8], "#N/A")
         elif kind == ROW and end - body >= 4:
-            (row,) = struct.unpack_from("<I", data, body)
+            (row,) = unpack("<I", data, body)
             if row > LAST_ROW:
                 break  # where calamine stops reading
         elif kind == MERGE and end - body >= 16:
-            first, last, column, _ = struct.unpack_from("<IIII", data, body)
+            first, last, column, _ = unpack("<IIII", data, body)
             if last > first:
                 merges.append(MergedRange(first + 1, last + 1, column))
+    if bottom >= 0:
+        span.add(top, left, right)
+        span.add(bottom, left, right)
     span.check()
     return marks, merges
