@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations migrate test-tools demo lint bench messages
+.PHONY: run test install install-dev translations migrate test-tools corpus demo lint bench messages
 
 run: install translations migrate
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-dev translations test-tools
+test: install-dev translations test-tools corpus
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -36,6 +36,11 @@ migrate: install
 test-tools:
 	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || \
 		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
+
+# python-calamine's test files (tests/corpus.py), fetched once into tests/artifacts/. Should
+# the download fail, the suite runs all the same and the test that reads them says why.
+corpus: install-dev
+	-@$(BIN)/python -m tests.corpus
 
 demo: install translations migrate
 	$(FLASK) demo

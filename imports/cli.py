@@ -42,7 +42,7 @@ def import_command(
     file: Path, sheet: str | None, dry_run: bool, create_missing: bool, all_or_nothing: bool,
     fill_merged: bool, email: str | None, choices: tuple[str, ...],
 ) -> None:  # fmt: skip
-    """Import a stock spreadsheet (xlsx, ods or CSV); print created, updated, unchanged, errors."""
+    """Import a stock list (xlsx, xls, ods or CSV); print created, updated, unchanged, errors."""
     user = _user(email)
     chosen = _choices(choices)
     now = utcnow()

@@ -23,7 +23,7 @@ class UploadForm(FlaskForm):
     file = FileField(
         _l("Spreadsheet"),
         validators=[FileRequired(_l("Choose a file to upload."))],
-        description=_l("xlsx, xlsm, ods or CSV, as your stock list is kept."),
+        description=_l("xlsx, xlsm, xlsb, xls, ods or CSV, as your stock list is kept."),
     )
 
 

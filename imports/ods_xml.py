@@ -19,11 +19,13 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _NULL_DATE = re.compile(rb'null-date[^>]*?date-value="([0-9]{4})-([0-9]{2})-([0-9]{2})')
 
 
-def ods_content(archive: zipfile.ZipFile) -> tuple[bytes | None, datetime]:
+def ods_content(
+    archive: zipfile.ZipFile, part: str = "content.xml"
+) -> tuple[bytes | None, datetime]:
     """The content, kept if it has formulas (to find those without a value) or cells merged
     over rows, and the day from which the file counts dates (LibreOffice's null date,
     1899-12-30 unless changed)."""
-    content = archive.read("content.xml")
+    content = archive.read(part)
     null_date = _NULL_DATE.search(content)
     epoch = datetime(*map(int, null_date.groups())) if null_date else CALENDAR_WINDOWS_1900
     kept = b"table:formula" in content or b"number-rows-spanned" in content

@@ -1,24 +1,26 @@
 """Reading a stock spreadsheet into a header and data rows, whatever its shape.
 
-Facility managers bring xlsx (also .xlsm, never running its macros), OpenDocument .ods and CSV
-(imports/csv_reading.py) in any of the encodings and delimiters Excel writes; the header is
-found below titles and blank rows (imports/header.py).
+Facility managers bring xlsx (also .xlsm, never running its macros), .xlsb, Excel 97-2003
+.xls, OpenDocument .ods and CSV (imports/csv_reading.py) in any of the encodings and
+delimiters Excel writes; what a file is, its content decides, not its name
+(imports/workbooks.py). The header is found below titles and blank rows (imports/header.py).
 
 Workbooks are read by python-calamine (Rust: a 100,000-row sheet in about a second, where
 openpyxl takes half a minute), and its cells are made the ones openpyxl gives: None for an
-empty cell, int for a whole number, datetime for a date. What calamine cannot tell is found in
-the sheet's own XML, and only when the sheet has any (imports/xlsx_xml.py, imports/ods_xml.py):
-formulas without a cached value, error values, merged cells. openpyxl stays for writing
-exports and error files.
+empty cell, int for a whole number, datetime for a date. What calamine cannot tell is read from
+the file itself, per format (imports/workbooks.py): formulas without a cached value, error
+values, merged cells. openpyxl stays for writing exports and error files.
 
 A file we cannot read safely is refused with `ImportRejected` before anything else happens:
-zip bombs are measured before the workbook is opened; calamine's XML parser expands no entities
-(a DTD's entities are errors), and the XML we parse ourselves goes through defusedxml.
+a workbook locked with a password gets a message of its own; zip bombs are measured before the
+workbook is opened, and sheets whose cells span more than calamine should allocate are refused
+before calamine reads them; calamine's XML parser expands no entities (a DTD's entities are
+errors), and the XML we parse ourselves goes through defusedxml.
 """
 
 from __future__ import annotations
 
-import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -34,26 +36,27 @@ from python_calamine import (
     CalamineError,
     CalamineSheet,
     CalamineWorkbook,
+    PasswordError,
     SheetTypeEnum,
     SheetVisibleEnum,
     XmlError,
 )
 
+from imports.containers import damaged, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
 from imports.gc_pause import gc_paused
 from imports.header import table_from_rows
 from imports.merged import settle_merged
-from imports.ods_xml import ods_content, ods_marks
 from imports.table import Table, Uncalculated
-from imports.xlsx_xml import xlsx_marks, xlsx_parts
+from imports.workbooks import Workbook, is_workbook, open_workbook
 
 __all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
 
-MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # what an xlsx may unpack to
-MAX_ZIP_ENTRIES = 2_000
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 BLOCK_ROWS = 4_096  # rows converted a column at a time
+# Named so but neither a zip nor an OLE2 file: damaged. Not .xls: programs export
+# tab-separated text so named, which is read as CSV.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
 @gc_paused()
@@ -68,80 +71,66 @@ def read_table(
     """
     if not data:
         raise ImportRejected(_l("The file is empty: no data rows."))
-    name = filename.lower()
-    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls, or an encrypted workbook
-        raise ImportRejected(
-            _l("This is an old .xls or a password-protected workbook. Save it as .xlsx or CSV.")
-        )
-    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm", ".ods")):
-        return _read_workbook(data, sheet=sheet, max_rows=max_rows, fill_merged=fill_merged)
+    if is_workbook(data):
+        with _refusing_unreadable():
+            workbook = open_workbook(data)
+            return _read_workbook(workbook, sheet=sheet, max_rows=max_rows, fill_merged=fill_merged)
+    if filename.lower().endswith(WORKBOOK_SUFFIXES):
+        raise damaged()
     if data.startswith(b"%PDF") or data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
-        raise ImportRejected(_l("This is not a spreadsheet. Save it as .xlsx or UTF-8 CSV."))
+        raise not_a_spreadsheet()
     return read_csv(data, max_rows=max_rows)
 
 
-# --- workbooks: xlsx, xlsm, ods ----------------------------------------------------------------
+# --- workbooks: xlsx, xlsm, xlsb, ods, xls -------------------------------------------------------
 
 
-def _damaged() -> ImportRejected:
-    return ImportRejected(
-        _l("The file is damaged or not a spreadsheet. Save it as .xlsx or UTF-8 CSV.")
-    )
-
-
-def _check_zip(data: bytes) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _damaged() from None
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_EXPANDED_BYTES:
-        raise ImportRejected(_l("The file expands beyond the limit we accept."))
-    return archive
+# What the readers raise on a broken file. zipfile raises EOFError for an entry cut short and
+# NotImplementedError for one compressed by a method it does not know.
+_BROKEN = (CalamineError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError)
+_BROKEN += (IndexError, NotImplementedError, OSError, ValueError)
 
 
 @contextmanager
 def _refusing_unreadable() -> Iterator[None]:
-    """Parser failures as ImportRejected, in the user's terms."""
+    """Parser failures as ImportRejected, in the user's terms. calamine panics on some broken
+    files (a Rust panic, pyo3's PanicException, which is no Exception): damaged too."""
     try:
         yield
     except ImportRejected:
         raise
+    except PasswordError:
+        raise password_protected() from None
     except (XmlError, DefusedXmlException, ParseError):
         raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
-    except (CalamineError, zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError):
-        raise _damaged() from None
+    except _BROKEN:
+        raise damaged() from None
+    except BaseException as error:
+        if type(error).__name__ == "PanicException":
+            raise damaged() from None
+        raise
 
 
-def _read_workbook(data: bytes, *, sheet: str | None, max_rows: int, fill_merged: bool) -> Table:
-    archive = _check_zip(data)
-    with _refusing_unreadable():
-        ods = "mimetype" in archive.NameToInfo and archive.read("mimetype") == ODS_MIMETYPE
-        if not ods and "xl/workbook.xml" not in archive.NameToInfo:
-            raise _damaged()  # an .xlsb, or no workbook at all
-        if ods:
-            content, epoch = ods_content(archive)
-        else:
-            parts, epoch = xlsx_parts(archive)
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        title, visible = _choose_sheet(book, sheet)
-        # No sheet named: the first visible one with a header we recognise (a workbook may
-        # open on a cover or notes sheet); if none has one, the first sheet's reason.
-        candidates = [title] if sheet else visible
-        first_refusal = None
-        for title in candidates:
-            marks, merges = (
-                ods_marks(content, title) if ods else xlsx_marks(archive, parts.get(title))
-            )
-            rows = _workbook_rows(book.get_sheet_by_name(title), marks)
-            try:
-                table = table_from_rows(rows, max_rows=max_rows)
-            except NoHeader as refusal:
-                first_refusal = first_refusal or refusal
-                continue
-            table.sheet, table.sheets, table.epoch = title, visible, epoch
-            settle_merged(table, merges, fill=fill_merged)
-            return table
+def _read_workbook(
+    workbook: Workbook, *, sheet: str | None, max_rows: int, fill_merged: bool
+) -> Table:
+    book = workbook.book
+    title, visible = _choose_sheet(book, sheet)
+    # No sheet named: the first visible one with a header we recognise (a workbook may
+    # open on a cover or notes sheet); if none has one, the first sheet's reason.
+    candidates = [title] if sheet else visible
+    first_refusal = None
+    for title in candidates:
+        marks, merges = workbook.marks(title)
+        found = book.get_sheet_by_name(title)
+        try:
+            table = table_from_rows(_workbook_rows(found, marks), max_rows=max_rows)
+        except NoHeader as refusal:
+            first_refusal = first_refusal or refusal
+            continue
+        table.sheet, table.sheets, table.epoch = title, visible, workbook.epoch
+        settle_merged(table, merges, fill=fill_merged)
+        return table
     raise first_refusal
 
 

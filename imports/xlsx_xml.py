@@ -5,13 +5,12 @@ without a cached value (an error for that cell, never blank or 0), an error valu
 (calamine reads both as empty), and cells merged over rows (<mergeCell ref="B4:B9"/>). Such
 cells are read from their <c> tag to its end, not by parsing the whole sheet; a sheet written
 otherwise than Excel writes is parsed whole with defusedxml. Also the workbook's date system
-(1900 or 1904) and which part holds which sheet.
+(1900 or 1904) and which part holds which sheet, by the workbook's relationships.
 """
 
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,11 +22,11 @@ from defusedxml import ElementTree as SafeXml
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
+from imports.containers import relationships
 from imports.merged import merged_range
 from imports.table import MergedRange, Uncalculated
 
 SCAN_CHUNK = 1024 * 1024
-_RELS = "xl/_rels/workbook.xml.rels"
 _MARKERS = (b"<f", b":f", b't="e"', b"t='e'")  # a formula, with or without a prefix; an error
 _SPECIAL = re.compile(rb"""<(?:[\w.-]+:)?f[\s>/]|\st\s*=\s*["']e["']""")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])([^>]*)>")
@@ -44,21 +43,22 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def xlsx_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], datetime]:
-    """Each sheet's XML part by sheet name, and the workbook's date system (1900 or 1904)."""
-    workbook = SafeXml.fromstring(archive.read("xl/workbook.xml"))
-    relations = SafeXml.fromstring(archive.read(_RELS)) if _RELS in archive.NameToInfo else []
-    targets = {relation.get("Id"): relation.get("Target", "") for relation in relations}
+def xlsx_parts(
+    archive: zipfile.ZipFile, names: dict[str, str], workbook: str
+) -> tuple[dict[str, str], datetime]:
+    """Each sheet's XML part by sheet name, and the workbook's date system (1900 or 1904).
+
+    :param names: the package's entries by folded name (imports/containers.part_names).
+    :param workbook: the entry of the workbook part, as the package's relationships name it."""
+    root = SafeXml.fromstring(archive.read(workbook))
+    targets = {rid: target for rid, (_, target) in relationships(archive, names, workbook).items()}
     parts, date1904 = {}, False
-    for element in workbook.iter():
+    for element in root.iter():
         if _local(element.tag) == "workbookPr":
             date1904 = element.get("date1904", "").lower() in ("1", "true")
         elif _local(element.tag) == "sheet":
             rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-            target = targets.get(rid, "")
-            parts[element.get("name", "")] = (
-                target[1:] if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-            )
+            parts[element.get("name", "")] = targets.get(rid, "")
     return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 
 

@@ -224,7 +224,7 @@ def test_undo_removes_new_items_with_their_history_and_keeps_one_a_part_points_a
     [
         (b"", "empty.csv", "empty"),
         (b"Name;Quantity\n", "header.csv", "no data rows"),
-        (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls", ".xls"),
+        (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls", "damaged"),
         (b"%PDF-1.4 ...", "report.pdf", "not a spreadsheet"),
         (b"PK\x03\x04broken", "broken.xlsx", "damaged"),
         (b'Name,Quantity\n"Chair,1\n', "quote.csv", "Malformed CSV"),
@@ -318,9 +318,9 @@ def test_a_workbook_without_stated_dimensions_is_read_whole(app):
 
 
 def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(app, monkeypatch):
-    from imports import reading
+    from imports import workbooks
 
-    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", 2_000)  # a zip bomb, in miniature
+    monkeypatch.setattr(workbooks, "MAX_EXPANDED_BYTES", 2_000)  # a zip bomb, in miniature
     data = xlsx([["Name", "Notes"], *[["Chair", "x" * 100] for _ in range(50)]])
     with app.test_request_context(), pytest.raises(ImportRejected, match="expands beyond"):
         read_table(data, "bomb.xlsx", max_rows=1000)
