@@ -50,7 +50,7 @@ class _Update:
         }  # fmt: skip
         for name, (_, new) in row.changes.items():
             if name in ("department", "category"):
-                target = row.places[name].target
+                target = row.fields[name].target
                 self.columns[f"{name}_id"] = target
                 self.edit[name] = [self.before["fields"][name], places.label(name, target)]
             elif name == "position" and "storeroom" in row.changes:
@@ -61,7 +61,7 @@ class _Update:
                                    services.history_value(new)]  # fmt: skip
         if "storeroom" in row.changes:
             position = row.changes.get("position", (None, item.position))[1]
-            self._move_to(row.places["storeroom"].target, position, places)
+            self._move_to(row.fields["storeroom"].target, position, places)
         self.version = item.version + bool(self.edit) + bool(self.move)
 
     def _history(self, name: str, places: Places) -> Any:

@@ -151,7 +151,7 @@ class _NewItems:
 
 def _targets(rows: list[RowPlan], kind: str) -> list[Any]:
     """The ids of the places of this kind the rows name (None where a row names none)."""
-    return [value.target if (value := row.places.get(kind)) else None for row in rows]
+    return [value.target if (value := row.fields.get(kind)) else None for row in rows]
 
 
 def _new_ids(session: Session, count: int) -> list[int]:

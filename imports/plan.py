@@ -126,7 +126,7 @@ def plan_import(
     judge = Judge(places, user, headers, create_missing=create_missing)
     judge.name_places(rows, resolver)
     _judge_rows(rows, items, judge)
-    _mark_imported(rows)
+    _mark_imported(rows, resolver.values)
     if progress:
         progress("checking", len(rows), len(rows))
     return Plan(rows, places, resolver.values, headers)
@@ -144,13 +144,17 @@ def _judge_rows(rows: list[RowPlan], items: dict[str, ExistingItem], judge: Judg
             judge.new(row)
 
 
-def _mark_imported(rows: list[RowPlan]) -> None:
-    """Note the values that rows being imported name, and the site of a new storeroom."""
-    for row in rows:
-        if row.action not in ("new", "update"):
-            continue
-        for kind, value in row.places.items():
-            if kind != "site":  # a site is only where a new storeroom goes
+def _mark_imported(rows: list[RowPlan], values: dict[str, dict[str, Value]]) -> None:
+    """Note the new values that rows being imported name, and the site of a new storeroom:
+    what "create missing" may create. A kind at a time, until all its new values are seen."""
+    for kind, found in values.items():
+        waiting = {value for value in found.values() if value.status == Status.NEW}
+        for row in rows if waiting and kind != "site" else ():
+            value = row.fields.get(kind)
+            if value in waiting and row.action in ("new", "update"):
                 value.imported = True
-            if kind == "storeroom" and value.status == Status.NEW and value.site is not None:
-                value.site.imported = True
+                if value.site is not None:
+                    value.site.imported = True
+                waiting.discard(value)
+                if not waiting:
+                    break

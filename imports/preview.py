@@ -59,7 +59,7 @@ def file_problems(table: Table, plan: Plan) -> list[str]:
 
 
 def _sample(row, plan: Plan) -> dict[str, Any]:
-    fields = resolved_fields(row.fields, row.places, plan.places)
+    fields = resolved_fields(row.fields, plan.places)
     return {
         "row": row.number,
         "action": row.action,

@@ -1,6 +1,6 @@
 """What the departments, sites, storerooms, categories and conditions a file names are in ours.
 
-Each distinct value of the file is resolved once, and its rows point at it (`RowPlan.places`):
+Each distinct value of the file is resolved once, and its rows hold it (`RowPlan.fields`):
 - a storeroom is its site's: with a site on the row, a name is looked for at that site only
   ("Vinden" at Rudsskolan is not "Vinden" at Östra skolan); without one, the name must be
   unique in the organisation, else the row is an error naming the sites it could be. A code

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from imports import values
 from imports.mapping import EXTRA, IGNORE
 from imports.progress import PROGRESS_EVERY, Progress
-from imports.resolve import Value
 from imports.table import Table, Uncalculated
 
 TEXT_LIMITS = {
@@ -45,8 +44,9 @@ class RowPlan:
     number: int  # the row in the file
     action: str = "new"  # new, update, unchanged, error
     tag: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)  # parsed item fields (names for places)
-    places: dict[str, Value] = field(default_factory=dict)  # what the names resolved to
+    # Parsed item fields; a department, site, storeroom or category as the file's value it
+    # resolved to (imports/resolve.Value), a condition as ours once its word is known.
+    fields: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)

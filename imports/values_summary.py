@@ -52,10 +52,10 @@ def place_label(kind: str, id_: int, places: Places) -> str:
     return places.room_label(id_) if kind == "storeroom" else places.label(kind, id_)
 
 
-def resolved_fields(fields: dict[str, Any], values: dict[str, Value], places: Places) -> dict:
-    """A row's fields with the places it names as they resolved (for the first rows shown)."""
-    shown = dict(fields)
-    for kind, value in values.items():
-        if kind in shown and value.status in RESOLVED and value.kind != "condition":
-            shown[kind] = target_label(value, places)
-    return shown
+def resolved_fields(fields: dict[str, Any], places: Places) -> dict:
+    """A row's fields with the places it names by name, as they resolved or as written."""
+    return {
+        name: (target_label(value, places) if value.status in RESOLVED else value.text)
+        if isinstance(value, Value) else value
+        for name, value in fields.items()
+    }  # fmt: skip
