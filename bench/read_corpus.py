@@ -5,7 +5,7 @@ below them): read with its sheet and number of data rows, refused with the reaso
 given, or CRASH (any other exception: a bug). Then a count per outcome and format. Meant for
 corpora of real-world quirks such as the test files of calamine and python-calamine:
 
-    python bench/read_corpus.py tests/artifacts/python_calamine-0.9.1/tests/data /tmp/calamine/tests
+    python bench/read_corpus.py tests/artifacts/python-calamine-0.9.1 /tmp/calamine/tests
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Tabl
         if len(row) != width:
             row = tuple(row[:width]) + (None,) * (width - len(row))
         data.append((number, row))
-    data, skipped = skip_non_data(data, headers)
+    data, skipped = skip_non_data(data, headers, header)
     if not data:
         raise ImportRejected(_l("The file has a header but no data rows."))
     return Table(headers, data, header_row=header_number, blank_rows=blank, skipped=skipped)

@@ -82,8 +82,9 @@ class _Update:
         after = {"storeroom": places.room_names[room], "position": position, "place": "",
                  "status": ItemStatus.IN_STORAGE.value}  # fmt: skip
         self.move = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        self.columns.update(storeroom_id=room, position=position, place="",
-                            status=ItemStatus.IN_STORAGE)  # fmt: skip
+        self.columns.update(storeroom_id=room, place="", status=ItemStatus.IN_STORAGE)
+        if position != item.position:  # a column set, even to what it was, redoes its search
+            self.columns["position"] = position  # index entry (the full-text trigger)
 
 
 def apply_updates(

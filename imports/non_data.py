@@ -40,15 +40,18 @@ class Skipped(enum.StrEnum):
     HEADER = "header"  # the header again, as printing repeats it
 
 
-def skip_non_data(rows: list[Row], headers: list[str]) -> tuple[list[Row], list[tuple[int, str]]]:
+def skip_non_data(
+    rows: list[Row], headers: list[str], raw_header: tuple[Any, ...] = ()
+) -> tuple[list[Row], list[tuple[int, str]]]:
     """The rows that may be items, and the numbers of those that are not with the reason.
 
     :param rows: the data rows below the header, blank rows left out (a gap in the numbers is
         where blank rows were: a block ends there).
+    :param raw_header: the header row's cells as the sheet has them.
     """
     skipped: dict[int, Skipped] = {}
     repeated = _header_cells(headers)
-    for index in _header_again(rows, repeated):
+    for index in _header_again(rows, repeated, raw_header):
         skipped[rows[index][0]] = Skipped.HEADER
     for index in _block_ends(rows):
         if rows[index][0] not in skipped and _is_totals(rows[index][1]):
@@ -78,22 +81,24 @@ def _header_cells(headers: list[str]) -> dict[int, str]:
     return {index: name.casefold() for index, name in enumerate(headers) if name}
 
 
-def _header_again(rows: list[Row], header: dict[int, str]) -> list[int]:
-    """The indexes of the rows that repeat the header: its first named column decides which
-    rows to look at (a plain comparison, for 100,000 rows), most of its columns whether."""
+def _header_again(rows: list[Row], header: dict[int, str], raw: tuple[Any, ...]) -> list[int]:
+    """The indexes of the rows that repeat the header: its first named column, written as the
+    header writes it, picks the rows to look at (a set lookup each, for 100,000 rows); most of
+    its columns decide."""
     if not header:
         return []
     first = next(iter(header))
+    written = [header[first], raw[first] if first < len(raw) else None]
+    forms = {form for text in written if isinstance(text, str)
+             for form in (text, text.casefold(), text.upper(), text.title())}  # fmt: skip
     column = [cells[first] if first < len(cells) else None for _, cells in rows]
     found = []
-    for index in [i for i, cell in enumerate(column) if type(cell) is str]:
-        cell = column[index]
-        if " ".join(cell.split()).casefold() == header[first]:
-            cells = rows[index][1]
-            same = sum(1 for i, name in header.items() if i < len(cells)
-                       and isinstance(cells[i], str) and " ".join(cells[i].split()).casefold() == name)  # fmt: skip
-            if same >= max(2, len(header) * 2 // 3):
-                found.append(index)
+    for index in [i for i, cell in enumerate(column) if cell in forms]:
+        cells = rows[index][1]
+        same = sum(1 for i, name in header.items() if i < len(cells)
+                   and isinstance(cells[i], str) and " ".join(cells[i].split()).casefold() == name)  # fmt: skip
+        if same >= max(2, len(header) * 2 // 3):
+            found.append(index)
     return found
 
 
