@@ -72,21 +72,26 @@ def import_command(
     except (ImportRejected, ImportRefused) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    counts = plan.counts
-    for number, column, reason in plan.errors[:SHOWN_ERRORS]:
-        click.echo(f"row {number}, {column}: {reason}", err=True)
-    if len(plan.errors) > SHOWN_ERRORS:
-        click.echo(f"... and {len(plan.errors) - SHOWN_ERRORS} more errors", err=True)
+    _print_errors(plan.errors)
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    counts = plan.counts
     summary = (
         f"created {counts['new']}, updated {counts['update']}, "
         f"unchanged {counts['unchanged']}, errors {counts['error']}"
     )
     click.echo(f"{'Dry run, nothing changed: ' if dry_run else ''}{summary}"
                f"{'' if dry_run else f' (batch {batch.id})'}")  # fmt: skip
+
+
+def _print_errors(errors: list[tuple[int, str, str]]) -> None:
+    """The first errors by row and column, on standard error."""
+    for number, column, reason in errors[:SHOWN_ERRORS]:
+        click.echo(f"row {number}, {column}: {reason}", err=True)
+    if len(errors) > SHOWN_ERRORS:
+        click.echo(f"... and {len(errors) - SHOWN_ERRORS} more errors", err=True)
 
 
 def _choices(texts: tuple[str, ...]) -> dict[str, dict[str, str]]:

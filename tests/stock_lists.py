@@ -3,8 +3,8 @@
 Each builder returns the bytes of one file, the same every run (a fixed seed), with what makes
 real lists hard: titles above the header, blank rows, totals rows, quantities such as "12 st",
 prices such as "1 250,00 kr", dates as cells and as text in local forms, Windows-1252 and BOMs,
-two sheets. Tests never read files from outside the repository; `../shared/data` is for trying
-the importer by hand.
+two sheets. Tests never read files from outside the repository; the team's shared sample
+files beside the checkout are for trying the importer by hand.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from datetime import date, datetime, timedelta
 import openpyxl
 
 
-def workbook(sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None) -> bytes:
+def workbook(
+    sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None,
+    hidden: tuple[str, ...] = (),
+) -> bytes:  # fmt: skip
     """An xlsx with these sheets and rows, as openpyxl writes it (formulas without values)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -28,6 +31,7 @@ def workbook(sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | No
             sheet.append(row)
         for cells in (merged or {}).get(title, []):
             sheet.merge_cells(cells)
+        sheet.sheet_state = "hidden" if title in hidden else "visible"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -21,6 +21,7 @@ from imports.reading import ImportRejected, read_table
 from imports.table import MergedRange
 from tests.binary_workbooks import Error, compound_file, encrypted_ooxml, xls, xlsb
 from tests.imports.test_reading_speedpaths import MAIN, text, workbook
+from tests.stock_lists import workbook as xlsx
 
 PASSWORD = "protected with a password"
 LIST = [
@@ -36,19 +37,6 @@ LIST = [
 
 def read(data: bytes, name: str, **options):
     return read_table(data, name, max_rows=1000, **options)
-
-
-def xlsx(sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = ()) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        sheet.sheet_state = "hidden" if title in hidden else "visible"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("write", [xls, xlsb], ids=["xls", "xlsb"])
