@@ -77,11 +77,18 @@ def _mentions(
             window = tail + chunk
             found.update(
                 group for group, markers in groups.items()
-                if group not in found and any(marker in window for marker in markers)
+                if group not in found and any(_holds(window, marker) for marker in markers)
             )  # fmt: skip
             tail = window[max(min(span.scan(window), len(window) - 16), 0) :]
     span.scan(tail, last=True)
     return found
+
+
+def _holds(window: bytes, marker: bytes) -> bool:
+    """Whether the window holds the marker. Its bytes are looked for one by one first: a
+    byte is found or ruled out at the speed of memchr, many times faster than the marker,
+    and most chunks of a sheet lack some byte of each marker (the e of t="e")."""
+    return all(bytes((byte,)) in window for byte in set(marker)) and marker in window
 
 
 def _measure(archive: zipfile.ZipFile, part: str, groups: dict[str, tuple[bytes, ...]]) -> set[str]:
