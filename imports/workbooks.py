@@ -7,7 +7,7 @@ from the file itself, and only where the sheet may have any: in an xlsx, formula
 cached value, error values and merged ranges (imports/xlsx_xml.py); in an .ods, formulas
 without a value and merged ranges (imports/ods_xml.py); in an .xlsb and an .xls, error values
 and merged ranges (imports/xlsb_records.py, imports/xls_biff.py). A zip is measured before
-anything in it is unpacked (zip bombs); an .xls or .xlsb sheet spanning more cells than
+anything in it is unpacked (zip bombs); an xlsx, .xls or .xlsb sheet spanning more cells than
 calamine should allocate is refused before calamine reads it.
 """
 

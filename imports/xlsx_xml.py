@@ -1,11 +1,12 @@
 """What python-calamine cannot tell about an xlsx sheet, read from the sheet's own XML.
 
-Only when the sheet mentions any, found by a chunked search of the unpacked part: a formula
-without a cached value (an error for that cell, never blank or 0), an error value such as #N/A
-(calamine reads both as empty), and cells merged over rows (<mergeCell ref="B4:B9"/>). Such
-cells are read from their <c> tag to its end, not by parsing the whole sheet; a sheet written
-otherwise than Excel writes is parsed whole with defusedxml. Also the workbook's date system
-(1900 or 1904) and which part holds which sheet, by the workbook's relationships.
+Only when the sheet mentions any, found by a chunked search of the unpacked part (which also
+measures how far apart its cells lie, imports/xlsx_span.py): a formula without a cached value
+(an error for that cell, never blank or 0), an error value such as #N/A (calamine reads both
+as empty), and cells merged over rows (<mergeCell ref="B4:B9"/>). Such cells are read from
+their <c> tag to its end, not by parsing the whole sheet; a sheet written otherwise than Excel
+writes is parsed whole with defusedxml. Also the workbook's date system (1900 or 1904) and
+which part holds which sheet, by the workbook's relationships.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 from imports.containers import relationships
 from imports.merged import merged_range
 from imports.table import MergedRange, Uncalculated
+from imports.xlsx_span import SheetSpan
 
 SCAN_CHUNK = 1024 * 1024
 _MARKERS = (b"<f", b":f", b't="e"', b"t='e'")  # a formula, with or without a prefix; an error
@@ -58,24 +60,42 @@ def xlsx_parts(
             date1904 = element.get("date1904", "").lower() in ("1", "true")
         elif _local(element.tag) == "sheet":
             rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-            parts[element.get("name", "")] = targets.get(rid, "")
+            # calamine reads the first sheet of a name, should a workbook repeat it
+            parts.setdefault(element.get("name", ""), targets.get(rid, ""))
     return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 
 
 def _mentions(
-    archive: zipfile.ZipFile, name: str, groups: dict[str, tuple[bytes, ...]]
+    archive: zipfile.ZipFile, name: str, groups: dict[str, tuple[bytes, ...]], span: SheetSpan
 ) -> set[str]:
-    """Which groups of markers a part holds, read in chunks rather than unpacked whole."""
+    """Which groups of markers a part holds, read in chunks rather than unpacked whole; each
+    chunk's cells shown to `span` on the way."""
     found: set[str] = set()
     tail = b""
     with archive.open(name) as stream:
-        while len(found) < len(groups) and (chunk := stream.read(SCAN_CHUNK)):
+        while chunk := stream.read(SCAN_CHUNK):
             window = tail + chunk
             found.update(
                 group for group, markers in groups.items()
-                if group not in found and any(marker in window for marker in markers)
+                if group not in found and any(_holds(window, marker) for marker in markers)
             )  # fmt: skip
-            tail = window[-16:]
+            tail = window[max(min(span.scan(window), len(window) - 16), 0) :]
+    span.scan(tail, last=True)
+    return found
+
+
+def _holds(window: bytes, marker: bytes) -> bool:
+    """Whether the window holds the marker. Its bytes are looked for one by one first: a
+    byte is found or ruled out at the speed of memchr, many times faster than the marker,
+    and most chunks of a sheet lack some byte of each marker (the e of t="e")."""
+    return all(bytes((byte,)) in window for byte in set(marker)) and marker in window
+
+
+def _measure(archive: zipfile.ZipFile, part: str, groups: dict[str, tuple[bytes, ...]]) -> set[str]:
+    """Which groups of markers the part holds; refused if its cells span too far."""
+    span = SheetSpan()
+    found = _mentions(archive, part, groups, span)
+    span.check(archive, part)
     return found
 
 
@@ -83,10 +103,14 @@ def xlsx_marks(
     archive: zipfile.ZipFile, part: str | None
 ) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
     """Cells calamine reads as empty that are not, by row and column (from 0); and the
-    merged ranges that span rows. The sheet is parsed only for what it mentions."""
+    merged ranges that span rows. The sheet is parsed only for what it mentions. Refused
+    if its cells span more than calamine should allocate (imports/xlsx_span.py); should the
+    sheet's part not be found, every part is measured, as calamine may find one."""
     if part is None or part not in archive.NameToInfo:
+        for name in archive.namelist():
+            _measure(archive, name, {})
         return {}, []
-    found = _mentions(archive, part, {"special": _MARKERS, "merged": (b"mergeCell",)})
+    found = _measure(archive, part, {"special": _MARKERS, "merged": (b"mergeCell",)})
     if not found:
         return {}, []
     xml = archive.read(part)
