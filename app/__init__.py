@@ -26,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     configure_instance(app, env)
     trust_proxies(app)
 
+    register_request_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -69,6 +70,12 @@ def trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=0, x_host=0)
+
+
+def register_request_checks(app: Flask) -> None:
+    from app.request_values import register_request_values
+
+    register_request_values(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -15,6 +15,8 @@ from flask import abort, request
 from sqlalchemy import ColumnElement, Select, literal, tuple_
 from sqlalchemy.orm import Session
 
+from app.request_values import MAX_ID, bounded_int
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -43,6 +45,11 @@ class Page:
         return self.items[0].id
 
 
+def page_number(last: int = 10_000) -> int:
+    """The ?page= argument of an offset-paged list, within 1..last; junk gives page 1."""
+    return bounded_int(request.args.get("page"), default=1, low=1, high=last)
+
+
 def cursor_from_args() -> Cursor:
     """The ?after= or ?before= argument: a row id; anything else is a 404."""
     values = {}
@@ -50,7 +57,7 @@ def cursor_from_args() -> Cursor:
         raw = request.args.get(name)
         if raw is None:
             continue
-        if not raw.isdigit() or len(raw) > 18:
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
             abort(404)
         values[name] = int(raw)
     if len(values) > 1:

@@ -1,6 +1,7 @@
 """Helpers available in every template."""
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale
@@ -18,12 +19,20 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
     return f"{format_decimal(value, format='#,##0.00')} {currency}".strip()
 
 
-def url_with(**changes) -> str:
+# url_for's own keywords: a query argument of that name would change the link, or crash it.
+URL_FOR_RESERVED = frozenset({"endpoint", "_method", "_external", "_anchor", "_scheme"})
+
+
+def query_args(**changes: Any) -> dict[str, Any]:
+    """The current query arguments, safe to pass on to url_for, with some replaced (None
+    removes one). url_for's own keywords are dropped: `?endpoint=x` would crash it."""
+    args = {**request.args.to_dict(), **changes}
+    return {k: v for k, v in args.items() if v is not None and k not in URL_FOR_RESERVED}
+
+
+def url_with(**changes: Any) -> str:
     """The current URL with some query arguments replaced; None removes an argument."""
-    args = request.args.to_dict()
-    args.update(changes)
-    args = {k: v for k, v in args.items() if v is not None}
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **(request.view_args or {}), **query_args(**changes))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -32,6 +41,7 @@ def register_template_helpers(app: Flask) -> None:
         vocabulary=vocabulary,
         format_money=format_money,
         url_with=url_with,
+        query_args=query_args,
         role_labels=ROLE_LABELS,
         Role=Role,
     )

@@ -13,7 +13,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    request,
     send_file,
     url_for,
 )
@@ -24,6 +23,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.templating import query_args
 from app.timeutil import utcnow
 from imports.export import Layout, csv_lines, export_layout, item_rows, write_xlsx
 from inventory import queries
@@ -41,7 +41,7 @@ def export_items(fmt: str):
     """Download the items the list shows, with the same filters and order."""
     filters = item_filter_from_args()
     query = queries.search_items(current_user, filters, db.engine.dialect)
-    return download(query, fmt, "items", back=url_for("inventory.items", **request.args))
+    return download(query, fmt, "items", back=url_for("inventory.items", **query_args()))
 
 
 @bp.route("/storerooms/<int:storeroom_id>/export.<any(xlsx, csv):fmt>")

@@ -18,7 +18,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -29,6 +28,8 @@ from sqlalchemy import select
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.pagination import page_number
+from app.request_values import body_limit
 from app.timeutil import utcnow
 from imports import jobs, services
 from imports.error_file import error_rows_xlsx
@@ -79,16 +80,18 @@ def claim(batch: ImportBatch, kind: JobKind) -> bool:
 def batches():
     """Every import, newest first."""
     query = select(ImportBatch).order_by(ImportBatch.id.desc())
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
+    )
     return render_template("imports/batches.html", page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*IMPORTERS)
+@body_limit("IMPORT_MAX_BYTES", overhead=FORM_OVERHEAD)
 def upload():
     """Upload a spreadsheet; it is kept as a batch and checked, nothing else changes."""
     limit = current_app.config["IMPORT_MAX_BYTES"]
-    request.max_content_length = limit + FORM_OVERHEAD
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data

@@ -18,17 +18,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from app.request_values import optional_id
 from inventory.models import CategoryKind, Condition, Disposition
 from inventory.vocabulary import CATEGORY_KIND, CONDITION, DISPOSITION
 
 MAX_EXTRA_ATTRIBUTES = 50
-
-
-def optional_id(value) -> int | None:
-    """Coerce a select value to an id, with '' or '0' meaning none chosen."""
-    if value in (None, "", "0", 0):
-        return None
-    return int(value)
 
 
 class MoneyField(Field):

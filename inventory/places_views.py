@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.request_values import db_id
 from app.timeutil import utcnow
 from inventory import access, queries, services
 from inventory.errors import InventoryError
@@ -148,7 +149,7 @@ def edit_storeroom(storeroom_id: int | None):
     room = get_or_404(Storeroom, storeroom_id)
     form = StoreroomForm(obj=room)
     if request.method == "GET" and room is None:
-        form.site_id.data = request.args.get("site", type=int)
+        form.site_id.data = request.args.get("site", type=db_id)
     form.site_id.choices = [SelectChoice(s.id, str(s)) for s in db.session.scalars(queries.sites())]
     form.department_id.choices = [SelectChoice("", "—")] + [
         (d.id, d.name) for d in db.session.scalars(queries.departments())

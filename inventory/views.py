@@ -18,6 +18,8 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.pagination import Page, cursor_from_args, keyset_page
+from app.request_values import db_id
+from app.templating import query_args
 from app.timeutil import utcnow
 from inventory import access, queries, services
 from inventory.errors import InventoryError, StaleItem
@@ -104,10 +106,10 @@ def item_filter_from_args() -> queries.ItemFilter:
     status, condition = args.get("status", ""), args.get("condition", "")
     return queries.ItemFilter(
         q=args.get("q", "")[:200],
-        category_id=args.get("category", type=int),
-        department_id=args.get("department", type=int),
-        storeroom_id=args.get("storeroom", type=int),
-        site_id=args.get("site", type=int),
+        category_id=args.get("category", type=db_id),
+        department_id=args.get("department", type=db_id),
+        storeroom_id=args.get("storeroom", type=db_id),
+        site_id=args.get("site", type=db_id),
         status=ItemStatus(status) if status in set(ItemStatus) else None,
         condition=Condition(condition) if condition in set(Condition) else None,
         sort=args.get("sort", ""),
@@ -140,7 +142,7 @@ def items():
         filters=filters,
         sort=queries.effective_sort(filters),
         names=load_place_names(db.session),
-        print_url=url_for("labels.print_labels", **{**request.args.to_dict(), "source": "list"}),
+        print_url=url_for("labels.print_labels", **query_args(source="list")),
     )
 
 
@@ -151,7 +153,7 @@ def new_item():
     form = NewItemForm()
     if request.method == "GET":
         form.department_id.data = current_user.department_id
-        form.storeroom_id.data = request.args.get("storeroom", type=int)
+        form.storeroom_id.data = request.args.get("storeroom", type=db_id)
         form.tag.data = request.args.get("tag", "")[:64]  # a pre-printed or unknown label
     fill_choices(form)
     if form.validate_on_submit():

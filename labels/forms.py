@@ -6,16 +6,13 @@ from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, Strin
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from app.extensions import db
+from app.request_values import optional_id
 from labels.formats import DEFAULT_FORMAT, FORMATS
 from labels.models import PrinterProfile
 
 
 def format_choices() -> list[SelectChoice]:
     return [SelectChoice(f.name, f"{f.name}: {f.description}") for f in FORMATS.values()]
-
-
-def optional_id(value) -> int | None:
-    return int(value) if value not in (None, "", "None") else None
 
 
 class SheetForm(FlaskForm):

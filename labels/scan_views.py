@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.roles import role_required
 from app.extensions import db
+from app.request_values import bounded_int, db_id
 from app.timeutil import utcnow
 from imports.export import safe_cell
 from inventory import access, queries
@@ -427,11 +428,11 @@ def offline_index():
 @login_required
 def not_seen():
     """Items in storerooms that no scan has seen for N months: forgotten in a storeroom."""
-    months = request.args.get("months", type=int) or current_app.config["NOT_SEEN_MONTHS"]
-    months = max(1, min(months, 120))
+    default = current_app.config["NOT_SEEN_MONTHS"]
+    months = bounded_int(request.args.get("months"), default=default, low=1, high=120)
     cutoff = utcnow() - timedelta(days=30 * months)
     query = queries.not_seen_since(cutoff).where(access.item_scope(current_user))
-    storeroom_id = request.args.get("storeroom", type=int)
+    storeroom_id = request.args.get("storeroom", type=db_id)
     if storeroom_id:
         query = query.where(Item.storeroom_id == storeroom_id)
     items = db.session.scalars(

@@ -23,6 +23,7 @@ from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.request_values import db_id
 from app.timeutil import utcnow
 from imports.models import ImportBatch
 from imports.queries import batch_item_ids
@@ -69,7 +70,7 @@ def selection_from_args() -> Selection:
             return Selection(_("No items ticked"), items=select(Item).where(False))
         query = select(Item).where(Item.id.in_(ids), item_scope(user)).order_by(Item.tag)
         return Selection(_("The ticked items"), items=query)
-    object_id = args.get("id", type=int) or abort(404)
+    object_id = args.get("id", type=db_id) or abort(404)
     if source == "item":
         query = select(Item).where(Item.id == object_id, item_scope(user))
         item = db.session.scalar(query) or abort(404)
@@ -196,7 +197,7 @@ def reserved_codes():
 def calibration(name: str):
     """A calibration page for a format, corrected by a profile when one is given."""
     fmt = FORMATS.get(name) or abort(404)
-    profile_id = request.args.get("profile", type=int)
+    profile_id = request.args.get("profile", type=db_id)
     profile = db.session.get(PrinterProfile, profile_id) if profile_id else None
     return pdf_response(
         render_calibration(fmt, services.adjustment(profile)), f"calibration-{fmt.name}.pdf"

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.request_values import optional_id
 from reuse.demand_models import BuyCheckOutcome
-from reuse.forms import optional_id
 
 
 class WishForm(FlaskForm):

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.request_values import optional_id
 from inventory.forms import MoneyField
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
@@ -22,10 +23,6 @@ from reuse.models import ExternalMode, HandoverMode
 
 # The reason is the offer's description outside too; where to collect it stays inside.
 REASON_IS_SHOWN = _l("Partners and the public see this once the listing reaches them.")
-
-
-def optional_id(value) -> int | None:
-    return int(value) if value not in (None, "", "None") else None
 
 
 class OfferForm(FlaskForm):

@@ -10,13 +10,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.pagination import page_number
 from app.timeutil import utcnow
 from reuse import demand_queries, services
 from reuse.forms import ConfirmForm
 from reuse.models import Listing
 from reuse.notice_models import Notification
 from reuse.notice_text import describe
-from reuse.views import page_number
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 

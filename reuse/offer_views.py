@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
+from app.request_values import MAX_ID, db_id
 from app.timeutil import utcnow
 from inventory import access
 from inventory import services as inventory
@@ -16,7 +17,6 @@ from inventory.models import Condition, Item
 from labels.scan_views import code_from_form, scan_form_context
 from reuse import services
 from reuse.forms import OfferManyForm
-from reuse.views import MAX_ID
 
 bp = Blueprint("reuse_offers", __name__, template_folder="templates")
 
@@ -38,7 +38,7 @@ def ticked_items(ids: list[int]) -> list[Item]:
 def offer_many():
     """Offer the items ticked in the item list, each whole, with one reason and place."""
     form = OfferManyForm()
-    ids = form.item.data if request.method == "POST" else request.args.getlist("item", type=int)
+    ids = form.item.data if request.method == "POST" else request.args.getlist("item", type=db_id)
     items = ticked_items(ids or [])
     if not items:
         flash(_("Tick the items to offer first."), "error")

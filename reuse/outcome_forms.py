@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.request_values import optional_id
 from inventory.forms import MoneyField
-from reuse.forms import optional_id
 from reuse.savings import Grouping
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)

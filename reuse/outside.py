@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.request_values import MAX_ID, bounded_int
 from inventory.models import (
     Category,
     Condition,
@@ -39,7 +40,6 @@ from reuse.models import ExternalMode, Listing, ListingStatus, ReuseSettings, Ti
 MAX_TEXT = 100  # a search word or town longer than this is not a search
 MAX_WORDS = 8
 MAX_PAGE = 1000
-MAX_ID = 2**31 - 1  # an integer column's limit; a bigger number would be a database error
 SLUG = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -72,14 +72,6 @@ class Filters:
 def clean_text(value: str | None) -> str:
     """Search text without control characters (PostgreSQL refuses a NUL), within a length."""
     return CONTROL.sub("", value or "").strip()[:MAX_TEXT]
-
-
-def bounded_int(value: str | None, *, default: int | None, low: int, high: int) -> int | None:
-    """A whole number from a query argument within [low, high]; junk gives the default."""
-    text = (value or "").strip()
-    if not text.lstrip("-").isdigit() or len(text) > 12:
-        return default
-    return min(max(int(text), low), high)
 
 
 def parse_filters(args: Mapping[str, str]) -> Filters:

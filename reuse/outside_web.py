@@ -32,6 +32,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from app.extensions import db
+from app.request_values import bounded_int
 from app.timeutil import utcnow
 from inventory.vocabulary import CONDITION, translated
 from reuse import feeds, interests, outside
@@ -84,10 +85,8 @@ def revalidate(response: Response, *, scope: str) -> Response:
 def page_args() -> tuple[int, int]:
     """?page and ?per_page, clamped: page 1 to outside.MAX_PAGE, per_page 1 to 100."""
     default = current_app.config["REUSE_PUBLIC_PER_PAGE"]
-    page = outside.bounded_int(request.args.get("page"), default=1, low=1, high=outside.MAX_PAGE)
-    per_page = outside.bounded_int(
-        request.args.get("per_page"), default=default, low=1, high=MAX_PER_PAGE
-    )
+    page = bounded_int(request.args.get("page"), default=1, low=1, high=outside.MAX_PAGE)
+    per_page = bounded_int(request.args.get("per_page"), default=default, low=1, high=MAX_PER_PAGE)
     return page, per_page
 
 

@@ -15,6 +15,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
+from app.pagination import page_number
+from app.request_values import MAX_ID, bounded_int
 from app.timeutil import end_of_day, utcnow
 from inventory import access
 from inventory import services as inventory
@@ -26,21 +28,14 @@ from inventory.views import expected_version, photo_quota, photo_response, visib
 from reuse import interests, queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
-from reuse.outside import bounded_int, clean_text
+from reuse.outside import clean_text
 
 bp = Blueprint("reuse", __name__, template_folder="templates")
-
-
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and would overflow the database's integer
 
 
 def today() -> date:
     """Today where the users are: a needed-by date typed at 00:30 is not yet "past"."""
     return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def page_number() -> int:
-    return bounded_int(request.args.get("page"), default=1, low=1, high=10_000)
 
 
 def listing_or_404(listing_id: int) -> Listing:

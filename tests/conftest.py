@@ -6,6 +6,7 @@ Factories commit, so other connections (threads, the browser tests' server) see 
 """
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -126,6 +127,19 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Iterator[Flask]:
+    """The same app and database, with CSRF protection on as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The token of the first form on a page, as a browser would send it back."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).text).group(1)
 
 
 @pytest.fixture

@@ -1,25 +1,11 @@
 import re
 
-import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from app import create_app
 from app.auth.roles import Role
 from inventory.models import Item
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def csrf_app(app: Flask) -> Flask:
-    """The same app and database, with CSRF protection on as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield app
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-def csrf_token(client, path: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).text).group(1)
+from tests.conftest import PASSWORD, csrf_token
 
 
 def test_post_without_csrf_token_is_refused(csrf_app, db_session, make_user, make_department):

@@ -176,7 +176,7 @@ def test_ids_and_guessed_slugs_are_not_found(client, db_session, owner, make_ite
     photo = add_photo(db_session, listing.item)
     _, token = add_partner(db_session)
     guesses = [str(listing.id), str(listing.item_id), listing.item.tag, "1", "0", "-1",
-               listing.public_slug.upper(), listing.public_slug + "x", "%00", "..", "a" * 500]  # fmt: skip
+               listing.public_slug.upper(), listing.public_slug + "x", "..", "a" * 500]  # fmt: skip
     guesses += [secrets.token_urlsafe(12) for _ in range(30)]
     for guess in guesses:
         assert client.get(f"/market/{guess}").status_code == 404, guess
@@ -205,7 +205,8 @@ def test_fuzzed_query_arguments_never_fail(client, db_session, owner, make_item,
         for name in ("q", "page", "per_page", "category", "condition", "town", "sort"):
             for value in FUZZ:
                 response = client.get(path, query_string={name: value})
-                if response.status_code != 200:
+                expected = 400 if "\x00" in value else 200  # a NUL: app/request_values.py
+                if response.status_code != expected:
                     failures.append((path, name, value[:20], response.status_code))
     assert failures == []
     assert (

@@ -100,7 +100,7 @@ def test_a_deactivated_partner_sees_nothing_until_activated(client, login, db_se
     assert client.get(f"/partners/{token}").status_code == 200
 
 
-@pytest.mark.parametrize("token", ["x", "not-a-token", "a" * 43, "a" * 5000, "%00", "%2e%2e"])
+@pytest.mark.parametrize("token", ["x", "not-a-token", "a" * 43, "a" * 5000, "%2e%2e"])
 def test_a_wrong_token_is_a_plain_404(client, db_session, manager, token):
     add_partner(db_session)
     assert client.get(f"/partners/{token}").status_code == 404
