@@ -32,10 +32,11 @@ translations: install
 migrate: install
 	$(FLASK) db upgrade
 
-# Browser tests drive Debian's Chromium; label tests rasterise PDFs with poppler's pdftoppm.
+# Browser tests drive Debian's Chromium; label tests rasterise PDFs with poppler's pdftoppm;
+# backup tests on PostgreSQL run pg_dump, pg_restore and psql (postgresql-client).
 test-tools:
-	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || \
-		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm && pg_restore --version >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils postgresql-client)
 
 # python-calamine's test files (tests/corpus.py), fetched once into tests/artifacts/. Should
 # the download fail, the suite runs all the same and the test that reads them says why.

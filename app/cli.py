@@ -1,11 +1,14 @@
 """Command-line commands, all under `flask --app app`. Each commits once, at the end."""
 
+import logging
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app import backup
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
 from app.demo import load_demo
@@ -13,6 +16,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Department, Item
 from inventory.services import save_department
+
+log = logging.getLogger("reshelf")
 
 
 @click.command("create-user")
@@ -69,6 +74,51 @@ def demo_command() -> None:
         click.echo(f"  {str(ROLE_LABELS[role]):<18} {email:<28} {password}")
 
 
+@click.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The backup file to write (replaced if it exists).",
+)
+@with_appcontext
+def backup_command(output: Path) -> None:
+    """Back up the whole database, photos included, to one file."""
+    try:
+        revision = backup.back_up(db.engine, output)
+    except backup.BackupError as error:
+        log.warning("backup failed", extra={"file": str(output), "reason": str(error)})
+        raise click.ClickException(str(error)) from None
+    log.info("database backed up", extra={"file": str(output), "revision": revision})
+    click.echo(f"Backed up the database (migration revision {revision}) to {output}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore a backup made by `backup` into an empty database."""
+    scripts = backup.migration_scripts(current_app.extensions["migrate"].directory)
+    try:
+        revision = backup.restore(db.engine, file, scripts)
+    except backup.BackupError as error:
+        log.warning("restore not done", extra={"file": str(file), "reason": str(error)})
+        raise click.ClickException(str(error)) from None
+    log.info("database restored", extra={"file": str(file), "revision": revision})
+    head = scripts.get_current_head()
+    click.echo(f"Restored {file}: the database is at migration revision {revision}.")
+    if revision == head:
+        click.echo(
+            "That is this version's revision: `flask --app app db upgrade` has nothing to do."
+        )
+    else:
+        click.echo(
+            f"Now run `flask --app app db upgrade` to bring it forward to this version's "
+            f"revision {head}, before starting the app."
+        )
+
+
 def register_commands(app: Flask) -> None:
     from imports.cli import import_command
     from imports.export_cli import export_command
@@ -77,6 +127,7 @@ def register_commands(app: Flask) -> None:
 
     commands = (
         create_user_command, demo_command, labels_command, import_command, export_command, reuse_cli,
+        backup_command, restore_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
