@@ -6,6 +6,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.audit.models import AuditAction
+from app.audit.record import record_event, user_state, user_target
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
 from app.demo import load_demo
@@ -47,6 +49,15 @@ def create_user_command(
     except accounts.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
+    record_event(
+        db.session,
+        AuditAction.USER_CREATED,
+        user_target(user),
+        actor=None,  # the command line: whoever runs it has the server, not an account
+        remote_addr=None,
+        now=utcnow(),
+        after=user_state(db.session, user),
+    )
     db.session.commit()
     click.echo(f"Created {user.email} ({role}, {department.name}).")
 
