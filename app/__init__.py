@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
     import reuse.notice_models  # noqa: F401  (notifications)
     import reuse.partner_models  # noqa: F401  (partners, outside interest)
+    from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from imports.export_views import bp as exports_bp
@@ -123,7 +124,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
         partners_bp, partner_pages_bp, market_bp,
-        closing_bp, savings_bp,
+        closing_bp, savings_bp, audit_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

@@ -9,6 +9,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import backup
+from app.audit.models import AuditAction
+from app.audit.record import record_event, user_state, user_target
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
 from app.demo import load_demo
@@ -52,6 +54,15 @@ def create_user_command(
     except accounts.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
+    record_event(
+        db.session,
+        AuditAction.USER_CREATED,
+        user_target(user),
+        actor=None,  # the command line: whoever runs it has the server, not an account
+        remote_addr=None,
+        now=utcnow(),
+        after=user_state(db.session, user),
+    )
     db.session.commit()
     click.echo(f"Created {user.email} ({role}, {department.name}).")
 

@@ -25,7 +25,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
+from app.audit.models import AuditAction, AuditObject
+from app.audit.record import Target, record_event
 from app.auth.models import User
 from app.extensions import db
 from app.timeutil import utcnow
@@ -77,11 +80,20 @@ def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> b
 
 
 def launch(
-    app: Flask, batch_id: int, kind: JobKind, *, user_id: int, locale: str
+    app: Flask,
+    batch_id: int,
+    kind: JobKind,
+    *,
+    user_id: int,
+    locale: str,
+    remote_addr: str | None = None,
 ) -> threading.Thread:
-    """Run a job its caller has claimed, in a thread of its own."""
+    """Run a job its caller has claimed, in a thread of its own; `remote_addr` is the address
+    of the request that started it, for the audit trail."""
     thread = threading.Thread(
-        target=run, args=(app, batch_id, kind, user_id, locale), name=f"import-{batch_id}-{kind}"
+        target=run,
+        args=(app, batch_id, kind, user_id, locale, remote_addr),
+        name=f"import-{batch_id}-{kind}",
     )  # not a daemon: a graceful restart lets it finish
     thread.start()
     return thread
@@ -105,12 +117,19 @@ class Progress:
         _set(self.batch_id, job_stage=stage, job_done=done, job_total=total, job_beat_at=now)
 
 
-def run(app: Flask, batch_id: int, kind: JobKind, user_id: int, locale: str) -> None:
+def run(
+    app: Flask,
+    batch_id: int,
+    kind: JobKind,
+    user_id: int,
+    locale: str,
+    remote_addr: str | None = None,
+) -> None:
     """The job itself: its outcome (or the reason it failed) ends up on the batch."""
     with app.app_context(), force_locale(locale):
         error = None
         try:
-            _work(app, batch_id, kind, user_id)
+            _work(app, batch_id, kind, user_id, remote_addr)
         except (ImportRejected, ImportRefused) as refused:
             error = str(refused)
         except IntegrityError:
@@ -140,7 +159,7 @@ def _checked_sheet(batch_id: int) -> str | None:
     return sheet
 
 
-def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:
+def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int, remote_addr: str | None) -> None:
     session, config = db.session, app.config
     batch = session.get(ImportBatch, batch_id)
     user = session.get(User, user_id)
@@ -160,10 +179,28 @@ def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int) -> None:
                         tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"])  # fmt: skip
     else:
         progress("undoing", 0, 0)
-        services.undo(session, batch, user=user, now=now)
+        _undo(session, batch, user=user, remote_addr=remote_addr, now=now)
     batch.job = batch.job_stage = batch.job_error = None
     batch.job_beat_at = utcnow()
     session.commit()
+
+
+def _undo(
+    session: Session, batch: ImportBatch, *, user: User, remote_addr: str | None, now: datetime
+) -> None:
+    """Undo the batch and record who did, in the same transaction."""
+    report = services.undo(session, batch, user=user, now=now)
+    counts = {outcome: len(tags) for outcome, tags in report.items()}
+    record_event(
+        session,
+        AuditAction.IMPORT_UNDONE,
+        Target(AuditObject.IMPORT_BATCH, batch.id, batch.filename),
+        actor=user,
+        remote_addr=remote_addr,
+        now=now,
+        before={"status": BatchStatus.COMMITTED.value},
+        after={"status": batch.status.value, **counts},
+    )
 
 
 def _set(batch_id: int, **values) -> None:

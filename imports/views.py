@@ -56,7 +56,14 @@ def get_batch(batch_id: int) -> ImportBatch:
 def begin(batch: ImportBatch, kind: JobKind) -> Response:
     """Run a claimed job; wait a moment for it, then show the batch (done, or in progress)."""
     app = current_app._get_current_object()
-    thread = jobs.launch(app, batch.id, kind, user_id=current_user.id, locale=str(get_locale()))
+    thread = jobs.launch(
+        app,
+        batch.id,
+        kind,
+        user_id=current_user.id,
+        locale=str(get_locale()),
+        remote_addr=request.remote_addr,
+    )
     thread.join(app.config["IMPORT_WAIT_SECONDS"])
     return redirect(url_for(".batch", batch_id=batch.id))
 

@@ -12,6 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from app.audit.models import AuditAction, AuditObject
+from app.audit.record import Target
+from app.audit.web import audit
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.timeutil import utcnow
@@ -26,6 +29,10 @@ KEEPERS = (Role.ADMIN, Role.MANAGER)
 
 def partner_or_404(partner_id: int) -> Partner:
     return db.session.get(Partner, partner_id) or abort(404)
+
+
+def partner_target(partner: Partner) -> Target:
+    return Target(AuditObject.PARTNER, partner.id, partner.name)
 
 
 def details(form: PartnerForm) -> partners.PartnerDetails:
@@ -66,6 +73,8 @@ def add():
             db.session.rollback()
             form.name.errors.append(str(error))
         else:
+            state = {"name": partner.name, "kind": str(partner.kind), "active": partner.active}
+            audit(AuditAction.PARTNER_LINK_MADE, partner_target(partner), after=state)
             db.session.commit()
             return show_link(partner, token)
     return render_template("reuse/partners/form.html", form=form, partner=None)
@@ -98,6 +107,7 @@ def new_link(partner_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".edit", partner_id=partner.id))
     token = partners.new_link(db.session, partner)
+    audit(AuditAction.PARTNER_LINK_REPLACED, partner_target(partner))
     db.session.commit()
     return show_link(partner, token)
 
@@ -118,7 +128,11 @@ def activate(partner_id: int):
 def _set_active(partner_id: int, active: bool, done: str):
     partner = partner_or_404(partner_id)
     if ConfirmForm().validate_on_submit():
+        was = partner.active
         partners.set_active(db.session, partner, active)
+        if was != active:
+            action = AuditAction.PARTNER_LINK_REOPENED if active else AuditAction.PARTNER_LINK_SHUT
+            audit(action, partner_target(partner), before={"active": was}, after={"active": active})
         db.session.commit()
         flash(done, "success")
     return redirect(url_for(".directory"))

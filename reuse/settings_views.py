@@ -3,12 +3,26 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from app.audit.models import AuditAction, AuditObject
+from app.audit.record import Target
+from app.audit.web import audit_change
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from reuse import services
 from reuse.forms import SettingsForm
+from reuse.models import ReuseSettings
 
 bp = Blueprint("reuse_settings", __name__, template_folder="templates")
+
+
+def settings_state(settings: ReuseSettings) -> dict:
+    """The settings as JSON values, for the audit trail."""
+    return {
+        "department_days": settings.department_days,
+        "organisation_days": settings.organisation_days,
+        "partner_days": settings.partner_days,
+        "external_mode": str(settings.external_mode),
+    }
 
 
 @bp.route("/reuse/settings", methods=["GET", "POST"])
@@ -17,6 +31,7 @@ def edit():
     settings = services.reuse_settings(db.session)
     form = SettingsForm(obj=settings)
     if form.validate_on_submit():
+        before = settings_state(settings)
         try:
             services.save_settings(
                 settings, department_days=form.department_days.data,
@@ -27,6 +42,8 @@ def edit():
             db.session.rollback()
             flash(str(error), "error")
         else:
+            target = Target(AuditObject.SETTINGS, settings.id, "reuse")
+            audit_change(AuditAction.SETTINGS_CHANGED, target, before, settings_state(settings))
             db.session.commit()
             flash(_("Reuse settings saved."), "success")
             return redirect(url_for(".edit"))

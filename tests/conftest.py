@@ -48,6 +48,26 @@ def reset_schema(url: str) -> None:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
 
 
+# Tables whose triggers refuse DELETE; on SQLite they are set aside while the table is emptied.
+APPEND_ONLY = {"audit_events"}
+
+
+def delete_rows(connection, table: str) -> None:
+    """DELETE every row of `table`, setting aside for the moment its triggers if it is
+    append-only, and making them again (SQLite cannot switch a trigger off)."""
+    triggers = []
+    if table in APPEND_ONLY:
+        triggers = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+            {"t": table},
+        ).all()
+    for name, _sql in triggers:
+        connection.execute(text(f"DROP TRIGGER {name}"))
+    connection.execute(text(f"DELETE FROM {table}"))
+    for _name, sql in triggers:
+        connection.execute(text(sql))
+
+
 def empty_all_tables(attempts: int = 5) -> None:
     """Empty every table. A request the browser tests' server is still finishing can make
     PostgreSQL's TRUNCATE deadlock with it; PostgreSQL then cancels one side, so try again."""
@@ -62,7 +82,7 @@ def empty_all_tables(attempts: int = 5) -> None:
                     )
                 else:
                     for table in tables:
-                        connection.execute(text(f"DELETE FROM {table}"))
+                        delete_rows(connection, table)
                 connection.execute(
                     text("INSERT INTO counters (name, value) VALUES ('item_tag', 0)")
                 )

@@ -8,6 +8,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from app.audit.models import AuditAction
+from app.audit.record import user_state, user_target
+from app.audit.web import audit, audit_change
 from app.auth import services
 from app.auth.forms import UserForm
 from app.auth.models import User
@@ -19,6 +22,7 @@ from inventory.queries import departments
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 security_log = logging.getLogger("reshelf.security")
+ACTIVE, INACTIVE = {"active": True}, {"active": False}
 
 
 def user_or_404(user_id: int) -> User:
@@ -78,6 +82,8 @@ def invite_user():
             form.email.errors.append(str(error))
         else:
             link = password_link(user, "invite")
+            state = {**user_state(db.session, user), "invited": True}
+            audit(AuditAction.USER_CREATED, user_target(user), after=state)
             db.session.commit()
             return render_template("admin/password_link.html", user=user, link=link, invited=True)
     return render_template("admin/user_form.html", form=form, user=None)
@@ -98,11 +104,14 @@ def edit_user(user_id: int):
         elif new_role != Role.ADMIN and is_last_admin(user):
             form.role.errors.append(_("This is the last admin; make someone else admin first."))
         else:
+            before = user_state(db.session, user)
             if new_role != user.role or form.department_id.data != user.department_id:
                 user.end_sessions()  # a changed role takes effect at once, on every device
             user.email, user.name, user.role = email, (form.name.data or "").strip(), new_role
             user.department_id, user.language = form.department_id.data, form.language.data
             security_log.info("user edited", extra={"user_id": user.id, "by": current_user.id})
+            after = user_state(db.session, user)
+            audit_change(AuditAction.USER_CHANGED, user_target(user), before, after)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
@@ -117,7 +126,9 @@ def deactivate_user(user_id: int):
     if user.id == current_user.id or is_last_admin(user):
         flash(_("You cannot deactivate yourself or the last admin."), "error")
         return redirect(url_for("admin.users"))
-    user.is_active_account = False
+    if user.is_active_account:
+        user.is_active_account = False
+        audit(AuditAction.USER_DEACTIVATED, user_target(user), before=ACTIVE, after=INACTIVE)
     user.end_sessions()
     security_log.info("user deactivated", extra={"user_id": user.id, "by": current_user.id})
     db.session.commit()
@@ -130,7 +141,9 @@ def deactivate_user(user_id: int):
 def activate_user(user_id: int):
     """Let a deactivated user log in again."""
     user = user_or_404(user_id)
-    user.is_active_account = True
+    if not user.is_active_account:
+        user.is_active_account = True
+        audit(AuditAction.USER_REACTIVATED, user_target(user), before=INACTIVE, after=ACTIVE)
     security_log.info("user activated", extra={"user_id": user.id, "by": current_user.id})
     db.session.commit()
     flash(_("%(email)s can log in again.", email=user.email), "success")
@@ -143,5 +156,6 @@ def reset_password(user_id: int):
     """Issue a one-time link with which the user sets a new password."""
     user = user_or_404(user_id)
     link = password_link(user, "reset")
+    audit(AuditAction.PASSWORD_RESET_REQUESTED, user_target(user))
     db.session.commit()
     return render_template("admin/password_link.html", user=user, link=link, invited=False)

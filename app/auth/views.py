@@ -15,6 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.audit.models import AuditAction
+from app.audit.record import user_state, user_target
+from app.audit.web import audit, audit_login
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -66,6 +69,8 @@ def setup():
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
+            state = user_state(db.session, user)
+            audit(AuditAction.USER_CREATED, user_target(user), after=state, actor=user)
             db.session.commit()
             start_session(user, remember=False)
             flash(_("Welcome to Reshelf. Start by adding sites and storerooms."), "success")
@@ -98,6 +103,7 @@ def login():
             )
             status = 429
         else:
+            audit_login(form.email.data, user)
             db.session.commit()
             if user is not None:
                 start_session(user, remember=form.remember.data)
@@ -135,6 +141,7 @@ def account():
             password_form.current.errors.append(_("That is not your current password."))
         else:
             services.set_password(current_user, password_form.password.data)
+            audit(AuditAction.PASSWORD_CHANGED, user_target(current_user))
             db.session.commit()
             start_session(current_user._get_current_object(), remember=False)
             flash(_("Your password is changed. Other devices have been logged out."), "success")
@@ -158,6 +165,10 @@ def set_password(token: str):
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
+            done = AuditAction.PASSWORD_RESET_DONE
+            if record.purpose == "invite":
+                done = AuditAction.INVITATION_ACCEPTED
+            audit(done, user_target(user), actor=user)
             db.session.commit()
             start_session(user, remember=False)
             flash(_("Your password is set."), "success")

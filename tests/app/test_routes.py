@@ -119,6 +119,8 @@ POLICY = {
     "admin.users": _admins,
     "admin.invite_user": _admins,
     "admin.edit_user": _admins,
+    "audit.events": _admins,
+    "audit.download": _admins,
     "auth.account": _everyone,
     "auth.login": {**{role: REDIRECT for role in ROLES}, ANON: OK},
     "auth.setup": {role: REDIRECT for role in ROLES},

@@ -1,0 +1,67 @@
+"""The audit trail: one append-only row per administration event.
+
+Item changes are not here; they are in each item's own history (inventory.models.ItemEvent).
+The database refuses UPDATE and DELETE of these rows (triggers made by the migration), so
+not even the app's own database role can rewrite what happened. The actor is kept as an id
+without a foreign key and as the e-mail address it had, so a row outlives its user; and on
+SQLite a batch migration that copies this table must make the triggers again.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db_types import UTCDateTime
+from app.extensions import db
+from inventory.models import enum_column
+
+
+class AuditAction(enum.StrEnum):
+    USER_CREATED = "user_created"  # invited by an admin, at first-run setup, or on the CLI
+    USER_CHANGED = "user_changed"  # role, department, e-mail, name or language
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # an admin issued a reset link
+    PASSWORD_RESET_DONE = "password_reset_done"  # the user set a password through it
+    INVITATION_ACCEPTED = "invitation_accepted"  # the first password, through an invite link
+    PASSWORD_CHANGED = "password_changed"  # by the user, on their account page
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    SETTINGS_CHANGED = "settings_changed"
+    PARTNER_LINK_MADE = "partner_link_made"
+    PARTNER_LINK_REPLACED = "partner_link_replaced"
+    PARTNER_LINK_SHUT = "partner_link_shut"
+    PARTNER_LINK_REOPENED = "partner_link_reopened"
+    IMPORT_UNDONE = "import_undone"
+
+
+class AuditObject(enum.StrEnum):
+    USER = "user"
+    SETTINGS = "settings"
+    PARTNER = "partner"
+    IMPORT_BATCH = "import_batch"
+
+
+class AuditEvent(db.Model):
+    """Who did what to which object, when and from where, with the values before and after."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    action: Mapped[AuditAction] = enum_column(AuditAction, index=True)
+    # No foreign key: the row must stay as it is whatever becomes of the user.
+    actor_id: Mapped[int | None] = mapped_column(index=True)
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    object_type: Mapped[AuditObject] = enum_column(AuditObject)
+    object_id: Mapped[int | None]
+    object_label: Mapped[str] = mapped_column(String(300), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
