@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from app.auth import services
+from app.auth import services, throttle
 from app.auth.forms import UserForm
 from app.auth.models import User
 from app.auth.roles import ROLE_LABELS, Role, role_required
@@ -55,7 +55,10 @@ def password_link(user: User, purpose: str) -> str:
 def users():
     """List every account."""
     rows = db.session.scalars(select(User).order_by(func.lower(User.email))).all()
-    return render_template("admin/users.html", users=rows)
+    locked = throttle.locked_accounts(
+        db.session, throttle=throttle.Throttle.from_config(current_app.config), now=utcnow()
+    )
+    return render_template("admin/users.html", users=rows, locked=locked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -132,6 +135,17 @@ def activate_user(user_id: int):
     user = user_or_404(user_id)
     user.is_active_account = True
     security_log.info("user activated", extra={"user_id": user.id, "by": current_user.id})
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Open an account that failed logins from many addresses have locked."""
+    user = user_or_404(user_id)
+    services.unlock_account(db.session, user, by=current_user)
     db.session.commit()
     flash(_("%(email)s can log in again.", email=user.email), "success")
     return redirect(url_for("admin.users"))
