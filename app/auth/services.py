@@ -74,11 +74,14 @@ def authenticate(
     return user
 
 
-def unlock_account(session: Session, user: User, *, by: User) -> bool:
-    """Open an account locked by failed logins from many addresses; True if it was locked."""
+def unlock_account(session: Session, user: User, *, by: User | None) -> bool:
+    """Open an account locked by failed logins from many addresses; True if it was locked.
+    `by` is the admin, or None from the command line."""
     unlocked = throttle_rules.unlock(session, normalise_email(user.email))
     if unlocked:
-        security_log.info("account unlocked", extra={"user_id": user.id, "by": by.id})
+        security_log.info(
+            "account unlocked", extra={"user_id": user.id, "by": by.id if by else "command line"}
+        )
     return unlocked
 
 

@@ -298,6 +298,19 @@ def test_an_admin_unlock_opens_the_account_and_the_guessers_keep_waiting(db_sess
     assert failures(db_session, CounterScope.ACCOUNT, email=user.email) == 0
 
 
+def test_the_command_unlocks_an_account_when_no_admin_can(runner, db_session, person):
+    admin = person(Role.ADMIN)
+    rules = Throttle(lock_after=12)
+    lock_by_many_addresses(db_session, admin.email, rules)
+    kind, _ = attempt(db_session, admin.email, PASSWORD, ip="192.0.2.1", at=T0, rules=rules)
+    assert kind == "locked"
+    result = runner.invoke(args=["unlock-user", admin.email.upper()])
+    assert result.exit_code == 0 and f"Unlocked {admin.email}." in result.output
+    assert attempt(db_session, admin.email, PASSWORD, ip="192.0.2.1", at=T0, rules=rules) == LET_IN
+    assert "was not locked" in runner.invoke(args=["unlock-user", admin.email]).output
+    assert runner.invoke(args=["unlock-user", "nobody@x.org"]).exit_code != 0
+
+
 def test_an_unknown_address_locks_alike_and_nobody_is_told(db_session, person):
     person(Role.ADMIN)
     rules = Throttle(lock_after=12)
