@@ -60,9 +60,20 @@ class Config:
     )
     REUSE_INTEREST_MIN_SECONDS = 3  # a form sent back faster was not filled in by a person
     REUSE_INTEREST_MAX_AGE = 4 * 3600  # seconds a shown form stays valid
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_IP = 30
-    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # Failed logins (app/auth/throttle.py). One account from one address: LOGIN_FREE_FAILURES,
+    # then a wait of LOGIN_FIRST_DELAY, doubled with each further failure up to LOGIN_MAX_DELAY.
+    # An address with LOGIN_ADDRESS_LIMIT failures (at any accounts) in LOGIN_ADDRESS_WINDOW
+    # has no free failures. An account with LOGIN_LOCK_AFTER failures from anywhere in
+    # LOGIN_LOCK_WINDOW is locked for LOGIN_LOCK_FOR, or until an admin unlocks it.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FIRST_DELAY = timedelta(minutes=1)
+    LOGIN_MAX_DELAY = timedelta(hours=1)
+    LOGIN_PAIR_MEMORY = timedelta(hours=24)
+    LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "30"))
+    LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCK_AFTER = int(os.environ.get("LOGIN_LOCK_AFTER", "100"))
+    LOGIN_LOCK_WINDOW = timedelta(hours=1)
+    LOGIN_LOCK_FOR = timedelta(hours=int(os.environ.get("LOGIN_LOCK_HOURS", "24")))
     PASSWORD_TOKEN_LIFETIME = timedelta(hours=48)
 
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
@@ -94,7 +105,6 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
     WTF_CSRF_ENABLED = False
-    LOGIN_MAX_FAILURES_PER_IP = 1000
     MAIL_SERVER = None  # tests that mail start their own SMTP server
     REUSE_PUBLIC_MAX_PER_MINUTE = 0  # off: every test comes from 127.0.0.1; one test turns it on
 

@@ -67,6 +67,20 @@ def create_user_command(
     click.echo(f"Created {user.email} ({role}, {department.name}).")
 
 
+@click.command("unlock-user")
+@click.argument("email")
+@with_appcontext
+def unlock_user_command(email: str) -> None:
+    """Open an account that failed logins from many addresses locked (for when no admin can
+    log in to do it on the users page)."""
+    user = accounts.find_user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    unlocked = accounts.unlock_account(db.session, user, by=None)
+    db.session.commit()
+    click.echo(f"Unlocked {user.email}." if unlocked else f"{user.email} was not locked.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -137,8 +151,8 @@ def register_commands(app: Flask) -> None:
     from reuse.cli import reuse_cli
 
     commands = (
-        create_user_command, demo_command, labels_command, import_command, export_command, reuse_cli,
-        backup_command, restore_command,
+        create_user_command, unlock_user_command, demo_command, labels_command, import_command,
+        export_command, reuse_cli, backup_command, restore_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

@@ -17,6 +17,7 @@ from reuse.forms import ConfirmForm
 from reuse.models import Listing
 from reuse.notice_models import Notification
 from reuse.notice_text import describe
+from reuse.notifications import Kind
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -37,6 +38,8 @@ def unread_notices():
 
 def target(notification: Notification) -> str | None:
     """Where a notification leads, if the reader may still see it."""
+    if notification.kind == Kind.ACCOUNT_LOCKED:
+        return url_for("admin.users") if current_user.is_admin else None
     if notification.listing_id is None:
         return None
     listing = db.session.get(Listing, notification.listing_id)

@@ -146,6 +146,18 @@ def _watch_closed(p: dict) -> Notice:
     return Notice(gettext("%(item)s is closed: %(how)s.", item=p["item"], how=how))
 
 
+def _account_locked(p: dict) -> Notice:
+    title = gettext(
+        "%(email)s is locked after failed logins from many places.", email=p.get("email", "")
+    )
+    detail = gettext(
+        "Nobody can log in to it until an admin unlocks it on the users page, or "
+        "until %(when)s. Check with its owner first.",
+        when=_moment(p.get("until")),
+    )
+    return Notice(title, [detail])
+
+
 RENDERERS = {
     Kind.REQUEST_NEW: _request_new,
     Kind.REQUEST_APPROVED: _request_approved,
@@ -159,4 +171,5 @@ RENDERERS = {
     Kind.WATCH_RESERVED: _watch_reserved,
     Kind.WATCH_WITHDRAWN: _watch_withdrawn,
     Kind.WATCH_CLOSED: _watch_closed,
+    Kind.ACCOUNT_LOCKED: _account_locked,
 }

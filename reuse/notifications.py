@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.auth.roles import Role
+from app.auth.throttle import account_locked
 from inventory.access import MANAGERS
 from reuse import demand
 from reuse.demand_models import Watch
@@ -55,6 +56,7 @@ class Kind(enum.StrEnum):
     WATCH_RESERVED = "watch_reserved"
     WATCH_WITHDRAWN = "watch_withdrawn"
     WATCH_CLOSED = "watch_closed"
+    ACCOUNT_LOCKED = "account_locked"  # to the admins: failed logins from many places
 
 
 def notify(
@@ -229,6 +231,22 @@ def interest_registered(session: Session, listing: Listing, *, who: str, now: da
     """Someone outside would like the listing; `who` is their organisation or name."""
     notify(session, owners(session, listing), Kind.INTEREST_NEW, now=now,
            params={**about(listing), "who": who}, listing_id=listing.id)  # fmt: skip
+
+
+# --- accounts --------------------------------------------------------------------------------------
+
+
+@account_locked.connect
+def tell_admins_account_locked(
+    user: User, *, session: Session, until: datetime, now: datetime
+) -> None:
+    """Every active admin hears that failed logins from many addresses locked an account,
+    so one of them can unlock it once the owner is reached (app.auth.throttle)."""
+    admins = session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active_account)
+    ).all()
+    notify(session, admins, Kind.ACCOUNT_LOCKED, now=now,
+           params={"email": user.email, "until": until.isoformat()})  # fmt: skip
 
 
 # --- daily reminders, from the tick ----------------------------------------------------------------

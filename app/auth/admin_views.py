@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from app.audit.models import AuditAction
 from app.audit.record import user_state, user_target
 from app.audit.web import audit, audit_change
-from app.auth import services
+from app.auth import services, throttle
 from app.auth.forms import UserForm
 from app.auth.models import User
 from app.auth.roles import ROLE_LABELS, Role, role_required
@@ -59,7 +59,10 @@ def password_link(user: User, purpose: str) -> str:
 def users():
     """List every account."""
     rows = db.session.scalars(select(User).order_by(func.lower(User.email))).all()
-    return render_template("admin/users.html", users=rows)
+    locked = throttle.locked_accounts(
+        db.session, throttle=throttle.Throttle.from_config(current_app.config), now=utcnow()
+    )
+    return render_template("admin/users.html", users=rows, locked=locked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -145,6 +148,17 @@ def activate_user(user_id: int):
         user.is_active_account = True
         audit(AuditAction.USER_REACTIVATED, user_target(user), before=INACTIVE, after=ACTIVE)
     security_log.info("user activated", extra={"user_id": user.id, "by": current_user.id})
+    db.session.commit()
+    flash(_("%(email)s can log in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Open an account that failed logins from many addresses have locked."""
+    user = user_or_404(user_id)
+    services.unlock_account(db.session, user, by=current_user)
     db.session.commit()
     flash(_("%(email)s can log in again.", email=user.email), "success")
     return redirect(url_for("admin.users"))

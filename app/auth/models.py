@@ -1,12 +1,13 @@
-"""Accounts: users, one-time password links, and failed logins for throttling."""
+"""Accounts: users, one-time password links, and the counters of failed logins."""
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -88,11 +89,28 @@ class PasswordToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept in the database so throttling holds across app servers."""
+class CounterScope(enum.StrEnum):
+    PAIR = "pair"  # one e-mail address from one network address
+    ADDRESS = "address"  # one network address, across e-mail addresses
+    ACCOUNT = "account"  # one e-mail address, from anywhere
 
-    __tablename__ = "login_failures"
+
+class LoginCounter(db.Model):
+    """Failed logins counted for a pair, an address or an account (app.auth.throttle).
+
+    Kept in the database, so the throttle holds across workers and app servers; one row per
+    key, so an attack grows no table. Unused fields of a key are '' (never NULL, which a
+    unique constraint would let repeat).
+    """
+
+    __tablename__ = "login_counters"
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    ip: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    scope: Mapped[CounterScope] = enum_column(CounterScope)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # accounts only
+
+    __table_args__ = (UniqueConstraint("scope", "email", "ip"),)

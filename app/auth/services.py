@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -13,8 +12,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import LoginFailure, PasswordToken, User
+from app.auth import throttle as throttle_rules
+from app.auth.models import PasswordToken, User
 from app.auth.roles import Role
+from app.auth.throttle import LoginThrottled, Throttle  # noqa: F401 (the login view's)
 from inventory.models import Department, Organisation
 
 security_log = logging.getLogger("reshelf.security")
@@ -29,19 +30,6 @@ EXPIRED_LINK = _l("This link has expired or was already used. Ask an admin for a
 
 class AccountError(Exception):
     """A request about accounts that cannot be carried out; the message is for the user."""
-
-
-class LoginThrottled(Exception):
-    def __init__(self, retry_after: timedelta):
-        super().__init__("too many failed logins")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class Throttle:
-    per_account: int
-    per_ip: int
-    window: timedelta
 
 
 def normalise_email(email: str) -> str:
@@ -61,40 +49,40 @@ def check_password_strength(password: str) -> None:
         raise AccountError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
-def _check_throttle(
-    session: Session, email: str, ip: str, throttle: Throttle, now: datetime
-) -> None:
-    since = now - throttle.window
-    recent = select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.at >= since)
-    by_account = session.execute(recent.where(LoginFailure.email == email)).one()
-    by_ip = session.execute(recent.where(LoginFailure.ip == ip)).one()
-    for (count, oldest), limit in ((by_account, throttle.per_account), (by_ip, throttle.per_ip)):
-        if count >= limit:
-            raise LoginThrottled(retry_after=oldest + throttle.window - now)
-
-
 def authenticate(
     session: Session, email: str, password: str, *, ip: str, throttle: Throttle, now: datetime
 ) -> User | None:
-    """Return the user for these credentials, or None; record failures and refuse when throttled.
+    """Return the user for these credentials, or None; count failures and refuse when throttled.
 
-    Throttling counts failures per account and per address inside a sliding window, so an
-    attacker cannot lock the real user out for longer than the window.
+    Raises LoginThrottled when this account and address must wait or the account is locked
+    (before the password is checked), or when the failure just counted starts a wait; the
+    caller commits in every case. The rules, and why they cannot lock the real user out, are
+    in app.auth.throttle.
     """
-    email = normalise_email(email)
-    _check_throttle(session, email, ip, throttle, now)
+    email, network = normalise_email(email), throttle_rules.network_key(ip)
+    throttle_rules.refuse_if_throttled(session, email, network, throttle=throttle, now=now)
     user = find_user_by_email(session, email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     if user is None or not user.check_password(password) or not user.is_active:
-        session.add(LoginFailure(email=email, ip=ip, at=now))
-        session.flush()
         security_log.warning("login failed", extra={"email": email, "ip": ip})
+        throttle_rules.count_failure(session, email, network, user=user, throttle=throttle, now=now)
         return None
-    session.execute(LoginFailure.__table__.delete().where(LoginFailure.email == email))
+    throttle_rules.count_success(session, email, network, throttle=throttle, now=now)
     user.last_login_at = now
     security_log.info("login succeeded", extra={"user_id": user.id, "ip": ip})
     return user
+
+
+def unlock_account(session: Session, user: User, *, by: User | None) -> bool:
+    """Open an account locked by failed logins from many addresses; True if it was locked.
+    `by` is the admin, or None from the command line."""
+    unlocked = throttle_rules.unlock(session, normalise_email(user.email))
+    if unlocked:
+        security_log.info(
+            "account unlocked", extra={"user_id": user.id, "by": by.id if by else "command line"}
+        )
+    return unlocked
 
 
 def create_user(

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.models import AuditAction
@@ -34,11 +35,17 @@ bp = Blueprint("auth", __name__)
 
 
 def throttle_from_config() -> services.Throttle:
-    config = current_app.config
-    return services.Throttle(
-        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        per_ip=config["LOGIN_MAX_FAILURES_PER_IP"],
-        window=config["LOGIN_THROTTLE_WINDOW"],
+    return services.Throttle.from_config(current_app.config)
+
+
+def throttled_message(throttled: services.LoginThrottled) -> str:
+    if throttled.account_locked:
+        return _("This account is locked after too many failed logins. Ask an admin to unlock it.")
+    minutes = max(1, math.ceil(throttled.retry_after.total_seconds() / 60))
+    return ngettext(
+        "Too many attempts from here; try again in %(num)d minute.",
+        "Too many attempts from here; try again in %(num)d minutes.",
+        minutes,
     )
 
 
@@ -97,10 +104,8 @@ def login():
                 now=utcnow(),
             )
         except services.LoginThrottled as throttled:
-            minutes = max(1, math.ceil(throttled.retry_after.total_seconds() / 60))
-            form.password.errors.append(
-                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes)
-            )
+            db.session.commit()  # a failure counted before the refusal is kept
+            form.password.errors.append(throttled_message(throttled))
             status = 429
         else:
             audit_login(form.email.data, user)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth import services
-from app.auth.models import LoginFailure, User
+from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import Organisation
@@ -73,56 +73,6 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make_user)
     unknown = client.post("/login", data={"email": "nobody@x.org", "password": "wrong password"})
     assert wrong.status_code == unknown.status_code == 200
     assert b"Wrong email or password." in wrong.data and b"Wrong email or password." in unknown.data
-
-
-def test_login_is_throttled_after_repeated_failures(client, make_user, app):
-    user = make_user()
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        client.post("/login", data={"email": user.email, "password": "wrong password"})
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 429
-    assert b"Too many failed attempts" in response.data
-    assert client.get("/items").status_code == 302  # the right password did not get in
-
-
-def test_throttle_ends_after_the_window(db_session, make_user):
-    user = make_user()
-    throttle = services.Throttle(per_account=3, per_ip=100, window=timedelta(minutes=15))
-    start = utcnow()
-    for _ in range(3):
-        services.authenticate(
-            db_session, user.email, "bad", ip="1.2.3.4", throttle=throttle, now=start
-        )
-    with pytest.raises(services.LoginThrottled):
-        services.authenticate(
-            db_session,
-            user.email,
-            PASSWORD,
-            ip="1.2.3.4",
-            throttle=throttle,
-            now=start + timedelta(minutes=5),
-        )
-    later = start + timedelta(minutes=16)
-    assert (
-        services.authenticate(
-            db_session, user.email, PASSWORD, ip="1.2.3.4", throttle=throttle, now=later
-        )
-        == user
-    )
-    assert db_session.scalar(select(LoginFailure).where(LoginFailure.email == user.email)) is None
-
-
-def test_many_accounts_from_one_address_are_throttled(db_session):
-    throttle = services.Throttle(per_account=5, per_ip=10, window=timedelta(minutes=15))
-    now = utcnow()
-    for n in range(10):
-        services.authenticate(
-            db_session, f"u{n}@x.org", "bad", ip="9.9.9.9", throttle=throttle, now=now
-        )
-    with pytest.raises(services.LoginThrottled):
-        services.authenticate(
-            db_session, "u99@x.org", "bad", ip="9.9.9.9", throttle=throttle, now=now
-        )
 
 
 EVIL_NEXT = [

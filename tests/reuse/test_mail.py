@@ -227,3 +227,26 @@ def test_a_failed_mail_is_kept_and_sent_again_by_the_command(
 def test_the_command_says_when_no_mail_server_is_set(runner):
     result = runner.invoke(args=["reuse", "send-mail"])
     assert result.exit_code != 0 and "MAIL_SERVER" in result.output
+
+
+def test_the_admins_are_mailed_when_failed_logins_lock_an_account(
+    app, client, db_session, make_user, mail_on, monkeypatch
+):
+    """Failures from many addresses lock an account (app/auth/throttle.py); the admins hear
+    of it by mail too, so one of them can unlock it soon."""
+    monkeypatch.setitem(app.config, "LOGIN_LOCK_AFTER", 3)
+    admin = make_user(Role.ADMIN, email="admin@sundby.example")
+    user = make_user(email="target@sundby.example")
+    for n in range(3):
+        response = client.post("/login", data={"email": user.email, "password": "wrong password"},
+                               environ_base={"REMOTE_ADDR": f"172.16.{n}.1"})  # fmt: skip
+    assert response.status_code == 429
+    mail_on.wait_for(1)
+    join_mail_senders()
+    [message] = mail_on.messages
+    assert message["To"] == admin.email
+    assert (
+        message["Subject"]
+        == "target@sundby.example is locked after failed logins from many places."
+    )
+    assert "unlocks it on the users page" in message.get_content()
