@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,6 +35,13 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **query_args(**changes))
 
 
+def public_url(endpoint: str, **values: Any) -> str:
+    """A full address for a link we send or show to copy: from PUBLIC_BASE_URL, never from the
+    request's Host header, which the client sets (a forged one would send a reset link's token
+    to someone else's server)."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -42,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
         format_money=format_money,
         url_with=url_with,
         query_args=query_args,
+        public_url=public_url,
         role_labels=ROLE_LABELS,
         Role=Role,
     )

@@ -7,7 +7,7 @@ that made it; after that only "new link" (which shuts the old one) can show a li
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from app.audit.record import Target
 from app.audit.web import audit
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.templating import public_url
 from app.timeutil import utcnow
 from reuse import interests, partners, services
 from reuse.forms import ConfirmForm
@@ -45,9 +46,8 @@ def details(form: PartnerForm) -> partners.PartnerDetails:
 
 def show_link(partner: Partner, token: str):
     """The page that shows a partner's link, once; it is not stored anywhere to show again."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    page = base + url_for("partner_pages.index", token=token)
-    feeds = {fmt: base + url_for("partner_pages.feed", token=token, fmt=fmt)
+    page = public_url("partner_pages.index", token=token)
+    feeds = {fmt: public_url("partner_pages.feed", token=token, fmt=fmt)
              for fmt in ("csv", "json", "atom")}  # fmt: skip
     return render_template("reuse/partners/link.html", partner=partner, page=page, feeds=feeds)
 

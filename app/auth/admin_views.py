@@ -16,6 +16,7 @@ from app.auth.forms import UserForm
 from app.auth.models import User
 from app.auth.roles import ROLE_LABELS, Role, role_required
 from app.extensions import db
+from app.templating import public_url
 from app.timeutil import utcnow
 from inventory.models import Department
 from inventory.queries import departments
@@ -51,7 +52,7 @@ def password_link(user: User, purpose: str) -> str:
         now=utcnow(),
         lifetime=current_app.config["PASSWORD_TOKEN_LIFETIME"],
     )
-    return url_for("auth.set_password", token=token, _external=True)
+    return public_url("auth.set_password", token=token)
 
 
 @bp.route("/users")

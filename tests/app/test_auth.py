@@ -292,3 +292,21 @@ def test_create_user_command_refuses_a_short_password(runner, db_session):
     )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert db_session.scalar(select(User)) is None
+
+
+def test_links_we_hand_out_ignore_a_forged_host_header(app, client, make_user, login, db_session):
+    """A reset or invitation link carries a token: built from the request's Host, a forged
+    Host would hand it to someone else's server. PUBLIC_BASE_URL is the only base."""
+    admin = make_user(Role.ADMIN)
+    client.environ_base["HTTP_HOST"] = "evil.example"  # every request, the login included
+    login(client, admin)
+    invite = client.post(
+        "/admin/users/new",
+        data={"email": "new@x.org", "name": "New", "role": "staff",
+              "department_id": admin.department_id, "language": ""},
+    )  # fmt: skip
+    reset = client.post(f"/admin/users/{admin.id}/reset-password")
+    for page in (invite.text, reset.text):
+        link = re.search(r'value="(https?://[^"]+/account/password/[^"]+)"', page).group(1)
+        assert link.startswith(app.config["PUBLIC_BASE_URL"] + "/account/password/")
+        assert "evil.example" not in page
