@@ -54,6 +54,8 @@ class Config:
     # The outside tiers: partner pages, the public market and the interest form.
     REUSE_PUBLIC_PER_PAGE = 24
     REUSE_PUBLIC_MAX_PER_MINUTE = int(os.environ.get("REUSE_PUBLIC_MAX_PER_MINUTE", "120"))
+    # The ladder and its reminders tick this often in each web process (0: only from cron).
+    REUSE_TICK_SECONDS = int(os.environ.get("REUSE_TICK_SECONDS", "300"))
     REUSE_INTEREST_MAX_PER_HOUR = int(os.environ.get("REUSE_INTEREST_MAX_PER_HOUR", "5"))
     REUSE_INTEREST_MAX_PER_LISTING_PER_DAY = int(
         os.environ.get("REUSE_INTEREST_MAX_PER_LISTING_PER_DAY", "30")
@@ -107,6 +109,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = None  # tests that mail start their own SMTP server
     REUSE_PUBLIC_MAX_PER_MINUTE = 0  # off: every test comes from 127.0.0.1; one test turns it on
+    REUSE_TICK_SECONDS = 0  # tests tick when they mean to
 
 
 CONFIGS = {

@@ -32,7 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_errors(app)
     register_cli(app)
-    register_mail(app)
+    register_background_work(app)
     return app
 
 
@@ -151,7 +151,9 @@ def register_cli(app: Flask) -> None:
     register_commands(app)
 
 
-def register_mail(app: Flask) -> None:
+def register_background_work(app: Flask) -> None:
     from reuse.mail import register_outbox
+    from reuse.ticker import register_ticker
 
     register_outbox(app)
+    register_ticker(app)

@@ -15,7 +15,8 @@ reuse_cli = AppGroup("reuse", help="Reuse: move listings up the ladder of audien
 def tick_command() -> None:
     """Move listings whose window ended with nothing approved to their next audience.
 
-    Meant for a daily cron job; pages run it too, and it is safe to run twice at once."""
+    Meant for a cron job; each web process also runs it in the background (reuse/ticker.py),
+    and it is safe to run twice at once."""
     moved = services.tick(db.session, now=utcnow())
     db.session.commit()
     click.echo(f"{moved} listing(s) moved to a wider audience.")

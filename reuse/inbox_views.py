@@ -62,14 +62,30 @@ def inbox():
     return render_template("reuse/inbox.html", page=page, notices=notices, confirm=ConfirmForm())
 
 
-@bp.route("/inbox/<int:notification_id>")
-@login_required
-def open_notice(notification_id: int):
-    """Open a notification (from the inbox or a mail): mark it read and go to what it is about."""
+def own_notice_or_404(notification_id: int) -> Notification:
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != current_user.id:
         abort(404)
-    if notification.read_at is None:
+    return notification
+
+
+@bp.route("/inbox/<int:notification_id>")
+@login_required
+def show_notice(notification_id: int):
+    """A notification, from a mail's link. Opening changes nothing (a mail scanner or a link
+    preview fetches it too); its button, which the page's script presses, marks it read."""
+    notification = own_notice_or_404(notification_id)
+    return render_template(
+        "reuse/notice.html", n=notification, notice=describe(notification), confirm=ConfirmForm()
+    )
+
+
+@bp.route("/inbox/<int:notification_id>", methods=["POST"])
+@login_required
+def open_notice(notification_id: int):
+    """Mark a notification read and go to what it is about."""
+    notification = own_notice_or_404(notification_id)
+    if ConfirmForm().validate_on_submit() and notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
     where = target(notification)

@@ -127,8 +127,6 @@ def uploaded_photos(files) -> list[ProcessedPhoto]:
 @login_required
 def market():
     """The internal reuse market: what the user's tier can see."""
-    services.tick(db.session, now=utcnow())  # the ladder also climbs when pages load
-    db.session.commit()
     args = request.args
     filters = {
         "q": clean_text(args.get("q")), "condition": args.get("condition") or None,
@@ -150,8 +148,6 @@ def market():
 def listing(listing_id: int):
     """A listing: the item on offer, a request form, and for managers the requests side by
     side with their decisions."""
-    services.tick(db.session, now=utcnow())  # the ladder also climbs when pages load
-    db.session.commit()
     listing = listing_or_404(listing_id)
     form = RequestForm()
     form.deliver_to.choices = storeroom_choices()

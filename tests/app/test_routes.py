@@ -83,7 +83,7 @@ POLICY = {
     "reuse.listing": _everyone,  # offered to the whole organisation
     "reuse.requests": _everyone,
     "inbox.inbox": _everyone,
-    "inbox.open_notice": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},  # another's
+    "inbox.show_notice": {**{role: HIDDEN for role in ROLES}, ANON: LOGIN},  # another's
     "demand.wishes": _everyone,  # one's own wishes
     "demand.check": _everyone,
     "demand.checks": _managers,
@@ -145,6 +145,7 @@ POLICY = {
     "demand.remove_wish": None,
     "demand.watch": None,
     "inbox.mark_all_read": None,
+    "inbox.open_notice": None,
     "reuse.window": None,
     "partners.new_link": None,
     "partners.deactivate": None,
@@ -186,6 +187,7 @@ POST_ALLOWED = {
     "demand.remove_wish": set(),  # only one's own wish
     "demand.watch": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # a visible listing
     "inbox.mark_all_read": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
+    "inbox.open_notice": set(),  # another's notice: a 404 for everyone
     "reuse.window": {Role.MANAGER, Role.ADMIN},
     "reuse_closing.close": {Role.MANAGER, Role.ADMIN},
     "partners.add": {Role.MANAGER, Role.ADMIN},

@@ -51,7 +51,7 @@ def count(db_session, model) -> int:
 # --- the inbox ------------------------------------------------------------------------------------
 
 
-def test_the_inbox_shows_the_newest_first_and_opening_one_marks_it_read(
+def test_the_inbox_shows_the_newest_first_and_opening_one_marks_it_read_by_a_post(
     client, login, db_session, make_user, offer
 ):
     user = make_user(Role.REQUESTER)
@@ -63,7 +63,12 @@ def test_the_inbox_shows_the_newest_first_and_opening_one_marks_it_read(
     assert page.index("New desk was withdrawn.") < page.index("Old chair was withdrawn.")
     assert page.count('class="notice unread"') == 2
     assert re.search(r'class="badge unread-count">2<', page)  # the nav's count
-    response = client.get(f"/inbox/{newer.id}")
+    shown = client.get(f"/inbox/{newer.id}")  # a mail's link: shown, not yet read
+    assert shown.status_code == 200 and "New desk was withdrawn." in shown.text
+    db_session.refresh(newer)
+    assert newer.read_at is None
+    assert f'action="/inbox/{newer.id}"' in shown.text and "data-auto-submit" in shown.text
+    response = client.post(f"/inbox/{newer.id}")  # its button, which the page's script presses
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/reuse/listings/{listing.id}")
     db_session.refresh(newer)
@@ -109,7 +114,7 @@ def test_a_notice_about_a_listing_the_reader_may_not_see_has_no_link(
     page = client.get("/inbox").text
     assert "Secret desk was withdrawn." in page
     assert f"/inbox/{row.id}" not in page and f"/reuse/listings/{hidden.id}" not in page
-    response = client.get(f"/inbox/{row.id}", follow_redirects=True)
+    response = client.post(f"/inbox/{row.id}", follow_redirects=True)
     assert "no longer there for you to see" in response.text
 
 

@@ -84,6 +84,26 @@ def test_the_tick_command_moves_listings_whose_window_ended(
     assert "0 listing(s)" in again.output  # a second cron run moves nothing twice
 
 
+def test_reading_pages_does_not_move_the_ladder_and_the_background_tick_does(
+    app, client, login, db_session, make_user, make_department, make_item
+):
+    from reuse.ticker import tick_once
+
+    north = make_department("North")
+    login(client, make_user(Role.MANAGER, department=north))
+    making.offer_page(client, make_item("Desk", department=north))
+    listing = db_session.scalar(select(Listing))
+    listing.tier_ends_at = utcnow() - timedelta(minutes=1)
+    db_session.commit()
+    for url in ("/reuse", f"/reuse/listings/{listing.id}", "/items", "/inbox"):
+        assert client.get(url).status_code == 200
+    db_session.expire_all()
+    assert db_session.get(Listing, listing.id).tier == Tier.ORGANISATION  # GET changed nothing
+    assert tick_once(app) == 1  # what each web process runs every REUSE_TICK_SECONDS
+    db_session.expire_all()
+    assert db_session.get(Listing, listing.id).tier == Tier.PARTNERS
+
+
 def test_an_offered_item_links_to_its_listing(
     client, login, db_session, make_user, make_department, make_item
 ):
