@@ -23,7 +23,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import islice, repeat, zip_longest
@@ -34,7 +34,6 @@ from defusedxml.common import DefusedXmlException
 from flask_babel import lazy_gettext as _l
 from python_calamine import (
     CalamineError,
-    CalamineSheet,
     CalamineWorkbook,
     PasswordError,
     SheetTypeEnum,
@@ -50,6 +49,7 @@ from imports.header import table_from_rows
 from imports.merged import settle_merged
 from imports.table import Table, Uncalculated
 from imports.workbooks import Workbook, is_workbook, open_workbook
+from imports.xlsx_slices import SheetPiece
 
 __all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
 
@@ -121,15 +121,14 @@ def _read_workbook(
     candidates = [title] if sheet else visible
     first_refusal = None
     for title in candidates:
-        marks, merges = workbook.marks(title)
-        found = book.get_sheet_by_name(title)
+        pieces = workbook.sheet(title)
         try:
-            table = table_from_rows(_workbook_rows(found, marks), max_rows=max_rows)
+            table = table_from_rows(_workbook_rows(pieces), max_rows=max_rows)
         except NoHeader as refusal:
             first_refusal = first_refusal or refusal
             continue
         table.sheet, table.sheets, table.epoch = title, visible, workbook.epoch
-        settle_merged(table, merges, fill=fill_merged)
+        settle_merged(table, pieces.merges, fill=fill_merged)
         return table
     raise first_refusal
 
@@ -146,24 +145,45 @@ def _choose_sheet(book: CalamineWorkbook, sheet: str | None) -> tuple[str, list[
     return title, visible
 
 
-def _workbook_rows(
-    sheet: CalamineSheet, marks: dict[int, dict[int, Any]]
-) -> Iterator[tuple[Any, ...]]:
-    """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in.
-
-    calamine yields rows from the first row of the sheet but cells from its first used column,
-    and "" for an empty cell. A row may hold nothing but an uncalculated formula, which calamine
-    does not count as data: those rows come after its last."""
-    pad = [repeat(None)] * sheet.start[1] if sheet.start else []
+def _workbook_rows(pieces: Iterable[SheetPiece]) -> Iterator[tuple[Any, ...]]:
+    """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in;
+    a blank row as (). Refused as damaged should a piece begin before the one before ended
+    (rows out of order across slices of an xlsx sheet, which Excel would repair)."""
     cells = _CellColumns()
-    source = sheet.iter_rows()
     count = 0
-    while block := list(islice(source, BLOCK_ROWS)):
-        for row in zip(*pad, *cells.read(block), strict=False):  # pad repeats None
-            yield _marked(row, marks[count]) if count in marks else row
-            count += 1
-    for index in range(count, max(marks, default=-1) + 1):
-        yield _marked((), marks.get(index, {}))
+    for piece in pieces:
+        for index, row in _piece_rows(piece, cells):
+            if index < count:
+                raise damaged()
+            for _ in range(count, index):
+                yield ()
+            yield row
+            count = index + 1
+
+
+def _piece_rows(piece: SheetPiece, cells: _CellColumns) -> Iterator[tuple[int, tuple]]:
+    """A piece's rows by their index in the sheet, marked cells put in.
+
+    calamine gives a whole sheet's rows from the sheet's first row (iter_rows, one at a time),
+    a slice's from its first used row (to_python, all at once: a slice is small); either way
+    cells from the first used column, and "" for an empty cell. Rows before the first used
+    one are left to the caller, as blank. A row may hold nothing but an uncalculated formula,
+    which calamine does not count as data: such rows come before or after its rows."""
+    sheet, marks = piece.sheet, piece.marks
+    start = sheet.start
+    index = start[0] if start else None
+    if start is not None:
+        yield from ((row, _marked((), marks[row])) for row in sorted(marks) if row < index)
+        pad = [repeat(None)] * start[1]
+        source = iter(
+            sheet.to_python() if not piece.whole else islice(sheet.iter_rows(), index, None)
+        )
+        while block := list(islice(source, BLOCK_ROWS)):
+            for row in zip(*pad, *cells.read(block), strict=False):  # pad repeats None
+                yield index, (_marked(row, marks[index]) if index in marks else row)
+                index += 1
+    after = (row for row in sorted(marks) if index is None or row >= index)
+    yield from ((row, _marked((), marks[row])) for row in after)
 
 
 class _CellColumns:

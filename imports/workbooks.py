@@ -14,13 +14,12 @@ calamine should allocate is refused before calamine reads it.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -36,7 +35,9 @@ from imports.ods_xml import ods_content, ods_marks
 from imports.table import MergedRange
 from imports.xls_biff import xls_book
 from imports.xlsb_records import xlsb_marks, xlsb_parts
-from imports.xlsx_xml import xlsx_marks, xlsx_parts
+from imports.xlsx_package import calamine_package
+from imports.xlsx_slices import SheetPiece, SheetSlices
+from imports.xlsx_xml import xlsx_parts
 
 MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # what a zip package may unpack to
 MAX_ZIP_ENTRIES = 2_000
@@ -57,15 +58,43 @@ def open_workbook(data: bytes) -> Workbook:
     return _xls(data) if data.startswith(OLE2_MAGIC[:4]) else _zip_package(data)
 
 
+class SheetRows(Iterable[SheetPiece], Protocol):
+    """A sheet's rows as calamine reads them, in one piece or several, with what calamine
+    cannot tell of them; its merged ranges that span rows, once its pieces are read."""
+
+    merges: list[MergedRange]
+
+
 @dataclass(frozen=True)
 class Workbook:
-    """A workbook as calamine opened it, the day its dates count from, and what calamine cannot
-    tell of a sheet (by its name): marked cells and the merged ranges that span rows. Asked
-    before calamine reads the sheet, which it may refuse (imports/xls_biff.CellSpan)."""
+    """A workbook as calamine opened it (for its sheets' names), the day its dates count from,
+    and a sheet's rows by its name. Each piece is measured before calamine reads it, which
+    may refuse the sheet (imports/read_budget.py)."""
 
     book: CalamineWorkbook
     epoch: datetime
+    sheet: Callable[[str], SheetRows]
+
+
+@dataclass
+class WholeSheet:
+    """A sheet calamine reads at once (.xls, .xlsb, .ods); what it cannot tell of the sheet is
+    read first, which may refuse the sheet."""
+
+    book: CalamineWorkbook
+    title: str
     marks: Callable[[str], tuple[Marks, list[MergedRange]]]
+    merges: list[MergedRange] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[SheetPiece]:
+        marks, self.merges = self.marks(self.title)
+        yield SheetPiece(self.book.get_sheet_by_name(self.title), marks, whole=True)
+
+
+def _whole(
+    book: CalamineWorkbook, marks: Callable[[str], tuple[Marks, list[MergedRange]]]
+) -> Callable[[str], WholeSheet]:
+    return lambda title: WholeSheet(book, title, marks)
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
@@ -95,10 +124,20 @@ def _zip_package(data: bytes) -> Workbook:
         return _ods(data, archive, main)
     if kind == "xlsb":
         parts, epoch = xlsb_parts(archive, names, main)
-        return Workbook(_calamine(data), epoch, lambda title: xlsb_marks(archive, parts.get(title)))
+        book = _calamine(data)
+        return Workbook(
+            book, epoch, _whole(book, lambda title: xlsb_marks(archive, parts.get(title)))
+        )
     parts, epoch = xlsx_parts(archive, names, main)
-    book = _calamine(_as_calamine_finds_it(data, archive, names, main))
-    return Workbook(book, epoch, lambda title: xlsx_marks(archive, parts.get(title)))
+    package = calamine_package(archive, names, main)
+
+    def sheet(title: str) -> SheetSlices:
+        part = parts.get(title)
+        if part is None or part not in archive.NameToInfo:
+            raise damaged()
+        return SheetSlices(archive, part, title, package)
+
+    return Workbook(package.book(), epoch, sheet)
 
 
 def _ods(data: bytes, archive: zipfile.ZipFile, content_part: str) -> Workbook:
@@ -112,26 +151,7 @@ def _ods(data: bytes, archive: zipfile.ZipFile, content_part: str) -> Workbook:
         if _HUGE_REPEAT.search(archive.read(content_part)):
             raise too_large() from None
         raise
-    return Workbook(book, epoch, lambda title: ods_marks(content, title))
-
-
-def _as_calamine_finds_it(
-    data: bytes, archive: zipfile.ZipFile, names: dict[str, str], main: str
-) -> bytes:
-    """The package, with its workbook part copied to workbook.xml in its folder if it is called
-    otherwise: calamine takes the folder from the package's relationships, not the name."""
-    folder, file = posixpath.split(main)
-    alias = posixpath.join(folder, "workbook.xml")
-    alias_rels = posixpath.join(folder, "_rels", "workbook.xml.rels")
-    if file.lower() == "workbook.xml" or {alias.lower(), alias_rels.lower()} & names.keys():
-        return data
-    out = io.BytesIO(data)
-    with zipfile.ZipFile(out, "a") as package:
-        package.writestr(alias, archive.read(main))
-        rels = names.get(posixpath.join(folder, "_rels", f"{file}.rels").lower())
-        if rels is not None:
-            package.writestr(alias_rels, archive.read(rels))
-    return out.getvalue()
+    return Workbook(book, epoch, _whole(book, lambda title: ods_marks(content, title)))
 
 
 def _xls(data: bytes) -> Workbook:
@@ -143,4 +163,4 @@ def _xls(data: bytes) -> Workbook:
         index = book.sheet_names.index(title)
         return records.sheets[index] if index < len(records.sheets) else ({}, [])
 
-    return Workbook(book, records.epoch, marks)
+    return Workbook(book, records.epoch, _whole(book, marks))
