@@ -54,6 +54,7 @@ from imports.xlsx_slices import SheetPiece
 __all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
 
 BLOCK_ROWS = 4_096  # rows converted a column at a time
+MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 # Named so but neither a zip nor an OLE2 file: damaged. Not .xls: programs export
 # tab-separated text so named, which is read as CSV.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
@@ -191,7 +192,9 @@ class _CellColumns:
     once: a stock list repeats its conditions, places, quantities and prices on every row,
     and converting 1.2 million cells one by one cost as much as calamine's reading. Equal
     texts come out as one string (calamine makes one per cell), which saves a third of the
-    memory of a typical stock list."""
+    memory of a typical stock list. A column stops remembering its cells past MAX_REMEMBERED
+    distinct ones (names, serial numbers, prices): remembering them would double what they
+    take, and nothing repeats to save."""
 
     def __init__(self) -> None:
         self.seen: list[dict[Any, Any]] = []  # per column: cell -> the cell as openpyxl's
@@ -203,7 +206,7 @@ class _CellColumns:
 
     @staticmethod
     def _column(cells: tuple[Any, ...], seen: dict[Any, Any]) -> list[Any]:
-        if bool in set(map(type, cells)):  # TRUE == 1.0: such a column cell by cell
+        if len(seen) > MAX_REMEMBERED or bool in set(map(type, cells)):  # TRUE == 1.0
             return [None if cell == "" else _cell(cell) for cell in cells]
         for cell in set(cells).difference(seen):
             seen[cell] = _cell(cell)
