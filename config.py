@@ -34,6 +34,8 @@ class Config:
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
     IMPORT_JOB_STALL_SECONDS = 300  # a job silent this long died with its process
+    # Checks, imports and undos running at once in one process; the others wait their turn.
+    IMPORT_MAX_JOBS = int(os.environ.get("IMPORT_MAX_JOBS", "2"))
     EXPORT_XLSX_MAX_ROWS = int(os.environ.get("EXPORT_XLSX_MAX_ROWS", "50000"))  # CSV: no limit
     IMPORT_WAIT_SECONDS = 2.0  # the page waits this long for a job, so small files need no reload
 
