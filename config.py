@@ -28,6 +28,9 @@ class Config:
     PHOTOS_MAX_PER_USER_PER_DAY = 200
     PHOTOS_MAX_BYTES_PER_USER = 1_000_000_000  # stored after downscaling, about 3,000 photos
     PHOTOS_MAX_PIXELS = 40_000_000
+    # Bytes of decoded photos a process holds at once (a 40-megapixel photo takes 160-240 MB
+    # while it is reduced); an upload waits for its share, one larger than all is refused.
+    PHOTOS_DECODE_BUDGET = int(os.environ.get("PHOTOS_DECODE_BUDGET_MB", "512")) * 1024 * 1024
     PHOTOS_FULL_SIZE = 1600
     PHOTOS_THUMB_SIZE = 480
 

@@ -52,6 +52,10 @@ def damaged() -> ImportRejected:
     )
 
 
+def invalid_xml() -> ImportRejected:
+    return ImportRejected(_l("The file is not a valid spreadsheet."))
+
+
 def too_large() -> ImportRejected:
     return ImportRejected(_l("The file expands beyond the limit we accept."))
 

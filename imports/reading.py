@@ -41,7 +41,7 @@ from python_calamine import (
     XmlError,
 )
 
-from imports.containers import damaged, not_a_spreadsheet, password_protected
+from imports.containers import damaged, invalid_xml, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
 from imports.gc_pause import gc_paused
@@ -103,7 +103,7 @@ def _refusing_unreadable() -> Iterator[None]:
     except PasswordError:
         raise password_protected() from None
     except (XmlError, DefusedXmlException, ParseError):
-        raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
+        raise invalid_xml() from None
     except _BROKEN:
         raise damaged() from None
     except BaseException as error:

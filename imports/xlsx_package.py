@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from python_calamine import CalamineWorkbook
 
-from imports.containers import read_part, relationships, too_large
+from imports.containers import invalid_xml, read_part, relationships, too_large
 from imports.read_budget import MAX_SHARED_STRINGS, SHARED_STRINGS_BYTES
 
 _STRING = re.compile(rb"<si(?=[\s>/])")
@@ -59,12 +59,12 @@ def calamine_package(archive: zipfile.ZipFile, names: dict[str, str], main: str)
     targets = relationships(archive, names, main).values()
     small = {main, main_rels, names.get("_rels/.rels"), names.get("[content_types].xml")}
     small |= {names.get("xl/styles.xml"), *_targets(archive, targets, "styles")}
-    parts = {name: read_part(archive, name) for name in small if name is not None}
+    parts = {name: _without_dtd(read_part(archive, name)) for name in small if name is not None}
     strings = _targets(archive, targets, "sharedStrings") | {names.get("xl/sharedstrings.xml")}
     strings.discard(None)
     longest = 0
     for name in strings:
-        parts[name] = read_part(archive, name, SHARED_STRINGS_BYTES)
+        parts[name] = _without_dtd(read_part(archive, name, SHARED_STRINGS_BYTES))
         longest = max(longest, longest_string(parts[name]))
     parts.update(_aliases(names, main, main_rels, parts))
     out = io.BytesIO()
@@ -72,6 +72,14 @@ def calamine_package(archive: zipfile.ZipFile, names: dict[str, str], main: str)
         for name, data in parts.items():
             package.writestr(name, data)
     return Package(out.getvalue(), longest)
+
+
+def _without_dtd(xml: bytes) -> bytes:
+    """The part, refused if it declares a DTD: calamine expands no entities and would refuse
+    it anyway (an entity is an error), but only after trying the file as every other format."""
+    if b"<!DOCTYPE" in xml[:65536]:
+        raise invalid_xml()
+    return xml
 
 
 def _targets(archive: zipfile.ZipFile, targets, kind: str) -> set[str]:
