@@ -10,8 +10,8 @@ therefore be a bomb however small its file and however few its rows.
 
 So before calamine reads anything, what it will allocate is estimated from the file: an xlsx
 sheet is read a slice of rows at a time, each slice kept within `READ_BUDGET`
-(imports/xlsx_slices.py); a sheet in another format, which calamine reads whole, is refused if
-its estimate exceeds the budget. The parts calamine reads besides sheets are read with a limit
+(imports/xlsx_slices.py); a sheet in another format, which calamine reads whole (all sheets at
+once for .xls and .ods), is refused if its estimate exceeds `WHOLE_READ_BUDGET`. The parts calamine reads besides sheets are read with a limit
 (imports/containers.read_part). Figures measured with python-calamine 0.9.1.
 """
 
@@ -24,7 +24,9 @@ from imports.errors import ImportRejected
 SPAN_CELL_BYTES = 32  # calamine's block: every cell between the first and last used one
 CELL_BYTES = 80  # a cell with content: calamine's while it parses, and Python's object
 STRING_BYTES = 24  # the allocation around each copy of a text, besides its characters
-READ_BUDGET = 64 * 1024 * 1024  # what one read by calamine may allocate, as estimated
+READ_BUDGET = 64 * 1024 * 1024  # what one read of an xlsx slice may allocate, as estimated
+WHOLE_READ_BUDGET = 160 * 1024 * 1024  # a sheet or workbook calamine reads whole: 1.4 million cells
+SHEET_PART_BYTES = 128 * 1024 * 1024  # an .xlsb sheet or an .ods content.xml, unpacked
 SHARED_STRINGS_BYTES = 32 * 1024 * 1024  # the shared strings part, unpacked
 MAX_SHARED_STRINGS = 1_000_000
 
@@ -44,5 +46,5 @@ def too_large_to_read() -> ImportRejected:
 
 def check_whole_read(*, span: int, cells: int, text: int) -> None:
     """Refuse a sheet (or workbook) calamine reads whole if its estimate exceeds the budget."""
-    if estimate(span=span, cells=cells, text=text) > READ_BUDGET:
+    if estimate(span=span, cells=cells, text=text) > WHOLE_READ_BUDGET:
         raise too_large_to_read()

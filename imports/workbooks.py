@@ -14,14 +14,13 @@ calamine should allocate is refused before calamine reads it.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 from imports.containers import (
     OLE2_MAGIC,
@@ -29,12 +28,14 @@ from imports.containers import (
     ole_workbook_stream,
     package_kind,
     part_names,
+    read_part,
     too_large,
 )
-from imports.ods_xml import ods_content, ods_marks
+from imports.ods_xml import ods_content, ods_cost, ods_marks
+from imports.read_budget import SHEET_PART_BYTES, check_whole_read
 from imports.table import MergedRange
 from imports.xls_biff import xls_book
-from imports.xlsb_records import xlsb_marks, xlsb_parts
+from imports.xlsb_records import longest_shared_string, xlsb_marks, xlsb_parts
 from imports.xlsx_package import calamine_package
 from imports.xlsx_slices import SheetPiece, SheetSlices
 from imports.xlsx_xml import xlsx_parts
@@ -42,7 +43,6 @@ from imports.xlsx_xml import xlsx_parts
 MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # what a zip package may unpack to
 MAX_ZIP_ENTRIES = 2_000
 
-_HUGE_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="[0-9]{7,}"')
 
 Marks = dict[int, dict[int, Any]]  # cells put in by row and column, from 0
 
@@ -124,9 +124,10 @@ def _zip_package(data: bytes) -> Workbook:
         return _ods(data, archive, main)
     if kind == "xlsb":
         parts, epoch = xlsb_parts(archive, names, main)
+        longest = longest_shared_string(archive, names, main)
         book = _calamine(data)
         return Workbook(
-            book, epoch, _whole(book, lambda title: xlsb_marks(archive, parts.get(title)))
+            book, epoch, _whole(book, lambda t: xlsb_marks(archive, parts.get(t), longest))
         )
     parts, epoch = xlsx_parts(archive, names, main)
     package = calamine_package(archive, names, main)
@@ -141,16 +142,16 @@ def _zip_package(data: bytes) -> Workbook:
 
 
 def _ods(data: bytes, archive: zipfile.ZipFile, content_part: str) -> Workbook:
-    """An OpenDocument spreadsheet. calamine refuses one whose cells, repeated, would be more
-    than it allocates (a row of a billion cells, repeated a billion times: a few hundred bytes
-    that LibreOffice, which keeps repeats as they are, may open): too large, not damaged."""
-    content, epoch = ods_content(archive, content_part)
-    try:
-        book = _calamine(data)
-    except CalamineError:
-        if _HUGE_REPEAT.search(archive.read(content_part)):
-            raise too_large() from None
-        raise
+    """An OpenDocument spreadsheet, refused before calamine reads it if reading it would take
+    more than a read may: calamine reads every sheet at once, each repeated row and cell as
+    often as it is repeated (a row of a billion cells, repeated a billion times, is a few
+    hundred bytes that LibreOffice, which keeps repeats as they are, may open)."""
+    xml = read_part(archive, content_part, SHEET_PART_BYTES)
+    content, epoch = ods_content(xml)
+    block, cells, text = ods_cost(xml)
+    del xml
+    check_whole_read(span=block, cells=cells, text=text)
+    book = _calamine(data)
     return Workbook(book, epoch, _whole(book, lambda title: ods_marks(content, title)))
 
 

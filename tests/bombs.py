@@ -166,3 +166,56 @@ def png(width: int, height: int, *, color_type: int = 2, depth: int = 8) -> byte
         b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + palette
         + _chunk(b"IDAT", b"".join(packed)) + _chunk(b"IEND", b"")
     )  # fmt: skip
+
+
+def xls_one_string_in_every_cell(rows: int, length: int) -> bytes:
+    """An .xls whose cells each show shared string 0, `length` characters long (written across
+    CONTINUE records, as Excel writes a long string)."""
+    from tests.binary_workbooks import _bof, _record, compound_file
+
+    text = b"x" * length
+    table = struct.pack("<IIHB", rows, 1, length, 0) + text
+    pieces = [table[:8224]] + [b"\0" + table[n : n + 8223] for n in range(8224, len(table), 8223)]
+    strings = _record(0x00FC, pieces[0]) + b"".join(_record(0x003C, p) for p in pieces[1:])
+    label = b"".join(_record(0x00FD, struct.pack("<HHHI", row, 0, 0, 0)) for row in range(rows))
+    sheet = _bof(0x0010) + label + _record(0x000A)
+
+    def workbook_globals(offset: int) -> bytes:
+        name = "List".encode("utf-16-le")
+        sheet_record = _record(0x0085, struct.pack("<IBBBB", offset, 0, 0, 4, 1) + name)
+        return _bof(0x0005) + sheet_record + strings + _record(0x000A)
+
+    start = len(workbook_globals(0))
+    return compound_file({"Workbook": workbook_globals(start) + sheet})
+
+
+ODS_MANIFEST = (
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+    'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+    'manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods_one_text_repeated(rows: int, length: int) -> bytes:
+    """An .ods of a header and one row, repeated `rows` times, whose cell holds a text
+    `length` characters long: calamine repeats the row, and copies the text into each."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = "".join(cell.format(name) for name in ("Name", "Quantity"))
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+        '<office:body><office:spreadsheet><table:table table:name="List">'
+        f"<table:table-row>{header}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows}">{cell.format("x" * length)}'
+        "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        package.writestr("content.xml", content)
+    return out.getvalue()

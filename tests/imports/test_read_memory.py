@@ -3,7 +3,8 @@
 Each file is generated here (tests/bombs.py) and read in a child process whose peak memory is
 measured: a sheet declaring 450 MB of small cells is checked by the real job in under 400 MB,
 reading stopping at the row cap; a shared string copied into every cell, nested entities, a
-zip stating less than it holds, and a zip of 50,000 entries are read or refused within 100 MB.
+zip stating less than it holds, and a zip of 50,000 entries are read or refused within 100 MB,
+as are .xls and .ods files that calamine, which reads them whole, would make gigabytes of.
 """
 
 import io
@@ -87,6 +88,23 @@ def test_a_shared_string_copied_into_every_cell_is_read_a_slice_at_a_time(tmp_pa
     data = bombs.xlsx(tmp_path / "copies.xlsx", rows, strings=strings).read_bytes()
     child = read_in_child(tmp_path, data)
     assert child["outcome"] == "20000 rows"
+    assert child["increase"] < READ_INCREASE_MB, child
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(lambda: bombs.xls_one_string_in_every_cell(20_000, 30_000), id="xls"),
+        pytest.param(lambda: bombs.ods_one_text_repeated(20_000, 30_000), id="ods"),
+    ],
+)
+def test_a_text_copied_into_every_cell_of_a_sheet_read_whole_is_refused_unread(tmp_path, data):
+    """.xls and .ods are read whole by calamine, every sheet at once: 600 MB of copies of one
+    string, from files of 300 kB and 1 kB (1.4 GB and 55 s for the .ods, read)."""
+    child = read_in_child(tmp_path, data())
+    assert child["outcome"] == (
+        "This sheet is too large to read in this format. Save it as .xlsx, or split it."
+    )
     assert child["increase"] < READ_INCREASE_MB, child
 
 
