@@ -21,10 +21,10 @@ from imports.table import Table
 
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
-# Cells a table may hold (rows times the header's columns): 100,000 rows of 20 columns. A
+# Cells a table may hold (rows times the header's columns): 200,000 rows of 12 columns. A
 # table is kept whole until it is checked, and a sheet within the row cap may be as wide as
 # 200 columns; the rows a sheet may have shrink as it widens (docs/architecture.md, memory).
-MAX_CELLS = 2_000_000
+MAX_CELLS = 2_400_000
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:

@@ -13,9 +13,14 @@ values, merged cells. openpyxl stays for writing exports and error files.
 
 A file we cannot read safely is refused with `ImportRejected` before anything else happens:
 a workbook locked with a password gets a message of its own; zip bombs are measured before the
-workbook is opened, and sheets whose cells span more than calamine should allocate are refused
-before calamine reads them; calamine's XML parser expands no entities (a DTD's entities are
-errors), and the XML we parse ourselves goes through defusedxml.
+workbook is opened; calamine's XML parser expands no entities (a DTD's entities are errors),
+and the XML we parse ourselves goes through defusedxml.
+
+Memory is bounded whatever the file declares (imports/read_budget.py): an xlsx sheet is read a
+slice of rows at a time and reading stops at the row cap, so no more of a sheet than the cap
+is ever held (imports/xlsx_slices.py); a sheet of another format, which calamine reads whole,
+is refused if reading it would take more than a read may; a table holds at most
+header.MAX_CELLS cells; CSV is decoded as it is read.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ from the file itself, and only where the sheet may have any: in an xlsx, formula
 cached value, error values and merged ranges (imports/xlsx_xml.py); in an .ods, formulas
 without a value and merged ranges (imports/ods_xml.py); in an .xlsb and an .xls, error values
 and merged ranges (imports/xlsb_records.py, imports/xls_biff.py). A zip is measured before
-anything in it is unpacked (zip bombs); an xlsx, .xls or .xlsb sheet spanning more cells than
-calamine should allocate is refused before calamine reads it.
+anything in it is unpacked (zip bombs). An xlsx sheet reaches calamine a slice at a time, with
+only the parts calamine needs besides (imports/xlsx_slices.py, imports/xlsx_package.py); an
+.xls, .xlsb or .ods, which calamine reads whole, is refused before calamine reads it if that
+would take more than a read may (imports/read_budget.py).
 """
 
 from __future__ import annotations
