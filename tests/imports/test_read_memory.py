@@ -40,7 +40,7 @@ data = open(sys.argv[1], "rb").read()
 base = peak_mb()
 with app.test_request_context():
     try:
-        outcome = f"{len(read_table(data, 'upload.xlsx', max_rows=200_000).rows)} rows"
+        outcome = f"{len(read_table(data, sys.argv[2], max_rows=200_000).rows)} rows"
     except ImportRejected as refusal:
         outcome = str(refusal)
 print(json.dumps({"increase": peak_mb() - base, "outcome": outcome}))
@@ -54,10 +54,10 @@ def cells_450_mb(tmp_path_factory) -> bytes:
     return bombs.xlsx(path, bombs.rows_far_past_the_cap(450_000_000)).read_bytes()
 
 
-def read_in_child(tmp_path, data: bytes) -> dict:
-    path = tmp_path / "upload.xlsx"
+def read_in_child(tmp_path, data: bytes, name: str = "upload.xlsx") -> dict:
+    path = tmp_path / name
     path.write_bytes(data)
-    return bombs.measured(READ, str(path))
+    return bombs.measured(READ, str(path), name)
 
 
 def test_checking_a_sheet_declaring_450_mb_of_cells_stays_under_400_mb(
@@ -105,6 +105,16 @@ def test_a_text_copied_into_every_cell_of_a_sheet_read_whole_is_refused_unread(t
     assert child["outcome"] == (
         "This sheet is too large to read in this format. Save it as .xlsx, or split it."
     )
+    assert child["increase"] < READ_INCREASE_MB, child
+
+
+def test_a_csv_is_decoded_as_it_is_read_not_whole(tmp_path):
+    """46 MB of text with an emoji on every line would be a 185 MB string decoded whole (four
+    bytes a character), and as much again in the reader's buffer."""
+    line = "Stol {};{};" + "Sliten men hel. " * 14 + "\U0001f600\n"
+    text = "Name;Quantity;Notes\n" + "".join(line.format(n, n % 9) for n in range(190_000))
+    child = read_in_child(tmp_path, text.encode(), "list.csv")
+    assert child["outcome"] == "190000 rows"
     assert child["increase"] < READ_INCREASE_MB, child
 
 
