@@ -28,12 +28,17 @@ class Config:
     PHOTOS_MAX_PER_USER_PER_DAY = 200
     PHOTOS_MAX_BYTES_PER_USER = 1_000_000_000  # stored after downscaling, about 3,000 photos
     PHOTOS_MAX_PIXELS = 40_000_000
+    # Bytes of decoded photos a process holds at once (a 40-megapixel photo takes 160-240 MB
+    # while it is reduced); an upload waits for its share, one larger than all is refused.
+    PHOTOS_DECODE_BUDGET = int(os.environ.get("PHOTOS_DECODE_BUDGET_MB", "512")) * 1024 * 1024
     PHOTOS_FULL_SIZE = 1600
     PHOTOS_THUMB_SIZE = 480
 
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
     IMPORT_JOB_STALL_SECONDS = 300  # a job silent this long died with its process
+    # Checks, imports and undos running at once in one process; the others wait their turn.
+    IMPORT_MAX_JOBS = int(os.environ.get("IMPORT_MAX_JOBS", "2"))
     EXPORT_XLSX_MAX_ROWS = int(os.environ.get("EXPORT_XLSX_MAX_ROWS", "50000"))  # CSV: no limit
     IMPORT_WAIT_SECONDS = 2.0  # the page waits this long for a job, so small files need no reload
 

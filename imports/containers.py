@@ -32,6 +32,8 @@ from imports.errors import ImportRejected
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 WORKBOOK_STREAMS = ("Workbook", "Book")  # olefile finds either in any case
+SMALL_PART_BYTES = 16 * 1024 * 1024  # a workbook, styles or relationships part, unpacked
+_CHUNK = 1024 * 1024
 _ENCRYPTION_DATA = re.compile(rb"<(?:[\w.-]+:)?encryption-data[\s>/]")
 
 
@@ -48,6 +50,10 @@ def damaged() -> ImportRejected:
     return ImportRejected(
         _l("The file is damaged or not a spreadsheet. Save it as .xlsx or UTF-8 CSV.")
     )
+
+
+def invalid_xml() -> ImportRejected:
+    return ImportRejected(_l("The file is not a valid spreadsheet."))
 
 
 def too_large() -> ImportRejected:
@@ -84,6 +90,20 @@ def ole_workbook_stream(data: bytes) -> bytes:
 # --- zip packages: xlsx, xlsm, xlsb, ods --------------------------------------------------------
 
 
+def read_part(archive: zipfile.ZipFile, name: str, limit: int = SMALL_PART_BYTES) -> bytes:
+    """A part of the package, unpacked; refused as too large beyond `limit` bytes, before more
+    than that is unpacked, whatever its header says it holds."""
+    if archive.getinfo(name).file_size > limit:
+        raise too_large()
+    out = bytearray()
+    with archive.open(name) as stream:
+        while chunk := stream.read(min(_CHUNK, limit + 1 - len(out))):
+            out += chunk
+            if len(out) > limit:
+                raise too_large()
+    return bytes(out)
+
+
 def part_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Each entry's name by its part name folded: lower case, `/` for the `\\` some Windows
     programs write."""
@@ -93,9 +113,9 @@ def part_names(archive: zipfile.ZipFile) -> dict[str, str]:
 def package_kind(archive: zipfile.ZipFile, names: dict[str, str]) -> tuple[str, str]:
     """ "ods", "xlsx" or "xlsb", and the entry of its main part (content.xml for .ods); an
     encrypted .ods is refused, a zip that is no workbook called damaged."""
-    if "mimetype" in names and archive.read(names["mimetype"]) == ODS_MIMETYPE:
+    if "mimetype" in names and read_part(archive, names["mimetype"]) == ODS_MIMETYPE:
         manifest = names.get("meta-inf/manifest.xml")
-        if manifest and _ENCRYPTION_DATA.search(archive.read(manifest)):
+        if manifest and _ENCRYPTION_DATA.search(read_part(archive, manifest)):
             raise password_protected()
         return "ods", names.get("content.xml", "content.xml")
     package = relationships(archive, names, "")
@@ -111,22 +131,25 @@ def relationships(
 ) -> dict[str, tuple[str, str]]:
     """A part's relationships (the package's own for ""): by id, the type's last word and the
     entry of the target (its part name, resolved, if there is no such entry)."""
-    folder, file = posixpath.split(part)
+    folder, file = posixpath.split(part.replace("\\", "/"))
     rels = names.get(posixpath.join(folder, "_rels", f"{file}.rels").lower())
     if rels is None:
         return {}
     found = {}
-    for element in SafeXml.fromstring(archive.read(rels)).iter():
+    for element in SafeXml.fromstring(read_part(archive, rels)).iter():
         if element.tag.rpartition("}")[2] == "Relationship" and element.get("TargetMode") is None:
-            target = resolve_target(folder, element.get("Target", ""))
-            kind = element.get("Type", "").rpartition("/")[2]
-            found[element.get("Id", "")] = (kind, names.get(target.lower(), target))
+            written = element.get("Target", "")
+            target = resolve_target(folder, written)
+            as_written = resolve_target(folder, written, decoded=False)  # as calamine takes it
+            entry = names.get(target.lower()) or names.get(as_written.lower()) or target
+            found[element.get("Id", "")] = (element.get("Type", "").rpartition("/")[2], entry)
     return found
 
 
-def resolve_target(folder: str, target: str) -> str:
+def resolve_target(folder: str, target: str, *, decoded: bool = True) -> str:
     """A relationship's target as a part name: absolute ("/xl/..."), or relative to the folder
-    of the part it comes from; %20 and the like decoded."""
-    target = unquote(target.replace("\\", "/"))
+    of the part it comes from; %20 and the like decoded unless `decoded` is false."""
+    target = target.replace("\\", "/")
+    target = unquote(target) if decoded else target
     path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
     return posixpath.normpath(path).lstrip("/") if path else ""

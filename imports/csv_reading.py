@@ -1,4 +1,8 @@
-"""Reading CSV as Excel and other tools write it: its encoding and delimiter found, not asked."""
+"""Reading CSV as Excel and other tools write it: its encoding and delimiter found, not asked.
+
+The file is decoded as it is read, never whole: a 50 MB file holding one emoji would be a
+200 MB string (Python keeps four bytes a character for such a text).
+"""
 
 from __future__ import annotations
 
@@ -15,29 +19,52 @@ from imports.header import table_from_rows
 from imports.table import Table
 
 CSV_FIELD_LIMIT = 131_072
+CHUNK = 1024 * 1024
+SNIFF_BYTES = 256 * 1024  # the first lines, for the delimiter
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with: a BOM decides; else UTF-8 if it is valid,
-    else Windows-1252 (what Excel writes in the Nordics); never with errors ignored."""
+def encoding_of(data: bytes) -> tuple[str, str]:
+    """The codec to read the file with and the encoding's name: a BOM decides; else UTF-8 if it
+    is valid, else Windows-1252 (what Excel writes in the Nordics); never with errors ignored."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8"), "UTF-8"
+        return ("utf-8-sig", "UTF-8") if _first_error(data, "utf-8") is None else _not_text(data)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if _first_error(data, "utf-16") is not None:
+            raise ImportRejected(_l("The file says it is UTF-16 but is not."))
+        return "utf-16", "UTF-16"
+    if _first_error(data, "utf-8") is None:
+        return "utf-8", "UTF-8"
+    if _first_error(data, "cp1252") is None:
+        return "cp1252", "Windows-1252"
+    return _not_text(data)
+
+
+def _first_error(data: bytes, codec: str) -> int | None:
+    """None if the file decodes with the codec (checked a chunk at a time, nothing kept), else
+    where the chunk that fails begins."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    for start in range(0, len(data) or 1, CHUNK):
         try:
-            return data.decode("utf-16"), "UTF-16"
+            decoder.decode(view[start : start + CHUNK], final=start + CHUNK >= len(data))
         except UnicodeDecodeError:
-            raise ImportRejected(_l("The file says it is UTF-16 but is not.")) from None
+            return start
+    return None
+
+
+def _not_text(data: bytes) -> tuple[str, str]:
+    """Refuse a file that is neither UTF-8 nor Windows-1252, naming where UTF-8 fails."""
+    start = max((_first_error(data, "utf-8") or 0) - 3, 0)  # from a character's first byte
     try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError:
-            line = data[: utf8_error.start].count(b"\n") + 1
-            raise ImportRejected(
-                _l("The file is not UTF-8 (line %(line)d, byte %(byte)d) nor Windows-1252.",
-                   line=line, byte=utf8_error.start)
-            ) from None  # fmt: skip
+        data[start : start + CHUNK + 6].decode("utf-8")
+        error = start
+    except UnicodeDecodeError as found:
+        error = start + found.start
+    line = data.count(b"\n", 0, error) + 1
+    raise ImportRejected(
+        _l("The file is not UTF-8 (line %(line)d, byte %(byte)d) nor Windows-1252.",
+           line=line, byte=error)
+    )  # fmt: skip
 
 
 def sniff_delimiter(text: str) -> str:
@@ -55,10 +82,11 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(data: bytes, *, max_rows: int) -> Table:
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
+    codec, encoding = encoding_of(data)
+    delimiter = sniff_delimiter(codecs.getincrementaldecoder(codec)().decode(data[:SNIFF_BYTES]))
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         once = {}.setdefault  # equal texts kept once: the rows stay in memory to the end

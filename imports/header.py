@@ -21,6 +21,10 @@ from imports.table import Table
 
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
+# Cells a table may hold (rows times the header's columns): 200,000 rows of 12 columns. A
+# table is kept whole until it is checked, and a sheet within the row cap may be as wide as
+# 200 columns; the rows a sheet may have shrink as it widens (docs/architecture.md, memory).
+MAX_CELLS = 2_400_000
 
 
 def _is_blank(row: tuple[Any, ...]) -> bool:
@@ -56,6 +60,7 @@ def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Tabl
     _, _, header_number, header = max(scored)
     headers = _headers(header)
     width = len(headers)
+    limit = min(max_rows, MAX_CELLS // max(width, 1))
     data: list[tuple[int, tuple[Any, ...]]] = []
     blank = 0
     after = (pair for pair in head if pair[0] > header_number)
@@ -63,8 +68,8 @@ def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Tabl
         if _is_blank(row):
             blank += 1
             continue
-        if len(data) >= max_rows:
-            raise ImportRejected(_l("Too many rows (at most %(n)d). Split the file.", n=max_rows))
+        if len(data) >= limit:
+            raise _too_many_rows(limit, width, max_rows=max_rows)
         if len(row) != width:
             row = tuple(row[:width]) + (None,) * (width - len(row))
         data.append((number, row))
@@ -72,6 +77,15 @@ def table_from_rows(source: Iterable[tuple[Any, ...]], *, max_rows: int) -> Tabl
     if not data:
         raise ImportRejected(_l("The file has a header but no data rows."))
     return Table(headers, data, header_row=header_number, blank_rows=blank, skipped=skipped)
+
+
+def _too_many_rows(limit: int, width: int, *, max_rows: int) -> ImportRejected:
+    if limit == max_rows:
+        return ImportRejected(_l("Too many rows (at most %(n)d). Split the file.", n=max_rows))
+    return ImportRejected(
+        _l("Too many rows for %(columns)d columns (at most %(n)d). Split the file, or leave out "
+           "the columns you do not need.", columns=width, n=limit)
+    )  # fmt: skip
 
 
 def _chain(

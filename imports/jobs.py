@@ -12,12 +12,18 @@ which lives on the batch row: a reload, or a request another worker serves, sees
   with it, so nothing is half written.
 - Progress is written through a connection of its own, and not while the import's own
   transaction writes: SQLite allows one writer at a time, and the job holds that lock.
+- At most IMPORT_MAX_JOBS jobs run at once in a process (each may hold a few hundred MB
+  while it reads and checks a large file); the others wait their turn, first come first
+  served, with "waiting" as their progress, beating while they wait.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -45,6 +51,8 @@ NEEDS = {  # the batch status each job starts from
     JobKind.UNDO: BatchStatus.COMMITTED,
 }
 BEAT_EVERY = timedelta(seconds=1)  # progress is written at most this often
+WAIT_BEAT_SECONDS = 5.0  # a job waiting its turn says it is alive this often
+_slots_lock = threading.Lock()
 
 
 def stall_limit(app: Flask) -> timedelta:
@@ -99,6 +107,60 @@ def launch(
     return thread
 
 
+class JobSlots:
+    """At most `size` jobs of a process run at once; the others wait their turn, in the order
+    they came."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.running = max(size, 1), 0
+        self.queue: deque[object] = deque()
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def taken(self, *, waiting: Callable[[], None]) -> Iterator[None]:
+        """Run the block in a slot of its own; `waiting` is called when the job has to wait,
+        and every WAIT_BEAT_SECONDS while it does (outside the lock)."""
+        ticket = object()
+        with self.changed:
+            self.queue.append(ticket)
+        try:
+            while not self._take(ticket):
+                waiting()
+                with self.changed:
+                    self.changed.wait_for(lambda: self._free(ticket), WAIT_BEAT_SECONDS)
+        except BaseException:
+            with self.changed:
+                self.queue.remove(ticket)
+                self.changed.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.running -= 1
+                self.changed.notify_all()
+
+    def _free(self, ticket: object) -> bool:
+        return self.running < self.size and self.queue[0] is ticket
+
+    def _take(self, ticket: object) -> bool:
+        """Take a slot if one is free and it is this ticket's turn."""
+        with self.changed:
+            if not self._free(ticket):
+                return False
+            self.queue.popleft()
+            self.running += 1
+            return True
+
+
+def job_slots(app: Flask) -> JobSlots:
+    """The app's slots for jobs, made on first use from IMPORT_MAX_JOBS."""
+    with _slots_lock:
+        if "import_job_slots" not in app.extensions:
+            app.extensions["import_job_slots"] = JobSlots(app.config["IMPORT_MAX_JOBS"])
+        return app.extensions["import_job_slots"]
+
+
 class Progress:
     """The progress callback a job hands to the import: writes stage and counts now and then."""
 
@@ -129,7 +191,8 @@ def run(
     with app.app_context(), force_locale(locale):
         error = None
         try:
-            _work(app, batch_id, kind, user_id, remote_addr)
+            with job_slots(app).taken(waiting=lambda: _waiting(batch_id)):
+                _work(app, batch_id, kind, user_id, remote_addr)
         except (ImportRejected, ImportRefused) as refused:
             error = str(refused)
         except IntegrityError:
@@ -201,6 +264,15 @@ def _undo(
         before={"status": BatchStatus.COMMITTED.value},
         after={"status": batch.status.value, **counts},
     )
+
+
+def _waiting(batch_id: int) -> None:
+    """Show that the job waits for a slot, and that it is alive. Skipped while another job's
+    write holds SQLite's lock: the next beat will do (a job is stalled after minutes)."""
+    try:
+        _set(batch_id, job_stage="waiting", job_beat_at=utcnow())
+    except OperationalError:
+        log.warning("import job on batch %s: could not say it is waiting", batch_id)
 
 
 def _set(batch_id: int, **values) -> None:

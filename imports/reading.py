@@ -13,9 +13,14 @@ values, merged cells. openpyxl stays for writing exports and error files.
 
 A file we cannot read safely is refused with `ImportRejected` before anything else happens:
 a workbook locked with a password gets a message of its own; zip bombs are measured before the
-workbook is opened, and sheets whose cells span more than calamine should allocate are refused
-before calamine reads them; calamine's XML parser expands no entities (a DTD's entities are
-errors), and the XML we parse ourselves goes through defusedxml.
+workbook is opened; calamine's XML parser expands no entities (a DTD's entities are errors),
+and the XML we parse ourselves goes through defusedxml.
+
+Memory is bounded whatever the file declares (imports/read_budget.py): an xlsx sheet is read a
+slice of rows at a time and reading stops at the row cap, so no more of a sheet than the cap
+is ever held (imports/xlsx_slices.py); a sheet of another format, which calamine reads whole,
+is refused if reading it would take more than a read may; a table holds at most
+header.MAX_CELLS cells; CSV is decoded as it is read.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import islice, repeat, zip_longest
@@ -34,7 +39,6 @@ from defusedxml.common import DefusedXmlException
 from flask_babel import lazy_gettext as _l
 from python_calamine import (
     CalamineError,
-    CalamineSheet,
     CalamineWorkbook,
     PasswordError,
     SheetTypeEnum,
@@ -42,7 +46,7 @@ from python_calamine import (
     XmlError,
 )
 
-from imports.containers import damaged, not_a_spreadsheet, password_protected
+from imports.containers import damaged, invalid_xml, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
 from imports.gc_pause import gc_paused
@@ -50,10 +54,12 @@ from imports.header import table_from_rows
 from imports.merged import settle_merged
 from imports.table import Table, Uncalculated
 from imports.workbooks import Workbook, is_workbook, open_workbook
+from imports.xlsx_slices import SheetPiece
 
 __all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
 
 BLOCK_ROWS = 4_096  # rows converted a column at a time
+MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 # Named so but neither a zip nor an OLE2 file: damaged. Not .xls: programs export
 # tab-separated text so named, which is read as CSV.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
@@ -102,7 +108,7 @@ def _refusing_unreadable() -> Iterator[None]:
     except PasswordError:
         raise password_protected() from None
     except (XmlError, DefusedXmlException, ParseError):
-        raise ImportRejected(_l("The file is not a valid spreadsheet.")) from None
+        raise invalid_xml() from None
     except _BROKEN:
         raise damaged() from None
     except BaseException as error:
@@ -121,15 +127,14 @@ def _read_workbook(
     candidates = [title] if sheet else visible
     first_refusal = None
     for title in candidates:
-        marks, merges = workbook.marks(title)
-        found = book.get_sheet_by_name(title)
+        pieces = workbook.sheet(title)
         try:
-            table = table_from_rows(_workbook_rows(found, marks), max_rows=max_rows)
+            table = table_from_rows(_workbook_rows(pieces), max_rows=max_rows)
         except NoHeader as refusal:
             first_refusal = first_refusal or refusal
             continue
         table.sheet, table.sheets, table.epoch = title, visible, workbook.epoch
-        settle_merged(table, merges, fill=fill_merged)
+        settle_merged(table, pieces.merges, fill=fill_merged)
         return table
     raise first_refusal
 
@@ -146,24 +151,45 @@ def _choose_sheet(book: CalamineWorkbook, sheet: str | None) -> tuple[str, list[
     return title, visible
 
 
-def _workbook_rows(
-    sheet: CalamineSheet, marks: dict[int, dict[int, Any]]
-) -> Iterator[tuple[Any, ...]]:
-    """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in.
-
-    calamine yields rows from the first row of the sheet but cells from its first used column,
-    and "" for an empty cell. A row may hold nothing but an uncalculated formula, which calamine
-    does not count as data: those rows come after its last."""
-    pad = [repeat(None)] * sheet.start[1] if sheet.start else []
+def _workbook_rows(pieces: Iterable[SheetPiece]) -> Iterator[tuple[Any, ...]]:
+    """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in;
+    a blank row as (). Refused as damaged should a piece begin before the one before ended
+    (rows out of order across slices of an xlsx sheet, which Excel would repair)."""
     cells = _CellColumns()
-    source = sheet.iter_rows()
     count = 0
-    while block := list(islice(source, BLOCK_ROWS)):
-        for row in zip(*pad, *cells.read(block), strict=False):  # pad repeats None
-            yield _marked(row, marks[count]) if count in marks else row
-            count += 1
-    for index in range(count, max(marks, default=-1) + 1):
-        yield _marked((), marks.get(index, {}))
+    for piece in pieces:
+        for index, row in _piece_rows(piece, cells):
+            if index < count:
+                raise damaged()
+            for _ in range(count, index):
+                yield ()
+            yield row
+            count = index + 1
+
+
+def _piece_rows(piece: SheetPiece, cells: _CellColumns) -> Iterator[tuple[int, tuple]]:
+    """A piece's rows by their index in the sheet, marked cells put in.
+
+    calamine gives a whole sheet's rows from the sheet's first row (iter_rows, one at a time),
+    a slice's from its first used row (to_python, all at once: a slice is small); either way
+    cells from the first used column, and "" for an empty cell. Rows before the first used
+    one are left to the caller, as blank. A row may hold nothing but an uncalculated formula,
+    which calamine does not count as data: such rows come before or after its rows."""
+    sheet, marks = piece.sheet, piece.marks
+    start = sheet.start
+    index = start[0] if start else None
+    if start is not None:
+        yield from ((row, _marked((), marks[row])) for row in sorted(marks) if row < index)
+        pad = [repeat(None)] * start[1]
+        source = iter(
+            sheet.to_python() if not piece.whole else islice(sheet.iter_rows(), index, None)
+        )
+        while block := list(islice(source, BLOCK_ROWS)):
+            for row in zip(*pad, *cells.read(block), strict=False):  # pad repeats None
+                yield index, (_marked(row, marks[index]) if index in marks else row)
+                index += 1
+    after = (row for row in sorted(marks) if index is None or row >= index)
+    yield from ((row, _marked((), marks[row])) for row in after)
 
 
 class _CellColumns:
@@ -171,7 +197,9 @@ class _CellColumns:
     once: a stock list repeats its conditions, places, quantities and prices on every row,
     and converting 1.2 million cells one by one cost as much as calamine's reading. Equal
     texts come out as one string (calamine makes one per cell), which saves a third of the
-    memory of a typical stock list."""
+    memory of a typical stock list. A column stops remembering its cells past MAX_REMEMBERED
+    distinct ones (names, serial numbers, prices): remembering them would double what they
+    take, and nothing repeats to save."""
 
     def __init__(self) -> None:
         self.seen: list[dict[Any, Any]] = []  # per column: cell -> the cell as openpyxl's
@@ -183,7 +211,7 @@ class _CellColumns:
 
     @staticmethod
     def _column(cells: tuple[Any, ...], seen: dict[Any, Any]) -> list[Any]:
-        if bool in set(map(type, cells)):  # TRUE == 1.0: such a column cell by cell
+        if len(seen) > MAX_REMEMBERED or bool in set(map(type, cells)):  # TRUE == 1.0
             return [None if cell == "" else _cell(cell) for cell in cells]
         for cell in set(cells).difference(seen):
             seen[cell] = _cell(cell)

@@ -7,22 +7,22 @@ from the file itself, and only where the sheet may have any: in an xlsx, formula
 cached value, error values and merged ranges (imports/xlsx_xml.py); in an .ods, formulas
 without a value and merged ranges (imports/ods_xml.py); in an .xlsb and an .xls, error values
 and merged ranges (imports/xlsb_records.py, imports/xls_biff.py). A zip is measured before
-anything in it is unpacked (zip bombs); an xlsx, .xls or .xlsb sheet spanning more cells than
-calamine should allocate is refused before calamine reads it.
+anything in it is unpacked (zip bombs). An xlsx sheet reaches calamine a slice at a time, with
+only the parts calamine needs besides (imports/xlsx_slices.py, imports/xlsx_package.py); an
+.xls, .xlsb or .ods, which calamine reads whole, is refused before calamine reads it if that
+would take more than a read may (imports/read_budget.py).
 """
 
 from __future__ import annotations
 
 import io
-import posixpath
-import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
 from imports.containers import (
     OLE2_MAGIC,
@@ -30,18 +30,21 @@ from imports.containers import (
     ole_workbook_stream,
     package_kind,
     part_names,
+    read_part,
     too_large,
 )
-from imports.ods_xml import ods_content, ods_marks
+from imports.ods_xml import ods_content, ods_cost, ods_marks
+from imports.read_budget import SHEET_PART_BYTES, check_whole_read
 from imports.table import MergedRange
 from imports.xls_biff import xls_book
-from imports.xlsb_records import xlsb_marks, xlsb_parts
-from imports.xlsx_xml import xlsx_marks, xlsx_parts
+from imports.xlsb_records import longest_shared_string, xlsb_marks, xlsb_parts
+from imports.xlsx_package import calamine_package
+from imports.xlsx_slices import SheetPiece, SheetSlices
+from imports.xlsx_xml import xlsx_parts
 
 MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # what a zip package may unpack to
 MAX_ZIP_ENTRIES = 2_000
 
-_HUGE_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="[0-9]{7,}"')
 
 Marks = dict[int, dict[int, Any]]  # cells put in by row and column, from 0
 
@@ -57,15 +60,43 @@ def open_workbook(data: bytes) -> Workbook:
     return _xls(data) if data.startswith(OLE2_MAGIC[:4]) else _zip_package(data)
 
 
+class SheetRows(Iterable[SheetPiece], Protocol):
+    """A sheet's rows as calamine reads them, in one piece or several, with what calamine
+    cannot tell of them; its merged ranges that span rows, once its pieces are read."""
+
+    merges: list[MergedRange]
+
+
 @dataclass(frozen=True)
 class Workbook:
-    """A workbook as calamine opened it, the day its dates count from, and what calamine cannot
-    tell of a sheet (by its name): marked cells and the merged ranges that span rows. Asked
-    before calamine reads the sheet, which it may refuse (imports/xls_biff.CellSpan)."""
+    """A workbook as calamine opened it (for its sheets' names), the day its dates count from,
+    and a sheet's rows by its name. Each piece is measured before calamine reads it, which
+    may refuse the sheet (imports/read_budget.py)."""
 
     book: CalamineWorkbook
     epoch: datetime
+    sheet: Callable[[str], SheetRows]
+
+
+@dataclass
+class WholeSheet:
+    """A sheet calamine reads at once (.xls, .xlsb, .ods); what it cannot tell of the sheet is
+    read first, which may refuse the sheet."""
+
+    book: CalamineWorkbook
+    title: str
     marks: Callable[[str], tuple[Marks, list[MergedRange]]]
+    merges: list[MergedRange] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[SheetPiece]:
+        marks, self.merges = self.marks(self.title)
+        yield SheetPiece(self.book.get_sheet_by_name(self.title), marks, whole=True)
+
+
+def _whole(
+    book: CalamineWorkbook, marks: Callable[[str], tuple[Marks, list[MergedRange]]]
+) -> Callable[[str], WholeSheet]:
+    return lambda title: WholeSheet(book, title, marks)
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
@@ -95,43 +126,35 @@ def _zip_package(data: bytes) -> Workbook:
         return _ods(data, archive, main)
     if kind == "xlsb":
         parts, epoch = xlsb_parts(archive, names, main)
-        return Workbook(_calamine(data), epoch, lambda title: xlsb_marks(archive, parts.get(title)))
+        longest = longest_shared_string(archive, names, main)
+        book = _calamine(data)
+        return Workbook(
+            book, epoch, _whole(book, lambda t: xlsb_marks(archive, parts.get(t), longest))
+        )
     parts, epoch = xlsx_parts(archive, names, main)
-    book = _calamine(_as_calamine_finds_it(data, archive, names, main))
-    return Workbook(book, epoch, lambda title: xlsx_marks(archive, parts.get(title)))
+    package = calamine_package(archive, names, main)
+
+    def sheet(title: str) -> SheetSlices:
+        part = parts.get(title)
+        if part is None or part not in archive.NameToInfo:
+            raise damaged()
+        return SheetSlices(archive, part, title, package)
+
+    return Workbook(package.book(), epoch, sheet)
 
 
 def _ods(data: bytes, archive: zipfile.ZipFile, content_part: str) -> Workbook:
-    """An OpenDocument spreadsheet. calamine refuses one whose cells, repeated, would be more
-    than it allocates (a row of a billion cells, repeated a billion times: a few hundred bytes
-    that LibreOffice, which keeps repeats as they are, may open): too large, not damaged."""
-    content, epoch = ods_content(archive, content_part)
-    try:
-        book = _calamine(data)
-    except CalamineError:
-        if _HUGE_REPEAT.search(archive.read(content_part)):
-            raise too_large() from None
-        raise
-    return Workbook(book, epoch, lambda title: ods_marks(content, title))
-
-
-def _as_calamine_finds_it(
-    data: bytes, archive: zipfile.ZipFile, names: dict[str, str], main: str
-) -> bytes:
-    """The package, with its workbook part copied to workbook.xml in its folder if it is called
-    otherwise: calamine takes the folder from the package's relationships, not the name."""
-    folder, file = posixpath.split(main)
-    alias = posixpath.join(folder, "workbook.xml")
-    alias_rels = posixpath.join(folder, "_rels", "workbook.xml.rels")
-    if file.lower() == "workbook.xml" or {alias.lower(), alias_rels.lower()} & names.keys():
-        return data
-    out = io.BytesIO(data)
-    with zipfile.ZipFile(out, "a") as package:
-        package.writestr(alias, archive.read(main))
-        rels = names.get(posixpath.join(folder, "_rels", f"{file}.rels").lower())
-        if rels is not None:
-            package.writestr(alias_rels, archive.read(rels))
-    return out.getvalue()
+    """An OpenDocument spreadsheet, refused before calamine reads it if reading it would take
+    more than a read may: calamine reads every sheet at once, each repeated row and cell as
+    often as it is repeated (a row of a billion cells, repeated a billion times, is a few
+    hundred bytes that LibreOffice, which keeps repeats as they are, may open)."""
+    xml = read_part(archive, content_part, SHEET_PART_BYTES)
+    content, epoch = ods_content(xml)
+    block, cells, text = ods_cost(xml)
+    del xml
+    check_whole_read(span=block, cells=cells, text=text)
+    book = _calamine(data)
+    return Workbook(book, epoch, _whole(book, lambda title: ods_marks(content, title)))
 
 
 def _xls(data: bytes) -> Workbook:
@@ -143,4 +166,4 @@ def _xls(data: bytes) -> Workbook:
         index = book.sheet_names.index(title)
         return records.sheets[index] if index < len(records.sheets) else ({}, [])
 
-    return Workbook(book, records.epoch, marks)
+    return Workbook(book, records.epoch, _whole(book, marks))

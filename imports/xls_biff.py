@@ -8,7 +8,9 @@ error value (a BOOLERR cell, or a formula whose cached result is an error) as em
 is found and given back as its text (#N/A), as openpyxl gives it in an xlsx, with the merged
 ranges (MERGEDCELLS). An .xls keeps a cached result for every formula, so none is
 uncalculated. calamine reads every sheet when it opens the file, so every sheet is walked
-first, once, and one spanning more cells than calamine should allocate refuses the file.
+first, once, and one spanning more cells than calamine should allocate refuses the file; so
+does a workbook whose sheets together would take more than a read may (imports/read_budget.py),
+counting a copy of the shared string (SST) for every cell that shows one (LABELSST).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
 from imports.containers import password_protected, too_large
+from imports.read_budget import STRING_BYTES, check_whole_read
 from imports.table import MergedRange
 
 MAX_CELLS = 20_000_000  # a sheet's span of rows and columns; 16.7 million at most in Excel 97
@@ -38,7 +41,8 @@ ERRORS = {
     0x2A: "#N/A",
     0x2B: "#GETTING_DATA",
 }
-CELLS = {0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, FORMULA}  # row, column first
+LABELSST, SST, CONTINUE = 0x00FD, 0x00FC, 0x003C
+CELLS = {0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, LABELSST, FORMULA}  # row, column first
 MULRK, DIMENSIONS, MERGEDCELLS = 0x00BD, 0x0200, 0x00E5
 
 
@@ -62,8 +66,9 @@ def _records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
 
 def xls_book(stream: bytes) -> XlsBook:
     """The workbook's sheets as calamine will not tell them; refused if it is encrypted, or
-    if a sheet spans more cells than calamine should allocate (CellSpan)."""
-    offsets, date1904 = [], False
+    if a sheet spans more cells than calamine should allocate (CellSpan), or if reading the
+    whole workbook would take more than a read may."""
+    offsets, date1904, strings, in_table = [], False, [], False
     for kind, body, end in _records(stream, 0):
         if kind == FILEPASS:
             raise password_protected()
@@ -73,16 +78,36 @@ def xls_book(stream: bytes) -> XlsBook:
             offsets.append(struct.unpack_from("<I", stream, body)[0])
         elif kind == EOF:
             break
+        if kind == SST or (kind == CONTINUE and in_table):
+            strings.append(stream[body:end])
+        in_table = kind in (SST, CONTINUE) and (in_table or kind == SST)
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-    return XlsBook([_sheet(stream, offset) for offset in offsets], epoch)
+    sheets = [_sheet(stream, offset) for offset in offsets]
+    longest = longest_string(strings)
+    check_whole_read(
+        span=sum(sheet.block for sheet in sheets),
+        cells=sum(sheet.cells for sheet in sheets),
+        text=len(stream) + sum(sheet.strings for sheet in sheets) * (longest + STRING_BYTES),
+    )
+    return XlsBook([(sheet.marks, sheet.merges) for sheet in sheets], epoch)
 
 
-def _sheet(stream: bytes, start: int) -> tuple[Marks, list[MergedRange]]:
-    """The error cells of the sheet whose records begin at `start`, and its merged ranges
-    that span rows; its charts' records (a BOF and EOF of their own, nested) left out."""
+@dataclass(frozen=True)
+class _Sheet:
+    marks: Marks
+    merges: list[MergedRange]
+    block: int  # the cells between the first and last used one
+    cells: int
+    strings: int  # cells showing a shared string
+
+
+def _sheet(stream: bytes, start: int) -> _Sheet:
+    """The error cells of the sheet whose records begin at `start`, its merged ranges that
+    span rows, and what calamine allocates for it; its charts' records (a BOF and EOF of
+    their own, nested) left out."""
     errors: Marks = {}
     merges: list[MergedRange] = []
-    span, depth = CellSpan(), 0
+    span, depth, cells, strings = CellSpan(), 0, 0, 0
     for kind, body, end in _records(stream, start):
         if kind in (BOF, EOF):
             depth += 1 if kind == BOF else -1
@@ -93,18 +118,77 @@ def _sheet(stream: bytes, start: int) -> tuple[Marks, list[MergedRange]]:
         elif kind in CELLS and end - body >= 4:
             row, column = struct.unpack_from("<HH", stream, body)
             span.add(row, column, column)
+            cells, strings = cells + 1, strings + (kind == LABELSST)
             error = _error_of(kind, stream[body:end])
             if error is not None:
                 errors.setdefault(row, {})[column] = error
         elif kind == MULRK and end - body >= 6:
             row, first = struct.unpack_from("<HH", stream, body)
-            span.add(row, first, struct.unpack_from("<H", stream, end - 2)[0])
+            last = struct.unpack_from("<H", stream, end - 2)[0]
+            span.add(row, first, last)
+            cells += max(last - first + 1, 0)
         elif kind == DIMENSIONS:
             _check_dimensions(stream[body:end])
         elif kind == MERGEDCELLS and end - body >= 2:
             merges += _merged(stream[body + 2 : end])
     span.check()
-    return errors, merges
+    return _Sheet(errors, merges, span.block(), cells, strings)
+
+
+def longest_string(records: list[bytes]) -> int:
+    """Bytes the longest string of the shared string table (SST and its CONTINUE records)
+    takes as calamine keeps it: UTF-8, at most three bytes a character. A string's characters
+    may go on in the next record, which then begins with their flags again; its formatting
+    runs and phonetic text follow them."""
+    reader, longest = _Records(records), 0
+    reader.skip(8)  # the strings in all, and the distinct ones
+    while reader.left():
+        header = reader.take(3)
+        if len(header) < 3:
+            break
+        count, flags = struct.unpack("<HB", header)
+        runs = struct.unpack("<H", reader.take(2))[0] if flags & 0x08 and reader.left() else 0
+        extra = struct.unpack("<I", reader.take(4))[0] if flags & 0x04 and reader.left() else 0
+        longest = max(longest, count)
+        reader.characters(count, wide=bool(flags & 0x01))
+        reader.skip(4 * runs + extra)
+    return 3 * longest
+
+
+class _Records:
+    """Bytes read across records, as the shared string table is."""
+
+    def __init__(self, records: list[bytes]) -> None:
+        self.records, self.index, self.position = records, 0, 0
+
+    def left(self) -> bool:
+        while self.index < len(self.records) and self.position >= len(self.records[self.index]):
+            self.index, self.position = self.index + 1, 0
+        return self.index < len(self.records)
+
+    def take(self, size: int) -> bytes:
+        out = b""
+        while len(out) < size and self.left():
+            record = self.records[self.index]
+            piece = record[self.position : self.position + size - len(out)]
+            out, self.position = out + piece, self.position + len(piece)
+        return out
+
+    def skip(self, size: int) -> None:
+        while size > 0 and self.left():
+            step = min(size, len(self.records[self.index]) - self.position)
+            self.position, size = self.position + step, size - step
+
+    def characters(self, count: int, *, wide: bool) -> None:
+        """Skip `count` characters; at a record's end, the next begins with their flags."""
+        while count > 0 and self.left():
+            record = self.records[self.index]
+            step = min(count, (len(record) - self.position) // (2 if wide else 1))
+            self.position, count = self.position + step * (2 if wide else 1), count - step
+            if count > 0:
+                self.index, self.position = self.index + 1, 0
+                if self.index < len(self.records) and self.records[self.index]:
+                    wide, self.position = bool(self.records[self.index][0] & 0x01), 1
 
 
 def _error_of(kind: int, body: bytes) -> str | None:
@@ -146,6 +230,12 @@ class CellSpan:
     def __init__(self) -> None:
         self.top = self.left = 2**32
         self.bottom = self.right = -1
+
+    def block(self) -> int:
+        """The cells between the first and last used one."""
+        if self.bottom < 0:
+            return 0
+        return (self.bottom - self.top + 1) * (self.right - self.left + 1)
 
     def add(self, row: int, first: int, last: int) -> None:
         self.top, self.bottom = min(self.top, row), max(self.bottom, row)

@@ -9,7 +9,9 @@ BrtFmlaError for a formula whose cached result is one) as empty, and python-cala
 merged ranges for .xlsb (`merged_cell_ranges` is None): both are read here, the merges from
 BrtMergeCell. An .xlsb keeps a cached result for every formula, so none is uncalculated.
 The sheet's records are walked whole (about as long as calamine takes to read them), which
-also bounds what calamine will allocate for the sheet.
+also tells what calamine will allocate for the sheet: its span, its cells, and a copy of the
+shared string for each cell that shows one (at most the longest, BrtSSTItem in the shared
+strings part); a sheet beyond the budget is refused (imports/read_budget.py).
 """
 
 from __future__ import annotations
@@ -22,11 +24,19 @@ from typing import Any
 
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
-from imports.containers import relationships
+from imports.containers import read_part, relationships, too_large
+from imports.read_budget import (
+    MAX_SHARED_STRINGS,
+    SHARED_STRINGS_BYTES,
+    SHEET_PART_BYTES,
+    STRING_BYTES,
+    check_whole_read,
+)
 from imports.table import MergedRange
 from imports.xls_biff import ERRORS, CellSpan
 
 ROW, CELL_ERROR, FORMULA_ERROR, MERGE = 0x0000, 0x0003, 0x000B, 0x00B0
+SHARED_STRING_CELL, SHARED_STRING = 0x0007, 0x0013
 CELLS = range(0x0002, 0x000C)  # the cells with a value, each giving its column first
 LAST_ROW = 0x0010_0000
 WORKBOOK_PROPERTIES, SHEET, END_OF_SHEETS = 0x0099, 0x009C, 0x0090
@@ -83,7 +93,7 @@ def xlsb_parts(
     archive: zipfile.ZipFile, names: dict[str, str], workbook: str
 ) -> tuple[dict[str, str], datetime]:
     """Each sheet's part by sheet name, and the workbook's date system (1900 or 1904)."""
-    data = archive.read(workbook)
+    data = read_part(archive, workbook)
     targets = {rid: target for rid, (_, target) in relationships(archive, names, workbook).items()}
     parts, date1904 = {}, False
     for kind, body, end in _records(data):
@@ -99,22 +109,45 @@ def xlsb_parts(
     return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 
 
+def longest_shared_string(archive: zipfile.ZipFile, names: dict[str, str], workbook: str) -> int:
+    """Bytes the longest shared string takes as calamine keeps it (UTF-8, from UTF-16: at most
+    three bytes for two); the part refused beyond its limit. Read before calamine opens the
+    workbook, which reads the whole part."""
+    parts = [
+        target for kind, target in relationships(archive, names, workbook).values()
+        if kind == "sharedStrings" and target in archive.NameToInfo
+    ]  # fmt: skip
+    longest = count = 0
+    for part in parts:
+        data = read_part(archive, part, SHARED_STRINGS_BYTES)
+        for kind, body, end in _records(data):
+            if kind == SHARED_STRING:
+                longest, count = max(longest, end - body), count + 1
+    if count > MAX_SHARED_STRINGS:
+        raise too_large()
+    return longest * 3 // 2
+
+
 def xlsb_marks(
-    archive: zipfile.ZipFile, part: str | None
+    archive: zipfile.ZipFile, part: str | None, longest: int
 ) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
     """The error cells calamine reads as empty, by row and column (from 0), with their text
     (#N/A), and the merged ranges that span rows; refused if the sheet spans more cells than
-    calamine should allocate (imports/xls_biff.CellSpan). Read before calamine reads it."""
+    calamine should allocate (imports/xls_biff.CellSpan), or would take more than a read may
+    (`longest`: bytes of the longest shared string). Read before calamine reads it."""
     if part is None or part not in archive.NameToInfo:
         return {}, []
-    data = archive.read(part)
+    data = read_part(archive, part, SHEET_PART_BYTES)
     marks: dict[int, dict[int, Any]] = {}
     merges: list[MergedRange] = []
     span, row, unpack = CellSpan(), 0, struct.unpack_from
     top = left = 2**32
     bottom = right = -1
+    cells = strings = 0
     for kind, body, end in _records(data):
         if kind in CELLS and end - body >= 4:
+            cells += 1
+            strings += kind == SHARED_STRING_CELL
             (column,) = unpack("<I", data, body)
             if column < left or column > right or row < top or row > bottom:  # rarely
                 top, bottom = min(top, row), max(bottom, row)
@@ -133,4 +166,7 @@ def xlsb_marks(
         span.add(top, left, right)
         span.add(bottom, left, right)
     span.check()
+    block = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+    text = len(data) + strings * (longest + STRING_BYTES)  # inline texts are in the records
+    check_whole_read(span=block, cells=cells, text=text)
     return marks, merges

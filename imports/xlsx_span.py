@@ -1,14 +1,14 @@
-"""How far apart an xlsx sheet's cells lie, found before python-calamine reads the sheet.
+"""How far apart the cells of a slice of an xlsx sheet lie, found before python-calamine reads it.
 
 calamine keeps a sheet as one block from its first used cell to its last and allocates it
-whole (imports/xls_biff.CellSpan): two cells far apart, in a sheet of a few hundred bytes,
-abort the process. Spreadsheet programs write every cell as <c r="B7" ...> in rising order,
-so the span is read off the references while the sheet is scanned for its marks
-(imports/xlsx_xml.py): each chunk is searched for a cell tag that is not written so, or whose
-reference lies beyond what the chunk's last cell makes expected (a row of more digits or a
-higher first digit, a column likewise), and only those are looked at. A sheet with a cell
-written otherwise (no r first, r given twice, a namespace prefix, other quotes or spaces),
-or whose cells may span more than the limit, is read again tag by tag as calamine reads it:
+whole (imports/read_budget.py): two cells far apart, in a sheet of a few hundred bytes, would
+take gigabytes or abort the process. Spreadsheet programs write every cell as <c r="B7" ...>
+in rising order, so how far the columns reach is read off the references as a slice is
+measured (imports/xlsx_slices.py, which finds the rows itself): the slice is searched for a
+cell tag that is not written so, or whose reference lies beyond what its last cell makes
+expected (a column of more letters or a higher first letter, a row likewise), and only those
+are looked at. A slice with a cell written otherwise (no r first, r given twice, a namespace
+prefix, other quotes or spaces) is read again tag by tag as calamine reads it (`cell_span`):
 a cell without a reference takes the place after the previous one, a row without one the
 row after, the last r of a tag counts, and only cells with content. <dimension ref> is
 ignored, as calamine ignores it.
@@ -17,12 +17,11 @@ ignored, as calamine ignores it.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from imports.xls_biff import MAX_CELLS, CellSpan
+from imports.xls_biff import CellSpan
 
 FAR = 2**40  # a position beyond any limit
 CARRY = 4096  # a tag cut by the end of a chunk is scanned whole with the next one
@@ -104,6 +103,10 @@ class SheetSpan:
             self.odd = True
         return end
 
+    def column_bound(self) -> int:
+        """The furthest column (from 1) any cell scanned so far may reach."""
+        return column_number(self._furthest()[0])
+
     def _unexpected(self) -> re.Pattern[bytes]:
         columns, rows = self._furthest()
         return _unexpected_cells(columns, rows)
@@ -117,13 +120,6 @@ class SheetSpan:
     def _reach(self, letters: bytes, digits: bytes) -> None:
         self.row = max(self.row, int(digits))
         self.column = max(self.column, column_number(letters))
-
-    def check(self, archive: zipfile.ZipFile, part: str) -> None:
-        """Refuse the sheet (too large) if its cells span more than calamine should allocate;
-        read it tag by tag if they may, or if a cell is written otherwise."""
-        columns, rows = self._furthest()
-        if self.odd or column_number(columns) * int(rows) > MAX_CELLS:
-            cell_span(archive.read(part)).check()
 
 
 def cell_span(xml: bytes) -> CellSpan:

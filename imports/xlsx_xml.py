@@ -1,12 +1,12 @@
 """What python-calamine cannot tell about an xlsx sheet, read from the sheet's own XML.
 
-Only when the sheet mentions any, found by a chunked search of the unpacked part (which also
-measures how far apart its cells lie, imports/xlsx_span.py): a formula without a cached value
-(an error for that cell, never blank or 0), an error value such as #N/A (calamine reads both
-as empty), and cells merged over rows (<mergeCell ref="B4:B9"/>). Such cells are read from
-their <c> tag to its end, not by parsing the whole sheet; a sheet written otherwise than Excel
-writes is parsed whole with defusedxml. Also the workbook's date system (1900 or 1904) and
-which part holds which sheet, by the workbook's relationships.
+Read from each slice of the sheet as it is read (imports/xlsx_slices.py), and only from a
+slice that mentions any: a formula without a cached value (an error for that cell, never blank
+or 0) and an error value such as #N/A (calamine reads both as empty). Such cells are read
+from their <c> tag to its end, not by parsing the whole slice; a slice written otherwise than
+Excel writes is parsed whole with defusedxml. Cells merged over rows (<mergeCell ref="B4:B9"/>)
+are read from what follows the rows. Also the workbook's date system (1900 or 1904) and which
+part holds which sheet, by the workbook's relationships.
 """
 
 from __future__ import annotations
@@ -23,12 +23,10 @@ from defusedxml import ElementTree as SafeXml
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
-from imports.containers import relationships
+from imports.containers import read_part, relationships
 from imports.merged import merged_range
 from imports.table import MergedRange, Uncalculated
-from imports.xlsx_span import SheetSpan
 
-SCAN_CHUNK = 1024 * 1024
 _MARKERS = (b"<f", b":f", b't="e"', b"t='e'")  # a formula, with or without a prefix; an error
 _SPECIAL = re.compile(rb"""<(?:[\w.-]+:)?f[\s>/]|\st\s*=\s*["']e["']""")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])([^>]*)>")
@@ -52,7 +50,7 @@ def xlsx_parts(
 
     :param names: the package's entries by folded name (imports/containers.part_names).
     :param workbook: the entry of the workbook part, as the package's relationships name it."""
-    root = SafeXml.fromstring(archive.read(workbook))
+    root = SafeXml.fromstring(read_part(archive, workbook))
     targets = {rid: target for rid, (_, target) in relationships(archive, names, workbook).items()}
     parts, date1904 = {}, False
     for element in root.iter():
@@ -65,72 +63,36 @@ def xlsx_parts(
     return parts, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 
 
-def _mentions(
-    archive: zipfile.ZipFile, name: str, groups: dict[str, tuple[bytes, ...]], span: SheetSpan
-) -> set[str]:
-    """Which groups of markers a part holds, read in chunks rather than unpacked whole; each
-    chunk's cells shown to `span` on the way."""
-    found: set[str] = set()
-    tail = b""
-    with archive.open(name) as stream:
-        while chunk := stream.read(SCAN_CHUNK):
-            window = tail + chunk
-            found.update(
-                group for group, markers in groups.items()
-                if group not in found and any(_holds(window, marker) for marker in markers)
-            )  # fmt: skip
-            tail = window[max(min(span.scan(window), len(window) - 16), 0) :]
-    span.scan(tail, last=True)
-    return found
+def slice_marks(xml: bytes, shared: dict[str, str]) -> dict[int, dict[int, Any]]:
+    """Cells calamine reads as empty that are not, by row and column (from 0), in a sheet or a
+    slice of one (imports/xlsx_slices.py); parsed only if it mentions any.
+
+    :param shared: shared formulas by id, from the slices before; added to."""
+    if not any(_holds(xml, marker) for marker in _MARKERS):
+        return {}
+    return special_cells(xml, shared)
 
 
 def _holds(window: bytes, marker: bytes) -> bool:
     """Whether the window holds the marker. Its bytes are looked for one by one first: a
     byte is found or ruled out at the speed of memchr, many times faster than the marker,
-    and most chunks of a sheet lack some byte of each marker (the e of t="e")."""
+    and most slices of a sheet lack some byte of each marker (the e of t="e")."""
     return all(bytes((byte,)) in window for byte in set(marker)) and marker in window
 
 
-def _measure(archive: zipfile.ZipFile, part: str, groups: dict[str, tuple[bytes, ...]]) -> set[str]:
-    """Which groups of markers the part holds; refused if its cells span too far."""
-    span = SheetSpan()
-    found = _mentions(archive, part, groups, span)
-    span.check(archive, part)
-    return found
-
-
-def xlsx_marks(
-    archive: zipfile.ZipFile, part: str | None
-) -> tuple[dict[int, dict[int, Any]], list[MergedRange]]:
-    """Cells calamine reads as empty that are not, by row and column (from 0); and the
-    merged ranges that span rows. The sheet is parsed only for what it mentions. Refused
-    if its cells span more than calamine should allocate (imports/xlsx_span.py); should the
-    sheet's part not be found, every part is measured, as calamine may find one."""
-    if part is None or part not in archive.NameToInfo:
-        for name in archive.namelist():
-            _measure(archive, name, {})
-        return {}, []
-    found = _measure(archive, part, {"special": _MARKERS, "merged": (b"mergeCell",)})
-    if not found:
-        return {}, []
-    xml = archive.read(part)
-    marks = special_cells(xml) if "special" in found else {}
-    return marks, (_merged_ranges(xml) if "merged" in found else [])
-
-
-def _merged_ranges(xml: bytes) -> list[MergedRange]:
-    """The sheet's <mergeCell ref="B4:B9"/> ranges that span rows (they follow the cells)."""
+def merged_ranges(xml: bytes) -> list[MergedRange]:
+    """The <mergeCell ref="B4:B9"/> ranges in this part of a sheet that span rows."""
     tags = _MERGE_CELL.findall(xml, max(xml.find(b"mergeCell"), 0))
     ranges = (merged_range(dict(_attributes(tag)).get("ref", "")) for tag in tags)
     return [merged for merged in ranges if merged is not None]
 
 
-def special_cells(xml: bytes) -> dict[int, dict[int, Any]]:
+def special_cells(xml: bytes, shared: dict[str, str] | None = None) -> dict[int, dict[int, Any]]:
     """Only the cells with a formula or an error: each is found by its <f> or t="e", and read
     from its <c> tag to its end. A sheet written otherwise than Excel writes (cells without
     r="B2", or <f> not first in its cell) is parsed whole instead."""
     marks: dict[int, dict[int, Any]] = {}
-    shared: dict[str, str] = {}
+    shared = {} if shared is None else shared
     done = 0
     data_start, data_end = xml.find(b"sheetData"), xml.rfind(b"sheetData")
     for found in _SPECIAL.finditer(xml, max(data_start, 0), max(data_end, 0)):
@@ -140,13 +102,13 @@ def special_cells(xml: bytes) -> dict[int, dict[int, Any]]:
         tag = _CELL_TAG.match(xml, start)
         if tag is None:
             if found.group().startswith(b"<"):
-                return special_cells_parsed(xml)
+                return special_cells_parsed(xml, shared)
             continue  # t="e" in a text, not a cell's type
         attributes = dict(_attributes(tag.group(1)))
         ref = _REF.fullmatch(attributes.get("r", ""))
         end = None if tag.group(1).endswith(b"/") else _CELL_END.search(xml, tag.end())
         if ref is None or (end is None and not tag.group(1).endswith(b"/")):
-            return special_cells_parsed(xml)
+            return special_cells_parsed(xml, shared)
         content = xml[tag.end() : end.start()] if end else b""
         done = end.end() if end else tag.end()
         formula, value = _FORMULA.search(content), _VALUE.search(content)
@@ -170,10 +132,12 @@ def _text(raw: bytes) -> str:
     return unescape(raw.decode("utf-8"), _ENTITIES)
 
 
-def special_cells_parsed(xml: bytes) -> dict[int, dict[int, Any]]:
+def special_cells_parsed(
+    xml: bytes, shared: dict[str, str] | None = None
+) -> dict[int, dict[int, Any]]:
     """The same as special_cells, parsing the whole sheet (slower, for unusual writers)."""
     marks: dict[int, dict[int, Any]] = {}
-    shared: dict[str, str] = {}
+    shared = {} if shared is None else shared
     row = column = -1
     for event, element in SafeXml.iterparse(io.BytesIO(xml), events=("start", "end")):
         name = _local(element.tag)

@@ -34,7 +34,7 @@ from inventory.models import (
     ItemStatus,
     Storeroom,
 )
-from inventory.photos import process_photo
+from inventory.photos import process_photo, shared_budget
 from inventory.place_names import load_place_names
 from reuse.queries import awaiting_handover, open_listing_id
 
@@ -336,6 +336,7 @@ def add_photo(item_id: int):
             max_pixels=config["PHOTOS_MAX_PIXELS"],
             full_size=config["PHOTOS_FULL_SIZE"],
             thumb_size=config["PHOTOS_THUMB_SIZE"],
+            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
         )
         services.add_photo(
             db.session,

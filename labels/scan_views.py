@@ -29,7 +29,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,7 +39,9 @@ from app.timeutil import utcnow
 from imports.export import safe_cell
 from inventory import access, queries
 from inventory import services as inventory
+from inventory.errors import PhotoRejected
 from inventory.models import Item, Storeroom
+from inventory.photos import reduced_image, shared_budget
 from labels import offline, scanning, services
 from labels.models import ScanMode, ScanOutcome, Stocktake
 from labels.views import WAREHOUSE
@@ -124,15 +125,18 @@ def code_from_form() -> str | None:
 
 def decode_photo(data: bytes) -> str | None:
     """The first QR code or barcode zxing-cpp finds in a photo, as a tag or storeroom code."""
+    config = current_app.config
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > current_app.config["PHOTOS_MAX_PIXELS"]:
-            raise ValueError("too large")
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        image = reduced_image(
+            data,
+            max_pixels=config["PHOTOS_MAX_PIXELS"],
+            longest_side=2000,
+            formats=None,
+            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
+        )  # phone photos are large; codes stay readable at this size
+    except PhotoRejected:
         flash(_("This file is not a photo we can read."), "error")
         return None
-    image.thumbnail((2000, 2000))  # phone photos are large; codes stay readable at this size
     found = zxingcpp.read_barcodes(image)
     if not found:
         flash(

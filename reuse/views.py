@@ -22,7 +22,7 @@ from inventory import access
 from inventory import services as inventory
 from inventory.errors import InventoryError
 from inventory.models import ItemPhoto, Storeroom
-from inventory.photos import ProcessedPhoto, process_photo
+from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
 from inventory.views import expected_version, photo_quota, photo_response, visible_item_or_404
 from reuse import interests, queries, services
@@ -117,6 +117,7 @@ def uploaded_photos(files) -> list[ProcessedPhoto]:
             max_pixels=config["PHOTOS_MAX_PIXELS"],
             full_size=config["PHOTOS_FULL_SIZE"],
             thumb_size=config["PHOTOS_THUMB_SIZE"],
+            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
         )  # fmt: skip
         for file in files or []
         if file and file.filename

@@ -257,6 +257,23 @@ def test_too_many_rows_are_refused_before_anything_is_written(app):
         read_table(data, "big.csv", max_rows=10)
 
 
+def test_a_wide_sheet_may_have_fewer_rows_than_a_narrow_one(app, monkeypatch):
+    """A table is held whole until it is checked: its cells, not only its rows, are capped."""
+    from imports import header
+
+    monkeypatch.setattr(header, "MAX_CELLS", 30)
+    narrow = ("Name,Quantity\n" + "Chair,1\n" * 15).encode()
+    wide = ("Name,Quantity,Colour\n" + "Chair,1,Grey\n" * 11).encode()
+    with app.test_request_context():
+        assert len(read_table(narrow, "narrow.csv", max_rows=1000).rows) == 15
+        with pytest.raises(ImportRejected) as refused:
+            read_table(wide, "wide.csv", max_rows=1000)
+    assert str(refused.value) == (
+        "Too many rows for 3 columns (at most 10). Split the file, or leave out the columns you "
+        "do not need."
+    )
+
+
 def test_the_import_command_prints_counts_and_errors(runner, db_session, manager, tmp_path):
     path = tmp_path / "list.xlsx"
     path.write_bytes(xlsx([["Name", "Quantity"], ["Chair", 2], ["Desk", "lots"]]))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import EventKind, Item, ItemPhoto, ItemStatus
+from tests import bombs
 
 
 @pytest.fixture
@@ -328,10 +329,9 @@ def test_files_that_are_not_photos_are_refused(
 
 
 def test_decompression_bomb_is_refused(staff_client, db_session, make_item):
-    out = io.BytesIO()
-    Image.new("1", (20000, 20000)).save(out, format="PNG")  # 400 megapixels, a few kB
+    bomb = bombs.png(50_000, 50_000, color_type=0, depth=1)  # 2.5 gigapixels, 300 kB
     item = make_item()
-    response = upload(staff_client, item, out.getvalue(), "bomb.png", "image/png")
+    response = upload(staff_client, item, bomb, "bomb.png", "image/png")
     assert response.status_code == 302
     assert "too large" in staff_client.get(response.headers["Location"]).text
     assert db_session.scalar(select(func.count()).select_from(ItemPhoto)) == 0

@@ -1,0 +1,97 @@
+"""A worker killed in the middle of an import leaves no half import (T-A21).
+
+The import runs as the page runs it (imports/jobs.run), in a process of its own, which is
+killed with SIGKILL once it has written 200 of 500 new items inside its transaction. The
+database then holds none of them; the batch is still to be imported, its job shown as stopped
+once it has been silent for IMPORT_JOB_STALL_SECONDS; running it again imports all 500.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.timeutil import utcnow
+from imports import jobs, services
+from imports.models import BatchItem, BatchStatus, ImportBatch, JobKind
+from inventory.models import Item, ItemEvent
+from tests.bombs import ROOT
+from tests.imports.importing import run_import
+from tests.imports.test_import_pages import finished
+
+KILLED_AT = 200
+# Writes 50 rows a chunk, and stops for good after 200: the test kills it there.
+CHILD = f"""
+import sys, time
+from sqlalchemy import func, select
+from app import create_app
+from app.extensions import db
+from imports import jobs, new_items, progress
+from imports.models import JobKind
+from inventory.models import Item
+app = create_app({{"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1]}})
+new_items.PROGRESS_EVERY = 50
+add = progress.RowsWritten.add
+def written(self, rows):
+    add(self, rows)
+    if self.done >= {KILLED_AT}:
+        seen = db.session.scalar(select(func.count()).select_from(Item))
+        print(f"written {{self.done}}, items seen by the import {{seen}}", flush=True)
+        time.sleep(600)
+progress.RowsWritten.add = written
+jobs.run(app, int(sys.argv[2]), JobKind.COMMIT, int(sys.argv[3]), "en")
+"""
+
+
+def count(db_session, model, **where) -> int:
+    query = select(func.count()).select_from(model).filter_by(**where)
+    return db_session.scalar(query)
+
+
+def test_a_worker_killed_mid_import_leaves_nothing_half_written(
+    app, client, login, db_session, make_user, monkeypatch
+):
+    manager = make_user(Role.MANAGER)
+    with app.test_request_context():  # items before: the import's writes are not set aside
+        run_import(db_session, manager, b"Name;Quantity\n" + b"Desk;1\n" * 600, "before.csv")
+    rows = b"".join(b"Chair %d;1\n" % n for n in range(500))
+    with app.test_request_context():
+        batch, table = services.start_batch(
+            db_session, b"Name;Quantity\n" + rows, "chairs.csv", user=manager, sheet=None,
+            now=utcnow(), max_rows=1000,
+        )  # fmt: skip
+        batch.create_missing = True
+        services.check(db_session, batch, table, user=manager)  # as the page did
+        db_session.commit()
+    with app.app_context():
+        assert jobs.claim(batch.id, JobKind.COMMIT, now=utcnow(), limit=jobs.stall_limit(app))
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    command = [sys.executable, "-c", CHILD, url, str(batch.id), str(manager.id)]
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as worker:
+        try:
+            said = worker.stdout.readline()
+        finally:
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(60)
+        problems = worker.stderr.read()
+    assert said.startswith(f"written {KILLED_AT}, items seen by the import 800"), problems
+
+    db_session.expire_all()
+    batch = db_session.get(ImportBatch, batch.id)
+    assert count(db_session, Item) == 600  # the 200 died with the worker's transaction
+    assert count(db_session, BatchItem, batch_id=batch.id) == 0
+    assert count(db_session, ItemEvent) == 600
+    assert batch.status == BatchStatus.PREVIEW and batch.job == JobKind.COMMIT
+
+    monkeypatch.setitem(app.config, "IMPORT_JOB_STALL_SECONDS", 0)  # the page's patience, spent
+    login(client, manager)
+    assert "stopped before it finished" in client.get(f"/imports/{batch.id}").text
+    client.post(f"/imports/{batch.id}/commit")
+    assert finished(client, batch.id)["status"] == "committed"
+    assert count(db_session, Item) == 1100
+    assert count(db_session, BatchItem, batch_id=batch.id) == 500
