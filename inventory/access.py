@@ -27,6 +27,12 @@ def item_scope(user: User) -> ColumnElement[bool]:
     return Item.department_id == user.department_id
 
 
+def sees_every_item(user: User) -> bool:
+    """Whether nothing in the inventory is hidden from `user`; what they are told of another
+    department's items (a tag in use, a name) may then say so."""
+    return user.works_across_departments
+
+
 def can_view_item(user: User, item: Item) -> bool:
     return user.works_across_departments or item.department_id == user.department_id
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -124,6 +125,16 @@ def tag_in_use(session: Session, tag: str) -> bool:
     return session.scalar(select(Item.id).where(func.lower(Item.tag) == tag.lower())) is not None
 
 
+def tag_taken(tag: str) -> str:
+    """The refusal of a tag an item or storeroom has, for those who may see every item."""
+    return str(_l("The tag %(tag)s is already in use.", tag=tag))
+
+
+# What anyone else is told of a tag taken: the same for a tag of their own department's, of
+# another department's or of a storeroom, so the form tells nobody what exists out of sight.
+UNUSABLE_TAG = _l("This tag can't be used; choose another, or leave it empty to get one.")
+
+
 def next_tag(session: Session, *, prefix: str, digits: int) -> str:
     """Take the next free tag from the sequence, skipping numbers already given by hand.
 
@@ -163,7 +174,7 @@ def create_item(
     if tag:
         tag = normalise_tag(tag)
         if tag_in_use(session, tag) or find_storeroom_by_code(session, tag) is not None:
-            raise DuplicateTag(_l("The tag %(tag)s is already in use.", tag=tag))
+            raise DuplicateTag(tag_taken(tag))
     else:
         tag = next_tag(session, prefix=tag_prefix, digits=tag_digits)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -174,7 +185,12 @@ def create_item(
         tag=tag, storeroom=storeroom, status=status, created_at=now, updated_at=now, **fields
     )
     session.add(item)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same tag given at the same moment: the index decides
+        if "uq_items_tag_lower" not in str(error.orig):
+            raise
+        raise DuplicateTag(tag_taken(tag)) from None
     snapshot = {k: [None, history_value(v)] for k, v in fields.items() if v not in (None, "", {})}
     if storeroom:
         snapshot["storeroom"] = [None, history_value(storeroom)]

@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.timeutil import utcnow
+from imports.access import can_see_batches
 from imports.models import ImportBatch
 from imports.queries import batch_item_ids
 from inventory import queries
@@ -74,8 +75,9 @@ def selection_from_args() -> Selection:
         query = select(Item).where(Item.id == object_id, item_scope(user))
         item = db.session.scalar(query) or abort(404)
         return Selection(item.tag, items=query)
-    if source == "batch":
-        batch = db.session.get(ImportBatch, object_id) or abort(404)
+    if source == "batch":  # one the user may not see answers as one that does not exist
+        batch = db.session.get(ImportBatch, object_id) if can_see_batches(user) else None
+        batch = batch or abort(404)
         query = select(Item).where(item_scope(user), Item.id.in_(batch_item_ids(batch.id)))
         return Selection(
             _("The items of import %(number)s", number=batch.id), items=query.order_by(Item.tag)
