@@ -130,11 +130,6 @@ def tag_taken(tag: str) -> str:
     return str(_l("The tag %(tag)s is already in use.", tag=tag))
 
 
-# What anyone else is told of a tag taken: the same for a tag of their own department's, of
-# another department's or of a storeroom, so the form tells nobody what exists out of sight.
-UNUSABLE_TAG = _l("This tag can't be used; choose another, or leave it empty to get one.")
-
-
 def next_tag(session: Session, *, prefix: str, digits: int) -> str:
     """Take the next free tag from the sequence, skipping numbers already given by hand.
 

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.pagination import Page, cursor_from_args, keyset_page
 from app.timeutil import utcnow
 from inventory import access, queries, services
-from inventory.errors import DuplicateTag, InventoryError, StaleItem
+from inventory.errors import InventoryError, StaleItem
 from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
 from inventory.models import (
     Category,
@@ -173,20 +173,12 @@ def new_item():
             )
         except InventoryError as error:
             db.session.rollback()
-            form.tag.errors.append(tag_refusal(error))
+            form.tag.errors.append(access.refusal_shown(current_user, error))
         else:
             db.session.commit()
             flash(_("%(tag)s is registered.", tag=item.tag), "success")
             return redirect(url_for("inventory.item", item_id=item.id))
     return render_template("inventory/item_form.html", form=form, item=None)
-
-
-def tag_refusal(error: InventoryError) -> str:
-    """Why the form's item was refused. That its tag is taken is said in the same words for
-    every taken tag, unless the user may see every item: never "someone else has it"."""
-    if isinstance(error, DuplicateTag) and not access.sees_every_item(current_user):
-        return str(services.UNUSABLE_TAG)
-    return str(error)
 
 
 @bp.route("/items/<int:item_id>")

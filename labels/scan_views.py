@@ -323,17 +323,8 @@ def stocktake_report(stocktake_id: int):
     if take.is_open:
         return redirect(url_for("scan.stocktake", stocktake_id=take.id))
     groups = report_items(take)
-    return render_template(
-        "labels/stocktake_report.html", stocktake=take, groups=groups, why=fix_reasons(take, groups)
-    )
-
-
-def fix_reasons(take: Stocktake, groups: dict[str, list[Item]]) -> dict[int, str]:
-    """Why each item a one-step fix would leave is left, by item id."""
-    room, user = take.storeroom, current_user
-    reasons = {i.id: scanning.why_not_moved_here(i, room, user) for i in groups["unexpected"]}
-    reasons |= {i.id: scanning.why_not_marked_missing(i, room, user) for i in groups["missing"]}
-    return {item_id: why for item_id, why in reasons.items() if why}
+    why = scanning.fix_reasons(take, groups, by=current_user)
+    return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])

@@ -352,6 +352,14 @@ def why_not_marked_missing(item: Item, room: Storeroom, by: User) -> str | None:
     return None
 
 
+def fix_reasons(stocktake: Stocktake, groups: dict[str, list[Item]], *, by: User) -> dict[int, str]:
+    """Why each item of the missing and unexpected lists that a fix would leave is left."""
+    room = stocktake.storeroom
+    reasons = {i.id: why_not_moved_here(i, room, by) for i in groups["unexpected"]}
+    reasons |= {i.id: why_not_marked_missing(i, room, by) for i in groups["missing"]}
+    return {item_id: why for item_id, why in reasons.items() if why}
+
+
 def fix_unexpected(session: Session, stocktake: Stocktake, *, by: User, now: datetime) -> Fixed:
     """Move the items found here but recorded elsewhere into the counted storeroom. An offered
     or reserved item stays so, its listing following it here; a disposed one is left."""

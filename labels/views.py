@@ -76,8 +76,7 @@ def selection_from_args() -> Selection:
         item = db.session.scalar(query) or abort(404)
         return Selection(item.tag, items=query)
     if source == "batch":  # one the user may not see answers as one that does not exist
-        batch = db.session.get(ImportBatch, object_id) if can_see_batches(user) else None
-        batch = batch or abort(404)
+        batch = can_see_batches(user) and db.session.get(ImportBatch, object_id) or abort(404)
         query = select(Item).where(item_scope(user), Item.id.in_(batch_item_ids(batch.id)))
         return Selection(
             _("The items of import %(number)s", number=batch.id), items=query.order_by(Item.tag)

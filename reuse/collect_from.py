@@ -35,12 +35,10 @@ def follow_move(
     item: Item, *, session: Session, to: Storeroom | None, position: str, place: str, **_: Any
 ) -> dict[str, list[Any]]:
     """Point the item's open listing, and its approved requests that named the same place, at
-    where the item goes; return the change for the move's history event.
-
-    Nothing is written before the listing's compare-and-set succeeds, so a refusal leaves no
-    trace. The listing's approved requests are locked first (where `hand_over` starts), then
-    the listing (where `withdraw` and `approve` start), and the item after both, by the move's
-    flush: a move racing a handover or a withdrawal waits for it instead of deadlocking."""
+    where the item goes; return the change for the move's history event. Nothing is written
+    before the listing's compare-and-set succeeds. Locks are taken where `hand_over` (approved
+    requests), then `withdraw` and `approve` (the listing) take them, the item last, by the
+    move's flush: a move racing them waits instead of deadlocking."""
     row = session.execute(
         select(Listing.id, Listing.collect_from).where(
             Listing.item_id == item.id, Listing.status == ListingStatus.OPEN
@@ -71,7 +69,7 @@ def follow_move(
         .where(*approved, TransferRequest.handover_from == row.collect_from)
         .values(handover_from=new)
         .execution_options(synchronize_session="fetch")
-    )
+    )  # a place the decider chose otherwise (a loading dock) is theirs to change
     return {"collect_from": [row.collect_from, new]}
 
 
