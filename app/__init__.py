@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_request_checks(app)
     register_extensions(app)
     register_blueprints(app)
+    register_signals(app)
     register_request_hooks(app)
     register_errors(app)
     register_cli(app)
@@ -127,6 +128,13 @@ def register_blueprints(app: Flask) -> None:
         closing_bp, savings_bp, audit_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
+
+
+def register_signals(app: Flask) -> None:
+    """Let features follow the core's changes (an offered item's listing follows its moves)."""
+    from reuse.collect_from import listen
+
+    listen()
 
 
 def register_request_hooks(app: Flask) -> None:

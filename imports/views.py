@@ -27,12 +27,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.roles import Role, role_required
+from app.auth.roles import role_required
 from app.extensions import db
 from app.pagination import page_number
 from app.request_values import body_limit
 from app.timeutil import utcnow
 from imports import jobs, services
+from imports.access import IMPORTERS
 from imports.error_file import error_rows_xlsx
 from imports.forms import ConfirmForm, MappingForm, SheetForm, UploadForm, field_label, mapping_form
 from imports.mapping import FIELDS, check_mapping
@@ -44,7 +45,6 @@ from inventory.vocabulary import CONDITION
 
 bp = Blueprint("imports", __name__, template_folder="templates", url_prefix="/imports")
 
-IMPORTERS = (Role.ADMIN, Role.MANAGER)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_OVERHEAD = 64 * 1024  # the multipart envelope around the file
 SHOWN_ERRORS = 200  # on the page; the download has them all

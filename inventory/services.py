@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from inventory import vocabulary
+from inventory import signals, vocabulary
 from inventory.errors import (
     DuplicateCode,
     DuplicateTag,
@@ -65,6 +66,10 @@ EDITABLE_FIELDS = (
 )
 # Statuses from which an item can still be moved, edited in place or disposed of.
 ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE, ItemStatus.MISSING)
+# Held by an open reuse listing: such an item keeps its status until the listing ends...
+OFFER_HELD = (ItemStatus.OFFERED, ItemStatus.RESERVED)
+# ...but can still be carried elsewhere (surplus gathered in a central reuse store).
+MOVABLE_STATUSES = (*ACTIVE_STATUSES, *OFFER_HELD)
 # What an open listing relies on: an offered item keeps them until its listing ends.
 OFFER_BOUND = ("quantity", "department")
 
@@ -120,6 +125,11 @@ def tag_in_use(session: Session, tag: str) -> bool:
     return session.scalar(select(Item.id).where(func.lower(Item.tag) == tag.lower())) is not None
 
 
+def tag_taken(tag: str) -> str:
+    """The refusal of a tag an item or storeroom has, for those who may see every item."""
+    return str(_l("The tag %(tag)s is already in use.", tag=tag))
+
+
 def next_tag(session: Session, *, prefix: str, digits: int) -> str:
     """Take the next free tag from the sequence, skipping numbers already given by hand.
 
@@ -159,7 +169,7 @@ def create_item(
     if tag:
         tag = normalise_tag(tag)
         if tag_in_use(session, tag) or find_storeroom_by_code(session, tag) is not None:
-            raise DuplicateTag(_l("The tag %(tag)s is already in use.", tag=tag))
+            raise DuplicateTag(tag_taken(tag))
     else:
         tag = next_tag(session, prefix=tag_prefix, digits=tag_digits)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -170,7 +180,12 @@ def create_item(
         tag=tag, storeroom=storeroom, status=status, created_at=now, updated_at=now, **fields
     )
     session.add(item)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same tag given at the same moment: the index decides
+        if "uq_items_tag_lower" not in str(error.orig):
+            raise
+        raise DuplicateTag(tag_taken(tag)) from None
     snapshot = {k: [None, history_value(v)] for k, v in fields.items() if v not in (None, "", {})}
     if storeroom:
         snapshot["storeroom"] = [None, history_value(storeroom)]
@@ -199,12 +214,17 @@ def flush_item_change(session: Session) -> None:
         raise StaleItem(STALE_MESSAGE) from None
 
 
-def _require_active(item: Item, action: str) -> None:
-    if item.status in ACTIVE_STATUSES:
+def _require_status(item: Item, allowed: tuple[ItemStatus, ...], action: str) -> None:
+    """Refuse an action the item's status does not allow, naming the status."""
+    if item.status in allowed:
         return
     status = vocabulary.STATUS[item.status]
     if action == "move":
         raise ItemNotAvailable(_l("This item cannot be moved now. Its status: %(s)s.", s=status))
+    if action == "mark-missing":
+        raise ItemNotAvailable(
+            _l("This item cannot be marked missing now. Its status: %(s)s.", s=status)
+        )
     raise ItemNotAvailable(_l("This item cannot be disposed of now. Its status: %(s)s.", s=status))
 
 
@@ -256,35 +276,53 @@ def move_item(
     expected_version: int | None = None,
 ) -> ItemEvent:
     """Move an item into a storeroom (at a position in it: a shelf, a pallet), or out into use
-    at a free-text place; never both."""
+    at a free-text place; never both. An offered or reserved item stays so: what follows it
+    (its listing's collect-from) answers the `item_moving` signal."""
     check_version(item, expected_version)
-    _require_active(item, "move")
+    _require_status(item, MOVABLE_STATUSES, "move")
     if to is None and not place.strip():
         raise ItemNotAvailable(_l("Choose a storeroom, or say where the item is in use."))
-    before = {
+    position, place = (position.strip(), "") if to else ("", place.strip())
+    followed = _follow_move(session, item, to=to, position=position, place=place, by=by, now=now)
+    before = _whereabouts(item)
+    item.storeroom, item.position, item.place = to, position, place
+    if item.status not in OFFER_HELD:
+        item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
+    item.updated_at = now
+    after = _whereabouts(item)
+    diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    event = record_event(
+        session, item, EventKind.MOVED, by=by, now=now, changes={**diff, **followed}
+    )
+    flush_item_change(session)
+    return event
+
+
+def _whereabouts(item: Item) -> dict[str, Any]:
+    """Where an item is, as a move's history event records it."""
+    return {
         "storeroom": history_value(item.storeroom),
         "position": item.position,
         "place": item.place,
         "status": item.status.value,
     }
-    item.storeroom = to
-    item.position = position.strip() if to else ""
-    item.place = "" if to else place.strip()
-    item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
-    item.updated_at = now
-    after = {"storeroom": history_value(to), "position": item.position, "place": item.place,
-             "status": item.status.value}  # fmt: skip
-    diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    event = record_event(session, item, EventKind.MOVED, by=by, now=now, changes=diff)
-    flush_item_change(session)
-    return event
+
+
+def _follow_move(session: Session, item: Item, **move: Any) -> dict[str, list[Any]]:
+    """Let the features that follow an item's moves do so (before the item itself changes, so
+    a listing is locked before its item, in the order reuse's own changes take them), and
+    return what they changed for the move's history event."""
+    changes: dict[str, list[Any]] = {}
+    for _receiver, changed in signals.item_moving.send(item, session=session, **move):
+        changes.update(changed or {})
+    return changes
 
 
 def mark_missing(
     session: Session, item: Item, *, by: User | None, now: datetime, note: str = ""
 ) -> ItemEvent:
     """Record that an item was not where it should be; it keeps its storeroom until found."""
-    _require_active(item, "move")
+    _require_status(item, ACTIVE_STATUSES, "mark-missing")
     before = item.status.value
     item.status = ItemStatus.MISSING
     item.updated_at = now
@@ -332,7 +370,7 @@ def dispose_item(
     disposes of it, with the same event as a disposal by hand."""
     check_version(item, expected_version)
     if not (closing_offer and item.status == ItemStatus.OFFERED):
-        _require_active(item, "dispose")
+        _require_status(item, ACTIVE_STATUSES, "dispose")
     before = item.status.value
     item.status = ItemStatus.DISPOSED
     item.disposition = disposition

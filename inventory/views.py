@@ -175,7 +175,7 @@ def new_item():
             )
         except InventoryError as error:
             db.session.rollback()
-            form.tag.errors.append(str(error))
+            form.tag.errors.append(access.refusal_shown(current_user, error))
         else:
             db.session.commit()
             flash(_("%(tag)s is registered.", tag=item.tag), "success")

@@ -77,6 +77,7 @@ FIELD = {
     "reserved": _l("Reserved"),
     "tier": _l("Offered to level"),
     "window_ends": _l("Offered at this level until"),
+    "collect_from": _l("Collect from"),
 }
 # Enum-valued fields whose history values are translated when shown.
 FIELD_VALUES = {

@@ -39,7 +39,7 @@ from app.timeutil import utcnow
 from imports.export import safe_cell
 from inventory import access, queries
 from inventory import services as inventory
-from inventory.errors import PhotoRejected
+from inventory.errors import InventoryError, PhotoRejected
 from inventory.models import Item, Storeroom
 from inventory.photos import reduced_image, shared_budget
 from labels import offline, scanning, services
@@ -326,35 +326,47 @@ def stocktake_report(stocktake_id: int):
     take = stocktake_or_404(stocktake_id)
     if take.is_open:
         return redirect(url_for("scan.stocktake", stocktake_id=take.id))
-    return render_template(
-        "labels/stocktake_report.html", stocktake=take, groups=report_items(take)
-    )
+    groups = report_items(take)
+    why = scanning.fix_reasons(take, groups, by=current_user)
+    return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])
 @role_required(*WAREHOUSE)
 def fix_stocktake(stocktake_id: int):
-    """One-step fixes: move the unexpected here, or mark the missing ones as missing."""
+    """One-step fixes: move the unexpected here, or mark the missing ones as missing; what
+    cannot be fixed so is left, and named."""
     take = stocktake_or_404(stocktake_id)
     if take.is_open:
         abort(409)
-    action, now = request.form.get("action"), utcnow()
+    action, now, code = request.form.get("action"), utcnow(), take.storeroom.code
+    if action not in ("move-unexpected", "mark-missing"):
+        abort(400)
     try:
         if action == "move-unexpected":
-            done = scanning.fix_unexpected(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items moved into %(code)s.", n=len(done), code=take.storeroom.code)
-        elif action == "mark-missing":
-            done = scanning.fix_missing(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items marked as missing.", n=len(done))
+            fixed = scanning.fix_unexpected(db.session, take, by=current_user, now=now)
+            message = _("%(n)d items moved into %(code)s.", n=len(fixed.done), code=code)
         else:
-            abort(400)
-    except scanning.ScanError as error:
+            fixed = scanning.fix_missing(db.session, take, by=current_user, now=now)
+            message = _("%(n)d items marked as missing.", n=len(fixed.done))
+    except InventoryError as error:  # someone changed one of them meanwhile: nothing is done
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
         flash(message, "success")
+        if fixed.skipped:
+            flash(_("Left as they are: %(tags)s. The list below says why.",
+                    tags=tag_list(item for item, _why in fixed.skipped)), "error")  # fmt: skip
     return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
+
+
+def tag_list(items, shown: int = 10) -> str:
+    """Tags for a message, the first few of a long list and a count of the rest."""
+    tags = [item.tag for item in items]
+    if len(tags) <= shown:
+        return ", ".join(tags)
+    return _("%(tags)s and %(n)d more", tags=", ".join(tags[:shown]), n=len(tags) - shown)
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/report.csv")

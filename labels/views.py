@@ -25,6 +25,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.request_values import db_id
 from app.timeutil import utcnow
+from imports.access import can_see_batches
 from imports.models import ImportBatch
 from imports.queries import batch_item_ids
 from inventory import queries
@@ -75,8 +76,8 @@ def selection_from_args() -> Selection:
         query = select(Item).where(Item.id == object_id, item_scope(user))
         item = db.session.scalar(query) or abort(404)
         return Selection(item.tag, items=query)
-    if source == "batch":
-        batch = db.session.get(ImportBatch, object_id) or abort(404)
+    if source == "batch":  # one the user may not see answers as one that does not exist
+        batch = can_see_batches(user) and db.session.get(ImportBatch, object_id) or abort(404)
         query = select(Item).where(item_scope(user), Item.id.in_(batch_item_ids(batch.id)))
         return Selection(
             _("The items of import %(number)s", number=batch.id), items=query.order_by(Item.tag)

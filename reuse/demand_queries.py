@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
+from app.auth.roles import Role
+from inventory import access
 from inventory.models import Department, Item, ItemStatus, Storeroom
 from inventory.queries import category_and_descendants
 from reuse.demand import words_of
@@ -75,17 +77,45 @@ def open_listings_matching(
     return query
 
 
-def stored_items_matching(*, category_id: int | None, words: str) -> Select[tuple[Item]]:
-    """Items resting in the organisation's storerooms (not offered), any department's: the
-    page names the department to ask."""
+def stored_items_matching(
+    user: User, *, category_id: int | None, words: str
+) -> Select[tuple[Item]]:
+    """Items resting in the organisation's storerooms (not offered) that the user may see,
+    by name and storeroom; the page names the department to ask."""
     return (
         select(Item)
         .join(Storeroom, Item.storeroom_id == Storeroom.id)
-        .where(Item.status == ItemStatus.IN_STORAGE)
+        .where(Item.status == ItemStatus.IN_STORAGE, access.item_scope(user))
         .where(_in_category(category_id), _name_has_words(words))
         .options(joinedload(Item.department), joinedload(Item.storeroom).joinedload(Storeroom.site))
         .order_by(func.lower(Item.name), Item.id)
         .limit(FOUND_LIMIT)
+    )
+
+
+def hidden_stock_matching(user: User, *, category_id: int | None, words: str) -> Select:
+    """The same stock that the user may not see, as units per department and category only."""
+    return (
+        select(Item.department_id, Item.category_id, func.sum(Item.quantity).label("units"))
+        .join(Storeroom, Item.storeroom_id == Storeroom.id)
+        .where(Item.status == ItemStatus.IN_STORAGE, not_(access.item_scope(user)))
+        .where(_in_category(category_id), _name_has_words(words))
+        .group_by(Item.department_id, Item.category_id)
+        .order_by(Item.department_id, Item.category_id)
+        .limit(FOUND_LIMIT)
+    )
+
+
+def managers_of(department_ids: set[int]) -> Select:
+    """The active facility managers of the departments: (department id, name, email)."""
+    return (
+        select(User.department_id, User.name, User.email)
+        .where(
+            User.department_id.in_(department_ids),
+            User.role == Role.MANAGER,
+            User.is_active_account,
+        )
+        .order_by(func.lower(User.name), func.lower(User.email))
     )
 
 

@@ -16,6 +16,7 @@ from reuse import demand, demand_queries
 from reuse.demand_forms import CheckAnswerForm, CheckSearchForm, WatchForm, WishForm
 from reuse.demand_models import BuyCheckOutcome, Wish
 from reuse.forms import ConfirmForm
+from reuse.stock_elsewhere import stock_elsewhere
 from reuse.views import listing_or_404
 
 bp = Blueprint("demand", __name__, template_folder="templates")
@@ -121,13 +122,15 @@ def check():
     return render_template("reuse/check.html", search=search, answer=answer, found=found)
 
 
-def find(category_id: int | None, words: str) -> tuple[list, list]:
+def find(category_id: int | None, words: str) -> tuple[list, list, list]:
+    """Listings the user may see; stored items the user may see, by name and storeroom; and
+    the other stored items as counts per category and department, with whom to ask."""
     listings = db.session.scalars(demand_queries.open_listings_matching(
         current_user, category_id=category_id, words=words)).all()  # fmt: skip
-    stored = db.session.scalars(
-        demand_queries.stored_items_matching(category_id=category_id, words=words)
-    ).all()
-    return listings, stored
+    stored = db.session.scalars(demand_queries.stored_items_matching(
+        current_user, category_id=category_id, words=words)).all()  # fmt: skip
+    elsewhere = stock_elsewhere(db.session, current_user, category_id=category_id, words=words)
+    return listings, stored, elsewhere
 
 
 def listing_choices(listings: list) -> list[SelectChoice]:

@@ -420,7 +420,7 @@ def test_the_admins_see_a_lock_and_unlock_it(
     inbox = client.get("/inbox").text
     assert "locked@sundby.example is locked after failed logins from many places." in inbox
     notice = db_session.scalar(select(Notification))
-    assert client.get(f"/inbox/{notice.id}").headers["Location"] == "/admin/users"
+    assert client.post(f"/inbox/{notice.id}").headers["Location"] == "/admin/users"
     page = client.get("/admin/users").text
     assert "locked after failed logins, until" in page and f"/admin/users/{user.id}/unlock" in page
     response = client.post(f"/admin/users/{user.id}/unlock")

@@ -86,6 +86,19 @@ def _close(session: Session, *, listing_id: int, user_id: int, closing: str) -> 
                            tag_digits=5)  # fmt: skip
 
 
+def _move(session: Session, *, item_id: int, storeroom_id: int, user_id: int) -> None:
+    """A move from the item's page: into a storeroom, against the version the page showed."""
+    from app.auth.models import User
+    from app.timeutil import utcnow
+    from inventory import services as inventory
+    from inventory.models import Item, Storeroom
+
+    item = session.get(Item, item_id)
+    inventory.move_item(session, item, session.get(Storeroom, storeroom_id),
+                        by=session.get(User, user_id), now=utcnow(),
+                        expected_version=item.version)  # fmt: skip
+
+
 ACTIONS: dict[str, Callable[..., None]] = {
     "approve": _approve,
     "hand_over": _hand_over,
@@ -93,6 +106,7 @@ ACTIONS: dict[str, Callable[..., None]] = {
     "tick": _tick,
     "flag": _flag,
     "close": _close,
+    "move": _move,
 }
 
 

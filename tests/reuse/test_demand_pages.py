@@ -208,15 +208,61 @@ def stock(db_session, offer, make_item, make_category, make_storeroom, make_depa
     return {"furniture": furniture, "listed": listed, "stored": stored}
 
 
-def test_checking_before_buying_finds_listings_and_storeroom_items(client, login, make_user, stock):
+def check_page(client, stock, words: str = "DESK") -> str:
+    return client.get("/reuse/check", query_string={"category": stock["furniture"].id,
+                                                    "words": words, "quantity": 2}).text  # fmt: skip
+
+
+def test_a_requester_sees_other_departments_stock_as_counts_and_whom_to_ask(
+    client, login, db_session, make_user, make_item, stock
+):
+    library = stock["stored"].department
+    make_user(Role.MANAGER, department=library, name="Eva Berg", email="eva.berg@example.org")
+    gone = make_user(Role.MANAGER, department=library, name="Left Lately")
+    gone.is_active_account = False
+    make_user(Role.REQUESTER, department=library, name="Not A Manager")
+    make_item("Writing desk", category=stock["stored"].category, department=library,
+              storeroom=stock["stored"].storeroom, quantity=2)  # fmt: skip
+    db_session.commit()
     login(client, make_user(Role.REQUESTER))
-    page = client.get("/reuse/check", query_string={"category": stock["furniture"].id,
-                                                    "words": "DESK", "quantity": 2}).text  # fmt: skip
-    assert f"/reuse/listings/{stock['listed'].id}" in page and "Standing desk" in page
+    page = check_page(client, stock)
+    assert f"/reuse/listings/{stock['listed'].id}" in page and "Standing desk" in page  # offered
+    row = re.search(r"<tr><td>Furniture &gt; Desks</td>.*?</tr>", page, re.S).group(0)
+    assert "<td>Library</td>" in row and '<td class="num">6</td>' in row  # 4 + 2 units
+    assert '<a href="mailto:eva.berg@example.org">Eva Berg</a>' in row
+    assert "Left Lately" not in page and "Not A Manager" not in page
+    # Neither the items' names nor where they are, nor a way to them.
+    assert "Writing desk" not in page and "LIB-1" not in page and "Ask: Library" not in page
+    assert f"/items/{stock['stored'].id}" not in page
+    assert "Office chair" not in page and "Record the answer" in page
+
+
+def test_a_department_without_a_manager_is_asked_by_its_name(client, login, make_user, stock):
+    login(client, make_user(Role.REQUESTER))
+    row = re.search(r"<tr><td>Furniture &gt; Desks</td>.*?</tr>", check_page(client, stock), re.S)
+    assert row.group(0).count("Library") == 2  # the department, and whom to ask
+
+
+def test_a_requester_sees_their_own_departments_stock_in_detail(client, login, make_user, stock):
+    login(client, make_user(Role.REQUESTER, department=stock["stored"].department))
+    page = check_page(client, stock)
     assert "Writing desk" in page and "Ask: Library" in page and "LIB-1" in page
-    assert "Office chair" not in page
-    assert f"/items/{stock['stored'].id}" not in page  # not theirs to open: they ask
-    assert "Record the answer" in page
+    assert "In other departments&#39; storerooms" not in page
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.MANAGER, Role.ADMIN])
+def test_those_who_see_every_item_keep_the_detailed_view(client, login, make_user, stock, role):
+    login(client, make_user(role))
+    page = check_page(client, stock)
+    assert "Writing desk" in page and "Ask: Library" in page and "LIB-1" in page
+    assert "In other departments&#39; storerooms" not in page
+
+
+def test_counts_answer_only_what_was_searched_for(client, login, make_user, stock):
+    login(client, make_user(Role.REQUESTER))
+    page = check_page(client, stock, words="sofa")
+    assert "In other departments&#39; storerooms" not in page
+    assert "Nothing in the storerooms matches." in page
 
 
 def test_found_and_requested_is_recorded_with_the_purchase_avoided(

@@ -1,0 +1,78 @@
+"""Where to collect an offered item: its listing follows the item when staff move it.
+
+Surplus is often gathered in a central reuse store while it is on offer. The item stays offered
+(or reserved); its listing's collect-from, and the approved requests still waiting for their
+handover that were told the same place, then name where the item is now. Inventory sends
+`item_moving` before the item changes; the listing is changed first, by a compare-and-set as
+every change of a listing is, and the item's own version guards the item after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from inventory.errors import StaleItem
+from inventory.models import Item, Storeroom
+from inventory.services import STALE_MESSAGE
+from inventory.signals import item_moving
+from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+
+MAX_LENGTH = 300  # of Listing.collect_from and TransferRequest.handover_from
+
+
+def location_text(to: Storeroom | None, position: str, place: str) -> str:
+    """A place to collect from in words: storeroom (code and name), position in it, site."""
+    if to is None:
+        return place[:MAX_LENGTH]
+    parts = (f"{to.code} {to.name}", position, str(to.site))
+    return ", ".join(part for part in parts if part)[:MAX_LENGTH]
+
+
+def follow_move(
+    item: Item, *, session: Session, to: Storeroom | None, position: str, place: str, **_: Any
+) -> dict[str, list[Any]]:
+    """Point the item's open listing, and its approved requests that named the same place, at
+    where the item goes; return the change for the move's history event. Nothing is written
+    before the listing's compare-and-set succeeds. Locks are taken where `hand_over` (approved
+    requests), then `withdraw` and `approve` (the listing) take them, the item last, by the
+    move's flush: a move racing them waits instead of deadlocking."""
+    row = session.execute(
+        select(Listing.id, Listing.collect_from).where(
+            Listing.item_id == item.id, Listing.status == ListingStatus.OPEN
+        )
+    ).one_or_none()
+    new = location_text(to, position, place)
+    if row is None or row.collect_from == new:
+        return {}
+    approved = (
+        TransferRequest.listing_id == row.id,
+        TransferRequest.status == RequestStatus.APPROVED,
+    )
+    session.execute(select(TransferRequest.id).where(*approved).with_for_update())
+    changed = session.execute(
+        update(Listing)
+        .where(
+            Listing.id == row.id,
+            Listing.status == ListingStatus.OPEN,
+            Listing.collect_from == row.collect_from,
+        )  # fmt: skip
+        .values(collect_from=new)
+        .execution_options(synchronize_session="fetch")
+    )
+    if changed.rowcount != 1:  # withdrawn or closed since it was read: the item moved on too
+        raise StaleItem(STALE_MESSAGE)
+    session.execute(
+        update(TransferRequest)
+        .where(*approved, TransferRequest.handover_from == row.collect_from)
+        .values(handover_from=new)
+        .execution_options(synchronize_session="fetch")
+    )  # a place the decider chose otherwise (a loading dock) is theirs to change
+    return {"collect_from": [row.collect_from, new]}
+
+
+def listen() -> None:
+    """Follow the core's moves; connecting again is harmless (blinker keeps one connection)."""
+    item_moving.connect(follow_move)
