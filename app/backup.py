@@ -19,7 +19,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, inspect, select, table
+from sqlalchemy import Connection, Engine, inspect, select, table, text
 from sqlalchemy.engine import URL
 
 from app import backup_postgresql as postgresql
@@ -222,13 +222,26 @@ def _restore_sqlite(source: Path, database: Path) -> None:
         backup.backup(target)  # one step: the target is replaced in one transaction
 
 
+# The functions a migration created in the schema (trigger functions), not an extension's.
+OWN_FUNCTIONS = text(
+    "SELECT p.oid::regprocedure::text FROM pg_proc p "
+    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE n.nspname = :schema AND NOT EXISTS ("
+    "SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+)
+
+
 def _restore_postgresql(source: Path, engine: Engine) -> None:
-    """Load the archive, dropping first the (empty) tables a migrated database holds."""
+    """Load the archive, dropping first what a migrated (empty) database holds: its tables
+    and the functions its migrations created, which the archive creates again."""
     with engine.connect() as connection:
         schema = inspect(connection).default_schema_name
         names = inspect(connection).get_table_names()
+        functions = connection.scalars(OWN_FUNCTIONS, {"schema": schema}).all()
     engine.dispose()
     drops = "".join(f'DROP TABLE IF EXISTS "{schema}"."{name}" CASCADE;\n' for name in names)
+    # regprocedure's text is already quoted and qualified as needed.
+    drops += "".join(f"DROP FUNCTION IF EXISTS {function} CASCADE;\n" for function in functions)
     try:
         postgresql.load(engine.url, source, first=drops)
     except postgresql.ClientError as error:
