@@ -19,6 +19,7 @@ from inventory.models import Item, Storeroom
 from inventory.services import STALE_MESSAGE
 from inventory.signals import item_moving
 from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.services import lock_listing
 
 MAX_LENGTH = 300  # of Listing.collect_from and TransferRequest.handover_from
 
@@ -36,9 +37,9 @@ def follow_move(
 ) -> dict[str, list[Any]]:
     """Point the item's open listing, and its approved requests that named the same place, at
     where the item goes; return the change for the move's history event. Nothing is written
-    before the listing's compare-and-set succeeds. Locks are taken where `hand_over` (approved
-    requests), then `withdraw` and `approve` (the listing) take them, the item last, by the
-    move's flush: a move racing them waits instead of deadlocking."""
+    before the listing's compare-and-set succeeds. Locks are taken in the order every change
+    of a listing takes them (`lock_listing`): the listing, its approved requests, the item
+    last, by the move's flush; a move racing a handover or an approval waits for it."""
     row = session.execute(
         select(Listing.id, Listing.collect_from).where(
             Listing.item_id == item.id, Listing.status == ListingStatus.OPEN
@@ -51,6 +52,7 @@ def follow_move(
         TransferRequest.listing_id == row.id,
         TransferRequest.status == RequestStatus.APPROVED,
     )
+    lock_listing(session, row.id)
     session.execute(select(TransferRequest.id).where(*approved).with_for_update())
     changed = session.execute(
         update(Listing)

@@ -300,6 +300,15 @@ def request_transfer(
     return request
 
 
+def lock_listing(session: Session, listing_id: int) -> None:
+    """Lock a listing's row until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    Every change of a listing, its requests and its item takes the listing first, then the
+    requests, then the item, so two changes of one listing queue instead of deadlocking:
+    approving one request while another is handed over or cancelled, or a move of the item."""
+    session.execute(select(Listing.id).where(Listing.id == listing_id).with_for_update())
+
+
 def _set_request(
     session: Session, request: TransferRequest, expected: tuple[RequestStatus, ...], **values
 ) -> bool:
@@ -406,10 +415,16 @@ def _decline_pending(session: Session, listing: Listing, *, by: User, now: datet
 
 
 def cancel(session: Session, request: TransferRequest, *, by: User, now: datetime) -> None:
-    """The requester takes a request back before handover; a reservation is released."""
-    was = request.status
-    if not _set_request(session, request, (RequestStatus.PENDING, RequestStatus.APPROVED),
-                        status=RequestStatus.CANCELLED, decided_at=now):  # fmt: skip
+    """The requester takes a request back before handover; a reservation is released.
+
+    One compare-and-set per state it may leave, so the state it left is the one the database
+    had, not the one this session read: an approval that lands between the read and the
+    cancellation still has its reservation released."""
+    lock_listing(session, request.listing_id)
+    for was in (RequestStatus.PENDING, RequestStatus.APPROVED):
+        if _set_request(session, request, (was,), status=RequestStatus.CANCELLED, decided_at=now):
+            break
+    else:
         raise _moved_on(request)
     listing = request.listing
     item, changes = listing.item, {}
@@ -439,6 +454,7 @@ def hand_over(
 ) -> Item:  # fmt: skip
     """Complete an approved request: the item, or a part split off a lot, becomes the
     requester's, in their storeroom or place. Returns the item they now have."""
+    lock_listing(session, request.listing_id)
     if not _set_request(session, request, (RequestStatus.APPROVED,),
                         status=RequestStatus.COMPLETED, completed_at=now):  # fmt: skip
         raise Conflict(_l("This request is not approved, or was already handed over."))

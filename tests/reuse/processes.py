@@ -40,6 +40,16 @@ def _hand_over(session: Session, *, request_id: int, user_id: int) -> None:
                        tag_digits=5)  # fmt: skip
 
 
+def _cancel(session: Session, *, request_id: int, user_id: int) -> None:
+    from app.auth.models import User
+    from app.timeutil import utcnow
+    from reuse import services
+    from reuse.models import TransferRequest
+
+    request = session.get(TransferRequest, request_id)
+    services.cancel(session, request, by=session.get(User, user_id), now=utcnow())
+
+
 def _withdraw(session: Session, *, listing_id: int, user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
@@ -102,6 +112,7 @@ def _move(session: Session, *, item_id: int, storeroom_id: int, user_id: int) ->
 ACTIONS: dict[str, Callable[..., None]] = {
     "approve": _approve,
     "hand_over": _hand_over,
+    "cancel": _cancel,
     "withdraw": _withdraw,
     "tick": _tick,
     "flag": _flag,

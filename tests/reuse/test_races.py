@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus
+from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
@@ -150,3 +151,49 @@ def test_f5_the_selection_path_and_the_single_path_offer_an_item_once(
         ).all()  # fmt: skip
         assert all(count == 1 for _id, count in counts), counts
         assert events(db_session, items[2].id, EventKind.FLAGGED) == 1
+
+
+def test_a_handover_racing_the_approval_of_another_request_on_the_lot_both_win(
+    app, racers, db_session, world
+):
+    """One department collects its part of a lot while the owner approves another's: the two
+    take their locks in the same order (the listing first), so neither waits for ever."""
+    owner, listing = world
+    for _ in range(REPEAT):
+        offered, (x, y) = listing(quantity=3)
+        with app.test_request_context():
+            services.approve(db_session, x, by=owner, now=utcnow())
+        db_session.commit()
+        outcomes = racers.race(
+            ("hand_over", {"request_id": x.id, "user_id": owner.id}),
+            ("approve", {"request_id": y.id, "user_id": owner.id}),
+        )
+        assert kinds(outcomes) == ["won", "won"], outcomes
+        db_session.expire_all()
+        assert db_session.get(TransferRequest, x.id).status == RequestStatus.COMPLETED
+        assert db_session.get(TransferRequest, y.id).status == RequestStatus.APPROVED
+        after = db_session.get(Listing, offered.id)
+        assert (after.quantity, after.reserved) == (2, 1)
+        assert db_session.get(Item, offered.item_id).quantity == 2
+
+
+def test_a_requester_cancelling_while_the_owner_approves_leaves_one_outcome(
+    racers, db_session, world
+):
+    owner, listing = world
+    for _ in range(REPEAT):
+        offered, (x,) = listing(requests=1)
+        outcomes = racers.race(
+            ("cancel", {"request_id": x.id, "user_id": x.requested_by_id}),
+            ("approve", {"request_id": x.id, "user_id": owner.id}),
+        )
+        assert all(o == "won" or o.startswith("refused") for o in outcomes), outcomes
+        db_session.expire_all()
+        request, after = db_session.get(TransferRequest, x.id), db_session.get(Listing, offered.id)
+        item = db_session.get(Item, offered.item_id)
+        if request.status == RequestStatus.CANCELLED:  # approved first, or never
+            assert after.reserved == 0 and item.status == ItemStatus.OFFERED
+        else:
+            assert kinds(outcomes) == ["refused", "won"], outcomes
+            assert request.status == RequestStatus.APPROVED and after.reserved == 1
+            assert item.status == ItemStatus.RESERVED
