@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from inventory import access
 from inventory import services as inventory
-from inventory.errors import InventoryError
+from inventory.errors import InventoryError, StaleItem
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
 from inventory.services import OFFER_HELD
 from labels.models import Scan, ScanMode, ScanOutcome, Stocktake
@@ -160,8 +160,17 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
     before = {"storeroom_id": item.storeroom_id, "position": item.position, "place": item.place,
               "status": item.status.value}  # fmt: skip
     try:
-        # The move is dated when it was scanned, so queued scans replay in order.
-        inventory.move_item(session, item, room, by=user, now=scan.scanned_at)
+        # A savepoint: a move refused at the flush (someone saved the item meanwhile) is undone
+        # alone, and the scan and the sighting are still recorded. The move is dated when it
+        # was scanned, so queued scans replay in order.
+        with session.begin_nested():
+            inventory.move_item(session, item, room, by=user, now=scan.scanned_at)
+    except StaleItem:
+        scan.outcome = ScanOutcome.REFUSED
+        scan.message = str(
+            _l("%(tag)s was changed by someone else just now and was not moved. Scan it again.",
+               tag=item.tag)
+        )  # fmt: skip
     except InventoryError as error:
         scan.outcome, scan.message = ScanOutcome.REFUSED, str(error)
     else:

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import services as inventory
-from inventory.models import EventKind, ItemEvent, ItemStatus
+from inventory.models import EventKind, Item, ItemEvent, ItemStatus
 from labels import scanning
 from labels.formats import FORMATS
 from labels.models import Scan, ScanMode, ScanOutcome, Stocktake
@@ -209,3 +209,34 @@ def test_a_scan_does_not_make_an_open_edit_form_stale(db_session, make_item, mak
 )
 def test_codes_are_read_from_label_urls_or_typed(text, code):
     assert scanning.code_from_scan(text) == code
+
+
+def test_a_move_scan_of_an_item_saved_meanwhile_is_refused_and_kept(
+    app, db_session, make_user, make_item, make_storeroom
+):
+    """Someone saved the item between the scan reading it and moving it: the scan is kept as
+    refused, with a message, the sighting is still recorded, and their change stands."""
+    staff = make_user(Role.STAFF)
+    here, there = make_storeroom(code="H1"), make_storeroom(code="T1")
+    item = make_item("Rollator", storeroom=here)
+    db_session.commit()
+    assert item.version is not None  # loaded into this session, as the scan will find it
+    with db_session.get_bind().begin() as other:  # their edit, committed meanwhile
+        other.execute(
+            update(Item).where(Item.id == item.id)
+            .values(name="Rollator, blue", version=Item.version + 1)
+        )  # fmt: skip
+    scan = scanning.record_scan(
+        db_session, staff, scanning.ScanRequest("v1", item.tag, ScanMode.MOVE, utcnow(),
+                                                storeroom=there), now=utcnow(),
+    )  # fmt: skip
+    db_session.commit()
+    assert scan.outcome == ScanOutcome.REFUSED
+    assert "changed" in scan.message
+    db_session.expire_all()
+    item = db_session.get(Item, item.id)
+    assert (item.name, item.storeroom_id) == ("Rollator, blue", here.id)
+    assert item.last_seen_storeroom_id == there.id
+    assert db_session.scalar(select(Scan.outcome).where(Scan.client_id == "v1")) == (
+        ScanOutcome.REFUSED
+    )
