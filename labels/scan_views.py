@@ -235,7 +235,7 @@ def undo_move(storeroom_id: int):
     room = warehouse_storeroom(storeroom_id)
     try:
         scan = scanning.undo_last_move(db.session, current_user, room, now=utcnow())
-    except scanning.ScanError as error:
+    except InventoryError as error:  # moved, changed or disposed of since: nothing is undone
         db.session.rollback()
         flash(str(error), "error")
     else:

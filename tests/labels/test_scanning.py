@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import services as inventory
-from inventory.models import EventKind, Item, ItemEvent, ItemStatus
+from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from labels import scanning
 from labels.formats import FORMATS
 from labels.models import Scan, ScanMode, ScanOutcome, Stocktake
@@ -240,3 +240,21 @@ def test_a_move_scan_of_an_item_saved_meanwhile_is_refused_and_kept(
     assert db_session.scalar(select(Scan.outcome).where(Scan.client_id == "v1")) == (
         ScanOutcome.REFUSED
     )
+
+
+def test_undoing_a_move_of_an_item_disposed_of_since_says_why_and_changes_nothing(
+    staff_client, make_item, make_storeroom, db_session
+):
+    target, elsewhere = make_storeroom(code="B3"), make_storeroom(code="A3")
+    chair = make_item("Chair", storeroom=elsewhere)
+    url = f"/scan/move/{target.id}"
+    staff_client.post(url, data={"code": chair.tag, "client_id": "d1"})
+    db_session.expire_all()
+    inventory.dispose_item(db_session, chair, Disposition.SCRAPPED, by=None, now=utcnow())
+    db_session.commit()
+    page = staff_client.post(f"{url}/undo", follow_redirects=True)
+    assert page.status_code == 200
+    assert "cannot be moved now" in page.text
+    db_session.expire_all()
+    assert chair.is_disposed and chair.storeroom_id == target.id
+    assert events(db_session, chair, EventKind.MOVED) == 1
