@@ -1,10 +1,13 @@
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
 from app.auth.roles import Role
+from app.extensions import db
 from inventory.models import Item
+from tests.app.conftest import ANON, rules, url_for_rule
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -140,3 +143,39 @@ def test_forbidden_requests_are_logged(client, make_user, login, make_item, capl
             == 403
         )
     assert any("forbidden" in record.message for record in caplog.records)
+
+
+def row_counts(db_session) -> dict[str, int]:
+    """Rows in every table, and the items' versions: any write shows up here."""
+    db_session.expire_all()
+    counts = {
+        name: db_session.scalar(select(func.count()).select_from(table))
+        for name, table in db.metadata.tables.items()
+    }
+    return {**counts, "versions": db_session.scalars(select(Item.version).order_by(Item.id)).all()}
+
+
+@pytest.mark.parametrize("role", [ANON, Role.REQUESTER, Role.ADMIN])
+def test_every_post_route_refuses_another_sessions_token(csrf_app, world, db_session, role, caplog):
+    """Reliability D3: a valid token, but another browser's, is refused on every POST route of
+    the URL map, logged in or not, by the CSRF guard itself, and nothing is written."""
+    client = csrf_app.test_client()
+    own = csrf_token(client, "/login")  # the session has a token of its own
+    if role != ANON:
+        user = world["users"][role]
+        login = {"email": user.email, "password": PASSWORD, "csrf_token": own}
+        assert client.post("/login", data=login).status_code == 302
+        csrf_token(client, "/")  # a login starts a new session; its first page gives a token
+    foreign = csrf_token(csrf_app.test_client(), "/login")
+    before = row_counts(db_session)
+    checked = []
+    for rule in rules(csrf_app, "POST"):
+        url = url_for_rule(csrf_app, rule, world["args"])
+        caplog.clear()
+        with caplog.at_level("INFO", logger="flask_wtf.csrf"):
+            response = client.post(url, data={"csrf_token": foreign, "name": "x", "code": "x"})
+        assert response.status_code == 400, url
+        assert caplog.messages == ["The CSRF tokens do not match."], url
+        checked.append(rule.endpoint)
+    assert {"auth.login", "inventory.edit_item", "scan.sync"} <= set(checked)
+    assert row_counts(db_session) == before
