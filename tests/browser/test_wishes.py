@@ -2,10 +2,14 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from app.auth.roles import Role
-from tests.browser.conftest import Screenshot, log_in
+from app.timeutil import utcnow
+from reuse import demand
+from reuse.notice_models import Notification
+from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in
 from tests.reuse import making
 
 
@@ -46,3 +50,50 @@ def test_a_wish_is_told_of_a_new_listing_in_the_inbox_on_a_phone(
     expect(phone.get_by_role("heading", level=1)).to_have_text("Standing desk, electric")
     expect(phone.get_by_role("link", name=re.compile(r"^Inbox"))).not_to_contain_text("unread")
     screenshot(phone, "listing")
+
+
+def test_a_notice_opened_from_a_mail_link_is_marked_read_by_its_post_not_by_the_fetch(
+    app, browser: Browser, live_server: str, db_session, make_user, make_department, make_item,
+    make_storeroom, screenshot: Screenshot,
+):  # fmt: skip
+    """The mail's link shows the notice. A mail scanner fetching it (no script) changes nothing;
+    a person's phone runs the page's script, which posts the Open button and lands on the
+    listing with the notice read."""
+    teacher = make_user(Role.REQUESTER, department=make_department("School"))
+    north = make_department("Health centre north")
+    manager = make_user(Role.MANAGER, department=north)
+    with app.test_request_context():
+        demand.add_wish(db_session, teacher, category=None, words="care bed", site=None,
+                        now=utcnow())  # fmt: skip
+    db_session.commit()
+    bed = make_item("Care bed, electric", department=north, storeroom=make_storeroom())
+    with app.test_request_context():
+        listing = making.flag(db_session, bed, quantity=1, by=manager)
+    db_session.commit()
+    notice = db_session.scalars(
+        select(Notification).where(Notification.user_id == teacher.id)
+    ).one()
+    link = f"{live_server}/inbox/{notice.id}"
+
+    def unread() -> bool:
+        db_session.expire_all()
+        return db_session.get(Notification, notice.id).read_at is None
+
+    scanner = browser.new_context(viewport=PHONE_VIEWPORT, java_script_enabled=False)
+    page = scanner.new_page()
+    log_in(page, live_server, teacher)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Care bed, electric")
+    expect(page.get_by_role("button", name="Open")).to_be_visible()
+    screenshot(page, "without-script")
+    scanner.close()
+    assert unread()
+
+    person = browser.new_context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+    phone = person.new_page()
+    log_in(phone, live_server, teacher)
+    phone.goto(link)
+    expect(phone).to_have_url(f"{live_server}/reuse/listings/{listing.id}")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Care bed, electric")
+    person.close()
+    assert not unread()
