@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from inventory.places_views import bp as places_bp
     from inventory.views import bp as inventory_bp
     from labels.scan_views import bp as scan_bp
+    from labels.stocktake_views import bp as stocktake_bp
     from labels.views import bp as labels_bp
     from reuse.closing_views import bp as closing_bp
     from reuse.demand_views import bp as demand_bp
@@ -122,7 +123,8 @@ def register_blueprints(app: Flask) -> None:
     from reuse.views import bp as reuse_bp
 
     for blueprint in (
-        auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, exports_bp, imports_bp,
+        auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, stocktake_bp,
+        exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
         partners_bp, partner_pages_bp, market_bp,
         closing_bp, savings_bp, audit_bp,

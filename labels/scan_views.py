@@ -1,4 +1,4 @@
-"""Scanning pages for phones: /s/ links, look up, move into a storeroom, stocktake.
+"""Scanning pages for phones: /s/ links, look up, move into a storeroom, the offline queue.
 
 Each page works without JavaScript: a typed code (or a hardware scanner typing it plus Enter)
 or a photo decoded on the server. static/scan.js adds the camera where the browser has a
@@ -7,13 +7,9 @@ BarcodeDetector. Every scan form carries a fresh client id, so a double submit a
 
 from __future__ import annotations
 
-import csv
-import io
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import zxingcpp
 from flask import (
     Blueprint,
     Response,
@@ -29,21 +25,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import role_required
 from app.extensions import db
 from app.request_values import bounded_int, db_id
 from app.timeutil import utcnow
-from imports.export import safe_cell
 from inventory import access, queries
 from inventory import services as inventory
-from inventory.errors import InventoryError, PhotoRejected
+from inventory.errors import InventoryError
 from inventory.models import Item, Storeroom
-from inventory.photos import reduced_image, shared_budget
 from labels import offline, scanning, services
 from labels.models import ScanMode, ScanOutcome, Stocktake
+from labels.scan_forms import client_id, code_from_form, scan_form_context, scanned_at
 from labels.views import WAREHOUSE
 from reuse.models import Listing
 from reuse.queries import open_listing_id
@@ -101,64 +95,6 @@ def attach_code(code: str):
     db.session.commit()
     flash(_("%(old)s now carries the label %(new)s.", old=old, new=item.tag), "success")
     return redirect(url_for("inventory.item", item_id=item.id))
-
-
-# --- reading a code from a form ---------------------------------------------------------------
-
-
-def scan_form_context(**extra) -> dict:
-    """What every scan form needs: a fresh id that makes a double submit apply once."""
-    return {"client_id": secrets.token_urlsafe(16), **extra}
-
-
-def code_from_form() -> str | None:
-    """The code typed or read by the camera, or decoded from an uploaded photo."""
-    photo = request.files.get("photo")
-    if photo and photo.filename:
-        return decode_photo(photo.read(current_app.config["MAX_CONTENT_LENGTH"] + 1))
-    code = scanning.code_from_scan(request.form.get("code", ""))
-    if not code:
-        flash(_("Type or scan a code."), "error")
-        return None
-    return code
-
-
-def decode_photo(data: bytes) -> str | None:
-    """The first QR code or barcode zxing-cpp finds in a photo, as a tag or storeroom code."""
-    config = current_app.config
-    try:
-        image = reduced_image(
-            data,
-            max_pixels=config["PHOTOS_MAX_PIXELS"],
-            longest_side=2000,
-            formats=None,
-            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
-        )  # phone photos are large; codes stay readable at this size
-    except PhotoRejected:
-        flash(_("This file is not a photo we can read."), "error")
-        return None
-    found = zxingcpp.read_barcodes(image)
-    if not found:
-        flash(
-            _("No readable code in the photo. Hold the phone closer and keep the label flat."),
-            "error",
-        )
-        return None
-    return scanning.code_from_scan(found[0].text)
-
-
-def scanned_at() -> datetime:
-    """When the phone says the scan happened (queued scans), or now."""
-    raw = request.form.get("scanned_at", "")
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return utcnow()
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def client_id() -> str:
-    return (request.form.get("client_id") or secrets.token_urlsafe(16))[:64]
 
 
 def warehouse_storeroom(storeroom_id: int) -> Storeroom:
@@ -242,151 +178,6 @@ def undo_move(storeroom_id: int):
         db.session.commit()
         flash(scan.message if scan else _("Nothing to undo."), "success" if scan else "error")
     return redirect(url_for("scan.move_into", storeroom_id=room.id))
-
-
-# --- stocktake ------------------------------------------------------------------------------
-
-
-@bp.route("/scan/stocktake", methods=["GET", "POST"])
-@role_required(*WAREHOUSE)
-def stocktake_start():
-    """Scan (or pick) the storeroom to count; a stocktake starts for it."""
-    if request.method == "POST":
-        code = code_from_form()
-        room = inventory.find_storeroom_by_code(db.session, code) if code else None
-        if room is not None:
-            stocktake = scanning.start_stocktake(db.session, room, by=current_user, now=utcnow())
-            db.session.commit()
-            return redirect(url_for("scan.stocktake", stocktake_id=stocktake.id))
-        if code:
-            flash(
-                _("%(code)s is not a storeroom label. Scan the storeroom first.", code=code),
-                "error",
-            )
-    recent = db.session.scalars(
-        select(Stocktake).options(selectinload(Stocktake.storeroom))
-        .order_by(Stocktake.id.desc()).limit(20)
-    ).all()  # fmt: skip
-    return render_template(
-        "labels/scan.html", **scan_form_context(mode="stocktake-start", stocktakes=recent)
-    )
-
-
-def stocktake_or_404(stocktake_id: int) -> Stocktake:
-    return db.session.get(Stocktake, stocktake_id) or abort(404)
-
-
-@bp.route("/stocktakes/<int:stocktake_id>", methods=["GET", "POST"])
-@role_required(*WAREHOUSE)
-def stocktake(stocktake_id: int):
-    """Count: scan what is on the shelves, then finish for the report."""
-    take = stocktake_or_404(stocktake_id)
-    if not take.is_open:
-        return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
-    if request.method == "POST":
-        code = code_from_form()
-        if code:
-            scan = scanning.ScanRequest(
-                client_id(), code, ScanMode.STOCKTAKE, scanned_at(), stocktake=take
-            )
-            result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
-            db.session.commit()
-            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
-        return redirect(url_for("scan.stocktake", stocktake_id=take.id))
-    counts = offline.stocktake_counts(db.session, take)
-    scans = scanning.stocktake_scans(db.session, current_user, take)
-    return render_template(
-        "labels/scan.html",
-        **scan_form_context(mode="stocktake", stocktake=take, scans=scans, **counts),
-    )
-
-
-@bp.route("/stocktakes/<int:stocktake_id>/finish", methods=["POST"])
-@role_required(*WAREHOUSE)
-def finish_stocktake(stocktake_id: int):
-    take = stocktake_or_404(stocktake_id)
-    scanning.finish_stocktake(db.session, take, by=current_user, now=utcnow())
-    db.session.commit()
-    return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
-
-
-def report_items(take: Stocktake) -> dict[str, list[Item]]:
-    ids = {key: take.report.get(key, []) for key in ("seen", "missing", "unexpected")}
-    every = set().union(*ids.values())
-    items = db.session.scalars(
-        select(Item).where(Item.id.in_(every)).options(selectinload(Item.storeroom))
-    ).all()
-    by_id = {item.id: item for item in items if access.can_view_item(current_user, item)}
-    return {key: [by_id[i] for i in values if i in by_id] for key, values in ids.items()}
-
-
-@bp.route("/stocktakes/<int:stocktake_id>/report")
-@role_required(*WAREHOUSE)
-def stocktake_report(stocktake_id: int):
-    take = stocktake_or_404(stocktake_id)
-    if take.is_open:
-        return redirect(url_for("scan.stocktake", stocktake_id=take.id))
-    groups = report_items(take)
-    why = scanning.fix_reasons(take, groups, by=current_user)
-    return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
-
-
-@bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])
-@role_required(*WAREHOUSE)
-def fix_stocktake(stocktake_id: int):
-    """One-step fixes: move the unexpected here, or mark the missing ones as missing; what
-    cannot be fixed so is left, and named."""
-    take = stocktake_or_404(stocktake_id)
-    if take.is_open:
-        abort(409)
-    action, now, code = request.form.get("action"), utcnow(), take.storeroom.code
-    if action not in ("move-unexpected", "mark-missing"):
-        abort(400)
-    try:
-        if action == "move-unexpected":
-            fixed = scanning.fix_unexpected(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items moved into %(code)s.", n=len(fixed.done), code=code)
-        else:
-            fixed = scanning.fix_missing(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items marked as missing.", n=len(fixed.done))
-    except InventoryError as error:  # someone changed one of them meanwhile: nothing is done
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-        if fixed.skipped:
-            flash(_("Left as they are: %(tags)s. The list below says why.",
-                    tags=tag_list(item for item, _why in fixed.skipped)), "error")  # fmt: skip
-    return redirect(url_for("scan.stocktake_report", stocktake_id=take.id))
-
-
-def tag_list(items, shown: int = 10) -> str:
-    """Tags for a message, the first few of a long list and a count of the rest."""
-    tags = [item.tag for item in items]
-    if len(tags) <= shown:
-        return ", ".join(tags)
-    return _("%(tags)s and %(n)d more", tags=", ".join(tags[:shown]), n=len(tags) - shown)
-
-
-@bp.route("/stocktakes/<int:stocktake_id>/report.csv")
-@role_required(*WAREHOUSE)
-def stocktake_csv(stocktake_id: int):
-    take = stocktake_or_404(stocktake_id)
-    if take.is_open:
-        abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Result"), _("Tag"), _("Name"), _("Recorded storeroom")])
-    labels = {"seen": _("Seen"), "missing": _("Missing"), "unexpected": _("Unexpected")}
-    for key, items in report_items(take).items():
-        for item in items:
-            room = item.storeroom.code if item.storeroom else item.place
-            writer.writerow([labels[key], *(safe_cell(v) for v in (item.tag, item.name, room))])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    name = f"stocktake-{take.storeroom.code}-{take.finished_at:%Y%m%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- offline: the service worker, the queue's endpoint, the phone's copy ---------------------

@@ -14,7 +14,7 @@ from app.timeutil import utcnow
 from inventory import access
 from inventory import services as inventory
 from inventory.models import Condition, Item
-from labels.scan_views import code_from_form, scan_form_context
+from labels.scan_forms import code_from_form, scan_form_context
 from reuse import services
 from reuse.forms import OfferManyForm
 

@@ -50,10 +50,10 @@ POLICY = {
     "scan.lookup": _everyone,
     "scan.move_start": _warehouse,
     "scan.move_into": _warehouse,
-    "scan.stocktake_start": _warehouse,
-    "scan.stocktake": _warehouse,  # the world's stocktake is open
-    "scan.stocktake_report": _warehouse_redirect,  # open: back to counting
-    "scan.stocktake_csv": {
+    "stocktake.stocktake_start": _warehouse,
+    "stocktake.stocktake": _warehouse,  # the world's stocktake is open
+    "stocktake.stocktake_report": _warehouse_redirect,  # open: back to counting
+    "stocktake.stocktake_csv": {
         **_warehouse,
         Role.STAFF: HIDDEN,
         Role.MANAGER: HIDDEN,
@@ -129,8 +129,8 @@ POLICY = {
     "inventory.add_photo": None,
     "scan.attach_code": None,
     "scan.undo_move": None,
-    "scan.finish_stocktake": None,
-    "scan.fix_stocktake": None,
+    "stocktake.finish_stocktake": None,
+    "stocktake.fix_stocktake": None,
     "scan.sync": None,
     "inventory.delete_photo": None,
     "auth.logout": None,
@@ -165,8 +165,8 @@ POST_ALLOWED = {
     "inventory.dispose_item": {Role.MANAGER, Role.ADMIN},
     "scan.attach_code": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "scan.undo_move": {Role.STAFF, Role.MANAGER, Role.ADMIN},
-    "scan.finish_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
-    "scan.fix_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "stocktake.finish_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "stocktake.fix_stocktake": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "scan.sync": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # moves: staff up
     "labels.reserved_codes": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "labels.edit_profile": {Role.MANAGER, Role.ADMIN},
