@@ -4,22 +4,29 @@ Surplus is often gathered in a central reuse store while it is on offer. The ite
 (or reserved); its listing's collect-from, and the approved requests still waiting for their
 handover that were told the same place, then name where the item is now. Inventory sends
 `item_moving` before the item changes; the listing is changed first, by a compare-and-set as
-every change of a listing is, and the item's own version guards the item after it.
+every change of a listing is, and the item's own version guards the item after it. A requester
+whose approved handover named the old place is told the new one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.timeutil import utcnow
 from inventory.errors import StaleItem
 from inventory.models import Item, Storeroom
 from inventory.services import STALE_MESSAGE
 from inventory.signals import item_moving
+from reuse import notifications
 from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
 from reuse.services import lock_listing
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 MAX_LENGTH = 300  # of Listing.collect_from and TransferRequest.handover_from
 
@@ -33,8 +40,9 @@ def location_text(to: Storeroom | None, position: str, place: str) -> str:
 
 
 def follow_move(
-    item: Item, *, session: Session, to: Storeroom | None, position: str, place: str, **_: Any
-) -> dict[str, list[Any]]:
+    item: Item, *, session: Session, to: Storeroom | None, position: str, place: str,
+    by: User | None = None, now: datetime | None = None, **_: Any,
+) -> dict[str, list[Any]]:  # fmt: skip
     """Point the item's open listing, and its approved requests that named the same place, at
     where the item goes; return the change for the move's history event. Nothing is written
     before the listing's compare-and-set succeeds. Locks are taken in the order every change
@@ -66,12 +74,16 @@ def follow_move(
     )
     if changed.rowcount != 1:  # withdrawn or closed since it was read: the item moved on too
         raise StaleItem(STALE_MESSAGE)
-    session.execute(
+    told = session.scalars(
         update(TransferRequest)
         .where(*approved, TransferRequest.handover_from == row.collect_from)
         .values(handover_from=new)
+        .returning(TransferRequest.id)
         .execution_options(synchronize_session="fetch")
-    )  # a place the decider chose otherwise (a loading dock) is theirs to change
+    ).all()  # a place the decider chose otherwise (a loading dock) is theirs to change
+    for request_id in told:  # they were told where to collect it: tell them where it is now
+        notifications.handover_moved(session, session.get(TransferRequest, request_id),
+                                     was=row.collect_from, by=by, now=now or utcnow())  # fmt: skip
     return {"collect_from": [row.collect_from, new]}
 
 

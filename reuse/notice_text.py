@@ -107,6 +107,12 @@ def _handover_reminder(p: dict) -> Notice:
     return Notice(title, [*details, gettext("Once it is done, mark it handed over.")])
 
 
+def _handover_moved(p: dict) -> Notice:
+    title = gettext("%(item)s has been moved: collect it from %(place)s.", item=p["item"],
+                    place=p.get("from", ""))  # fmt: skip
+    return Notice(title, [gettext("It was at %(place)s.", place=p.get("was", ""))])
+
+
 def _going_outside(p: dict) -> Notice:
     title = gettext("%(item)s leaves the organisation on %(when)s.", item=p["item"],
                     when=_moment(p.get("leaves_at")))  # fmt: skip
@@ -164,6 +170,7 @@ RENDERERS = {
     Kind.REQUEST_DECLINED: _request_declined,
     Kind.REQUEST_CANCELLED: _request_cancelled,
     Kind.HANDOVER_REMINDER: _handover_reminder,
+    Kind.HANDOVER_MOVED: _handover_moved,
     Kind.GOING_OUTSIDE: _going_outside,
     Kind.INTEREST_NEW: _interest_new,
     Kind.WISH_MATCH: _wish_match,

@@ -49,6 +49,7 @@ class Kind(enum.StrEnum):
     REQUEST_DECLINED = "request_declined"  # to the requester
     REQUEST_CANCELLED = "request_cancelled"  # to the owners, and the requester if not by them
     HANDOVER_REMINDER = "handover_reminder"  # to both sides, once a day until handed over
+    HANDOVER_MOVED = "handover_moved"  # to the requester: what they collect was moved
     GOING_OUTSIDE = "going_outside"  # to the owners, before the listing leaves the organisation
     INTEREST_NEW = "interest_new"  # to the owners: an outsider would like it
     WISH_MATCH = "wish_match"  # to whoever wished for something like it
@@ -137,6 +138,16 @@ def request_approved(session: Session, request: TransferRequest, *, now: datetim
     notify(session, [request.requested_by_id], Kind.REQUEST_APPROVED, now=now, params=params,
            listing_id=request.listing_id, request_id=request.id, skip=request.decided_by_id)  # fmt: skip
     listing_reserved(session, request.listing, request, now=now)
+
+
+def handover_moved(
+    session: Session, request: TransferRequest, *, was: str, by: User | None, now: datetime
+) -> None:
+    """The requester was told where to collect the item; staff have since moved it."""
+    params = {**about(request.listing), "from": request.handover_from, "was": was}
+    notify(session, [request.requested_by_id], Kind.HANDOVER_MOVED, now=now, params=params,
+           listing_id=request.listing_id, request_id=request.id,
+           skip=by.id if by else None)  # fmt: skip
 
 
 def request_declined(session: Session, request: TransferRequest, *, now: datetime) -> None:

@@ -12,6 +12,9 @@ from inventory import services as inventory
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus
+from reuse.notice_models import Notification
+from reuse.notice_text import describe
+from reuse.notifications import Kind
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 
@@ -92,7 +95,7 @@ def test_staff_move_an_offered_item_from_its_page_and_it_stays_offered(
 
 
 def test_a_reserved_lot_moved_into_use_keeps_its_reservations(
-    world, make_user, make_department, db_session
+    app, world, make_user, make_department, db_session
 ):
     """Approved requests told the listing's place follow; one told another place keeps it."""
     listing = world.offered("Chairs", quantity=3, approve=1)
@@ -111,6 +114,15 @@ def test_a_reserved_lot_moved_into_use_keeps_its_reservations(
         ListingStatus.OPEN, 3, "Hall, room 12")  # fmt: skip
     assert (first.status, first.handover_from) == (RequestStatus.APPROVED, "Hall, room 12")
     assert (second.status, second.handover_from) == (RequestStatus.APPROVED, "Dock B")
+    # The school was told K2 and hears of the move; the clinic collects at Dock B as told.
+    (moved,) = db_session.scalars(
+        select(Notification).where(Notification.kind == Kind.HANDOVER_MOVED)
+    ).all()
+    assert (moved.user_id, moved.request_id) == (world.asker.id, first.id)
+    with app.test_request_context():
+        notice = describe(moved)
+    assert notice.title == "Chairs has been moved: collect it from Hall, room 12."
+    assert notice.details == ["It was at K2, ask Jan."]
 
 
 def test_scanning_an_offered_item_into_the_reuse_store_and_undoing_it(staff, world, db_session):
