@@ -31,7 +31,10 @@ class AuditAction(enum.StrEnum):
     INVITATION_ACCEPTED = "invitation_accepted"  # the first password, through an invite link
     PASSWORD_CHANGED = "password_changed"  # by the user, on their account page
     LOGIN_SUCCEEDED = "login_succeeded"
-    LOGIN_FAILED = "login_failed"
+    LOGIN_FAILED = "login_failed"  # a wrong password, or refused by the throttle (see after)
+    LOGGED_OUT = "logged_out"
+    ACCOUNT_LOCKED = "account_locked"  # by failed logins from many addresses
+    ACCOUNT_UNLOCKED = "account_unlocked"  # by an admin, or on the CLI
     SETTINGS_CHANGED = "settings_changed"
     PARTNER_LINK_MADE = "partner_link_made"
     PARTNER_LINK_REPLACED = "partner_link_replaced"
