@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.models import AuditAction
 from app.audit.record import user_state, user_target
-from app.audit.web import audit, audit_login, audit_throttled
+from app.audit.web import audit, audit_change, audit_login, audit_throttled
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -139,8 +139,11 @@ def account():
     preferences = PreferencesForm(prefix="pref", obj=current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if "pref-language" in request.form and preferences.validate_on_submit():
+        before = user_state(db.session, current_user)
         current_user.name = (preferences.name.data or "").strip()
         current_user.language = preferences.language.data
+        after = user_state(db.session, current_user)
+        audit_change(AuditAction.USER_CHANGED, user_target(current_user), before, after)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
