@@ -35,6 +35,7 @@ ACTION_LABELS = {
     AuditAction.PARTNER_LINK_REPLACED: _l("Partner link replaced"),
     AuditAction.PARTNER_LINK_SHUT: _l("Partner link shut"),
     AuditAction.PARTNER_LINK_REOPENED: _l("Partner link reopened"),
+    AuditAction.PARTNER_CHANGED: _l("Partner changed"),
     AuditAction.IMPORT_UNDONE: _l("Import undone"),
 }
 OBJECT_LABELS = {

@@ -40,6 +40,7 @@ class AuditAction(enum.StrEnum):
     PARTNER_LINK_REPLACED = "partner_link_replaced"
     PARTNER_LINK_SHUT = "partner_link_shut"
     PARTNER_LINK_REOPENED = "partner_link_reopened"
+    PARTNER_CHANGED = "partner_changed"  # name, kind, town, contact details or notes
     IMPORT_UNDONE = "import_undone"
 
 
