@@ -36,6 +36,8 @@ ACTION_LABELS = {
     AuditAction.PARTNER_LINK_SHUT: _l("Partner link shut"),
     AuditAction.PARTNER_LINK_REOPENED: _l("Partner link reopened"),
     AuditAction.PARTNER_CHANGED: _l("Partner changed"),
+    AuditAction.PRINTER_PROFILE_CREATED: _l("Printer profile created"),
+    AuditAction.PRINTER_PROFILE_CHANGED: _l("Printer profile changed"),
     AuditAction.IMPORT_UNDONE: _l("Import undone"),
 }
 OBJECT_LABELS = {
@@ -43,6 +45,7 @@ OBJECT_LABELS = {
     AuditObject.SETTINGS: _l("Settings"),
     AuditObject.PARTNER: _l("Partner"),
     AuditObject.IMPORT_BATCH: _l("Import"),
+    AuditObject.PRINTER_PROFILE: _l("Printer profile"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

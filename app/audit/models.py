@@ -41,6 +41,8 @@ class AuditAction(enum.StrEnum):
     PARTNER_LINK_SHUT = "partner_link_shut"
     PARTNER_LINK_REOPENED = "partner_link_reopened"
     PARTNER_CHANGED = "partner_changed"  # name, kind, town, contact details or notes
+    PRINTER_PROFILE_CREATED = "printer_profile_created"
+    PRINTER_PROFILE_CHANGED = "printer_profile_changed"
     IMPORT_UNDONE = "import_undone"
 
 
@@ -49,6 +51,7 @@ class AuditObject(enum.StrEnum):
     SETTINGS = "settings"
     PARTNER = "partner"
     IMPORT_BATCH = "import_batch"
+    PRINTER_PROFILE = "printer_profile"
 
 
 class AuditEvent(db.Model):
