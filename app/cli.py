@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from app import backup
 from app.audit.models import AuditAction
-from app.audit.record import record_event, user_state, user_target
+from app.audit.record import LOCKED, UNLOCKED, record_event, user_state, user_target
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
 from app.demo import load_demo
@@ -77,6 +77,17 @@ def unlock_user_command(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     unlocked = accounts.unlock_account(db.session, user, by=None)
+    if unlocked:
+        record_event(
+            db.session,
+            AuditAction.ACCOUNT_UNLOCKED,
+            user_target(user),
+            actor=None,  # as for create-user: the command line has no account
+            remote_addr=None,
+            now=utcnow(),
+            before=LOCKED,
+            after=UNLOCKED,
+        )
     db.session.commit()
     click.echo(f"Unlocked {user.email}." if unlocked else f"{user.email} was not locked.")
 

@@ -21,6 +21,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from app.audit.models import AuditAction, AuditObject
+from app.audit.record import Target
+from app.audit.web import audit, audit_change
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.request_values import db_id
@@ -213,6 +216,26 @@ def profiles():
     return render_template("labels/profiles.html", profiles=rows.all(), formats=FORMATS)
 
 
+def profile_state(profile: PrinterProfile) -> dict:
+    """A printer profile's correction, as JSON values, for the audit trail."""
+    return {
+        "name": profile.name,
+        "format": profile.format,
+        "offset_x": profile.offset_x,
+        "offset_y": profile.offset_y,
+        "scale": profile.scale,
+    }
+
+
+def audit_profile(profile: PrinterProfile, before: dict | None) -> None:
+    """Record a profile made (`before` None) or the fields of one changed, if any changed."""
+    target = Target(AuditObject.PRINTER_PROFILE, profile.id, profile.name)
+    if before is None:
+        audit(AuditAction.PRINTER_PROFILE_CREATED, target, after=profile_state(profile))
+    else:
+        audit_change(AuditAction.PRINTER_PROFILE_CHANGED, target, before, profile_state(profile))
+
+
 @bp.route("/labels/profiles/new", methods=["GET", "POST"], defaults={"profile_id": None})
 @bp.route("/labels/profiles/<int:profile_id>", methods=["GET", "POST"])
 @role_required(*MANAGERS)
@@ -223,8 +246,9 @@ def edit_profile(profile_id: int | None):
     form = ProfileForm(obj=profile)
     form.format.choices = format_choices()
     if form.validate_on_submit():
+        before = profile_state(profile) if profile else None
         try:
-            services.save_profile(
+            saved = services.save_profile(
                 db.session,
                 organisation=db.session.scalar(select(Organisation).limit(1)),
                 name=form.name.data,
@@ -238,6 +262,7 @@ def edit_profile(profile_id: int | None):
             db.session.rollback()
             form.name.errors.append(str(error))
         else:
+            audit_profile(saved, before)
             db.session.commit()
             flash(_("The printer profile is saved."), "success")
             return redirect(url_for("labels.profiles"))

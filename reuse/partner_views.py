@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import Target
-from app.audit.web import audit
+from app.audit.web import audit, audit_change
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.templating import public_url
@@ -26,6 +26,7 @@ from reuse.partner_models import Interest, Partner, PartnerKind
 
 bp = Blueprint("partners", __name__, template_folder="templates")
 KEEPERS = (Role.ADMIN, Role.MANAGER)
+PARTNER_FIELDS = ("name", "kind", "town", "contact_name", "email", "phone", "notes")
 
 
 def partner_or_404(partner_id: int) -> Partner:
@@ -34,6 +35,11 @@ def partner_or_404(partner_id: int) -> Partner:
 
 def partner_target(partner: Partner) -> Target:
     return Target(AuditObject.PARTNER, partner.id, partner.name)
+
+
+def partner_state(partner: Partner) -> dict:
+    """What the directory keeps about a partner, as text, for the audit trail."""
+    return {field: str(getattr(partner, field)) for field in PARTNER_FIELDS}
 
 
 def details(form: PartnerForm) -> partners.PartnerDetails:
@@ -86,12 +92,15 @@ def edit(partner_id: int):
     partner = partner_or_404(partner_id)
     form = PartnerForm(obj=partner)
     if form.validate_on_submit():
+        before = partner_state(partner)
         try:
             partners.edit_partner(db.session, partner, details(form))
         except partners.PartnerError as error:
             db.session.rollback()
             form.name.errors.append(str(error))
         else:
+            after = partner_state(partner)
+            audit_change(AuditAction.PARTNER_CHANGED, partner_target(partner), before, after)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".directory"))

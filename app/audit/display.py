@@ -27,11 +27,17 @@ ACTION_LABELS = {
     AuditAction.PASSWORD_CHANGED: _l("Password changed"),
     AuditAction.LOGIN_SUCCEEDED: _l("Logged in"),
     AuditAction.LOGIN_FAILED: _l("Login failed"),
+    AuditAction.LOGGED_OUT: _l("Logged out"),
+    AuditAction.ACCOUNT_LOCKED: _l("Account locked"),
+    AuditAction.ACCOUNT_UNLOCKED: _l("Account unlocked"),
     AuditAction.SETTINGS_CHANGED: _l("Settings changed"),
     AuditAction.PARTNER_LINK_MADE: _l("Partner link made"),
     AuditAction.PARTNER_LINK_REPLACED: _l("Partner link replaced"),
     AuditAction.PARTNER_LINK_SHUT: _l("Partner link shut"),
     AuditAction.PARTNER_LINK_REOPENED: _l("Partner link reopened"),
+    AuditAction.PARTNER_CHANGED: _l("Partner changed"),
+    AuditAction.PRINTER_PROFILE_CREATED: _l("Printer profile created"),
+    AuditAction.PRINTER_PROFILE_CHANGED: _l("Printer profile changed"),
     AuditAction.IMPORT_UNDONE: _l("Import undone"),
 }
 OBJECT_LABELS = {
@@ -39,6 +45,7 @@ OBJECT_LABELS = {
     AuditObject.SETTINGS: _l("Settings"),
     AuditObject.PARTNER: _l("Partner"),
     AuditObject.IMPORT_BATCH: _l("Import"),
+    AuditObject.PRINTER_PROFILE: _l("Printer profile"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

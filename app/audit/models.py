@@ -31,12 +31,18 @@ class AuditAction(enum.StrEnum):
     INVITATION_ACCEPTED = "invitation_accepted"  # the first password, through an invite link
     PASSWORD_CHANGED = "password_changed"  # by the user, on their account page
     LOGIN_SUCCEEDED = "login_succeeded"
-    LOGIN_FAILED = "login_failed"
+    LOGIN_FAILED = "login_failed"  # a wrong password, or refused by the throttle (see after)
+    LOGGED_OUT = "logged_out"
+    ACCOUNT_LOCKED = "account_locked"  # by failed logins from many addresses
+    ACCOUNT_UNLOCKED = "account_unlocked"  # by an admin, or on the CLI
     SETTINGS_CHANGED = "settings_changed"
     PARTNER_LINK_MADE = "partner_link_made"
     PARTNER_LINK_REPLACED = "partner_link_replaced"
     PARTNER_LINK_SHUT = "partner_link_shut"
     PARTNER_LINK_REOPENED = "partner_link_reopened"
+    PARTNER_CHANGED = "partner_changed"  # name, kind, town, contact details or notes
+    PRINTER_PROFILE_CREATED = "printer_profile_created"
+    PRINTER_PROFILE_CHANGED = "printer_profile_changed"
     IMPORT_UNDONE = "import_undone"
 
 
@@ -45,6 +51,7 @@ class AuditObject(enum.StrEnum):
     SETTINGS = "settings"
     PARTNER = "partner"
     IMPORT_BATCH = "import_batch"
+    PRINTER_PROFILE = "printer_profile"
 
 
 class AuditEvent(db.Model):

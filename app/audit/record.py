@@ -22,6 +22,9 @@ LABEL_LENGTH = 300
 ADDRESS_LENGTH = 64
 
 State = dict[str, Any]
+# An account's lock by failed logins, before and after it is set or opened.
+LOCKED: State = {"locked": True}
+UNLOCKED: State = {"locked": False}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from app.audit.models import AuditAction
-from app.audit.record import user_state, user_target
+from app.audit.record import LOCKED, UNLOCKED, user_state, user_target
 from app.audit.web import audit, audit_change
 from app.auth import services, throttle
 from app.auth.forms import UserForm
@@ -159,7 +159,8 @@ def activate_user(user_id: int):
 def unlock_user(user_id: int):
     """Open an account that failed logins from many addresses have locked."""
     user = user_or_404(user_id)
-    services.unlock_account(db.session, user, by=current_user)
+    if services.unlock_account(db.session, user, by=current_user):
+        audit(AuditAction.ACCOUNT_UNLOCKED, user_target(user), before=LOCKED, after=UNLOCKED)
     db.session.commit()
     flash(_("%(email)s can log in again.", email=user.email), "success")
     return redirect(url_for("admin.users"))

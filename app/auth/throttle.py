@@ -112,14 +112,18 @@ class Throttle:
 class LoginThrottled(Exception):
     """This attempt is refused, or the failure just counted starts a wait.
 
-    Raised before anything is written (a refusal) or after a counted failure; either way the
-    caller commits, so a counted failure is kept.
+    Raised before anything is written (a refusal, `counted` False) or after a counted failure
+    (`counted` True; with `account_locked`, this failure locked the account); either way the
+    caller commits, so a counted failure is kept, and records which of the two it was.
     """
 
-    def __init__(self, retry_after: timedelta, *, account_locked: bool = False):
+    def __init__(
+        self, retry_after: timedelta, *, account_locked: bool = False, counted: bool = False
+    ):
         super().__init__("account locked" if account_locked else "too many failed logins")
         self.retry_after = retry_after
         self.account_locked = account_locked
+        self.counted = counted
 
 
 @dataclass(frozen=True)
@@ -256,10 +260,10 @@ def count_failure(
         security_log.warning("account locked", extra={"email": email, "failures": account})
         if user is not None:
             account_locked.send(user, session=session, until=until, now=now)
-        raise LoginThrottled(throttle.lock_for, account_locked=True)
+        raise LoginThrottled(throttle.lock_for, account_locked=True, counted=True)
     wait = throttle.wait_after(pair, address_busy=address >= throttle.address_limit)
     if wait is not None:
-        raise LoginThrottled(wait)
+        raise LoginThrottled(wait, counted=True)
 
 
 def _lock(session: Session, counter_id: int, now: datetime) -> bool:

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.models import AuditAction
 from app.audit.record import user_state, user_target
-from app.audit.web import audit, audit_login
+from app.audit.web import audit, audit_change, audit_login, audit_throttled
 from app.auth import services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -94,6 +94,7 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        now = utcnow()
         try:
             user = services.authenticate(
                 db.session,
@@ -101,9 +102,10 @@ def login():
                 form.password.data,
                 ip=request.remote_addr or "",
                 throttle=throttle_from_config(),
-                now=utcnow(),
+                now=now,
             )
         except services.LoginThrottled as throttled:
+            audit_throttled(form.email.data, throttled, now=now)
             db.session.commit()  # a failure counted before the refusal is kept
             form.password.errors.append(throttled_message(throttled))
             status = 429
@@ -121,6 +123,7 @@ def login():
 @login_required
 def logout():
     """Log out here and everywhere else, so a copied session cookie is worthless."""
+    audit(AuditAction.LOGGED_OUT, user_target(current_user))
     current_user.end_sessions()
     db.session.commit()
     logout_user()
@@ -136,8 +139,11 @@ def account():
     preferences = PreferencesForm(prefix="pref", obj=current_user)
     password_form = ChangePasswordForm(prefix="pw")
     if "pref-language" in request.form and preferences.validate_on_submit():
+        before = user_state(db.session, current_user)
         current_user.name = (preferences.name.data or "").strip()
         current_user.language = preferences.language.data
+        after = user_state(db.session, current_user)
+        audit_change(AuditAction.USER_CHANGED, user_target(current_user), before, after)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))

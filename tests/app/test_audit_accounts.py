@@ -189,6 +189,24 @@ def test_changing_ones_own_password_is_recorded_and_a_wrong_current_one_is_not(
     assert (row.actor_id, row.object_id, row.before, row.after) == (user.id, user.id, None, None)
 
 
+def test_changing_ones_own_name_and_language_is_recorded_as_oneself(
+    client, login, db_session, make_user
+):
+    user = make_user(Role.STAFF, name="Sam", language="en")
+    login(client, user)
+    same = {"pref-name": "Sam", "pref-language": "en"}
+    assert client.post("/account", data=same).status_code == 302
+    assert audit_rows(db_session, A.USER_CHANGED) == []
+    changed = {"pref-name": "Samira", "pref-language": "sv"}
+    assert client.post("/account", data=changed).status_code == 302
+    row = only_row(db_session, A.USER_CHANGED)
+    assert (row.actor_id, row.object_id) == (user.id, user.id)
+    assert (row.before, row.after) == (
+        {"name": "Sam", "language": "en"},
+        {"name": "Samira", "language": "sv"},
+    )
+
+
 def test_a_login_and_a_failed_one_are_recorded(client, db_session, make_user):
     user = make_user(Role.STAFF)
     client.post("/login", data={"email": user.email, "password": "wrong password"})

@@ -91,3 +91,32 @@ def test_replacing_shutting_and_reopening_a_link_are_one_row_each(
     assert (replaced.before, replaced.after) == (None, None)  # never the link's secret
     assert (shut.before, shut.after) == ({"active": True}, {"active": False})
     assert (reopened.before, reopened.after) == ({"active": False}, {"active": True})
+
+
+def test_editing_a_partner_is_one_row_with_only_what_changed(client, login, db_session, manager):
+    partner, _token = add_partner(db_session, name="Åby Re-use", kind="repair", town="Åby")
+    login(client, manager)
+    assert client.post(f"/reuse/partners/{partner.id}", data=PARTNER).status_code == 302
+    assert audit_rows(db_session, A.PARTNER_CHANGED) == []  # saved as it was
+    edited = {**PARTNER, "name": "Åby Repair", "contact_name": "Eva", "phone": "070-123"}
+    assert client.post(f"/reuse/partners/{partner.id}", data=edited).status_code == 302
+    row = only_row(db_session, A.PARTNER_CHANGED)
+    assert (row.actor_id, row.object_type, row.object_id, row.object_label) == (
+        manager.id,
+        AuditObject.PARTNER,
+        partner.id,
+        "Åby Repair",
+    )
+    assert row.before == {"name": "Åby Re-use", "contact_name": "", "phone": ""}
+    assert row.after == {"name": "Åby Repair", "contact_name": "Eva", "phone": "070-123"}
+
+
+def test_a_partner_edit_refused_for_a_taken_name_records_nothing(
+    client, login, db_session, manager
+):
+    partner, _token = add_partner(db_session, name="Åby Re-use", kind="repair", town="Åby")
+    add_partner(db_session, name="Sundby Second Hand")
+    login(client, manager)
+    taken = {**PARTNER, "name": "sundby second hand"}
+    assert "already exists" in client.post(f"/reuse/partners/{partner.id}", data=taken).text
+    assert audit_rows(db_session, A.PARTNER_CHANGED) == []
