@@ -1,6 +1,8 @@
 import re
+import time
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from app import create_app
@@ -155,10 +157,28 @@ def row_counts(db_session) -> dict[str, int]:
     return {**counts, "versions": db_session.scalars(select(Item.version).order_by(Item.id)).all()}
 
 
+REFUSALS = {
+    "another browser's": "The CSRF tokens do not match.",
+    "expired": "The CSRF token has expired.",
+}
+
+
+def token_signed_hours_ago(client, monkeypatch, hours: int) -> str:
+    """The session's own token, as a page left open for `hours` would hold it."""
+    signed_at = int(time.time()) - hours * 3600
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
+        return csrf_token(client, "/login")
+
+
+@pytest.mark.parametrize("kind", REFUSALS)
 @pytest.mark.parametrize("role", [ANON, Role.REQUESTER, Role.ADMIN])
-def test_every_post_route_refuses_another_sessions_token(csrf_app, world, db_session, role, caplog):
-    """Reliability D3: a valid token, but another browser's, is refused on every POST route of
-    the URL map, logged in or not, by the CSRF guard itself, and nothing is written."""
+def test_every_post_route_refuses_a_token_not_this_sessions_own_fresh_one(
+    csrf_app, world, db_session, role, kind, caplog, monkeypatch
+):
+    """Reliability D3: another browser's valid token, or this browser's own token expired
+    (WTF_CSRF_TIME_LIMIT), is refused on every POST route of the URL map, logged in or not, by
+    the CSRF guard itself, and nothing is written."""
     client = csrf_app.test_client()
     own = csrf_token(client, "/login")  # the session has a token of its own
     if role != ANON:
@@ -166,16 +186,20 @@ def test_every_post_route_refuses_another_sessions_token(csrf_app, world, db_ses
         login = {"email": user.email, "password": PASSWORD, "csrf_token": own}
         assert client.post("/login", data=login).status_code == 302
         csrf_token(client, "/")  # a login starts a new session; its first page gives a token
-    foreign = csrf_token(csrf_app.test_client(), "/login")
+    if kind == "expired":
+        hours = csrf_app.config["WTF_CSRF_TIME_LIMIT"] // 3600 + 1
+        token = token_signed_hours_ago(client, monkeypatch, hours)
+    else:
+        token = csrf_token(csrf_app.test_client(), "/login")
     before = row_counts(db_session)
     checked = []
     for rule in rules(csrf_app, "POST"):
         url = url_for_rule(csrf_app, rule, world["args"])
         caplog.clear()
         with caplog.at_level("INFO", logger="flask_wtf.csrf"):
-            response = client.post(url, data={"csrf_token": foreign, "name": "x", "code": "x"})
+            response = client.post(url, data={"csrf_token": token, "name": "x", "code": "x"})
         assert response.status_code == 400, url
-        assert caplog.messages == ["The CSRF tokens do not match."], url
+        assert caplog.messages == [REFUSALS[kind]], url
         checked.append(rule.endpoint)
     assert {"auth.login", "inventory.edit_item", "scan.sync"} <= set(checked)
     assert row_counts(db_session) == before
