@@ -13,8 +13,8 @@ from imports.resolve import KINDS, RESOLVED, Resolver, Status, Value
 from imports.row_values import TEXT_LIMITS, ExistingItem, RowPlan
 from imports.value_problems import value_problem
 from inventory import access, vocabulary
+from inventory.item_records import ACTIVE_STATUSES, OFFER_BOUND
 from inventory.models import Condition, ItemStatus
-from inventory.services import ACTIVE_STATUSES, OFFER_BOUND
 
 if TYPE_CHECKING:
     from app.auth.models import User

@@ -22,8 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from inventory import access, vocabulary
-from inventory import services as inventory
+from inventory import access, disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
 from reuse import notifications, services
@@ -156,13 +155,13 @@ def _dispose_offered(
                               message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
     part = item
     if listing.quantity < item.quantity:  # the rest of the lot goes back to stock
-        services._return_to_stock(session, item, by=by, now=now,
-                                  note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
-        part = services._split(session, item, listing.quantity, by=by, now=now,
-                               tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+        offers.back_to_stock(session, item, by=by, now=now,
+                             note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
+        part = lots.split_lot(session, item, listing.quantity, by=by, now=now,
+                              tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     record_outcome(session, listing, part, closing, by=by, now=now,
                    revenue=listing.sale_price if closing == Closing.SOLD else None)  # fmt: skip
-    inventory.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
+    disposals.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
                            note=disposal_note(listing, how, note), closing_offer=True)  # fmt: skip
     notifications.listing_closed(session, listing, closing=closing.value, by=by, now=now)
     return part

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.timeutil import utcnow
 from inventory.errors import StaleItem
+from inventory.item_records import STALE_MESSAGE
 from inventory.models import Item, Storeroom
-from inventory.services import STALE_MESSAGE
 from inventory.signals import item_moving
 from reuse import notifications
 from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest

@@ -20,8 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from inventory import services as inventory
-from inventory import vocabulary
+from inventory import item_history, item_records, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
 from reuse import notifications
@@ -82,10 +81,6 @@ def _enter_tier(listing: Listing, tier: int, settings: ReuseSettings, now: datet
     listing.tier_ends_at = None if length is None else now + length
 
 
-def _status_after_offer(item: Item) -> ItemStatus:
-    return ItemStatus.IN_STORAGE if item.storeroom_id else ItemStatus.IN_USE
-
-
 # --- flagging ------------------------------------------------------------------------------------
 
 
@@ -95,7 +90,7 @@ def flag_surplus(
     expected_version: int | None = None,
 ) -> Listing:  # fmt: skip
     """Offer (part of) an item, starting with the owning department."""
-    inventory.check_version(item, expected_version)
+    item_records.check_version(item, expected_version)
     if item.status not in FLAGGABLE:
         if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
             raise ReuseError(_l("This item is already offered."))
@@ -110,17 +105,11 @@ def flag_surplus(
         created_at=now, status=ListingStatus.OPEN,
     )  # fmt: skip
     _enter_tier(listing, Tier.DEPARTMENT, reuse_settings(session), now)
-    before = item.status.value
-    item.status, item.updated_at = ItemStatus.OFFERED, now
-    changes = {"status": [before, ItemStatus.OFFERED.value], "offered": [None, quantity]}
-    if item.condition != condition:
-        changes["condition"] = [item.condition.value, Condition(condition).value]
-        item.condition = condition
-    inventory.record_event(session, item, EventKind.FLAGGED, by=by, now=now,
-                           note=reason.strip(), changes=changes)  # fmt: skip
+    offers.offer_item(session, item, quantity=quantity, condition=condition,
+                      reason=reason.strip(), by=by, now=now)  # fmt: skip
     session.add(listing)
     try:
-        inventory.flush_item_change(session)
+        item_records.flush_item_change(session)
     except IntegrityError:
         raise Conflict(_l("This item is already offered.")) from None
     notifications.listing_offered(session, listing, now=now)
@@ -182,15 +171,8 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
     _decline_pending(session, listing, by=by, now=now,
                      message=str(_l("The listing was withdrawn.")))  # fmt: skip
     notifications.listing_withdrawn(session, listing, by=by, now=now)
-    _return_to_stock(session, listing.item, by=by, now=now, note=str(_l("Listing withdrawn")))
-
-
-def _return_to_stock(session: Session, item: Item, *, by: User, now: datetime, note: str) -> None:
-    before = item.status.value
-    item.status, item.updated_at = _status_after_offer(item), now
-    inventory.record_event(session, item, EventKind.EDITED, by=by, now=now, note=note,
-                           changes={"status": [before, item.status.value]})  # fmt: skip
-    inventory.flush_item_change(session)
+    offers.back_to_stock(session, listing.item, by=by, now=now,
+                         note=str(_l("Listing withdrawn")))  # fmt: skip
 
 
 # --- the ladder ------------------------------------------------------------------------------------
@@ -226,7 +208,7 @@ def tick(session: Session, *, now: datetime) -> int:
         )
         if result.rowcount == 1:
             moved += 1
-            inventory.record_event(
+            item_history.record_event(
                 session, listing.item, EventKind.OFFERED_WIDER, by=None, now=now,
                 changes={"tier": [old, probe.tier]},
             )  # fmt: skip
@@ -293,8 +275,8 @@ def request_transfer(
         session.flush()
     except IntegrityError:
         raise Conflict(_l("Your department has already asked for this listing.")) from None
-    inventory.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
-                           changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
+    item_history.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
+                              changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
     session.flush()
     notifications.request_made(session, request, now=now)
     return request
@@ -340,7 +322,7 @@ def approve(
     if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
         status = vocabulary.STATUS[item.status]
         raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=status))
-    if item.quantity < listing.quantity:  # lots edited before the rule in inventory.update_item
+    if item.quantity < listing.quantity:  # lots edited before the rule in item_records.update_item
         raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
     reserved = session.execute(
@@ -365,15 +347,13 @@ def approve(
                         handover_from=handover_from.strip()):  # fmt: skip
         raise _moved_on(request)  # the caller's rollback takes the reservation above back
     session.refresh(listing)
-    changes = {"reserved": [None, request.quantity]}
     if listing.available == 0:
-        item.status, item.updated_at = ItemStatus.RESERVED, now
-        changes["status"] = [ItemStatus.OFFERED.value, ItemStatus.RESERVED.value]
         _decline_pending(session, listing, by=by, now=now,
                          message=str(_l("Everything offered has been reserved.")))  # fmt: skip
-    inventory.record_event(session, item, EventKind.RESERVED, by=by, now=now, changes=changes,
-                           note=str(request.department))  # fmt: skip
-    inventory.flush_item_change(session)
+    status = ItemStatus.RESERVED if listing.available == 0 else item.status
+    offers.set_offer_status(session, item, status, by=by, now=now, kind=EventKind.RESERVED,
+                            changes={"reserved": [None, request.quantity]},
+                            note=str(request.department))  # fmt: skip
     notifications.request_approved(session, request, now=now)
 
 
@@ -390,8 +370,8 @@ def decline(session: Session, request: TransferRequest, *, by: User, now: dateti
     if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
                         decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
-    inventory.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
-                           now=now, note=str(request.department))  # fmt: skip
+    item_history.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
+                              now=now, note=str(request.department))  # fmt: skip
     notifications.request_declined(session, request, now=now)
 
 
@@ -427,7 +407,7 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     else:
         raise _moved_on(request)
     listing = request.listing
-    item, changes = listing.item, {}
+    item, changes, status = listing.item, {}, listing.item.status
     if was == RequestStatus.APPROVED:
         session.execute(
             update(Listing).where(Listing.id == listing.id)
@@ -435,12 +415,10 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
             .execution_options(synchronize_session="fetch")
         )  # fmt: skip
         changes["reserved"] = [request.quantity, None]
-        if item.status == ItemStatus.RESERVED:
-            item.status, item.updated_at = ItemStatus.OFFERED, now
-            changes["status"] = ["reserved", "offered"]
-    inventory.record_event(session, item, EventKind.REQUEST_CANCELLED, by=by, now=now,
-                           changes=changes, note=str(request.department))  # fmt: skip
-    inventory.flush_item_change(session)
+        status = ItemStatus.OFFERED  # something is free again, whether or not all was reserved
+    offers.set_offer_status(session, item, status, by=by, now=now,
+                            kind=EventKind.REQUEST_CANCELLED, changes=changes,
+                            note=str(request.department))  # fmt: skip
     notifications.request_cancelled(session, request, by=by, now=now,
                                     was_approved=was == RequestStatus.APPROVED)  # fmt: skip
 
@@ -461,13 +439,13 @@ def hand_over(
     listing, item = request.listing, request.listing.item
     department = session.get(Department, request.department_id)
     whole = request.quantity == item.quantity
-    received = item if whole else _split(session, item, request.quantity, by=by, now=now,
-                                          tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    received = item if whole else lots.split_lot(session, item, request.quantity, by=by, now=now,
+                                                 tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     # Before the move, while the item is still the giving department's:
     record_outcome(session, listing, received, Closing.TRANSFERRED, by=by, now=now,
                    receiving_department_id=department.id)  # fmt: skip
-    _transfer(session, received, department, request.deliver_to, request.deliver_place,
-              by=by, now=now)  # fmt: skip
+    transfers.transfer_item(session, received, department, request.deliver_to,
+                            request.deliver_place, by=by, now=now)  # fmt: skip
     request.received_item_id = received.id
     left = listing.quantity - request.quantity
     values: dict = {"reserved": Listing.reserved - request.quantity}
@@ -479,54 +457,13 @@ def hand_over(
         values["quantity"] = left
     session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
                     .execution_options(synchronize_session="fetch"))  # fmt: skip
-    if not whole:
+    if not whole:  # the rest of the lot: offered again, still reserved, or back to stock
         session.refresh(listing)
-        before = item.status
-        item.status = ItemStatus.OFFERED if listing.is_open and listing.available else (
-            ItemStatus.RESERVED if listing.is_open else _status_after_offer(item)
+        status = ItemStatus.OFFERED if listing.is_open and listing.available else (
+            ItemStatus.RESERVED if listing.is_open else offers.stock_status(item)
         )  # fmt: skip
-        item.updated_at = now
-        if item.status != before:  # the rest of the lot: back to stock, or offered again
-            inventory.record_event(session, item, EventKind.EDITED, by=by, now=now,
-                                   changes={"status": [before.value, item.status.value]})  # fmt: skip
-        inventory.flush_item_change(session)
+        offers.set_offer_status(session, item, status, by=by, now=now)
     return received
-
-
-def _split(session: Session, item: Item, quantity: int, *, by: User, now: datetime,
-           tag_prefix: str, tag_digits: int) -> Item:  # fmt: skip
-    """Take `quantity` off a lot as a new item with a new tag and a link to its origin."""
-    fields = {name: getattr(item, name) for name in ("name", "category", "department", "place",
-              "condition", "serial_number", "manufacturer", "model", "purchase_date",
-              "purchase_price", "replacement_value", "notes", "extra")}  # fmt: skip
-    part = inventory.create_item(
-        session, {**fields, "quantity": quantity}, by=by, now=now, storeroom=item.storeroom,
-        tag_prefix=tag_prefix, tag_digits=tag_digits, event_kind=EventKind.SPLIT,
-        note=str(_l("Split from %(tag)s", tag=item.tag)),
-    )  # fmt: skip
-    part.split_from_id = item.id
-    item.quantity -= quantity
-    inventory.record_event(session, item, EventKind.SPLIT, by=by, now=now,
-                           changes={"quantity": [item.quantity + quantity, item.quantity]},
-                           note=str(_l("Split off as %(tag)s", tag=part.tag)))  # fmt: skip
-    inventory.flush_item_change(session)
-    return part
-
-
-def _transfer(session: Session, item: Item, department: Department, room: Storeroom | None,
-              place: str, *, by: User, now: datetime) -> None:  # fmt: skip
-    before = {"department": str(item.department), "storeroom": inventory.history_value(
-        item.storeroom), "place": item.place, "status": item.status.value}  # fmt: skip
-    item.department, item.storeroom = department, room
-    item.place = "" if room else (place or item.place)
-    item.status = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
-    item.updated_at = now
-    after = {"department": str(department), "storeroom": inventory.history_value(room),
-             "place": item.place, "status": item.status.value}  # fmt: skip
-    inventory.record_event(session, item, EventKind.TRANSFERRED, by=by, now=now,
-                           changes={k: [before[k], after[k]] for k in before
-                                    if before[k] != after[k]})  # fmt: skip
-    inventory.flush_item_change(session)
 
 
 # --- settings and windows ----------------------------------------------------------------------
@@ -569,7 +506,7 @@ def set_window(
     )
     if changed.rowcount != 1:
         raise Conflict(_l("The listing moved on meanwhile: look at it again."))
-    inventory.record_event(
+    item_history.record_event(
         session, listing.item, EventKind.EDITED, by=by, now=now,
         changes={"window_ends": [_iso(before), _iso(ends_at)]},
         note=str(_l("Window of the listing changed")),
