@@ -19,14 +19,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.states import advance
 from inventory import access, disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
+from reuse import listing_states as listings
 from reuse import notifications, services
-from reuse.models import Closing, ExternalMode, Listing, ListingStatus, ReuseSettings
+from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
 from reuse.outcomes import record_outcome
 from reuse.partner_models import Partner
 from reuse.services import Conflict, ReuseError
@@ -98,24 +99,13 @@ def close_listing(
     check_closing(services.reuse_settings(session), closing, sale_price=sale_price,
                   partner=partner, closed_to=closed_to)  # fmt: skip
     closed_to = closed_to.strip() or (partner.name if partner else "")
-    claimed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
-        )
-        .values(
-            status=ListingStatus.CLOSED,
-            closing=closing.value,
-            closed_at=now,
-            closed_by_id=by.id,
-            sale_price=sale_price,
-            closed_to=closed_to,
-            partner_id=partner.id if partner else None,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
+    claimed = advance(
+        session, Listing, listings.CLOSE, Listing.id == listing.id, Listing.reserved == 0,
+        closing=closing.value, closed_at=now, closed_by_id=by.id, sale_price=sale_price,
+        closed_to=closed_to, partner_id=partner.id if partner else None,
+    )  # fmt: skip
     session.refresh(listing)  # what the claim saw, not what the page showed
-    if claimed.rowcount != 1:
+    if not claimed:
         raise why_not_open(listing)
     try:
         return _dispose_offered(session, listing, closing, by=by, now=now, note=note,

@@ -21,6 +21,8 @@ from app.db_types import UTCDateTime
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Condition, Department, Item, Money, Storeroom, enum_column
+from reuse.listing_states import ListingStatus
+from reuse.request_states import RequestStatus
 
 
 class Tier(enum.IntEnum):
@@ -30,12 +32,6 @@ class Tier(enum.IntEnum):
     ORGANISATION = 2  # everyone in the organisation
     PARTNERS = 3  # partner organisations, through their link or feeds
     PUBLIC = 4  # the public market
-
-
-class ListingStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"  # transferred, given away, sold, recycled...: see `closing`
-    WITHDRAWN = "withdrawn"
 
 
 class Closing(enum.StrEnum):
@@ -127,14 +123,6 @@ class Listing(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ListingStatus.OPEN
-
-
-class RequestStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"  # quantity reserved, handover to arrange
-    DECLINED = "declined"
-    CANCELLED = "cancelled"  # by the requester, before handover
-    COMPLETED = "completed"  # handed over: the item (or its part) is theirs
 
 
 class HandoverMode(enum.StrEnum):

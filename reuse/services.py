@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
+from app.states import Transition, advance
 from inventory import item_history, item_records, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
+from reuse import listing_states as listings
 from reuse import notifications
+from reuse import request_states as requests
 from reuse.models import (
     Closing,
     ExternalMode,
@@ -151,20 +154,10 @@ def flag_many(
 def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> None:
     """Take an open listing back; pending requests are declined. Not once something is
     approved: those requests must be cancelled or handed over first."""
-    claimed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
-        )  # fmt: skip
-        .values(
-            status=ListingStatus.WITHDRAWN,
-            closing=Closing.WITHDRAWN,
-            closed_at=now,
-            closed_by_id=by.id,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    if claimed.rowcount != 1:
+    claimed = advance(session, Listing, listings.WITHDRAW, Listing.id == listing.id,
+                      Listing.reserved == 0, closing=Closing.WITHDRAWN, closed_at=now,
+                      closed_by_id=by.id)  # fmt: skip
+    if not claimed:
         if listing.is_open:
             raise Conflict(_l("Part of this listing is approved for a request: cancel that first."))
         raise Conflict(_l("This listing is no longer open."))
@@ -195,18 +188,9 @@ def tick(session: Session, *, now: datetime) -> int:
         old = listing.tier
         probe = Listing(tier=old)
         _enter_tier(probe, old + 1, settings, now)
-        result = session.execute(
-            update(Listing)
-            .where(
-                Listing.id == listing.id,
-                Listing.tier == old,
-                Listing.reserved == 0,
-                Listing.status == ListingStatus.OPEN,
-            )  # fmt: skip
-            .values(tier=probe.tier, tier_started_at=now, tier_ends_at=probe.tier_ends_at)
-            .execution_options(synchronize_session="fetch")
-        )
-        if result.rowcount == 1:
+        if advance(session, Listing, listings.CLIMB, Listing.id == listing.id,
+                   Listing.tier == old, Listing.reserved == 0, tier=probe.tier,
+                   tier_started_at=now, tier_ends_at=probe.tier_ends_at):  # fmt: skip
             moved += 1
             item_history.record_event(
                 session, listing.item, EventKind.OFFERED_WIDER, by=None, now=now,
@@ -291,16 +275,8 @@ def lock_listing(session: Session, listing_id: int) -> None:
     session.execute(select(Listing.id).where(Listing.id == listing_id).with_for_update())
 
 
-def _set_request(
-    session: Session, request: TransferRequest, expected: tuple[RequestStatus, ...], **values
-) -> bool:
-    result = session.execute(
-        update(TransferRequest)
-        .where(TransferRequest.id == request.id, TransferRequest.status.in_(expected))
-        .values(**values)
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount == 1
+def _set_request(session: Session, request: TransferRequest, move: Transition, **values) -> bool:
+    return advance(session, TransferRequest, move, TransferRequest.id == request.id, **values) == 1
 
 
 def _moved_on(request: TransferRequest) -> Conflict:
@@ -325,23 +301,14 @@ def approve(
     if item.quantity < listing.quantity:  # lots edited before the rule in item_records.update_item
         raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
-    reserved = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.status == ListingStatus.OPEN,
-            Listing.reserved + request.quantity <= Listing.quantity,
-        )  # fmt: skip
-        .values(reserved=Listing.reserved + request.quantity)
-        .execution_options(synchronize_session="fetch")
-    )
-    if reserved.rowcount != 1:
+    if not advance(session, Listing, listings.RESERVE, Listing.id == listing.id,
+                   Listing.reserved + request.quantity <= Listing.quantity,
+                   reserved=Listing.reserved + request.quantity):  # fmt: skip
         session.refresh(listing)
         if not listing.is_open:
             raise Conflict(_l("This listing was closed meanwhile."))
         raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
-    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.APPROVED,
-                        decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
+    if not _set_request(session, request, requests.APPROVE, decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
                         handover_on=handover_on, carrier=carrier.strip(),
                         handover_mode=HandoverMode(mode).value if mode else "",
                         handover_from=handover_from.strip()):  # fmt: skip
@@ -367,8 +334,8 @@ def _check_decider(request: TransferRequest, by: User) -> None:
 def decline(session: Session, request: TransferRequest, *, by: User, now: datetime,
             message: str = "") -> None:  # fmt: skip
     _check_decider(request, by)
-    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
-                        decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
+    if not _set_request(session, request, requests.DECLINE, decided_by_id=by.id, decided_at=now,
+                        decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
     item_history.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
                               now=now, note=str(request.department))  # fmt: skip
@@ -378,20 +345,8 @@ def decline(session: Session, request: TransferRequest, *, by: User, now: dateti
 def _decline_pending(session: Session, listing: Listing, *, by: User, now: datetime,
                      message: str) -> None:  # fmt: skip
     notifications.pending_declined(session, listing, message=message, now=now)
-    session.execute(
-        update(TransferRequest)
-        .where(
-            TransferRequest.listing_id == listing.id,
-            TransferRequest.status == RequestStatus.PENDING,
-        )  # fmt: skip
-        .values(
-            status=RequestStatus.DECLINED,
-            decided_by_id=by.id,
-            decided_at=now,
-            decision_message=message,
-        )  # fmt: skip
-        .execution_options(synchronize_session="fetch")
-    )
+    advance(session, TransferRequest, requests.DECLINE, TransferRequest.listing_id == listing.id,
+            decided_by_id=by.id, decided_at=now, decision_message=message)  # fmt: skip
 
 
 def cancel(session: Session, request: TransferRequest, *, by: User, now: datetime) -> None:
@@ -401,26 +356,25 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     had, not the one this session read: an approval that lands between the read and the
     cancellation still has its reservation released."""
     lock_listing(session, request.listing_id)
-    for was in (RequestStatus.PENDING, RequestStatus.APPROVED):
-        if _set_request(session, request, (was,), status=RequestStatus.CANCELLED, decided_at=now):
+    for move in (requests.CANCEL_PENDING, requests.CANCEL_APPROVED):
+        if _set_request(session, request, move, decided_at=now):
             break
     else:
         raise _moved_on(request)
     listing = request.listing
     item, changes, status = listing.item, {}, listing.item.status
-    if was == RequestStatus.APPROVED:
-        session.execute(
-            update(Listing).where(Listing.id == listing.id)
-            .values(reserved=Listing.reserved - request.quantity)
-            .execution_options(synchronize_session="fetch")
-        )  # fmt: skip
+    was_approved = move == requests.CANCEL_APPROVED
+    if was_approved:
+        if not advance(session, Listing, listings.RELEASE, Listing.id == listing.id,
+                       reserved=Listing.reserved - request.quantity):  # fmt: skip
+            raise Conflict(_l("This listing was closed meanwhile."))
         changes["reserved"] = [request.quantity, None]
         status = ItemStatus.OFFERED  # something is free again, whether or not all was reserved
     offers.set_offer_status(session, item, status, by=by, now=now,
                             kind=EventKind.REQUEST_CANCELLED, changes=changes,
                             note=str(request.department))  # fmt: skip
     notifications.request_cancelled(session, request, by=by, now=now,
-                                    was_approved=was == RequestStatus.APPROVED)  # fmt: skip
+                                    was_approved=was_approved)  # fmt: skip
 
 
 # --- handover ----------------------------------------------------------------------------------
@@ -433,8 +387,7 @@ def hand_over(
     """Complete an approved request: the item, or a part split off a lot, becomes the
     requester's, in their storeroom or place. Returns the item they now have."""
     lock_listing(session, request.listing_id)
-    if not _set_request(session, request, (RequestStatus.APPROVED,),
-                        status=RequestStatus.COMPLETED, completed_at=now):  # fmt: skip
+    if not _set_request(session, request, requests.HAND_OVER, completed_at=now):
         raise Conflict(_l("This request is not approved, or was already handed over."))
     listing, item = request.listing, request.listing.item
     department = session.get(Department, request.department_id)
@@ -450,13 +403,14 @@ def hand_over(
     left = listing.quantity - request.quantity
     values: dict = {"reserved": Listing.reserved - request.quantity}
     if left == 0:
-        values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now,
-                      closed_by_id=by.id)  # fmt: skip
+        move = listings.HAND_OVER_LAST
+        values.update(closing=Closing.TRANSFERRED, closed_at=now, closed_by_id=by.id)
         notifications.listing_closed(session, listing, closing=Closing.TRANSFERRED, by=by, now=now)
     else:
+        move = listings.HAND_OVER_PART
         values["quantity"] = left
-    session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
-                    .execution_options(synchronize_session="fetch"))  # fmt: skip
+    if not advance(session, Listing, move, Listing.id == listing.id, **values):
+        raise Conflict(_l("This listing was closed meanwhile."))
     if not whole:  # the rest of the lot: offered again, still reserved, or back to stock
         session.refresh(listing)
         status = ItemStatus.OFFERED if listing.is_open and listing.available else (
@@ -494,17 +448,8 @@ def set_window(
     if ends_at <= now:
         raise ReuseError(_l("Choose a day that has not passed."))
     before = listing.tier_ends_at
-    changed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.status == ListingStatus.OPEN,
-            Listing.tier == listing.tier,
-        )  # fmt: skip
-        .values(tier_ends_at=ends_at)
-        .execution_options(synchronize_session="fetch")
-    )
-    if changed.rowcount != 1:
+    if not advance(session, Listing, listings.SET_WINDOW, Listing.id == listing.id,
+                   Listing.tier == listing.tier, tier_ends_at=ends_at):  # fmt: skip
         raise Conflict(_l("The listing moved on meanwhile: look at it again."))
     item_history.record_event(
         session, listing.item, EventKind.EDITED, by=by, now=now,
