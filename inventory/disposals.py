@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from inventory import item_states
 from inventory.item_history import record_event
-from inventory.item_records import ACTIVE_STATUSES, check_version, flush_item_change, require_status
+from inventory.item_records import check_version, flush_item_change
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 
 if TYPE_CHECKING:
@@ -31,10 +32,9 @@ def dispose_item(
     An offered item is held by its reuse listing; only closing that listing (`closing_offer`)
     disposes of it, with the same event as a disposal by hand."""
     check_version(item, expected_version)
-    if not (closing_offer and item.status == ItemStatus.OFFERED):
-        require_status(item, ACTIVE_STATUSES, "dispose")
+    offered = closing_offer and item.status == ItemStatus.OFFERED
     before = item.status.value
-    item.status = ItemStatus.DISPOSED
+    item_states.step(item, item_states.DISPOSE_OFFERED if offered else item_states.DISPOSE)
     item.disposition = disposition
     item.updated_at = now
     event = record_event(

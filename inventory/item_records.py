@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from inventory import vocabulary
+from inventory import item_states
 from inventory.errors import DuplicateTag, ItemNotAvailable, StaleItem
 from inventory.item_history import history_value, record_event
 from inventory.item_tags import next_tag, normalise_tag, tag_in_use, tag_taken
@@ -41,22 +41,6 @@ EDITABLE_FIELDS = (
     "place",
     "extra",
 )
-
-
-# Statuses from which an item can still be moved, edited in place or disposed of.
-ACTIVE_STATUSES = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE, ItemStatus.MISSING)
-
-
-# Held by an open reuse listing: such an item keeps its status until the listing ends...
-OFFER_HELD = (ItemStatus.OFFERED, ItemStatus.RESERVED)
-
-
-# ...but can still be carried elsewhere (surplus gathered in a central reuse store).
-MOVABLE_STATUSES = (*ACTIVE_STATUSES, *OFFER_HELD)
-
-
-# What an open listing relies on: an offered item keeps them until its listing ends.
-OFFER_BOUND = ("quantity", "department")
 
 
 def create_item(
@@ -121,20 +105,6 @@ def flush_item_change(session: Session) -> None:
         raise StaleItem(STALE_MESSAGE) from None
 
 
-def require_status(item: Item, allowed: tuple[ItemStatus, ...], action: str) -> None:
-    """Refuse an action the item's status does not allow, naming the status."""
-    if item.status in allowed:
-        return
-    status = vocabulary.STATUS[item.status]
-    if action == "move":
-        raise ItemNotAvailable(_l("This item cannot be moved now. Its status: %(s)s.", s=status))
-    if action == "mark-missing":
-        raise ItemNotAvailable(
-            _l("This item cannot be marked missing now. Its status: %(s)s.", s=status)
-        )
-    raise ItemNotAvailable(_l("This item cannot be disposed of now. Its status: %(s)s.", s=status))
-
-
 def update_item(
     session: Session,
     item: Item,
@@ -152,8 +122,9 @@ def update_item(
     check_version(item, expected_version)
     if item.is_disposed:
         raise ItemNotAvailable(_l("This item has been disposed of and can no longer be edited."))
-    if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED) and any(
-        field in changes and changes[field] != getattr(item, field) for field in OFFER_BOUND
+    if item.status in item_states.HELD and any(
+        field in changes and changes[field] != getattr(item, field)
+        for field in item_states.HELD_FIELDS
     ):  # its listing offers this quantity of this department's item
         raise ItemNotAvailable(_l("This item is offered for reuse: its quantity and department "
                                   "stay as they are until its listing is withdrawn or closed."))  # fmt: skip

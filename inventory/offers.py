@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from app.states import Transition
+from inventory import item_states
 from inventory.item_history import record_event
 from inventory.item_records import flush_item_change
 from inventory.models import Condition, EventKind, Item, ItemStatus
 
 if TYPE_CHECKING:
     from app.auth.models import User
-
-
-def stock_status(item: Item) -> ItemStatus:
-    """Where an item goes back to when nothing holds it: in storage, or in use."""
-    return ItemStatus.IN_STORAGE if item.storeroom_id else ItemStatus.IN_USE
 
 
 def offer_item(
@@ -35,24 +32,26 @@ def offer_item(
         "status": [item.status.value, ItemStatus.OFFERED.value],
         "offered": [None, quantity],
     }
+    item_states.step(item, item_states.OFFER)
     if item.condition != condition:
         changes["condition"] = [item.condition.value, Condition(condition).value]
         item.condition = condition
-    item.status, item.updated_at = ItemStatus.OFFERED, now
+    item.updated_at = now
     record_event(session, item, EventKind.FLAGGED, by=by, now=now, note=reason, changes=changes)
 
 
-def set_offer_status(
-    session: Session, item: Item, status: ItemStatus, *, by: User | None, now: datetime,
-    kind: EventKind = EventKind.EDITED, note: str = "",
+def change_hold(
+    session: Session, item: Item, move: Transition[ItemStatus] | None, *, by: User | None,
+    now: datetime, kind: EventKind = EventKind.EDITED, note: str = "",
     changes: dict[str, list[Any]] | None = None,
 ) -> None:  # fmt: skip
-    """Change the status of an item a listing holds (reserved, offered again, back to stock),
-    recording it, with the listing's own `changes` (what was reserved), in one event."""
+    """Record a change of what the listing holds (`changes`: what was reserved), moving the
+    item's status by `move` if it changes (reserved, offered again, back to stock)."""
     changes = dict(changes or {})
-    if item.status != status:
-        changes["status"] = [item.status.value, status.value]
-        item.status, item.updated_at = status, now
+    if move is not None and move.target != item.status:
+        changes["status"] = [item.status.value, move.target.value]
+        item_states.step(item, move)
+        item.updated_at = now
     if changes or note:
         record_event(session, item, kind, by=by, now=now, note=note, changes=changes)
     flush_item_change(session)
@@ -61,4 +60,4 @@ def set_offer_status(
 def back_to_stock(session: Session, item: Item, *, by: User | None, now: datetime,
                   note: str) -> None:  # fmt: skip
     """The listing ended without the item leaving: it is in storage or in use again."""
-    set_offer_status(session, item, stock_status(item), by=by, now=now, note=note)
+    change_hold(session, item, item_states.restocking(item), by=by, now=now, note=note)

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from inventory import item_states
 from inventory.item_history import history_value, record_event
 from inventory.item_records import flush_item_change
-from inventory.models import Department, EventKind, Item, ItemStatus, Storeroom
+from inventory.models import Department, EventKind, Item, Storeroom
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -23,7 +24,7 @@ def transfer_item(session: Session, item: Item, department: Department, room: St
     before = _ownership(item)
     item.department, item.storeroom = department, room
     item.place = "" if room else (place or item.place)
-    item.status = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+    item_states.step(item, item_states.TRANSFER_STORED if room else item_states.TRANSFER_IN_USE)
     item.updated_at = now
     after = _ownership(item)
     record_event(session, item, EventKind.TRANSFERRED, by=by, now=now,

@@ -9,18 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from inventory import signals
+from inventory import item_states, signals
 from inventory.errors import ItemNotAvailable
 from inventory.item_history import history_value, record_event
-from inventory.item_records import (
-    ACTIVE_STATUSES,
-    MOVABLE_STATUSES,
-    OFFER_HELD,
-    check_version,
-    flush_item_change,
-    require_status,
-)
-from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
+from inventory.item_records import check_version, flush_item_change
+from inventory.models import EventKind, Item, ItemEvent, Storeroom
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -41,15 +34,15 @@ def move_item(
     at a free-text place; never both. An offered or reserved item stays so: what follows it
     (its listing's collect-from) answers the `item_moving` signal."""
     check_version(item, expected_version)
-    require_status(item, MOVABLE_STATUSES, "move")
+    move = item_states.moving(item, into_storage=to is not None)
+    item_states.check(item, move)
     if to is None and not place.strip():
         raise ItemNotAvailable(_l("Choose a storeroom, or say where the item is in use."))
     position, place = (position.strip(), "") if to else ("", place.strip())
     followed = _follow_move(session, item, to=to, position=position, place=place, by=by, now=now)
     before = _whereabouts(item)
     item.storeroom, item.position, item.place = to, position, place
-    if item.status not in OFFER_HELD:
-        item.status = ItemStatus.IN_STORAGE if to else ItemStatus.IN_USE
+    item_states.step(item, move)
     item.updated_at = now
     after = _whereabouts(item)
     diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -84,9 +77,8 @@ def mark_missing(
     session: Session, item: Item, *, by: User | None, now: datetime, note: str = ""
 ) -> ItemEvent:
     """Record that an item was not where it should be; it keeps its storeroom until found."""
-    require_status(item, ACTIVE_STATUSES, "mark-missing")
     before = item.status.value
-    item.status = ItemStatus.MISSING
+    item_states.step(item, item_states.MARK_MISSING)
     item.updated_at = now
     changes = {"status": [before, item.status.value]}
     event = record_event(

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from inventory import access, item_history, item_tags, whereabouts
+from inventory import access, item_history, item_states, item_tags, whereabouts
 from inventory.errors import InventoryError, StaleItem
-from inventory.item_records import OFFER_HELD
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
 from labels.models import Scan, ScanMode, ScanOutcome, Stocktake
 
@@ -151,7 +150,7 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
                tag=item.tag)
         )  # fmt: skip
         return
-    if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *OFFER_HELD):
+    if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *item_states.HELD):
         whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
         scan.outcome = ScanOutcome.UNCHANGED
         scan.message = str(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))

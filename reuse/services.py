@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from app.states import Transition, advance
-from inventory import item_history, item_records, lots, offers, transfers, vocabulary
+from inventory import item_history, item_records, item_states, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
 from reuse import listing_states as listings
@@ -42,8 +42,6 @@ from reuse.outcomes import record_outcome
 
 if TYPE_CHECKING:
     from app.auth.models import User
-
-FLAGGABLE = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
 
 
 class ReuseError(Exception):
@@ -94,7 +92,7 @@ def flag_surplus(
 ) -> Listing:  # fmt: skip
     """Offer (part of) an item, starting with the owning department."""
     item_records.check_version(item, expected_version)
-    if item.status not in FLAGGABLE:
+    if item.status not in item_states.STOCK:
         if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
             raise ReuseError(_l("This item is already offered."))
         raise ReuseError(_l("This item cannot be offered now."))
@@ -317,10 +315,10 @@ def approve(
     if listing.available == 0:
         _decline_pending(session, listing, by=by, now=now,
                          message=str(_l("Everything offered has been reserved.")))  # fmt: skip
-    status = ItemStatus.RESERVED if listing.available == 0 else item.status
-    offers.set_offer_status(session, item, status, by=by, now=now, kind=EventKind.RESERVED,
-                            changes={"reserved": [None, request.quantity]},
-                            note=str(request.department))  # fmt: skip
+    hold = item_states.RESERVE if listing.available == 0 else None
+    offers.change_hold(session, item, hold, by=by, now=now, kind=EventKind.RESERVED,
+                       changes={"reserved": [None, request.quantity]},
+                       note=str(request.department))  # fmt: skip
     notifications.request_approved(session, request, now=now)
 
 
@@ -362,17 +360,17 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     else:
         raise _moved_on(request)
     listing = request.listing
-    item, changes, status = listing.item, {}, listing.item.status
+    item, changes, hold = listing.item, {}, None
     was_approved = move == requests.CANCEL_APPROVED
     if was_approved:
         if not advance(session, Listing, listings.RELEASE, Listing.id == listing.id,
                        reserved=Listing.reserved - request.quantity):  # fmt: skip
             raise Conflict(_l("This listing was closed meanwhile."))
         changes["reserved"] = [request.quantity, None]
-        status = ItemStatus.OFFERED  # something is free again, whether or not all was reserved
-    offers.set_offer_status(session, item, status, by=by, now=now,
-                            kind=EventKind.REQUEST_CANCELLED, changes=changes,
-                            note=str(request.department))  # fmt: skip
+        if item.status == ItemStatus.RESERVED:  # something is free again
+            hold = item_states.RELEASE
+    offers.change_hold(session, item, hold, by=by, now=now, kind=EventKind.REQUEST_CANCELLED,
+                       changes=changes, note=str(request.department))  # fmt: skip
     notifications.request_cancelled(session, request, by=by, now=now,
                                     was_approved=was_approved)  # fmt: skip
 
@@ -413,11 +411,20 @@ def hand_over(
         raise Conflict(_l("This listing was closed meanwhile."))
     if not whole:  # the rest of the lot: offered again, still reserved, or back to stock
         session.refresh(listing)
-        status = ItemStatus.OFFERED if listing.is_open and listing.available else (
-            ItemStatus.RESERVED if listing.is_open else offers.stock_status(item)
-        )  # fmt: skip
-        offers.set_offer_status(session, item, status, by=by, now=now)
+        offers.change_hold(session, item, _rest_of_lot(listing, item), by=by, now=now)
     return received
+
+
+def _rest_of_lot(listing: Listing, item: Item) -> Transition | None:
+    """How the rest of a lot's hold changes once part of it is handed over: back to stock
+    when the listing closed, else offered or reserved as what is left says."""
+    if not listing.is_open:
+        return item_states.restocking(item)
+    if listing.available and item.status == ItemStatus.RESERVED:
+        return item_states.RELEASE
+    if not listing.available and item.status == ItemStatus.OFFERED:
+        return item_states.RESERVE
+    return None
 
 
 # --- settings and windows ----------------------------------------------------------------------
