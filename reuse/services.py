@@ -308,7 +308,7 @@ def approve(
         raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
     if not _set_request(session, request, requests.APPROVE, decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
                         handover_on=handover_on, carrier=carrier.strip(),
-                        handover_mode=HandoverMode(mode).value if mode else "",
+                        handover_mode=HandoverMode(mode) if mode else None,
                         handover_from=handover_from.strip()):  # fmt: skip
         raise _moved_on(request)  # the caller's rollback takes the reservation above back
     session.refresh(listing)

@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.roles import Role
 from app.states import advance, reachable
@@ -70,3 +71,23 @@ def test_listings_and_requests_change_only_through_a_transition():
         if hand_written.search(path.read_text())
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "table, column",
+    [("listings", "status"), ("listings", "closing"), ("transfer_requests", "status"),
+     ("transfer_requests", "handover_mode")],
+)  # fmt: skip
+def test_the_database_refuses_a_state_its_workflow_does_not_know(
+    app, db_session, make_user, make_department, make_item, table, column
+):
+    """Even a raw UPDATE (a script, an import's SQL) cannot store an unknown state."""
+    owner = make_user(Role.MANAGER, department=make_department("North"))
+    asker = make_user(Role.REQUESTER, department=make_department("School"))
+    with app.test_request_context():
+        listing = making.flag(db_session, make_item("Desk", department=owner.department), by=owner)
+        making.ask(db_session, listing, user=asker)
+    db_session.commit()
+    with pytest.raises(IntegrityError):
+        db_session.execute(text(f"UPDATE {table} SET {column} = 'lost'"))
+    db_session.rollback()
