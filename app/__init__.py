@@ -133,10 +133,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_signals(app: Flask) -> None:
-    """Let features follow the core's changes (an offered item's listing follows its moves)."""
-    from reuse.collect_from import listen
+    """Let features follow the core's changes (an offered item's listing follows its moves)
+    and add to its pages (the item page's reuse buttons and handovers)."""
+    from reuse import collect_from, item_page
 
-    listen()
+    collect_from.listen()
+    item_page.listen()
 
 
 def register_request_hooks(app: Flask) -> None:

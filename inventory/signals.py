@@ -1,6 +1,9 @@
 """Signals the core sends, so that a feature can follow a change without the core importing it."""
 
+from dataclasses import dataclass, field
+
 from blinker import Namespace
+from markupsafe import Markup
 
 _signals = Namespace()
 
@@ -9,3 +12,23 @@ _signals = Namespace()
 # with the move as {field: [before, after]} (or nothing), which the move's history event
 # records; an exception it raises refuses the move, and the caller rolls back.
 item_moving = _signals.signal("item-moving")
+
+# Sent by the item page with the keyword argument user. A receiver returns what its feature
+# adds to the page as ItemPageParts (or nothing): buttons among the actions, cards below.
+item_page = _signals.signal("item-page")
+
+
+@dataclass
+class ItemPageParts:
+    actions: list[Markup] = field(default_factory=list)  # buttons, after the core's own
+    cards: list[Markup] = field(default_factory=list)  # forms and notes under the actions
+
+
+def item_page_parts(item, user) -> ItemPageParts:
+    """Everything the features add to an item's page, in the order they registered."""
+    parts = ItemPageParts()
+    for _receiver, added in item_page.send(item, user=user):
+        if added is not None:
+            parts.actions += added.actions
+            parts.cards += added.cards
+    return parts

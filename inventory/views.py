@@ -21,7 +21,15 @@ from app.pagination import Page, cursor_from_args, keyset_page
 from app.request_values import db_id
 from app.templating import query_args
 from app.timeutil import utcnow
-from inventory import access, disposals, item_photos, item_records, queries, whereabouts
+from inventory import (
+    access,
+    disposals,
+    item_photos,
+    item_records,
+    queries,
+    signals,
+    whereabouts,
+)  # fmt: skip
 from inventory.errors import InventoryError, StaleItem
 from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
 from inventory.models import (
@@ -36,7 +44,6 @@ from inventory.models import (
 )
 from inventory.photos import process_photo, shared_budget
 from inventory.place_names import load_place_names
-from reuse.queries import awaiting_handover, open_listing_id
 
 bp = Blueprint("inventory", __name__, template_folder="templates")
 
@@ -197,12 +204,7 @@ def item(item_id: int):
         can_move=access.can_move_item(current_user, item),
         can_dispose=access.can_dispose_item(current_user, item),
         photo_form=PhotoForm(),
-        listing_id=open_listing_id(db.session, item.id),
-        handovers=[
-            r
-            for r in awaiting_handover(db.session, item.id)
-            if r.department_id == current_user.department_id or current_user.role in access.MANAGERS
-        ],
+        parts=signals.item_page_parts(item, current_user),
     )
 
 
