@@ -162,8 +162,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_background_work(app: Flask) -> None:
+    from app.background import Background
     from reuse.mail import register_outbox
     from reuse.ticker import register_ticker
 
+    app.extensions["background"] = Background(app)
     register_outbox(app)
     register_ticker(app)

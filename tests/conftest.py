@@ -24,6 +24,7 @@ from app import create_app
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
+from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
 from config import database_url
@@ -122,6 +123,16 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
         app = request.getfixturevalue("app")
         with app.app_context():
             empty_all_tables()
+
+
+@pytest.fixture
+def queued(app: Flask) -> Iterator[None]:
+    """Tasks go on the queue in the database, as in production, for a worker to run
+    (tests/background.py), instead of running at once in the caller."""
+    huey = background(app).huey
+    huey.immediate = False
+    yield
+    huey.immediate = True
 
 
 @pytest.fixture
