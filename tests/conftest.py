@@ -7,7 +7,6 @@ Factories commit, so other connections (threads, the browser tests' server) see 
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from itertools import count
@@ -116,9 +115,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    for thread in threading.enumerate():  # import jobs (imports/jobs.py) a test left running
-        if thread.name.startswith("import-"):
-            thread.join(timeout=60)
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         with app.app_context():
