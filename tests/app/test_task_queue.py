@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 from huey.constants import EmptyData
 
-from app.background import SOON, every
+from app import create_app
+from app.background import SOON, background, every
+from app.extensions import db
 from app.task_queue import DatabaseStorage
 
 
@@ -25,6 +27,19 @@ def drain(storage: DatabaseStorage) -> list[bytes]:
     while (data := storage.dequeue()) is not None:
         taken.append(data)
     return taken
+
+
+def test_a_task_queued_before_a_restart_is_found_by_the_app_started_after(app, queued):
+    background(app).enqueue("send_mail", [1, 2])  # as a web process does after a commit
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    again = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "BACKGROUND_IMMEDIATE": False}
+    )
+    task = background(again).huey.dequeue()
+    assert (task.name, task.args) == ("send_mail", ([1, 2],))
+    assert background(again).huey.dequeue() is None
+    with again.app_context():
+        db.engine.dispose()
 
 
 def test_the_urgent_go_first_then_the_oldest(storage):
