@@ -17,7 +17,7 @@ from app.demo import load_demo
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Department, Item
-from inventory.services import save_department
+from inventory.place_records import save_department
 
 log = logging.getLogger("reshelf")
 

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
 from app.demo_reuse import load_reuse_demo
-from inventory import services
+from inventory import disposals, item_records, place_records, whereabouts
 from inventory.models import (
     Category,
     CategoryKind,
@@ -120,7 +120,7 @@ def _category_tree(session: Session) -> list[tuple[Category, list[str]]]:
             key = " > ".join(path.split(" > ")[: depth + 1])
             if key not in nodes:
                 is_leaf = key == path
-                nodes[key] = services.save_category(
+                nodes[key] = place_records.save_category(
                     session,
                     name=name,
                     parent=parent,
@@ -145,13 +145,13 @@ def load_demo(
     """Fill an empty database and return {role: (email, password)} for one account per role."""
     rng = random.Random(seed)
     session.add(Organisation(name="Sundby kommun", currency="SEK"))
-    departments = [services.save_department(session, name) for name in DEPARTMENTS]
+    departments = [place_records.save_department(session, name) for name in DEPARTMENTS]
     rooms: list[Storeroom] = []
     for name, town, storerooms in SITES:
-        site = services.save_site(session, name=name, town=town)
+        site = place_records.save_site(session, name=name, town=town)
         for code, room_name in storerooms:
             rooms.append(
-                services.save_storeroom(
+                place_records.save_storeroom(
                     session, code=code, name=room_name, site=site, department=departments[0]
                 )
             )
@@ -185,7 +185,7 @@ def load_demo(
         lot = rng.random() < 0.15
         created = start + timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
         in_storage = rng.random() < 0.7
-        item = services.create_item(
+        item = item_records.create_item(
             session,
             {
                 "name": rng.choice(names),
@@ -227,10 +227,10 @@ def _add_history(
     when = created
     for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
         when += timedelta(days=rng.randint(1, 30))
-        services.move_item(session, item, rng.choice(rooms), by=rng.choice(users), now=when)
+        whereabouts.move_item(session, item, rng.choice(rooms), by=rng.choice(users), now=when)
     if rng.random() < 0.2:
         when += timedelta(days=rng.randint(1, 20))
-        services.update_item(
+        item_records.update_item(
             session,
             item,
             {"condition": Condition.NEEDS_REPAIR},
@@ -240,6 +240,6 @@ def _add_history(
         )
     if number % 40 == 0:
         when += timedelta(days=rng.randint(1, 20))
-        services.dispose_item(
+        disposals.dispose_item(
             session, item, rng.choice(list(Disposition)), by=users[1], now=when, note="Demo"
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from inventory import item_states
 from inventory.models import Item
 from reuse import closing, partners, services
 from reuse.models import Closing, Listing
@@ -34,7 +35,7 @@ def load_reuse_demo(
     )
     candidates = [
         item for item in items
-        if item.status in services.FLAGGABLE and item.department_id != requester.department_id
+        if item.status in item_states.STOCK and item.department_id != requester.department_id
     ][:8]  # fmt: skip
     listings = []
     for number, item in enumerate(candidates):

@@ -439,7 +439,7 @@ def empty_database(path: Path) -> None:
     from app.auth.roles import Role
     from app.auth.services import create_user
     from app.extensions import db
-    from inventory.services import save_department
+    from inventory.place_records import save_department
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
     with app.app_context():

@@ -57,7 +57,7 @@ from app.auth.roles import Role  # noqa: E402
 from app.auth.services import create_user  # noqa: E402
 from app.demo import DEPARTMENTS as DEMO_DEPARTMENTS  # noqa: E402
 from app.extensions import db  # noqa: E402
-from inventory import queries, services  # noqa: E402
+from inventory import item_tags, place_records, queries  # noqa: E402
 from inventory.models import (  # noqa: E402
     CategoryKind,
     Condition,
@@ -292,13 +292,13 @@ def reset_schema(url: str) -> None:
 def create_reference_data() -> World:
     session = db.session
     session.add(Organisation(name="Sundby kommun", currency="SEK"))
-    departments = [services.save_department(session, name) for name in DEPARTMENTS]
+    departments = [place_records.save_department(session, name) for name in DEPARTMENTS]
     site_ids, storeroom_ids = [], []
     for index, (name, town, codes) in enumerate(SITES):
-        site = services.save_site(session, name=name, town=town)
+        site = place_records.save_site(session, name=name, town=town)
         site_ids.append(site.id)
         for code in codes:
-            room = services.save_storeroom(
+            room = place_records.save_storeroom(
                 session,
                 code=code,
                 name=f"Förråd {code}",
@@ -308,12 +308,12 @@ def create_reference_data() -> World:
             storeroom_ids.append(room.id)
     category_ids = {}
     for (root_name, kind), children in CATEGORY_TREE.items():
-        root = services.save_category(
+        root = place_records.save_category(
             session, name=root_name, parent=None, kind=kind, replacement_value=None, co2e_kg=None
         )
         category_ids[root_name] = root.id
         for child in children:
-            node = services.save_category(
+            node = place_records.save_category(
                 session,
                 name=child,
                 parent=root,
@@ -693,7 +693,7 @@ def run(args: argparse.Namespace, url: str) -> int:
         ]
         tag_to_id = {}
         for tag in sample_tags:  # resolve tag -> id the way the scan view does (ignoring case)
-            item = services.find_item_by_tag(db.session, tag.lower())
+            item = item_tags.find_item_by_tag(db.session, tag.lower())
             assert item is not None, f"seeded tag {tag} not found"
             tag_to_id[tag] = item.id
         db.session.expunge_all()

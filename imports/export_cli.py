@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from imports.export import export_rows, write_csv, write_xlsx
-from inventory import queries
-from inventory import services as inventory
+from inventory import place_records, queries
 from inventory.models import Item, ItemStatus
 
 FORMATS = (".xlsx", ".csv")
@@ -32,7 +31,7 @@ def export_command(storeroom_code: str | None, output: Path) -> None:
         raise click.UsageError(f"Name the output file .xlsx or .csv, not {output.name}.")
     query = select(Item).where(Item.status != ItemStatus.DISPOSED)
     if storeroom_code:
-        room = inventory.find_storeroom_by_code(db.session, storeroom_code)
+        room = place_records.find_storeroom_by_code(db.session, storeroom_code)
         if room is None:
             raise click.ClickException(f"No storeroom has the code {storeroom_code}.")
         query = query.where(Item.storeroom_id == room.id)

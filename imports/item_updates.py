@@ -1,4 +1,4 @@
-"""Items an import updates, recorded as inventory.services.update_item and move_item record
+"""Items an import updates, recorded as inventory.item_records.update_item and whereabouts.move_item record
 an edit and a move by hand (the same history events; a version step for each). Each UPDATE
 checks the version the plan saw, so a change made meanwhile refuses the whole import; what
 each row replaced is kept in the batch, so the batch can be undone."""
@@ -16,7 +16,7 @@ from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import Places
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
-from inventory import services
+from inventory import item_history, item_records
 from inventory.errors import StaleItem
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus
 
@@ -57,8 +57,8 @@ class _Update:
                 continue  # part of the move
             elif name != "storeroom":
                 self.columns[name] = new
-                self.edit[name] = [services.history_value(getattr(item, name)),
-                                   services.history_value(new)]  # fmt: skip
+                self.edit[name] = [item_history.history_value(getattr(item, name)),
+                                   item_history.history_value(new)]  # fmt: skip
         if "storeroom" in row.changes:
             position = row.changes.get("position", (None, item.position))[1]
             self._move_to(row.fields["storeroom"].target, position, places)
@@ -68,7 +68,7 @@ class _Update:
         if name in ("department", "category"):
             current = getattr(self.item, f"{name}_id")
             return None if current is None else places.label(name, current)
-        return services.history_value(getattr(self.item, name))
+        return item_history.history_value(getattr(self.item, name))
 
     def _move_to(self, room: int, position: str, places: Places) -> None:
         """Into a storeroom (at a position in it), as move_item records a move."""
@@ -129,7 +129,7 @@ def _update_items(session: Session, updates: list[_Update], *, now: datetime) ->
             ("id", [u.item.id for u in group]), ("version", [u.item.version for u in group]),
         ))  # fmt: skip
         if session.get_bind().dialect.supports_sane_multi_rowcount and changed != len(group):
-            raise StaleItem(services.STALE_MESSAGE)
+            raise StaleItem(item_records.STALE_MESSAGE)
 
 
 def _expire_items(session: Session, ids: set[int]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from imports.places import Places
 from imports.similar import same_key
-from inventory import services
+from inventory import item_tags, place_records
 from inventory.models import Category, CategoryKind, Site
 
 if TYPE_CHECKING:
@@ -24,17 +24,17 @@ def create_missing(session: Session, plan: Plan) -> None:
     """Create the new values the imported rows name; each value gets its new place's id."""
     places = plan.places
     for value in plan.to_create("department"):
-        department = services.save_department(session, value.text)
+        department = place_records.save_department(session, value.text)
         places.add_department(department.id, department.name)
         value.target = department.id
     for value in plan.to_create("site"):
-        site = services.save_site(session, name=value.text)
+        site = place_records.save_site(session, name=value.text)
         places.add_site(site.id, site.name)
         value.target = site.id
     for value in plan.to_create("storeroom"):
         on_site = value.site is not None and value.site.target is not None
         site = session.get(Site, value.site.target) if on_site else _fallback_site(session, places)
-        room = services.save_storeroom(
+        room = place_records.save_storeroom(
             session, code=_free_code(session, value.text), name=value.text, site=site
         )
         places.add_storeroom(room.id, room.code, room.name, site.id)
@@ -52,7 +52,7 @@ def _category_path(session: Session, places: Places, parent: int | None, names: 
         if found:
             node = found[0]
             continue
-        category = services.save_category(
+        category = place_records.save_category(
             session, name=name, parent=session.get(Category, node) if node else None,
             kind=CategoryKind.FURNITURE, replacement_value=None, co2e_kg=None,
         )  # fmt: skip
@@ -70,7 +70,7 @@ def _fallback_site(session: Session, places: Places) -> Site:
         site = session.get(Site, found)
         assert site is not None
         return site
-    site = services.save_site(session, name=name)
+    site = place_records.save_site(session, name=name)
     places.add_site(site.id, site.name)
     return site
 
@@ -79,7 +79,9 @@ def _free_code(session: Session, name: str) -> str:
     """A storeroom code from its name: "Förråd 2" -> "Förråd-2", made unique if needed."""
     base = _CODE_CHARS.sub("-", name.strip()).strip("-.")[:28] or "ROOM"
     code, n = base, 1
-    while services.find_storeroom_by_code(session, code) or services.tag_in_use(session, code):
+    while place_records.find_storeroom_by_code(session, code) or item_tags.tag_in_use(
+        session, code
+    ):
         n += 1
         code = f"{base}-{n}"
     return code

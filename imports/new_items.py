@@ -26,7 +26,7 @@ from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
 from imports.writer import statement_writer
-from inventory import services
+from inventory import item_tags
 from inventory.models import Condition, Counter, EventKind, Item, ItemEvent, ItemStatus, Storeroom
 
 if TYPE_CHECKING:
@@ -59,12 +59,12 @@ def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> lis
         need = count - len(tags)
         last = session.execute(
             update(Counter)
-            .where(Counter.name == services.TAG_COUNTER)
+            .where(Counter.name == item_tags.TAG_COUNTER)
             .values(value=Counter.value + need)
             .returning(Counter.value)
         ).scalar()
         if last is None:
-            session.add(Counter(name=services.TAG_COUNTER, value=need))
+            session.add(Counter(name=item_tags.TAG_COUNTER, value=need))
             session.flush()
             last = need
         candidates = [f"{prefix}{n:0{digits}d}" for n in range(last - need + 1, last + 1)]

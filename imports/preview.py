@@ -14,7 +14,7 @@ from imports.plan import Plan
 from imports.row_checks import NO_NAME_COLUMN
 from imports.table import Table
 from imports.values_summary import resolved_fields, values_summary
-from inventory.services import history_value
+from inventory.item_history import history_value
 
 SAMPLE_ROWS = 10  # "the first rows as they will be saved"
 SHOWN_WARNINGS = 1000

@@ -12,9 +12,8 @@ from imports.places import Places
 from imports.resolve import KINDS, RESOLVED, Resolver, Status, Value
 from imports.row_values import TEXT_LIMITS, ExistingItem, RowPlan
 from imports.value_problems import value_problem
-from inventory import access, vocabulary
+from inventory import access, item_states, vocabulary
 from inventory.models import Condition, ItemStatus
-from inventory.services import ACTIVE_STATUSES, OFFER_BOUND
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -174,12 +173,12 @@ class Judge:
 
     def _refusal(self, row: RowPlan, item: ExistingItem) -> tuple[str, str] | None:
         """Why the item cannot take these changes now, with the column to blame."""
-        if "storeroom" in row.changes and item.status not in ACTIVE_STATUSES:
+        if "storeroom" in row.changes and item.status not in item_states.ACTIVE:
             status = vocabulary.STATUS[item.status]
             return self.headers["storeroom"], str(
                 _l("This item cannot be moved now. Its status: %(s)s.", s=status)
             )
-        bound = [name for name in OFFER_BOUND if name in row.changes]
+        bound = [name for name in item_states.HELD_FIELDS if name in row.changes]
         if bound and item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
             return self.headers.get(bound[0], ""), str(_l(
                 "this item is offered for reuse: its quantity and department stay until its "

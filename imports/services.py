@@ -26,7 +26,7 @@ from imports.preview import summary
 from imports.progress import Progress
 from imports.reading import Table, read_table
 from imports.value_choices import remember_choices
-from inventory import services
+from inventory import item_records, whereabouts
 from inventory.models import Category, Department, EventKind, Item, ItemStatus, Storeroom
 
 if TYPE_CHECKING:
@@ -236,16 +236,16 @@ def _restore(session: Session, item: Item, before: dict, *, user: User, now: dat
         session.get(Category, before["category_id"]) if before.get("category_id") else None
     )
     changes["extra"] = before.get("extra") or {}
-    services.update_item(session, item, changes, expected_version=None, by=user, now=now,
-                         event_kind=EventKind.EDITED)  # fmt: skip
+    item_records.update_item(session, item, changes, expected_version=None, by=user, now=now,
+                             event_kind=EventKind.EDITED)  # fmt: skip
     if item.storeroom_id != before.get("storeroom_id"):
         room = (
             session.get(Storeroom, before["storeroom_id"]) if before.get("storeroom_id") else None
         )
-        services.move_item(session, item, room, position=before.get("position") or "",
-                           place=before.get("place") or "-", by=user, now=now)  # fmt: skip
+        whereabouts.move_item(session, item, room, position=before.get("position") or "",
+                              place=before.get("place") or "-", by=user, now=now)  # fmt: skip
         if before.get("status") == ItemStatus.MISSING.value:
-            services.mark_missing(session, item, by=user, now=now)
+            whereabouts.mark_missing(session, item, by=user, now=now)
 
 
 def _typed(item: Item, name: str, old):

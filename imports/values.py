@@ -260,7 +260,7 @@ def parse_date(
 # --- text ----------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # C0 controls and DEL; keeps \t and \n
-_TAG = re.compile(r"[\w.\-]+")  # the characters inventory.services.TAG_PATTERN allows
+_TAG = re.compile(r"[\w.\-]+")  # the characters inventory.item_tags.TAG_PATTERN allows
 
 
 def _cell_as_text(value: Cell) -> str:

@@ -93,6 +93,19 @@ def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):
     )
 
 
+def state_column(enum_cls: type[enum.StrEnum], name: str, **kw: Any):
+    """A workflow's state: an enum column whose values the database itself holds to (a CHECK
+    constraint named `name`), so no writer, the import's raw SQL included, can store a state
+    the transition table does not know."""
+    return mapped_column(
+        db.Enum(
+            enum_cls, native_enum=False, length=32, create_constraint=True, name=name,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        **kw,
+    )  # fmt: skip
+
+
 class Organisation(db.Model):
     """The one organisation this installation serves, named on first run."""
 

@@ -20,7 +20,7 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.request_values import db_id
 from app.timeutil import utcnow
-from inventory import access, queries, services
+from inventory import access, place_records, queries
 from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
@@ -72,7 +72,8 @@ def edit_department(department_id: int | None):
     department = get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
     if form.validate_on_submit() and save_or_show_error(
-        form, lambda: services.save_department(db.session, form.name.data, department=department)
+        form,
+        lambda: place_records.save_department(db.session, form.name.data, department=department),
     ):
         return redirect(url_for("places.departments"))
     return render_template(
@@ -103,7 +104,7 @@ def edit_site(site_id: int | None):
     form = SiteForm(obj=site)
     if form.validate_on_submit() and save_or_show_error(
         form,
-        lambda: services.save_site(
+        lambda: place_records.save_site(
             db.session,
             name=form.name.data,
             town=clean(form.town.data),
@@ -157,7 +158,7 @@ def edit_storeroom(storeroom_id: int | None):
     if form.validate_on_submit():
 
         def save():
-            return services.save_storeroom(
+            return place_records.save_storeroom(
                 db.session,
                 code=form.code.data,
                 name=form.name.data,
@@ -199,7 +200,7 @@ def edit_category(category_id: int | None):
     if form.validate_on_submit():
 
         def save():
-            return services.save_category(
+            return place_records.save_category(
                 db.session,
                 name=form.name.data,
                 parent=get_or_404(Category, form.parent_id.data),

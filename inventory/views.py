@@ -21,7 +21,7 @@ from app.pagination import Page, cursor_from_args, keyset_page
 from app.request_values import db_id
 from app.templating import query_args
 from app.timeutil import utcnow
-from inventory import access, queries, services
+from inventory import access, disposals, item_photos, item_records, queries, whereabouts
 from inventory.errors import InventoryError, StaleItem
 from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
 from inventory.models import (
@@ -163,7 +163,7 @@ def new_item():
         storeroom = chosen(Storeroom, form.storeroom_id.data)
         fields["place" if storeroom else "position"] = ""  # never in a storeroom and in use
         try:
-            item = services.create_item(
+            item = item_records.create_item(
                 db.session,
                 fields,
                 tag=form.tag.data,
@@ -224,7 +224,7 @@ def edit_item(item_id: int):
         changes["category"] = chosen(Category, form.category_id.data)
         changes["department"] = db.session.get(Department, form.department_id.data)
         try:
-            services.update_item(
+            item_records.update_item(
                 db.session,
                 item,
                 changes,
@@ -264,7 +264,7 @@ def move_item(item_id: int):
     if form.validate_on_submit():
         to = chosen(Storeroom, form.storeroom_id.data)
         try:
-            services.move_item(
+            whereabouts.move_item(
                 db.session,
                 item,
                 to,
@@ -296,7 +296,7 @@ def dispose_item(item_id: int):
         form.version.data = item.version
     if form.validate_on_submit():
         try:
-            services.dispose_item(
+            disposals.dispose_item(
                 db.session,
                 item,
                 Disposition(form.disposition.data),
@@ -338,7 +338,7 @@ def add_photo(item_id: int):
             thumb_size=config["PHOTOS_THUMB_SIZE"],
             budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
         )
-        services.add_photo(
+        item_photos.add_photo(
             db.session,
             item,
             photo,
@@ -355,8 +355,8 @@ def add_photo(item_id: int):
     return redirect(url_for("inventory.item", item_id=item.id))
 
 
-def photo_quota(config) -> services.PhotoQuota:
-    return services.PhotoQuota(
+def photo_quota(config) -> item_photos.PhotoQuota:
+    return item_photos.PhotoQuota(
         per_item=config["PHOTOS_MAX_PER_ITEM"],
         per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
         bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"],
@@ -395,7 +395,7 @@ def delete_photo(photo_id: int):
     if not access.can_edit_item(current_user, photo.item):
         abort(403)
     item_id = photo.item_id
-    services.remove_photo(db.session, photo, by=current_user, now=utcnow())
+    item_photos.remove_photo(db.session, photo, by=current_user, now=utcnow())
     db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for("inventory.item", item_id=item_id))

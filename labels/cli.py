@@ -12,7 +12,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from imports.models import ImportBatch
 from imports.queries import batch_item_ids
-from inventory import services as inventory
+from inventory import place_records
 from inventory.models import Item, ItemStatus, Storeroom
 from labels import services
 from labels.formats import DEFAULT_FORMAT, FORMATS
@@ -38,7 +38,7 @@ def labels_command(
     """Print item labels to a PDF file."""
     query = select(Item).options(selectinload(Item.storeroom).selectinload(Storeroom.site))
     if storeroom_code:
-        room = inventory.find_storeroom_by_code(db.session, storeroom_code)
+        room = place_records.find_storeroom_by_code(db.session, storeroom_code)
         if room is None:
             raise click.ClickException(f"No storeroom has the code {storeroom_code}.")
         query = query.where(Item.storeroom_id == room.id, Item.status != ItemStatus.DISPOSED)

@@ -31,8 +31,7 @@ from app.auth.roles import role_required
 from app.extensions import db
 from app.request_values import bounded_int, db_id
 from app.timeutil import utcnow
-from inventory import access, queries
-from inventory import services as inventory
+from inventory import access, item_tags, place_records, queries
 from inventory.errors import InventoryError
 from inventory.models import Item, Storeroom
 from labels import offline, scanning, services
@@ -54,13 +53,13 @@ bp = Blueprint("scan", __name__, template_folder="templates")
 def resolve(code: str):
     """Resolve a label's code, ignoring case: an item, a storeroom or a pre-printed code."""
     code = code.strip()
-    item = inventory.find_item_by_tag(db.session, code)
+    item = item_tags.find_item_by_tag(db.session, code)
     if item is not None and access.can_view_item(current_user, item):
         return redirect(url_for("inventory.item", item_id=item.id))
     listing = offered_listing(item) if item is not None else None
     if listing is not None:  # another department's surplus: its listing says what to do
         return redirect(url_for("reuse.listing", listing_id=listing.id))
-    storeroom = inventory.find_storeroom_by_code(db.session, code)
+    storeroom = place_records.find_storeroom_by_code(db.session, code)
     if storeroom is not None:
         return redirect(url_for("places.storeroom", storeroom_id=storeroom.id))
     reserved = services.find_reserved(db.session, code) if item is None else None
@@ -81,7 +80,7 @@ def offered_listing(item: Item) -> Listing | None:
 def attach_code(code: str):
     """Give an existing item (by its current tag) the tag of a pre-printed label."""
     reserved = services.find_reserved(db.session, code) or abort(404)
-    item = inventory.find_item_by_tag(db.session, request.form.get("tag", ""))
+    item = item_tags.find_item_by_tag(db.session, request.form.get("tag", ""))
     if item is None or not access.can_edit_item(current_user, item):
         flash(_("No item has the tag %(tag)s.", tag=request.form.get("tag", "")), "error")
         return redirect(url_for("scan.resolve", code=code))
@@ -111,7 +110,7 @@ def lookup():
     if request.method == "POST":
         code = code_from_form()
         if code:
-            item = inventory.find_item_by_tag(db.session, code)
+            item = item_tags.find_item_by_tag(db.session, code)
             if item is not None and access.can_view_item(current_user, item):
                 scan = scanning.ScanRequest(client_id(), code, ScanMode.LOOKUP, scanned_at())
                 scanning.record_scan(db.session, current_user, scan, now=utcnow())
@@ -130,7 +129,7 @@ def move_start():
     if request.method == "POST":
         code = code_from_form()
         if code:
-            room = inventory.find_storeroom_by_code(db.session, code)
+            room = place_records.find_storeroom_by_code(db.session, code)
             if room is not None:
                 return redirect(url_for("scan.move_into", storeroom_id=room.id))
             flash(
@@ -147,7 +146,7 @@ def move_into(storeroom_id: int):
     room = warehouse_storeroom(storeroom_id)
     if request.method == "POST":
         code = code_from_form()
-        other_room = inventory.find_storeroom_by_code(db.session, code) if code else None
+        other_room = place_records.find_storeroom_by_code(db.session, code) if code else None
         if other_room is not None:  # a storeroom label switches where items go
             return redirect(url_for("scan.move_into", storeroom_id=other_room.id))
         if code:

@@ -18,11 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from inventory import access
-from inventory import services as inventory
+from inventory import access, item_history, item_states, item_tags, whereabouts
 from inventory.errors import InventoryError, StaleItem
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
-from inventory.services import OFFER_HELD
 from labels.models import Scan, ScanMode, ScanOutcome, Stocktake
 
 if TYPE_CHECKING:
@@ -63,7 +61,7 @@ def record_scan(session: Session, user: User, request: ScanRequest, *, now: date
     scan, new = _claim(session, user, request, scanned_at=scanned_at, now=now)
     if not new:
         return scan
-    item = inventory.find_item_by_tag(session, request.code)
+    item = item_tags.find_item_by_tag(session, request.code)
     if item is None or not access.can_view_item(user, item):
         scan.message = str(_l("No item has the code %(code)s.", code=request.code))
     elif now - scanned_at > MAX_SCAN_AGE:
@@ -113,7 +111,7 @@ def _claim(
 
 def _apply(session: Session, user: User, scan: Scan, item: Item, request: ScanRequest) -> None:
     if request.mode == ScanMode.LOOKUP:
-        inventory.mark_seen(session, item, at=scan.scanned_at, storeroom=item.storeroom, by=user)
+        whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=item.storeroom, by=user)
         scan.outcome = ScanOutcome.DONE
         scan.message = str(_l("%(tag)s looked up.", tag=item.tag))
     elif request.mode == ScanMode.MOVE:
@@ -152,8 +150,8 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
                tag=item.tag)
         )  # fmt: skip
         return
-    if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *OFFER_HELD):
-        inventory.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
+    if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *item_states.HELD):
+        whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
         scan.outcome = ScanOutcome.UNCHANGED
         scan.message = str(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))
         return
@@ -164,7 +162,7 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
         # alone, and the scan and the sighting are still recorded. The move is dated when it
         # was scanned, so queued scans replay in order.
         with session.begin_nested():
-            inventory.move_item(session, item, room, by=user, now=scan.scanned_at)
+            whereabouts.move_item(session, item, room, by=user, now=scan.scanned_at)
     except StaleItem:
         scan.outcome = ScanOutcome.REFUSED
         scan.message = str(
@@ -179,7 +177,7 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
         scan.message = str(_l("%(tag)s moved to %(code)s.", tag=item.tag, code=room.code))
     # Seen here either way. After the move, which locks an offered item's listing before the
     # item, as reuse's own changes do; a sighting is an UPDATE of the item.
-    inventory.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
+    whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
 
 
 def undo_last_move(session: Session, user: User, room: Storeroom, *, now: datetime) -> Scan | None:
@@ -201,10 +199,10 @@ def undo_last_move(session: Session, user: User, room: Storeroom, *, now: dateti
     if item.storeroom_id != room.id:
         raise ScanError(_l("%(tag)s has been moved again since; nothing was undone.", tag=item.tag))
     back = session.get(Storeroom, before["storeroom_id"]) if before.get("storeroom_id") else None
-    inventory.move_item(session, item, back, position=before.get("position") or "",
-                        place=before.get("place") or "-", by=user, now=now)  # fmt: skip
+    whereabouts.move_item(session, item, back, position=before.get("position") or "",
+                          place=before.get("place") or "-", by=user, now=now)  # fmt: skip
     if before.get("status") == ItemStatus.MISSING.value:
-        inventory.mark_missing(session, item, by=user, now=now)
+        whereabouts.mark_missing(session, item, by=user, now=now)
     scan.outcome = ScanOutcome.UNCHANGED
     scan.message = str(_l("Undone: %(tag)s is back where it was.", tag=item.tag))
     session.flush()
@@ -243,7 +241,7 @@ def _count(
 ) -> None:
     if stocktake is None or not stocktake.is_open:
         raise ScanError(_l("This stocktake is finished; start a new one."))
-    inventory.mark_seen(session, item, at=scan.scanned_at, storeroom=stocktake.storeroom, by=user)
+    whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=stocktake.storeroom, by=user)
     already = session.scalar(
         select(Scan.id).where(
             Scan.stocktake_id == stocktake.id,
@@ -312,9 +310,9 @@ def finish_stocktake(
     stocktake.finished_at = now
     room = stocktake.storeroom
     for item in session.scalars(select(Item).where(Item.id.in_(counted))):
-        inventory.record_event(session, item, EventKind.COUNTED, by=by, now=now, note=room.code)
+        item_history.record_event(session, item, EventKind.COUNTED, by=by, now=now, note=room.code)
         if item.status == ItemStatus.MISSING and item.storeroom_id == room.id:
-            inventory.move_item(session, item, room, by=by, now=now)  # found again: in storage
+            whereabouts.move_item(session, item, room, by=by, now=now)  # found again: in storage
     session.flush()
     return stocktake.report
 
@@ -378,7 +376,7 @@ def fix_unexpected(session: Session, stocktake: Stocktake, *, by: User, now: dat
         if why:
             fixed.skipped.append((item, why))
             continue
-        inventory.move_item(session, item, room, by=by, now=now)
+        whereabouts.move_item(session, item, room, by=by, now=now)
         fixed.done.append(item)
     return fixed
 
@@ -393,6 +391,6 @@ def fix_missing(session: Session, stocktake: Stocktake, *, by: User, now: dateti
         if why:
             fixed.skipped.append((item, why))
             continue
-        inventory.mark_missing(session, item, by=by, now=now, note=note)
+        whereabouts.mark_missing(session, item, by=by, now=now, note=note)
         fixed.done.append(item)
     return fixed

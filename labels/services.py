@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from inventory import services as inventory
+from inventory import item_history, item_records, item_tags
 from inventory.errors import InventoryError
 from inventory.models import EventKind, Item, Organisation, Storeroom
 from labels.formats import FORMATS, LabelFormat
@@ -70,7 +70,7 @@ def record_printed(
 ) -> None:
     """Note the printing in each item's history, so a missing label can be traced."""
     for item in items:
-        inventory.record_event(
+        item_history.record_event(
             session, item, EventKind.LABEL_PRINTED, by=by, now=now, note=fmt.name
         )
     session.flush()
@@ -84,7 +84,7 @@ def reserve_tags(
         raise LabelError(
             _l("Print between 1 and %(n)d pre-printed codes at a time.", n=MAX_RESERVED_PER_JOB)
         )
-    tags = [inventory.next_tag(session, prefix=prefix, digits=digits) for _ in range(count)]
+    tags = [item_tags.next_tag(session, prefix=prefix, digits=digits) for _ in range(count)]
     session.add_all(
         ReservedTag(tag=tag, reserved_at=now, reserved_by_id=by.id if by else None) for tag in tags
     )
@@ -108,17 +108,17 @@ def attach_reserved_tag(
 ) -> None:
     """Give an existing item the tag of a pre-printed label stuck on it; its history keeps
     the old tag."""
-    if inventory.tag_in_use(session, reserved.tag):  # registered by hand meanwhile
+    if item_tags.tag_in_use(session, reserved.tag):  # registered by hand meanwhile
         session.delete(reserved)
         raise LabelError(_l("The tag %(tag)s is already in use.", tag=reserved.tag))
     old = item.tag
     item.tag = reserved.tag
     item.updated_at = now
-    inventory.record_event(
+    item_history.record_event(
         session, item, EventKind.EDITED, by=by, now=now, changes={"tag": [old, reserved.tag]},
         note=str(_l("Pre-printed label attached")),
     )  # fmt: skip
-    inventory.flush_item_change(session)
+    item_records.flush_item_change(session)
     session.delete(reserved)
     session.flush()
 

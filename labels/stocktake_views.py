@@ -16,8 +16,7 @@ from app.auth.roles import role_required
 from app.extensions import db
 from app.timeutil import utcnow
 from imports.export import safe_cell
-from inventory import access
-from inventory import services as inventory
+from inventory import access, place_records
 from inventory.errors import InventoryError
 from inventory.models import Item
 from labels import offline, scanning
@@ -34,7 +33,7 @@ def stocktake_start():
     """Scan (or pick) the storeroom to count; a stocktake starts for it."""
     if request.method == "POST":
         code = code_from_form()
-        room = inventory.find_storeroom_by_code(db.session, code) if code else None
+        room = place_records.find_storeroom_by_code(db.session, code) if code else None
         if room is not None:
             stocktake = scanning.start_stocktake(db.session, room, by=current_user, now=utcnow())
             db.session.commit()

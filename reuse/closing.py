@@ -19,15 +19,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from inventory import access, vocabulary
-from inventory import services as inventory
+from app.states import advance
+from inventory import access, disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
+from reuse import listing_states as listings
 from reuse import notifications, services
-from reuse.models import Closing, ExternalMode, Listing, ListingStatus, ReuseSettings
+from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
 from reuse.outcomes import record_outcome
 from reuse.partner_models import Partner
 from reuse.services import Conflict, ReuseError
@@ -99,24 +99,13 @@ def close_listing(
     check_closing(services.reuse_settings(session), closing, sale_price=sale_price,
                   partner=partner, closed_to=closed_to)  # fmt: skip
     closed_to = closed_to.strip() or (partner.name if partner else "")
-    claimed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
-        )
-        .values(
-            status=ListingStatus.CLOSED,
-            closing=closing.value,
-            closed_at=now,
-            closed_by_id=by.id,
-            sale_price=sale_price,
-            closed_to=closed_to,
-            partner_id=partner.id if partner else None,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
+    claimed = advance(
+        session, Listing, listings.CLOSE, Listing.id == listing.id, Listing.reserved == 0,
+        closing=closing.value, closed_at=now, closed_by_id=by.id, sale_price=sale_price,
+        closed_to=closed_to, partner_id=partner.id if partner else None,
+    )  # fmt: skip
     session.refresh(listing)  # what the claim saw, not what the page showed
-    if claimed.rowcount != 1:
+    if not claimed:
         raise why_not_open(listing)
     try:
         return _dispose_offered(session, listing, closing, by=by, now=now, note=note,
@@ -156,13 +145,13 @@ def _dispose_offered(
                               message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
     part = item
     if listing.quantity < item.quantity:  # the rest of the lot goes back to stock
-        services._return_to_stock(session, item, by=by, now=now,
-                                  note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
-        part = services._split(session, item, listing.quantity, by=by, now=now,
-                               tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+        offers.back_to_stock(session, item, by=by, now=now,
+                             note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
+        part = lots.split_lot(session, item, listing.quantity, by=by, now=now,
+                              tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     record_outcome(session, listing, part, closing, by=by, now=now,
                    revenue=listing.sale_price if closing == Closing.SOLD else None)  # fmt: skip
-    inventory.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
+    disposals.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
                            note=disposal_note(listing, how, note), closing_offer=True)  # fmt: skip
     notifications.listing_closed(session, listing, closing=closing.value, by=by, now=now)
     return part

@@ -13,15 +13,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.states import advance
 from app.timeutil import utcnow
 from inventory.errors import StaleItem
+from inventory.item_records import STALE_MESSAGE
 from inventory.models import Item, Storeroom
-from inventory.services import STALE_MESSAGE
 from inventory.signals import item_moving
+from reuse import listing_states as listings
 from reuse import notifications
+from reuse import request_states as requests
 from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
 from reuse.services import lock_listing
 
@@ -56,31 +59,20 @@ def follow_move(
     new = location_text(to, position, place)
     if row is None or row.collect_from == new:
         return {}
-    approved = (
-        TransferRequest.listing_id == row.id,
-        TransferRequest.status == RequestStatus.APPROVED,
-    )
     lock_listing(session, row.id)
-    session.execute(select(TransferRequest.id).where(*approved).with_for_update())
-    changed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == row.id,
-            Listing.status == ListingStatus.OPEN,
-            Listing.collect_from == row.collect_from,
-        )  # fmt: skip
-        .values(collect_from=new)
-        .execution_options(synchronize_session="fetch")
-    )
-    if changed.rowcount != 1:  # withdrawn or closed since it was read: the item moved on too
-        raise StaleItem(STALE_MESSAGE)
-    told = session.scalars(
-        update(TransferRequest)
-        .where(*approved, TransferRequest.handover_from == row.collect_from)
-        .values(handover_from=new)
-        .returning(TransferRequest.id)
-        .execution_options(synchronize_session="fetch")
-    ).all()  # a place the decider chose otherwise (a loading dock) is theirs to change
+    told = session.scalars(  # a place the decider chose otherwise (a dock) is theirs to change
+        select(TransferRequest.id).where(
+            TransferRequest.listing_id == row.id,
+            TransferRequest.status == RequestStatus.APPROVED,
+            TransferRequest.handover_from == row.collect_from,
+        ).with_for_update()
+    ).all()  # fmt: skip
+    if not advance(session, Listing, listings.FOLLOW_MOVE, Listing.id == row.id,
+                   Listing.collect_from == row.collect_from, collect_from=new):  # fmt: skip
+        raise StaleItem(STALE_MESSAGE)  # withdrawn or closed since it was read: the item too
+    if told:
+        advance(session, TransferRequest, requests.MOVE_HANDOVER, TransferRequest.id.in_(told),
+                handover_from=new)  # fmt: skip
     for request_id in told:  # they were told where to collect it: tell them where it is now
         notifications.handover_moved(session, session.get(TransferRequest, request_id),
                                      was=row.collect_from, by=by, now=now or utcnow())  # fmt: skip

@@ -20,7 +20,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db_types import UTCDateTime
 from app.extensions import db
 from app.timeutil import utcnow
-from inventory.models import Condition, Department, Item, Money, Storeroom, enum_column
+from inventory.models import (
+    Condition,
+    Department,
+    Item,
+    Money,
+    Storeroom,
+    enum_column,
+    state_column,
+)  # fmt: skip
+from reuse.listing_states import ListingStatus
+from reuse.request_states import RequestStatus
 
 
 class Tier(enum.IntEnum):
@@ -30,12 +40,6 @@ class Tier(enum.IntEnum):
     ORGANISATION = 2  # everyone in the organisation
     PARTNERS = 3  # partner organisations, through their link or feeds
     PUBLIC = 4  # the public market
-
-
-class ListingStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"  # transferred, given away, sold, recycled...: see `closing`
-    WITHDRAWN = "withdrawn"
 
 
 class Closing(enum.StrEnum):
@@ -87,8 +91,10 @@ class Listing(db.Model):
     tier: Mapped[int] = mapped_column(default=Tier.DEPARTMENT, index=True)
     tier_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     tier_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    status: Mapped[ListingStatus] = enum_column(ListingStatus, default=ListingStatus.OPEN)
-    closing: Mapped[str | None] = mapped_column(String(32))  # a Closing value
+    status: Mapped[ListingStatus] = state_column(
+        ListingStatus, "status_known", default=ListingStatus.OPEN
+    )
+    closing: Mapped[Closing | None] = state_column(Closing, "closing_known")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -129,14 +135,6 @@ class Listing(db.Model):
         return self.status == ListingStatus.OPEN
 
 
-class RequestStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"  # quantity reserved, handover to arrange
-    DECLINED = "declined"
-    CANCELLED = "cancelled"  # by the requester, before handover
-    COMPLETED = "completed"  # handed over: the item (or its part) is theirs
-
-
 class HandoverMode(enum.StrEnum):
     """How an approved request travels: the requester fetches it, or the owner brings it."""
 
@@ -157,7 +155,9 @@ class TransferRequest(db.Model):
     deliver_to_id: Mapped[int | None] = mapped_column(ForeignKey("storerooms.id"))
     deliver_place: Mapped[str] = mapped_column(String(200), default="")
     message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[RequestStatus] = enum_column(RequestStatus, default=RequestStatus.PENDING)
+    status: Mapped[RequestStatus] = state_column(
+        RequestStatus, "status_known", default=RequestStatus.PENDING
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -165,7 +165,7 @@ class TransferRequest(db.Model):
     # The handover, set on approval: when, who carries it, from where.
     handover_on: Mapped[date | None] = mapped_column(Date)
     carrier: Mapped[str] = mapped_column(String(200), default="")
-    handover_mode: Mapped[str] = mapped_column(String(16), default="")  # a HandoverMode, or ""
+    handover_mode: Mapped[HandoverMode | None] = state_column(HandoverMode, "handover_mode_known")
     handover_from: Mapped[str] = mapped_column(String(300), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)

@@ -19,14 +19,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.throttle import account_locked
+from app.states import advance
 from inventory.access import MANAGERS
 from reuse import demand
+from reuse import listing_states as listings
+from reuse import request_states as requests
 from reuse.demand_models import Watch
 from reuse.models import (
     Listing,
@@ -313,17 +316,8 @@ def _warned(session: Session, listing_ids: list[int]) -> set[tuple[int, int]]:
 
 def _lock_listing(session: Session, listing: Listing) -> bool:
     """Hold the listing's row until commit, if it is still in the tier read."""
-    result = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.tier == listing.tier,
-            Listing.status == ListingStatus.OPEN,
-        )  # fmt: skip
-        .values(tier=Listing.tier)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return bool(advance(session, Listing, listings.WARN, Listing.id == listing.id,
+                        Listing.tier == listing.tier))  # fmt: skip
 
 
 def remind_handovers(session: Session, *, now: datetime) -> None:
@@ -374,10 +368,6 @@ def _reminded(session: Session, request_ids: list[int], since: datetime) -> set[
 
 def _lock_request(session: Session, request: TransferRequest) -> bool:
     """Hold the request's row until commit, if it is still approved."""
-    result = session.execute(
-        update(TransferRequest)
-        .where(TransferRequest.id == request.id, TransferRequest.status == RequestStatus.APPROVED)
-        .values(status=TransferRequest.status)
-        .execution_options(synchronize_session=False)
+    return bool(
+        advance(session, TransferRequest, requests.REMIND, TransferRequest.id == request.id)
     )
-    return result.rowcount == 1

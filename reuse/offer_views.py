@@ -11,8 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.request_values import MAX_ID, db_id
 from app.timeutil import utcnow
-from inventory import access
-from inventory import services as inventory
+from inventory import access, item_tags
 from inventory.models import Condition, Item
 from labels.scan_forms import code_from_form, scan_form_context
 from reuse import services
@@ -72,7 +71,7 @@ def scan_offer():
     if request.method == "POST":
         code = code_from_form()
         if code:
-            item = inventory.find_item_by_tag(db.session, code)
+            item = item_tags.find_item_by_tag(db.session, code)
             if item is None or not access.can_view_item(current_user, item):
                 flash(_("%(code)s is not an item you can see.", code=code), "error")
             elif not access.can_edit_item(current_user, item):

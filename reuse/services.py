@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from inventory import services as inventory
-from inventory import vocabulary
+from app.states import Transition, advance
+from inventory import item_history, item_records, item_states, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
+from reuse import listing_states as listings
 from reuse import notifications
+from reuse import request_states as requests
 from reuse.models import (
     Closing,
     ExternalMode,
@@ -40,8 +42,6 @@ from reuse.outcomes import record_outcome
 
 if TYPE_CHECKING:
     from app.auth.models import User
-
-FLAGGABLE = (ItemStatus.IN_USE, ItemStatus.IN_STORAGE)
 
 
 class ReuseError(Exception):
@@ -82,10 +82,6 @@ def _enter_tier(listing: Listing, tier: int, settings: ReuseSettings, now: datet
     listing.tier_ends_at = None if length is None else now + length
 
 
-def _status_after_offer(item: Item) -> ItemStatus:
-    return ItemStatus.IN_STORAGE if item.storeroom_id else ItemStatus.IN_USE
-
-
 # --- flagging ------------------------------------------------------------------------------------
 
 
@@ -95,8 +91,8 @@ def flag_surplus(
     expected_version: int | None = None,
 ) -> Listing:  # fmt: skip
     """Offer (part of) an item, starting with the owning department."""
-    inventory.check_version(item, expected_version)
-    if item.status not in FLAGGABLE:
+    item_records.check_version(item, expected_version)
+    if item.status not in item_states.STOCK:
         if item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
             raise ReuseError(_l("This item is already offered."))
         raise ReuseError(_l("This item cannot be offered now."))
@@ -110,17 +106,11 @@ def flag_surplus(
         created_at=now, status=ListingStatus.OPEN,
     )  # fmt: skip
     _enter_tier(listing, Tier.DEPARTMENT, reuse_settings(session), now)
-    before = item.status.value
-    item.status, item.updated_at = ItemStatus.OFFERED, now
-    changes = {"status": [before, ItemStatus.OFFERED.value], "offered": [None, quantity]}
-    if item.condition != condition:
-        changes["condition"] = [item.condition.value, Condition(condition).value]
-        item.condition = condition
-    inventory.record_event(session, item, EventKind.FLAGGED, by=by, now=now,
-                           note=reason.strip(), changes=changes)  # fmt: skip
+    offers.offer_item(session, item, quantity=quantity, condition=condition,
+                      reason=reason.strip(), by=by, now=now)  # fmt: skip
     session.add(listing)
     try:
-        inventory.flush_item_change(session)
+        item_records.flush_item_change(session)
     except IntegrityError:
         raise Conflict(_l("This item is already offered.")) from None
     notifications.listing_offered(session, listing, now=now)
@@ -162,35 +152,18 @@ def flag_many(
 def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> None:
     """Take an open listing back; pending requests are declined. Not once something is
     approved: those requests must be cancelled or handed over first."""
-    claimed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id, Listing.status == ListingStatus.OPEN, Listing.reserved == 0
-        )  # fmt: skip
-        .values(
-            status=ListingStatus.WITHDRAWN,
-            closing=Closing.WITHDRAWN,
-            closed_at=now,
-            closed_by_id=by.id,
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    if claimed.rowcount != 1:
+    claimed = advance(session, Listing, listings.WITHDRAW, Listing.id == listing.id,
+                      Listing.reserved == 0, closing=Closing.WITHDRAWN, closed_at=now,
+                      closed_by_id=by.id)  # fmt: skip
+    if not claimed:
         if listing.is_open:
             raise Conflict(_l("Part of this listing is approved for a request: cancel that first."))
         raise Conflict(_l("This listing is no longer open."))
     _decline_pending(session, listing, by=by, now=now,
                      message=str(_l("The listing was withdrawn.")))  # fmt: skip
     notifications.listing_withdrawn(session, listing, by=by, now=now)
-    _return_to_stock(session, listing.item, by=by, now=now, note=str(_l("Listing withdrawn")))
-
-
-def _return_to_stock(session: Session, item: Item, *, by: User, now: datetime, note: str) -> None:
-    before = item.status.value
-    item.status, item.updated_at = _status_after_offer(item), now
-    inventory.record_event(session, item, EventKind.EDITED, by=by, now=now, note=note,
-                           changes={"status": [before, item.status.value]})  # fmt: skip
-    inventory.flush_item_change(session)
+    offers.back_to_stock(session, listing.item, by=by, now=now,
+                         note=str(_l("Listing withdrawn")))  # fmt: skip
 
 
 # --- the ladder ------------------------------------------------------------------------------------
@@ -213,20 +186,11 @@ def tick(session: Session, *, now: datetime) -> int:
         old = listing.tier
         probe = Listing(tier=old)
         _enter_tier(probe, old + 1, settings, now)
-        result = session.execute(
-            update(Listing)
-            .where(
-                Listing.id == listing.id,
-                Listing.tier == old,
-                Listing.reserved == 0,
-                Listing.status == ListingStatus.OPEN,
-            )  # fmt: skip
-            .values(tier=probe.tier, tier_started_at=now, tier_ends_at=probe.tier_ends_at)
-            .execution_options(synchronize_session="fetch")
-        )
-        if result.rowcount == 1:
+        if advance(session, Listing, listings.CLIMB, Listing.id == listing.id,
+                   Listing.tier == old, Listing.reserved == 0, tier=probe.tier,
+                   tier_started_at=now, tier_ends_at=probe.tier_ends_at):  # fmt: skip
             moved += 1
-            inventory.record_event(
+            item_history.record_event(
                 session, listing.item, EventKind.OFFERED_WIDER, by=None, now=now,
                 changes={"tier": [old, probe.tier]},
             )  # fmt: skip
@@ -293,8 +257,8 @@ def request_transfer(
         session.flush()
     except IntegrityError:
         raise Conflict(_l("Your department has already asked for this listing.")) from None
-    inventory.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
-                           changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
+    item_history.record_event(session, listing.item, EventKind.REQUESTED, by=user, now=now,
+                              changes={"requested": [None, quantity]}, note=message.strip())  # fmt: skip
     session.flush()
     notifications.request_made(session, request, now=now)
     return request
@@ -309,16 +273,8 @@ def lock_listing(session: Session, listing_id: int) -> None:
     session.execute(select(Listing.id).where(Listing.id == listing_id).with_for_update())
 
 
-def _set_request(
-    session: Session, request: TransferRequest, expected: tuple[RequestStatus, ...], **values
-) -> bool:
-    result = session.execute(
-        update(TransferRequest)
-        .where(TransferRequest.id == request.id, TransferRequest.status.in_(expected))
-        .values(**values)
-        .execution_options(synchronize_session="fetch")
-    )
-    return result.rowcount == 1
+def _set_request(session: Session, request: TransferRequest, move: Transition, **values) -> bool:
+    return advance(session, TransferRequest, move, TransferRequest.id == request.id, **values) == 1
 
 
 def _moved_on(request: TransferRequest) -> Conflict:
@@ -340,40 +296,29 @@ def approve(
     if item.status not in (ItemStatus.OFFERED, ItemStatus.RESERVED):
         status = vocabulary.STATUS[item.status]
         raise Conflict(_l("The item is no longer offered (now: %(s)s).", s=status))
-    if item.quantity < listing.quantity:  # lots edited before the rule in inventory.update_item
+    if item.quantity < listing.quantity:  # lots edited before the rule in item_records.update_item
         raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
-    reserved = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.status == ListingStatus.OPEN,
-            Listing.reserved + request.quantity <= Listing.quantity,
-        )  # fmt: skip
-        .values(reserved=Listing.reserved + request.quantity)
-        .execution_options(synchronize_session="fetch")
-    )
-    if reserved.rowcount != 1:
+    if not advance(session, Listing, listings.RESERVE, Listing.id == listing.id,
+                   Listing.reserved + request.quantity <= Listing.quantity,
+                   reserved=Listing.reserved + request.quantity):  # fmt: skip
         session.refresh(listing)
         if not listing.is_open:
             raise Conflict(_l("This listing was closed meanwhile."))
         raise Conflict(_l("Not enough is left: the listing was reserved for another request."))
-    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.APPROVED,
-                        decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
+    if not _set_request(session, request, requests.APPROVE, decided_by_id=by.id, decided_at=now, decision_message=message.strip(),
                         handover_on=handover_on, carrier=carrier.strip(),
-                        handover_mode=HandoverMode(mode).value if mode else "",
+                        handover_mode=HandoverMode(mode) if mode else None,
                         handover_from=handover_from.strip()):  # fmt: skip
         raise _moved_on(request)  # the caller's rollback takes the reservation above back
     session.refresh(listing)
-    changes = {"reserved": [None, request.quantity]}
     if listing.available == 0:
-        item.status, item.updated_at = ItemStatus.RESERVED, now
-        changes["status"] = [ItemStatus.OFFERED.value, ItemStatus.RESERVED.value]
         _decline_pending(session, listing, by=by, now=now,
                          message=str(_l("Everything offered has been reserved.")))  # fmt: skip
-    inventory.record_event(session, item, EventKind.RESERVED, by=by, now=now, changes=changes,
-                           note=str(request.department))  # fmt: skip
-    inventory.flush_item_change(session)
+    hold = item_states.RESERVE if listing.available == 0 else None
+    offers.change_hold(session, item, hold, by=by, now=now, kind=EventKind.RESERVED,
+                       changes={"reserved": [None, request.quantity]},
+                       note=str(request.department))  # fmt: skip
     notifications.request_approved(session, request, now=now)
 
 
@@ -387,31 +332,19 @@ def _check_decider(request: TransferRequest, by: User) -> None:
 def decline(session: Session, request: TransferRequest, *, by: User, now: datetime,
             message: str = "") -> None:  # fmt: skip
     _check_decider(request, by)
-    if not _set_request(session, request, (RequestStatus.PENDING,), status=RequestStatus.DECLINED,
-                        decided_by_id=by.id, decided_at=now, decision_message=message.strip()):  # fmt: skip
+    if not _set_request(session, request, requests.DECLINE, decided_by_id=by.id, decided_at=now,
+                        decision_message=message.strip()):  # fmt: skip
         raise _moved_on(request)
-    inventory.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
-                           now=now, note=str(request.department))  # fmt: skip
+    item_history.record_event(session, request.listing.item, EventKind.REQUEST_DECLINED, by=by,
+                              now=now, note=str(request.department))  # fmt: skip
     notifications.request_declined(session, request, now=now)
 
 
 def _decline_pending(session: Session, listing: Listing, *, by: User, now: datetime,
                      message: str) -> None:  # fmt: skip
     notifications.pending_declined(session, listing, message=message, now=now)
-    session.execute(
-        update(TransferRequest)
-        .where(
-            TransferRequest.listing_id == listing.id,
-            TransferRequest.status == RequestStatus.PENDING,
-        )  # fmt: skip
-        .values(
-            status=RequestStatus.DECLINED,
-            decided_by_id=by.id,
-            decided_at=now,
-            decision_message=message,
-        )  # fmt: skip
-        .execution_options(synchronize_session="fetch")
-    )
+    advance(session, TransferRequest, requests.DECLINE, TransferRequest.listing_id == listing.id,
+            decided_by_id=by.id, decided_at=now, decision_message=message)  # fmt: skip
 
 
 def cancel(session: Session, request: TransferRequest, *, by: User, now: datetime) -> None:
@@ -421,28 +354,25 @@ def cancel(session: Session, request: TransferRequest, *, by: User, now: datetim
     had, not the one this session read: an approval that lands between the read and the
     cancellation still has its reservation released."""
     lock_listing(session, request.listing_id)
-    for was in (RequestStatus.PENDING, RequestStatus.APPROVED):
-        if _set_request(session, request, (was,), status=RequestStatus.CANCELLED, decided_at=now):
+    for move in (requests.CANCEL_PENDING, requests.CANCEL_APPROVED):
+        if _set_request(session, request, move, decided_at=now):
             break
     else:
         raise _moved_on(request)
     listing = request.listing
-    item, changes = listing.item, {}
-    if was == RequestStatus.APPROVED:
-        session.execute(
-            update(Listing).where(Listing.id == listing.id)
-            .values(reserved=Listing.reserved - request.quantity)
-            .execution_options(synchronize_session="fetch")
-        )  # fmt: skip
+    item, changes, hold = listing.item, {}, None
+    was_approved = move == requests.CANCEL_APPROVED
+    if was_approved:
+        if not advance(session, Listing, listings.RELEASE, Listing.id == listing.id,
+                       reserved=Listing.reserved - request.quantity):  # fmt: skip
+            raise Conflict(_l("This listing was closed meanwhile."))
         changes["reserved"] = [request.quantity, None]
-        if item.status == ItemStatus.RESERVED:
-            item.status, item.updated_at = ItemStatus.OFFERED, now
-            changes["status"] = ["reserved", "offered"]
-    inventory.record_event(session, item, EventKind.REQUEST_CANCELLED, by=by, now=now,
-                           changes=changes, note=str(request.department))  # fmt: skip
-    inventory.flush_item_change(session)
+        if item.status == ItemStatus.RESERVED:  # something is free again
+            hold = item_states.RELEASE
+    offers.change_hold(session, item, hold, by=by, now=now, kind=EventKind.REQUEST_CANCELLED,
+                       changes=changes, note=str(request.department))  # fmt: skip
     notifications.request_cancelled(session, request, by=by, now=now,
-                                    was_approved=was == RequestStatus.APPROVED)  # fmt: skip
+                                    was_approved=was_approved)  # fmt: skip
 
 
 # --- handover ----------------------------------------------------------------------------------
@@ -455,78 +385,46 @@ def hand_over(
     """Complete an approved request: the item, or a part split off a lot, becomes the
     requester's, in their storeroom or place. Returns the item they now have."""
     lock_listing(session, request.listing_id)
-    if not _set_request(session, request, (RequestStatus.APPROVED,),
-                        status=RequestStatus.COMPLETED, completed_at=now):  # fmt: skip
+    if not _set_request(session, request, requests.HAND_OVER, completed_at=now):
         raise Conflict(_l("This request is not approved, or was already handed over."))
     listing, item = request.listing, request.listing.item
     department = session.get(Department, request.department_id)
     whole = request.quantity == item.quantity
-    received = item if whole else _split(session, item, request.quantity, by=by, now=now,
-                                          tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    received = item if whole else lots.split_lot(session, item, request.quantity, by=by, now=now,
+                                                 tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     # Before the move, while the item is still the giving department's:
     record_outcome(session, listing, received, Closing.TRANSFERRED, by=by, now=now,
                    receiving_department_id=department.id)  # fmt: skip
-    _transfer(session, received, department, request.deliver_to, request.deliver_place,
-              by=by, now=now)  # fmt: skip
+    transfers.transfer_item(session, received, department, request.deliver_to,
+                            request.deliver_place, by=by, now=now)  # fmt: skip
     request.received_item_id = received.id
     left = listing.quantity - request.quantity
     values: dict = {"reserved": Listing.reserved - request.quantity}
     if left == 0:
-        values.update(status=ListingStatus.CLOSED, closing=Closing.TRANSFERRED, closed_at=now,
-                      closed_by_id=by.id)  # fmt: skip
+        move = listings.HAND_OVER_LAST
+        values.update(closing=Closing.TRANSFERRED, closed_at=now, closed_by_id=by.id)
         notifications.listing_closed(session, listing, closing=Closing.TRANSFERRED, by=by, now=now)
     else:
+        move = listings.HAND_OVER_PART
         values["quantity"] = left
-    session.execute(update(Listing).where(Listing.id == listing.id).values(**values)
-                    .execution_options(synchronize_session="fetch"))  # fmt: skip
-    if not whole:
+    if not advance(session, Listing, move, Listing.id == listing.id, **values):
+        raise Conflict(_l("This listing was closed meanwhile."))
+    if not whole:  # the rest of the lot: offered again, still reserved, or back to stock
         session.refresh(listing)
-        before = item.status
-        item.status = ItemStatus.OFFERED if listing.is_open and listing.available else (
-            ItemStatus.RESERVED if listing.is_open else _status_after_offer(item)
-        )  # fmt: skip
-        item.updated_at = now
-        if item.status != before:  # the rest of the lot: back to stock, or offered again
-            inventory.record_event(session, item, EventKind.EDITED, by=by, now=now,
-                                   changes={"status": [before.value, item.status.value]})  # fmt: skip
-        inventory.flush_item_change(session)
+        offers.change_hold(session, item, _rest_of_lot(listing, item), by=by, now=now)
     return received
 
 
-def _split(session: Session, item: Item, quantity: int, *, by: User, now: datetime,
-           tag_prefix: str, tag_digits: int) -> Item:  # fmt: skip
-    """Take `quantity` off a lot as a new item with a new tag and a link to its origin."""
-    fields = {name: getattr(item, name) for name in ("name", "category", "department", "place",
-              "condition", "serial_number", "manufacturer", "model", "purchase_date",
-              "purchase_price", "replacement_value", "notes", "extra")}  # fmt: skip
-    part = inventory.create_item(
-        session, {**fields, "quantity": quantity}, by=by, now=now, storeroom=item.storeroom,
-        tag_prefix=tag_prefix, tag_digits=tag_digits, event_kind=EventKind.SPLIT,
-        note=str(_l("Split from %(tag)s", tag=item.tag)),
-    )  # fmt: skip
-    part.split_from_id = item.id
-    item.quantity -= quantity
-    inventory.record_event(session, item, EventKind.SPLIT, by=by, now=now,
-                           changes={"quantity": [item.quantity + quantity, item.quantity]},
-                           note=str(_l("Split off as %(tag)s", tag=part.tag)))  # fmt: skip
-    inventory.flush_item_change(session)
-    return part
-
-
-def _transfer(session: Session, item: Item, department: Department, room: Storeroom | None,
-              place: str, *, by: User, now: datetime) -> None:  # fmt: skip
-    before = {"department": str(item.department), "storeroom": inventory.history_value(
-        item.storeroom), "place": item.place, "status": item.status.value}  # fmt: skip
-    item.department, item.storeroom = department, room
-    item.place = "" if room else (place or item.place)
-    item.status = ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
-    item.updated_at = now
-    after = {"department": str(department), "storeroom": inventory.history_value(room),
-             "place": item.place, "status": item.status.value}  # fmt: skip
-    inventory.record_event(session, item, EventKind.TRANSFERRED, by=by, now=now,
-                           changes={k: [before[k], after[k]] for k in before
-                                    if before[k] != after[k]})  # fmt: skip
-    inventory.flush_item_change(session)
+def _rest_of_lot(listing: Listing, item: Item) -> Transition | None:
+    """How the rest of a lot's hold changes once part of it is handed over: back to stock
+    when the listing closed, else offered or reserved as what is left says."""
+    if not listing.is_open:
+        return item_states.restocking(item)
+    if listing.available and item.status == ItemStatus.RESERVED:
+        return item_states.RELEASE
+    if not listing.available and item.status == ItemStatus.OFFERED:
+        return item_states.RESERVE
+    return None
 
 
 # --- settings and windows ----------------------------------------------------------------------
@@ -557,19 +455,10 @@ def set_window(
     if ends_at <= now:
         raise ReuseError(_l("Choose a day that has not passed."))
     before = listing.tier_ends_at
-    changed = session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.status == ListingStatus.OPEN,
-            Listing.tier == listing.tier,
-        )  # fmt: skip
-        .values(tier_ends_at=ends_at)
-        .execution_options(synchronize_session="fetch")
-    )
-    if changed.rowcount != 1:
+    if not advance(session, Listing, listings.SET_WINDOW, Listing.id == listing.id,
+                   Listing.tier == listing.tier, tier_ends_at=ends_at):  # fmt: skip
         raise Conflict(_l("The listing moved on meanwhile: look at it again."))
-    inventory.record_event(
+    item_history.record_event(
         session, listing.item, EventKind.EDITED, by=by, now=now,
         changes={"window_ends": [_iso(before), _iso(ends_at)]},
         note=str(_l("Window of the listing changed")),

@@ -18,8 +18,7 @@ from app.extensions import db
 from app.pagination import page_number
 from app.request_values import MAX_ID, bounded_int
 from app.timeutil import end_of_day, utcnow
-from inventory import access
-from inventory import services as inventory
+from inventory import access, item_photos
 from inventory.errors import InventoryError
 from inventory.models import ItemPhoto, Storeroom
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
@@ -93,8 +92,8 @@ def offer(item_id: int):
                 expected_version=expected_version(form),
             )  # fmt: skip
             for photo in photos:
-                inventory.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
-                                    quota=photo_quota(current_app.config))  # fmt: skip
+                item_photos.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
+                                      quota=photo_quota(current_app.config))  # fmt: skip
         except (services.ReuseError, InventoryError) as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -27,7 +27,7 @@ from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
 from config import database_url
-from inventory import services
+from inventory import item_records, place_records
 from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
 
 PASSWORD = "correct horse battery"
@@ -184,7 +184,9 @@ def login(db_session) -> Callable[[FlaskClient, User], None]:
 @pytest.fixture
 def make_department(db_session) -> Callable[..., Department]:
     def make(name: str | None = None) -> Department:
-        department = services.save_department(db_session, name or f"Department {next(_numbers)}")
+        department = place_records.save_department(
+            db_session, name or f"Department {next(_numbers)}"
+        )
         db_session.commit()
         return department
 
@@ -211,8 +213,10 @@ def make_user(db_session, make_department) -> Callable[..., User]:
 @pytest.fixture
 def make_storeroom(db_session) -> Callable[..., Storeroom]:
     def make(code: str | None = None, site: Site | None = None, **kw) -> Storeroom:
-        site = site or services.save_site(db_session, name=f"Site {next(_numbers)}", town="Sundby")
-        room = services.save_storeroom(
+        site = site or place_records.save_site(
+            db_session, name=f"Site {next(_numbers)}", town="Sundby"
+        )
+        room = place_records.save_storeroom(
             db_session,
             code=code or f"R{next(_numbers)}",
             name=kw.pop("name", "Basement"),
@@ -228,7 +232,7 @@ def make_storeroom(db_session) -> Callable[..., Storeroom]:
 @pytest.fixture
 def make_category(db_session) -> Callable[..., Category]:
     def make(name: str | None = None, parent: Category | None = None, **kw) -> Category:
-        category = services.save_category(
+        category = place_records.save_category(
             db_session,
             name=name or f"Category {next(_numbers)}",
             parent=parent,
@@ -254,7 +258,7 @@ def make_item(db_session, make_department, app) -> Callable[..., Item]:
         **fields,
     ) -> Item:
         fields.setdefault("place", "" if storeroom else "Room 101")
-        item = services.create_item(
+        item = item_records.create_item(
             db_session,
             {"name": name, "department": department or make_department(), **fields},
             tag=tag,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import services as imports
-from inventory import services
+from inventory import item_photos
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
@@ -40,13 +40,13 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     Image.new("RGB", (20, 20)).save(out, format="JPEG")
     from inventory.photos import process_photo
 
-    photo = services.add_photo(
+    photo = item_photos.add_photo(
         db_session,
         item,
         process_photo(out.getvalue(), max_pixels=10**6, full_size=100, thumb_size=50),
         by=None,
         now=utcnow(),
-        quota=services.PhotoQuota(per_item=5, per_user_per_day=5, bytes_per_user=10**6),
+        quota=item_photos.PhotoQuota(per_item=5, per_user_per_day=5, bytes_per_user=10**6),
     )
     stocktake = scanning.start_stocktake(db_session, room, by=target_user, now=utcnow())
     organisation = Organisation(name="Org")

@@ -29,7 +29,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
 from app.timeutil import utcnow
-from inventory import services
+from inventory import whereabouts
 from inventory.models import EventKind, ItemEvent, ItemPhoto
 from inventory.search import described_by_models
 from labels.qr import scan_url
@@ -138,7 +138,7 @@ def stocked(app, db_session, client, login, make_user, make_item, make_storeroom
     basement, attic = make_storeroom("B1"), make_storeroom("A1")
     chair = make_item("Office chair", department=admin.department, storeroom=basement, by=staff)
     make_item("Stacking chairs", department=admin.department, quantity=40, by=admin)
-    services.move_item(db_session, chair, attic, position="Shelf 3", by=staff, now=utcnow())
+    whereabouts.move_item(db_session, chair, attic, position="Shelf 3", by=staff, now=utcnow())
     db_session.commit()
     login(client, staff)
     photo_upload = {"photo": (io.BytesIO(jpeg()), "chair.jpg", "image/jpeg")}

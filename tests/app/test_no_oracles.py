@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import services as imports
-from inventory import services as inventory
+from inventory import item_records
 from inventory.errors import DuplicateTag
 from inventory.models import Item
 
@@ -81,14 +81,14 @@ def test_a_tag_given_twice_at_the_same_moment_is_refused_as_taken(
     """The check before the INSERT saw it free; the unique index refuses the second."""
     department = make_department()
     make_item(tag="SAME-1", department=department)
-    monkeypatch.setattr(inventory, "tag_in_use", lambda session, tag: False)
+    monkeypatch.setattr(item_records, "tag_in_use", lambda session, tag: False)
     with (
         app.test_request_context(),
         pytest.raises(DuplicateTag, match="same-1 is already in use"),
     ):
-        inventory.create_item(db_session, {"name": "Chair", "department": department},
-                              tag="same-1", by=None, now=utcnow(), tag_prefix="INV-",
-                              tag_digits=6)  # fmt: skip
+        item_records.create_item(db_session, {"name": "Chair", "department": department},
+                                 tag="same-1", by=None, now=utcnow(), tag_prefix="INV-",
+                                 tag_digits=6)  # fmt: skip
     db_session.rollback()
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.auth.roles import Role
-from inventory import services as inventory
+from inventory import place_records
 from reuse.models import Tier
 from reuse.partner_models import Interest
 from tests.browser.conftest import Screenshot
@@ -19,7 +19,7 @@ def test_an_outsider_finds_an_offer_and_registers_interest(
 ):  # fmt: skip
     monkeypatch.setitem(app.config, "REUSE_INTEREST_MIN_SECONDS", 0)  # a robot types fast
     owner = make_user(Role.MANAGER, department=make_department("Health centre north"))
-    room = make_storeroom(site=inventory.save_site(db_session, name="North", town="Sundby"))
+    room = make_storeroom(site=place_records.save_site(db_session, name="North", town="Sundby"))
     rollator = make_item("Rollator Topro Olympos", department=owner.department, storeroom=room)
     add_photo(db_session, rollator)
     listing = offer(db_session, rollator, by=owner, reason="Checked and cleaned")
@@ -59,7 +59,7 @@ def test_a_partner_follows_its_link(
     make_storeroom, screenshot: Screenshot,
 ):  # fmt: skip
     owner = make_user(Role.MANAGER, department=make_department("School"))
-    room = make_storeroom(site=inventory.save_site(db_session, name="School", town="Åby"))
+    room = make_storeroom(site=place_records.save_site(db_session, name="School", town="Åby"))
     offer(db_session, make_item("Pupil desk", department=owner.department, storeroom=room),
           by=owner, tier=Tier.PARTNERS)  # fmt: skip
     _, token = add_partner(db_session, name="Åby Re-use")

@@ -5,7 +5,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import whereabouts
 from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, SwitchableServer, log_in
 
 
@@ -136,7 +136,7 @@ def test_scans_without_signal_are_kept_and_sent_when_it_returns(
     screenshot(phone, "offline")
 
     # Meanwhile a colleague with signal moves the bed to the attic.
-    inventory.move_item(db_session, bed, attic, by=colleague, now=utcnow())
+    whereabouts.move_item(db_session, bed, attic, by=colleague, now=utcnow())
     db_session.commit()
     db_session.expire_all()
     assert chair.storeroom_id is None  # nothing was applied while offline

@@ -183,10 +183,10 @@ def test_undo_removes_untouched_new_items_and_restores_updated_ones(
     with app.test_request_context():
         batch, _ = run_import(db_session, manager, data, "undo.xlsx")
         touched = db_session.scalar(select(Item).where(Item.tag == "U-3"))
-        from inventory import services as inventory
+        from inventory import item_records
 
-        inventory.update_item(db_session, touched, {"notes": "checked"}, expected_version=None,
-                              by=manager, now=utcnow())  # fmt: skip
+        item_records.update_item(db_session, touched, {"notes": "checked"}, expected_version=None,
+                                 by=manager, now=utcnow())  # fmt: skip
         db_session.commit()
         report = services.undo(db_session, batch, user=manager, now=utcnow())
         db_session.commit()

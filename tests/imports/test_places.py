@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from imports.commit import ImportRefused
-from inventory import services
+from inventory import place_records
 from inventory.models import Category, Condition, Department, Item, Site, Storeroom
 from tests.imports.importing import run_import, xlsx
 
@@ -35,8 +35,10 @@ def two_attics(db_session):
     """Every school has a "Vinden": one at Rudsskolan, one at Östra skolan."""
     rooms = {}
     for code, school in (("R-VIND", "Rudsskolan"), ("O-VIND", "Östra skolan")):
-        site = services.save_site(db_session, name=school)
-        rooms[school] = services.save_storeroom(db_session, code=code, name="Vinden", site=site)
+        site = place_records.save_site(db_session, name=school)
+        rooms[school] = place_records.save_storeroom(
+            db_session, code=code, name="Vinden", site=site
+        )
     db_session.commit()
     return rooms
 

@@ -1,6 +1,6 @@
 """The fast paths of an import: workbooks read with python-calamine give the cells openpyxl
 gave, with what calamine cannot tell (uncalculated formulas, error values) found in the sheet's
-XML; rows checked and written in bulk are recorded as the inventory services record them."""
+XML; rows checked and written in bulk are recorded as inventory's own operations record them."""
 
 import io
 import zipfile
@@ -20,7 +20,7 @@ from imports.header import table_from_rows
 from imports.plan import plan_import
 from imports.reading import BLOCK_ROWS, ImportRejected, Table, Uncalculated, read_table
 from imports.xlsx_xml import special_cells, special_cells_parsed
-from inventory import services as inventory
+from inventory import item_records, whereabouts
 from inventory.errors import StaleItem
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 from inventory.search import filter_matching, search_terms
@@ -452,14 +452,14 @@ def test_an_updated_row_is_recorded_as_the_same_edit_and_move_by_hand(
     with app.test_request_context():
         batch, plan = import_rows(db_session, manager, data)
         now = utcnow()
-        inventory.update_item(
+        item_records.update_item(
             db_session, by_hand,
             {"quantity": 5, "condition": Condition.BROKEN, "category": tables,
              "department": schools, "purchase_price": Decimal("150.00"),
              "extra": {"Colour": "Grey", "Size": "L"}},
             expected_version=None, by=manager, now=now, event_kind=EventKind.IMPORTED,
         )  # fmt: skip
-        inventory.move_item(db_session, by_hand, basement, by=manager, now=now)
+        whereabouts.move_item(db_session, by_hand, basement, by=manager, now=now)
         db_session.commit()
     assert plan.counts["update"] == 1
     db_session.expire_all()
@@ -490,8 +490,8 @@ def test_an_item_changed_since_the_check_refuses_the_whole_import(
         batch, table = services.start_batch(db_session, data, "late.xlsx", user=manager,
                                             sheet=None, now=utcnow(), max_rows=10)  # fmt: skip
         plan = plan_import(db_session, table, batch.mapping, user=manager, create_missing=True)
-        inventory.update_item(db_session, item, {"notes": "counted"}, expected_version=None,
-                              by=manager, now=utcnow())  # fmt: skip
+        item_records.update_item(db_session, item, {"notes": "counted"}, expected_version=None,
+                                 by=manager, now=utcnow())  # fmt: skip
         with pytest.raises(StaleItem):
             commit_plan(db_session, batch, plan, user=manager, now=utcnow(), tag_prefix="INV-",
                         tag_digits=6)  # fmt: skip

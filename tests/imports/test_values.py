@@ -23,8 +23,8 @@ from imports.values import (
     parse_text,
 )
 from inventory.errors import InvalidTag
+from inventory.item_tags import normalise_tag
 from inventory.models import Condition
-from inventory.services import normalise_tag
 
 TODAY = date(2024, 6, 1)
 SWEDISH_PO = Path(__file__).parents[2] / "app/translations/sv/LC_MESSAGES/messages.po"

@@ -5,7 +5,7 @@ import threading
 from sqlalchemy.orm import Session
 
 from app.timeutil import utcnow
-from inventory import services
+from inventory import disposals, item_records, whereabouts
 from inventory.errors import InventoryError
 from inventory.models import Disposition, EventKind, Item, ItemStatus
 
@@ -38,7 +38,7 @@ def race(engine, item_id: int, *actions) -> list[str]:
 
 def edit(text):
     def action(session, item, seen):
-        services.update_item(
+        item_records.update_item(
             session, item, {"notes": text}, expected_version=seen, by=None, now=utcnow()
         )
 
@@ -60,12 +60,12 @@ def test_move_racing_dispose_has_one_outcome(db_session, make_item, make_storero
     room = make_storeroom()
 
     def move(session, item, seen):
-        services.move_item(
+        whereabouts.move_item(
             session, item, session.merge(room), by=None, now=utcnow(), expected_version=seen
         )
 
     def dispose(session, item, seen):
-        services.dispose_item(
+        disposals.dispose_item(
             session, item, Disposition.SCRAPPED, by=None, now=utcnow(), expected_version=seen
         )
 

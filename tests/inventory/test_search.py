@@ -2,7 +2,7 @@ import pytest
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services
+from inventory import disposals, item_records, whereabouts
 from inventory.models import Condition, Disposition, ItemStatus
 from inventory.queries import ItemFilter, search_items
 
@@ -38,7 +38,7 @@ def test_search_finds_the_position_in_the_storeroom_and_follows_a_move(
     chair = make_item("Chair", storeroom=room, position="Pall 12")
     make_item("Desk", storeroom=room, position="Hylla 3")
     assert search(staff, q="pall 12") == ["Chair"]
-    services.move_item(db_session, chair, room, position="Hylla 9", by=staff, now=utcnow())
+    whereabouts.move_item(db_session, chair, room, position="Hylla 9", by=staff, now=utcnow())
     db_session.commit()
     assert search(staff, q="pall") == [] and search(staff, q="hylla 9") == ["Chair"]
 
@@ -65,7 +65,7 @@ def test_search_syntax_characters_are_just_text(search, staff, make_item, query)
 
 def test_search_follows_edits(db_session, search, staff, make_item):
     item = make_item("Old name")
-    services.update_item(
+    item_records.update_item(
         db_session, item, {"name": "Shower chair"}, expected_version=None, by=None, now=utcnow()
     )
     db_session.commit()
@@ -94,7 +94,7 @@ def test_filters_combine(search, staff, make_item, make_storeroom, make_category
 
 def test_disposed_items_are_hidden_unless_asked_for(db_session, search, staff, make_item):
     item = make_item("Broken bed")
-    services.dispose_item(db_session, item, Disposition.SCRAPPED, by=None, now=utcnow())
+    disposals.dispose_item(db_session, item, Disposition.SCRAPPED, by=None, now=utcnow())
     db_session.commit()
     assert search(staff) == []
     assert search(staff, status=ItemStatus.DISPOSED) == ["Broken bed"]

@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 
 from app.timeutil import utcnow
-from inventory import services
+from inventory import disposals, item_records, item_tags, place_records, whereabouts
 from inventory.errors import DuplicateCode, DuplicateTag, InvalidTag, ItemNotAvailable, StaleItem
 from inventory.models import Condition, Disposition, EventKind, ItemStatus
 
 
 def create(db_session, app, fields, **kw):
-    return services.create_item(
+    return item_records.create_item(
         db_session, fields, by=None, now=utcnow(), tag_prefix="INV-", tag_digits=6, **kw
     )
 
@@ -43,7 +43,7 @@ def test_unusable_tags_are_refused(make_item, tag):
 
 def test_tag_lookup_ignores_case(db_session, make_item):
     item = make_item(tag="Sk-0042")
-    assert services.find_item_by_tag(db_session, "SK-0042") is item
+    assert item_tags.find_item_by_tag(db_session, "SK-0042") is item
 
 
 def test_creation_is_recorded_with_the_initial_values(
@@ -63,7 +63,7 @@ def test_creation_is_recorded_with_the_initial_values(
 
 def test_edit_records_only_fields_that_changed(db_session, make_item):
     item = make_item(condition=Condition.GOOD, notes="")
-    event = services.update_item(
+    event = item_records.update_item(
         db_session,
         item,
         {"condition": Condition.NEEDS_REPAIR, "notes": "", "name": "Office chair"},
@@ -77,7 +77,7 @@ def test_edit_records_only_fields_that_changed(db_session, make_item):
 def test_edit_that_changes_nothing_records_nothing(db_session, make_item):
     item = make_item()
     assert (
-        services.update_item(
+        item_records.update_item(
             db_session, item, {"name": item.name}, expected_version=None, by=None, now=utcnow()
         )
         is None
@@ -88,7 +88,7 @@ def test_edit_that_changes_nothing_records_nothing(db_session, make_item):
 def test_edit_from_a_stale_page_is_refused_and_the_other_change_stays(db_session, make_item):
     item = make_item(notes="original")
     seen_version = item.version
-    services.update_item(
+    item_records.update_item(
         db_session,
         item,
         {"notes": "first save"},
@@ -98,7 +98,7 @@ def test_edit_from_a_stale_page_is_refused_and_the_other_change_stays(db_session
     )
     db_session.commit()
     with pytest.raises(StaleItem):
-        services.update_item(
+        item_records.update_item(
             db_session,
             item,
             {"notes": "second save"},
@@ -113,9 +113,9 @@ def test_edit_from_a_stale_page_is_refused_and_the_other_change_stays(db_session
 def test_move_into_a_storeroom_and_out_into_use(db_session, make_item, make_storeroom):
     item = make_item(place="Room 12")
     room = make_storeroom(code="B2")
-    services.move_item(db_session, item, room, by=None, now=utcnow())
+    whereabouts.move_item(db_session, item, room, by=None, now=utcnow())
     assert (item.storeroom, item.status, item.place) == (room, ItemStatus.IN_STORAGE, "")
-    event = services.move_item(db_session, item, None, place="Room 7", by=None, now=utcnow())
+    event = whereabouts.move_item(db_session, item, None, place="Room 7", by=None, now=utcnow())
     assert item.status == ItemStatus.IN_USE
     assert event.changes["storeroom"] == ["B2 Basement", None]
     assert event.changes["place"] == ["", "Room 7"]
@@ -123,12 +123,12 @@ def test_move_into_a_storeroom_and_out_into_use(db_session, make_item, make_stor
 
 def test_disposed_item_cannot_be_moved_or_edited(db_session, make_item, make_storeroom):
     item = make_item()
-    services.dispose_item(db_session, item, Disposition.RECYCLED, by=None, now=utcnow())
+    disposals.dispose_item(db_session, item, Disposition.RECYCLED, by=None, now=utcnow())
     assert item.status == ItemStatus.DISPOSED and item.disposition == Disposition.RECYCLED
     with pytest.raises(ItemNotAvailable):
-        services.move_item(db_session, item, make_storeroom(), by=None, now=utcnow())
+        whereabouts.move_item(db_session, item, make_storeroom(), by=None, now=utcnow())
     with pytest.raises(ItemNotAvailable):
-        services.update_item(
+        item_records.update_item(
             db_session, item, {"name": "x"}, expected_version=None, by=None, now=utcnow()
         )
 
@@ -136,8 +136,8 @@ def test_disposed_item_cannot_be_moved_or_edited(db_session, make_item, make_sto
 def test_history_is_kept_in_order(db_session, make_item, make_storeroom):
     item = make_item()
     later = utcnow() + timedelta(minutes=5)
-    services.move_item(db_session, item, make_storeroom(), by=None, now=later)
-    services.dispose_item(db_session, item, Disposition.SOLD, by=None, now=later)
+    whereabouts.move_item(db_session, item, make_storeroom(), by=None, now=later)
+    disposals.dispose_item(db_session, item, Disposition.SOLD, by=None, now=later)
     db_session.commit()
     db_session.expire_all()
     assert [e.kind for e in item.events] == [EventKind.DISPOSED, EventKind.MOVED, EventKind.CREATED]
@@ -165,7 +165,7 @@ def test_category_cannot_be_moved_under_itself(db_session, make_category):
     furniture = make_category("Furniture")
     chairs = make_category("Chairs", parent=furniture)
     with pytest.raises(DuplicateCode):
-        services.save_category(
+        place_records.save_category(
             db_session,
             name="Furniture",
             parent=chairs,
@@ -191,7 +191,7 @@ def test_case_is_ignored_for_nordic_letters_too(db_session, make_item, make_depa
     make_item(tag="ÅSA-1")
     with pytest.raises(DuplicateTag):
         make_item(tag="åsa-1")
-    assert services.find_item_by_tag(db_session, "åsa-1").tag == "ÅSA-1"
+    assert item_tags.find_item_by_tag(db_session, "åsa-1").tag == "ÅSA-1"
     make_department("HEMTJÄNST NORR")
     with pytest.raises(DuplicateCode):
-        services.save_department(db_session, "hemtjänst norr")
+        place_records.save_department(db_session, "hemtjänst norr")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import whereabouts
 from inventory.models import EventKind, ItemEvent
 from labels import offline
 from labels.models import Scan
@@ -60,7 +60,7 @@ def test_a_move_made_by_someone_else_after_the_offline_scan_is_reported_not_over
 ):
     basement, attic = make_storeroom(code="B1"), make_storeroom(code="ATTIC")
     item = make_item(place="Corridor")
-    inventory.move_item(db_session, item, attic, by=make_user(Role.STAFF), now=utcnow())
+    whereabouts.move_item(db_session, item, attic, by=make_user(Role.STAFF), now=utcnow())
     db_session.commit()
     queue = [{"client_id": "x", "code": item.tag, "mode": "move", "storeroom_id": basement.id,
               "scanned_at": ago(60)}]  # fmt: skip
@@ -191,7 +191,7 @@ def test_the_phone_copy_holds_storerooms_and_only_the_users_items(
 
     etag = response.headers["ETag"]
     assert client.get("/scan/offline.json", headers={"If-None-Match": etag}).status_code == 304
-    inventory.move_item(db_session, mine, None, place="Ward 3", by=requester, now=utcnow())
+    whereabouts.move_item(db_session, mine, None, place="Ward 3", by=requester, now=utcnow())
     db_session.commit()
     changed = client.get("/scan/offline.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["items"][0][2] == "Ward 3"

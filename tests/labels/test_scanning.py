@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import disposals, whereabouts
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from labels import scanning
 from labels.formats import FORMATS
@@ -63,7 +63,7 @@ def test_offline_scans_apply_in_scan_order_and_report_a_later_move_as_conflict(
     item = make_item(storeroom=r1)
     now = utcnow()
     # Offline at 10:00 the phone moved it into R2. At 10:30 a colleague moved it into R3 online.
-    inventory.move_item(db_session, item, r3, by=other, now=now - timedelta(minutes=30))
+    whereabouts.move_item(db_session, item, r3, by=other, now=now - timedelta(minutes=30))
     late = scanning.ScanRequest(
         "q1", item.tag, ScanMode.MOVE, now - timedelta(hours=1), storeroom=r2
     )
@@ -128,7 +128,7 @@ def test_undoing_a_move_of_a_missing_item_marks_it_missing_again_in_its_history(
 ):
     home, found_in = make_storeroom(code="H1"), make_storeroom(code="F1")
     item = make_item(storeroom=home)
-    inventory.mark_missing(db_session, item, by=None, now=utcnow())
+    whereabouts.mark_missing(db_session, item, by=None, now=utcnow())
     db_session.commit()
     staff_client.post(f"/scan/move/{found_in.id}", data={"code": item.tag, "client_id": "m"})
     staff_client.post(f"/scan/move/{found_in.id}/undo")
@@ -184,7 +184,7 @@ def test_not_seen_report_lists_items_forgotten_in_storerooms(
     forgotten, recent = make_item("Forgotten", storeroom=room), make_item("Recent", storeroom=room)
     forgotten.created_at = utcnow() - timedelta(days=800)
     db_session.commit()
-    inventory.mark_seen(db_session, recent, at=utcnow(), storeroom=room, by=None)
+    whereabouts.mark_seen(db_session, recent, at=utcnow(), storeroom=room, by=None)
     db_session.commit()
     page = staff_client.get("/reports/not-seen?months=12").text
     assert "Forgotten" in page and "Recent" not in page
@@ -197,7 +197,7 @@ def test_not_seen_report_lists_items_forgotten_in_storerooms(
 def test_a_scan_does_not_make_an_open_edit_form_stale(db_session, make_item, make_storeroom):
     item = make_item()
     version = item.version
-    inventory.mark_seen(db_session, item, at=utcnow(), storeroom=None, by=None)
+    whereabouts.mark_seen(db_session, item, at=utcnow(), storeroom=None, by=None)
     db_session.commit()
     db_session.refresh(item)
     assert item.version == version and item.last_seen_at is not None
@@ -250,7 +250,7 @@ def test_undoing_a_move_of_an_item_disposed_of_since_says_why_and_changes_nothin
     url = f"/scan/move/{target.id}"
     staff_client.post(url, data={"code": chair.tag, "client_id": "d1"})
     db_session.expire_all()
-    inventory.dispose_item(db_session, chair, Disposition.SCRAPPED, by=None, now=utcnow())
+    disposals.dispose_item(db_session, chair, Disposition.SCRAPPED, by=None, now=utcnow())
     db_session.commit()
     page = staff_client.post(f"{url}/undo", follow_redirects=True)
     assert page.status_code == 200

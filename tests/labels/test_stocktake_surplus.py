@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import disposals, place_records, whereabouts
 from inventory.errors import InventoryError
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from labels import scanning
@@ -30,7 +30,7 @@ def store(app, db_session, make_user, make_department, make_item, make_storeroom
     north, school = make_department("Health centre north"), make_department("School")
     owner = make_user(Role.MANAGER, department=north)
     teacher = make_user(Role.REQUESTER, department=school)
-    hall = inventory.save_site(db_session, name="Town hall", town="Sundby")
+    hall = place_records.save_site(db_session, name="Town hall", town="Sundby")
     central = make_storeroom(code="K1", name="Central reuse store", site=hall)
     basement = make_storeroom(code="K2", name="Basement")
 
@@ -44,7 +44,7 @@ def store(app, db_session, make_user, make_department, make_item, make_storeroom
                 reuse.approve(db_session, asked, by=owner, now=utcnow(),
                               handover_from=listing.collect_from)  # fmt: skip
             if state == "disposed":
-                inventory.dispose_item(db_session, thing, Disposition.SCRAPPED, by=owner,
+                disposals.dispose_item(db_session, thing, Disposition.SCRAPPED, by=owner,
                                        now=utcnow())  # fmt: skip
         db_session.commit()
         return thing
@@ -102,7 +102,7 @@ def test_fixes_with_offered_reserved_and_disposed_items_on_both_lists(
     assert set(take.report["missing"]) == {lamp.id, desk.id, bed.id, shelf.id}
     assert set(take.report["unexpected"]) == {chair.id, rollator.id, wheelchair.id, cabinet.id}
     # The shelf is thrown away after the count, before anyone fixes the report.
-    inventory.dispose_item(db_session, shelf, Disposition.SCRAPPED, by=None, now=utcnow())
+    disposals.dispose_item(db_session, shelf, Disposition.SCRAPPED, by=None, now=utcnow())
     db_session.commit()
 
     report = staff_client.get(report_url).text
@@ -256,7 +256,7 @@ def test_a_transfer_request_is_untouched_by_a_move_of_another_listing(store, db_
     """Only the moved item's own listing and requests follow it."""
     stays = store.item("Bed", store.basement, "reserved")
     moves_ = store.item("Wheelchair", store.basement, "reserved")
-    inventory.move_item(db_session, moves_, store.central, by=store.owner, now=utcnow())
+    whereabouts.move_item(db_session, moves_, store.central, by=store.owner, now=utcnow())
     db_session.commit()
     other = db_session.scalar(select(TransferRequest).join(Listing).where(
         Listing.item_id == stays.id))  # fmt: skip

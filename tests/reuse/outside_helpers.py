@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import item_photos
 from inventory.models import Item, ItemPhoto
 from inventory.photos import process_photo
 from reuse import partners
@@ -34,11 +34,11 @@ def offer(
 def add_photo(session: Session, item: Item, colour: str = "red") -> ItemPhoto:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), colour).save(out, format="JPEG")
-    photo = inventory.add_photo(
+    photo = item_photos.add_photo(
         session, item,
         process_photo(out.getvalue(), max_pixels=10**6, full_size=100, thumb_size=50),
         by=None, now=utcnow(),
-        quota=inventory.PhotoQuota(per_item=5, per_user_per_day=50, bytes_per_user=10**7),
+        quota=item_photos.PhotoQuota(per_item=5, per_user_per_day=50, bytes_per_user=10**7),
     )  # fmt: skip
     session.commit()
     return photo

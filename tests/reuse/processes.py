@@ -100,13 +100,13 @@ def _move(session: Session, *, item_id: int, storeroom_id: int, user_id: int) ->
     """A move from the item's page: into a storeroom, against the version the page showed."""
     from app.auth.models import User
     from app.timeutil import utcnow
-    from inventory import services as inventory
+    from inventory import whereabouts
     from inventory.models import Item, Storeroom
 
     item = session.get(Item, item_id)
-    inventory.move_item(session, item, session.get(Storeroom, storeroom_id),
-                        by=session.get(User, user_id), now=utcnow(),
-                        expected_version=item.version)  # fmt: skip
+    whereabouts.move_item(session, item, session.get(Storeroom, storeroom_id),
+                          by=session.get(User, user_id), now=utcnow(),
+                          expected_version=item.version)  # fmt: skip
 
 
 ACTIONS: dict[str, Callable[..., None]] = {

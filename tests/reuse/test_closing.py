@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import disposals
 from inventory.errors import ItemNotAvailable
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import closing, services
@@ -415,5 +415,5 @@ def test_a_category_without_figures_of_its_own_uses_its_parents(
 def test_an_offered_item_is_disposed_of_only_by_closing_its_listing(db_session, app, offer, owner):
     listing = offer()
     with app.test_request_context(), pytest.raises(ItemNotAvailable, match="cannot be disposed"):
-        inventory.dispose_item(db_session, listing.item, Disposition.SCRAPPED, by=owner,
+        disposals.dispose_item(db_session, listing.item, Disposition.SCRAPPED, by=owner,
                                now=utcnow())  # fmt: skip

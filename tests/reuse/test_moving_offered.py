@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import disposals, place_records, whereabouts
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus
@@ -28,7 +28,7 @@ def world(app, db_session, make_user, make_department, make_item, make_storeroom
     north, school = make_department("Health centre north"), make_department("School")
     owner = make_user(Role.MANAGER, department=north)
     asker = make_user(Role.REQUESTER, department=school)
-    hall = inventory.save_site(db_session, name="Town hall", town="Sundby")
+    hall = place_records.save_site(db_session, name="Town hall", town="Sundby")
     central = make_storeroom(code="K1", name="Central reuse store", site=hall)
     basement = make_storeroom(code="K2", name="Basement")
 
@@ -105,8 +105,8 @@ def test_a_reserved_lot_moved_into_use_keeps_its_reservations(
     services.approve(db_session, second, by=world.owner, now=utcnow(), handover_from="Dock B")
     db_session.commit()
     assert lot.status == ItemStatus.RESERVED
-    inventory.move_item(db_session, lot, None, place="Hall, room 12", by=world.owner,
-                        now=utcnow(), expected_version=lot.version)  # fmt: skip
+    whereabouts.move_item(db_session, lot, None, place="Hall, room 12", by=world.owner,
+                          now=utcnow(), expected_version=lot.version)  # fmt: skip
     db_session.commit()
     db_session.expire_all()
     assert (lot.storeroom_id, lot.place, lot.status) == (None, "Hall, room 12", ItemStatus.RESERVED)
@@ -147,7 +147,7 @@ def test_a_disposed_item_cannot_be_moved_from_its_page_or_by_scanning(
     staff, make_item, world, db_session
 ):
     item = make_item("Broken chair", storeroom=world.basement)
-    inventory.dispose_item(db_session, item, Disposition.SCRAPPED, by=None, now=utcnow())
+    disposals.dispose_item(db_session, item, Disposition.SCRAPPED, by=None, now=utcnow())
     db_session.commit()
     response = staff.post(f"/items/{item.id}/move", data={
         "storeroom_id": str(world.central.id), "version": str(item.version)},
@@ -164,7 +164,7 @@ def test_an_item_moved_while_offered_goes_back_to_storage_where_it_is_when_withd
     world, db_session
 ):
     listing = world.offered()
-    inventory.move_item(db_session, listing.item, world.central, by=world.owner, now=utcnow())
+    whereabouts.move_item(db_session, listing.item, world.central, by=world.owner, now=utcnow())
     services.withdraw(db_session, listing, by=world.owner, now=utcnow())
     db_session.commit()
     db_session.expire_all()

@@ -14,7 +14,7 @@ import pytest
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from inventory import services as inventory
+from inventory import place_records
 from inventory.models import Condition
 from reuse import services
 from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
@@ -32,7 +32,7 @@ def owner(make_user, make_department):
 
 @pytest.fixture
 def room(db_session, make_storeroom):
-    site = inventory.save_site(db_session, name="North centre", town="Sundby")
+    site = place_records.save_site(db_session, name="North centre", town="Sundby")
     return make_storeroom(code="N1", site=site)
 
 
@@ -58,9 +58,11 @@ def test_no_internal_field_reaches_any_outside_page_or_feed(
     department = make_department("SENTINEL-DEPARTMENT")
     staff = make_user(Role.MANAGER, department=department, email="sentinel-staff@example.org",
                       name="SENTINEL-STAFF-NAME")  # fmt: skip
-    site = inventory.save_site(db_session, name="SENTINEL-SITE", town="Sundby",
-                               address="SENTINEL-ADDRESS 1")  # fmt: skip
-    room = inventory.save_storeroom(db_session, code="SNTLROOM", name="SENTINEL-ROOM", site=site)
+    site = place_records.save_site(db_session, name="SENTINEL-SITE", town="Sundby",
+                                   address="SENTINEL-ADDRESS 1")  # fmt: skip
+    room = place_records.save_storeroom(
+        db_session, code="SNTLROOM", name="SENTINEL-ROOM", site=site
+    )
     db_session.commit()
     desk = make_item(
         "Height-adjustable desk", department=department, storeroom=room, tag="SNTL-TAG-1",
@@ -234,8 +236,12 @@ def test_per_page_is_clamped_and_a_bad_page_is_the_first(
 def test_search_by_words_condition_category_and_town(
     client, db_session, owner, make_item, make_storeroom, make_category
 ):
-    north = make_storeroom(code="N2", site=inventory.save_site(db_session, name="N", town="Sundby"))
-    south = make_storeroom(code="S2", site=inventory.save_site(db_session, name="S", town="Åby"))
+    north = make_storeroom(
+        code="N2", site=place_records.save_site(db_session, name="N", town="Sundby")
+    )
+    south = make_storeroom(
+        code="S2", site=place_records.save_site(db_session, name="S", town="Åby")
+    )
     aids = make_category("Walking aids")
     offer(db_session, make_item("Rollator Topro", department=owner.department, storeroom=north,
                                 category=aids, condition=Condition.FAIR), by=owner)  # fmt: skip

@@ -289,7 +289,7 @@ def test_nobody_decides_on_their_own_departments_request(
 def test_an_offered_items_quantity_and_department_stay_until_its_listing_ends(
     db_session, app, offer, owner, make_department
 ):
-    from inventory import services as inventory
+    from inventory import item_records
     from inventory.errors import ItemNotAvailable
 
     listing = offer(quantity=3, lot=5)
@@ -297,11 +297,11 @@ def test_an_offered_items_quantity_and_department_stay_until_its_listing_ends(
     with app.test_request_context():
         for change in ({"quantity": 2}, {"department": make_department("Elsewhere")}):
             with pytest.raises(ItemNotAvailable, match="offered for reuse"):
-                inventory.update_item(db_session, item, change, expected_version=None, by=owner,
-                                      now=utcnow())  # fmt: skip
+                item_records.update_item(db_session, item, change, expected_version=None, by=owner,
+                                         now=utcnow())  # fmt: skip
             db_session.rollback()
-        inventory.update_item(db_session, item, {"name": "Desk, oak", "quantity": 5},
-                              expected_version=None, by=owner, now=utcnow())  # fmt: skip
+        item_records.update_item(db_session, item, {"name": "Desk, oak", "quantity": 5},
+                                 expected_version=None, by=owner, now=utcnow())  # fmt: skip
         db_session.commit()
     assert db_session.get(Item, item.id).name == "Desk, oak"  # other fields may change
 
