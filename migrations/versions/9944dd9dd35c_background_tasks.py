@@ -5,7 +5,7 @@ Jobs waiting in the threads of the old web processes are not carried over: a bat
 waiting shows as stopped after IMPORT_JOB_STALL_SECONDS and can be run again.
 
 Revision ID: 9944dd9dd35c
-Revises: b8347d1ab7c8
+Revises: c4e8a1d2f3b5
 Create Date: 2026-12-12 10:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from app.db_types import UTCDateTime
 
 revision = "9944dd9dd35c"
-down_revision = "b8347d1ab7c8"
+down_revision = "c4e8a1d2f3b5"
 branch_labels = None
 depends_on = None
 
