@@ -6,7 +6,11 @@ FLASK := $(BIN)/flask --app app
 
 .PHONY: run test install install-dev translations migrate test-tools corpus demo lint bench messages
 
+# The web server, and beside it the worker that runs imports, mail and the ladder's tick
+# (app/background.py); when the server stops, so does the worker.
 run: install translations migrate
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install-dev translations test-tools corpus

@@ -36,8 +36,9 @@ class Config:
 
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
-    IMPORT_JOB_STALL_SECONDS = 300  # a job silent this long died with its process
-    # Checks, imports and undos running at once in one process; the others wait their turn.
+    IMPORT_JOB_STALL_SECONDS = 300  # a job silent this long died with its worker
+    # Tasks the background worker runs at once (checks, imports, undos; mail and the tick go
+    # first); the others wait their turn on the queue.
     IMPORT_MAX_JOBS = int(os.environ.get("IMPORT_MAX_JOBS", "2"))
     EXPORT_XLSX_MAX_ROWS = int(os.environ.get("EXPORT_XLSX_MAX_ROWS", "50000"))  # CSV: no limit
     IMPORT_WAIT_SECONDS = 2.0  # the page waits this long for a job, so small files need no reload
@@ -51,6 +52,9 @@ class Config:
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
 
+    # Background tasks run at once in the caller instead of in the worker (app/background.py).
+    BACKGROUND_IMMEDIATE = False
+
     ITEMS_PER_PAGE = 50
     # Behind a reverse proxy: how many proxies' X-Forwarded-For to trust for the client's
     # address (login throttle, public rate limits); 0 trusts none, so no header can forge it.
@@ -59,7 +63,7 @@ class Config:
     # The outside tiers: partner pages, the public market and the interest form.
     REUSE_PUBLIC_PER_PAGE = 24
     REUSE_PUBLIC_MAX_PER_MINUTE = int(os.environ.get("REUSE_PUBLIC_MAX_PER_MINUTE", "120"))
-    # The ladder and its reminders tick this often in each web process (0: only from cron).
+    # The worker ticks the ladder and its reminders this often, in whole minutes (0: only cron).
     REUSE_TICK_SECONDS = int(os.environ.get("REUSE_TICK_SECONDS", "300"))
     REUSE_INTEREST_MAX_PER_HOUR = int(os.environ.get("REUSE_INTEREST_MAX_PER_HOUR", "5"))
     REUSE_INTEREST_MAX_PER_LISTING_PER_DAY = int(
@@ -115,6 +119,7 @@ class TestingConfig(Config):
     MAIL_SERVER = None  # tests that mail start their own SMTP server
     REUSE_PUBLIC_MAX_PER_MINUTE = 0  # off: every test comes from 127.0.0.1; one test turns it on
     REUSE_TICK_SECONDS = 0  # tests tick when they mean to
+    BACKGROUND_IMMEDIATE = True  # tests that want a queue and a worker say so
 
 
 CONFIGS = {

@@ -164,8 +164,13 @@ def register_cli(app: Flask) -> None:
 
 
 def register_background_work(app: Flask) -> None:
+    """Make the task queue and let each feature add its tasks (run by `flask worker`)."""
+    from app.background import Background
+    from imports.jobs import register_import_tasks
     from reuse.mail import register_outbox
-    from reuse.ticker import register_ticker
+    from reuse.tasks import register_reuse_tasks
 
+    work = app.extensions["background"] = Background(app)
+    register_import_tasks(work)
+    register_reuse_tasks(work, app.config)
     register_outbox(app)
-    register_ticker(app)

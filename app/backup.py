@@ -23,13 +23,15 @@ from sqlalchemy import Connection, Engine, inspect, select, table, text
 from sqlalchemy.engine import URL
 
 from app import backup_postgresql as postgresql
+from app import task_queue
 from app.extensions import db
 from inventory.search import described_by_models
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-# Tables that may hold rows in an empty database: the migrations write them.
-SCHEMA_TABLES = {"alembic_version", "counters"}
+# Tables that may hold rows in an empty database: the migrations write them, and a worker
+# started early queues its periodic tasks.
+SCHEMA_TABLES = {"alembic_version", "counters", *task_queue.TABLES}
 
 
 class BackupError(Exception):

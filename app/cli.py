@@ -156,6 +156,7 @@ def restore_command(file: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.background import worker_command
     from imports.cli import import_command
     from imports.export_cli import export_command
     from labels.cli import labels_command
@@ -163,7 +164,7 @@ def register_commands(app: Flask) -> None:
 
     commands = (
         create_user_command, unlock_user_command, demo_command, labels_command, import_command,
-        export_command, reuse_cli, backup_command, restore_command,
+        export_command, reuse_cli, backup_command, restore_command, worker_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

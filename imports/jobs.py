@@ -1,41 +1,44 @@
-"""Checking, importing and undoing a batch in a background thread, with progress on the batch.
+"""Checking, importing and undoing a batch as a background task, with progress on the batch.
 
 A 100,000-row file takes seconds to check and to write: longer than a page should wait, and a
-web worker busy past its timeout is killed. So the page starts a job and shows its progress,
-which lives on the batch row: a reload, or a request another worker serves, sees the same.
+web worker busy past its timeout is killed. So the page claims the batch and queues a task
+(app/background.py) that the worker process runs; its progress lives on the batch row, so a
+reload, or a request another web process serves, sees the same.
 
-- A job claims its batch with a conditional UPDATE, so a double click or a second user cannot
-  start a second job on it; committing also claims the batch's status in the same transaction
-  as the write (services.commit), so two jobs can never both write one batch.
-- A job that died with its process (a restart, a kill) stops beating; after
+- A claim is a conditional UPDATE, so a double click or a second user cannot start a second
+  job on the batch; committing also claims the batch's status in the same transaction as the
+  write (services.commit), so two jobs can never both write one batch.
+- A claim gives the batch a new token, which its task carries: a task runs only while its
+  batch holds its token and waits, so a task left on the queue by a run started again since
+  does nothing.
+- Until a worker takes it, a job's progress is "waiting". A worker runs at most IMPORT_MAX_JOBS
+  tasks at once (each job may hold a few hundred MB while it reads and checks a large file);
+  the others wait on the queue, first come first served.
+- A job that died with its worker (a kill, a crash) stops beating; after
   IMPORT_JOB_STALL_SECONDS the page says so and offers to run it again. Its transaction died
-  with it, so nothing is half written.
+  with it, so nothing is half written. A job no worker took in that time is shown the same way.
 - Progress is written through a connection of its own, and not while the import's own
   transaction writes: SQLite allows one writer at a time, and the job holds that lock.
-- At most IMPORT_MAX_JOBS jobs run at once in a process (each may hold a few hundred MB
-  while it reads and checks a large file); the others wait their turn, first come first
-  served, with "waiting" as their progress, beating while they wait.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import secrets
+import time
 from datetime import datetime, timedelta
 
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import Target, record_event
 from app.auth.models import User
+from app.background import Background, background
 from app.extensions import db
 from app.timeutil import utcnow
 from imports import services
@@ -45,14 +48,19 @@ from imports.reading import ImportRejected
 
 log = logging.getLogger(__name__)
 
+TASK = "import_job"
 NEEDS = {  # the batch status each job starts from
     JobKind.CHECK: BatchStatus.PREVIEW,
     JobKind.COMMIT: BatchStatus.PREVIEW,
     JobKind.UNDO: BatchStatus.COMMITTED,
 }
+WAITING = "waiting"  # the stage of a job no worker has taken yet
 BEAT_EVERY = timedelta(seconds=1)  # progress is written at most this often
-WAIT_BEAT_SECONDS = 5.0  # a job waiting its turn says it is alive this often
-_slots_lock = threading.Lock()
+POLL_SECONDS = 0.1  # how often a page waiting for a job looks at its batch
+
+
+def register_import_tasks(work: Background) -> None:
+    work.task(run, name=TASK)
 
 
 def stall_limit(app: Flask) -> timedelta:
@@ -60,13 +68,15 @@ def stall_limit(app: Flask) -> timedelta:
 
 
 def is_stalled(batch: ImportBatch, *, now: datetime, limit: timedelta) -> bool:
-    """A job that has not reported for `limit` died with its process."""
+    """A job that has not reported for `limit` died with its worker, or no worker took it."""
     return batch.job is not None and (batch.job_beat_at is None or batch.job_beat_at < now - limit)
 
 
-def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> bool:
-    """Mark the batch as worked on by a new job, unless a live job has it or its status is not
-    the one the job starts from. Committed at once, so other requests see it."""
+def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> str | None:
+    """Mark the batch as waiting for a new job and return the job's token, unless a live job
+    has it or its status is not the one the job starts from. Committed at once, so other
+    requests see it."""
+    token = secrets.token_hex(16)
     with db.engine.begin() as connection:
         result = connection.execute(
             update(ImportBatch)
@@ -77,88 +87,48 @@ def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> b
             )
             .values(
                 job=kind.value,
-                job_stage=None,
+                job_token=token,
+                job_stage=WAITING,
                 job_done=0,
                 job_total=0,
                 job_beat_at=now,
                 job_error=None,
             )  # fmt: skip
         )
-    return result.rowcount == 1
+    return token if result.rowcount == 1 else None
 
 
-def launch(
+def start(
     app: Flask,
-    batch_id: int,
-    kind: JobKind,
+    batch: ImportBatch,
     *,
     user_id: int,
     locale: str,
     remote_addr: str | None = None,
-) -> threading.Thread:
-    """Run a job its caller has claimed, in a thread of its own; `remote_addr` is the address
-    of the request that started it, for the audit trail."""
-    thread = threading.Thread(
-        target=run,
-        args=(app, batch_id, kind, user_id, locale, remote_addr),
-        name=f"import-{batch_id}-{kind}",
-    )  # not a daemon: a graceful restart lets it finish
-    thread.start()
-    return thread
+) -> None:
+    """Queue the job the batch was claimed for; `remote_addr` is the address of the request
+    that started it, for the audit trail."""
+    background(app).enqueue(
+        TASK,
+        batch.id,
+        batch.job,
+        token=batch.job_token,
+        user_id=user_id,
+        locale=locale,
+        remote_addr=remote_addr,
+    )
 
 
-class JobSlots:
-    """At most `size` jobs of a process run at once; the others wait their turn, in the order
-    they came."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.running = max(size, 1), 0
-        self.queue: deque[object] = deque()
-        self.changed = threading.Condition()
-
-    @contextmanager
-    def taken(self, *, waiting: Callable[[], None]) -> Iterator[None]:
-        """Run the block in a slot of its own; `waiting` is called when the job has to wait,
-        and every WAIT_BEAT_SECONDS while it does (outside the lock)."""
-        ticket = object()
-        with self.changed:
-            self.queue.append(ticket)
-        try:
-            while not self._take(ticket):
-                waiting()
-                with self.changed:
-                    self.changed.wait_for(lambda: self._free(ticket), WAIT_BEAT_SECONDS)
-        except BaseException:
-            with self.changed:
-                self.queue.remove(ticket)
-                self.changed.notify_all()
-            raise
-        try:
-            yield
-        finally:
-            with self.changed:
-                self.running -= 1
-                self.changed.notify_all()
-
-    def _free(self, ticket: object) -> bool:
-        return self.running < self.size and self.queue[0] is ticket
-
-    def _take(self, ticket: object) -> bool:
-        """Take a slot if one is free and it is this ticket's turn."""
-        with self.changed:
-            if not self._free(ticket):
-                return False
-            self.queue.popleft()
-            self.running += 1
-            return True
-
-
-def job_slots(app: Flask) -> JobSlots:
-    """The app's slots for jobs, made on first use from IMPORT_MAX_JOBS."""
-    with _slots_lock:
-        if "import_job_slots" not in app.extensions:
-            app.extensions["import_job_slots"] = JobSlots(app.config["IMPORT_MAX_JOBS"])
-        return app.extensions["import_job_slots"]
+def wait(batch_id: int, seconds: float) -> None:
+    """Give the worker `seconds` to finish the batch's job, so that a small file is done by
+    the time its page shows."""
+    deadline = time.monotonic() + seconds
+    query = select(ImportBatch.job).where(ImportBatch.id == batch_id)
+    while time.monotonic() < deadline:
+        with db.engine.connect() as connection:
+            if connection.scalar(query) is None:
+                return
+        time.sleep(POLL_SECONDS)
 
 
 class Progress:
@@ -182,29 +152,25 @@ class Progress:
 def run(
     app: Flask,
     batch_id: int,
-    kind: JobKind,
+    kind: str,
+    *,
+    token: str,
     user_id: int,
     locale: str,
     remote_addr: str | None = None,
 ) -> None:
-    """The job itself: its outcome (or the reason it failed) ends up on the batch."""
+    """The job itself, as the worker runs it: its outcome (or the reason it failed) ends up on
+    the batch. Nothing happens unless the batch still waits for this task (`token`)."""
+    kind = JobKind(kind)
     with app.app_context(), force_locale(locale):
+        if not _take(batch_id, token):
+            log.info("import job %s on batch %s: started again since, not run", kind, batch_id)
+            return
         error = None
         try:
-            with job_slots(app).taken(waiting=lambda: _waiting(batch_id)):
-                _work(app, batch_id, kind, user_id, remote_addr)
-        except (ImportRejected, ImportRefused) as refused:
-            error = str(refused)
-        except IntegrityError:
-            error = str(_l("Someone else changed the same items at the same time, so nothing "
-                           "was imported. Check the file again and import it."))  # fmt: skip
-        except OperationalError:
-            log.exception("import job %s on batch %s failed", kind, batch_id)
-            error = str(_l("The database was too busy, so nothing was changed. Try again."))
-        except Exception:
-            log.exception("import job %s on batch %s failed", kind, batch_id)
-            error = str(_l("Something went wrong, so nothing was changed. Try again, or tell "
-                           "your administrator."))  # fmt: skip
+            _work(app, batch_id, kind, user_id, remote_addr)
+        except Exception as failure:  # the batch page tells the user
+            error = _reason(failure, kind, batch_id)
         finally:
             db.session.rollback()
             db.session.remove()
@@ -213,6 +179,35 @@ def run(
             if kind == JobKind.CHECK:  # back to the sheet the last good preview shows
                 values["sheet"] = _checked_sheet(batch_id)
             _set(batch_id, **values)
+
+
+def _take(batch_id: int, token: str) -> bool:
+    """Start the job the batch waits for, if it is still this task's."""
+    with db.engine.begin() as connection:
+        taken = connection.execute(
+            update(ImportBatch)
+            .where(
+                ImportBatch.id == batch_id,
+                ImportBatch.job_token == token,
+                ImportBatch.job_stage == WAITING,
+            )
+            .values(job_stage=None, job_beat_at=utcnow())
+        )
+    return taken.rowcount == 1
+
+
+def _reason(failure: Exception, kind: JobKind, batch_id: int) -> str:
+    """What the batch page says of a failed job; the unexpected failures are logged."""
+    if isinstance(failure, ImportRejected | ImportRefused):
+        return str(failure)
+    if isinstance(failure, IntegrityError):
+        return str(_l("Someone else changed the same items at the same time, so nothing "
+                      "was imported. Check the file again and import it."))  # fmt: skip
+    log.exception("import job %s on batch %s failed", kind, batch_id)
+    if isinstance(failure, OperationalError):
+        return str(_l("The database was too busy, so nothing was changed. Try again."))
+    return str(_l("Something went wrong, so nothing was changed. Try again, or tell "
+                  "your administrator."))  # fmt: skip
 
 
 def _checked_sheet(batch_id: int) -> str | None:
@@ -264,15 +259,6 @@ def _undo(
         before={"status": BatchStatus.COMMITTED.value},
         after={"status": batch.status.value, **counts},
     )
-
-
-def _waiting(batch_id: int) -> None:
-    """Show that the job waits for a slot, and that it is alive. Skipped while another job's
-    write holds SQLite's lock: the next beat will do (a job is stalled after minutes)."""
-    try:
-        _set(batch_id, job_stage="waiting", job_beat_at=utcnow())
-    except OperationalError:
-        log.warning("import job on batch %s: could not say it is waiting", batch_id)
 
 
 def _set(batch_id: int, **values) -> None:

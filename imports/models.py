@@ -64,6 +64,7 @@ class ImportBatch(db.Model):
     preview: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The background job working on the batch (imports/jobs.py): None when there is none.
     job: Mapped[str | None] = mapped_column(String(16))  # a JobKind
+    job_token: Mapped[str | None] = mapped_column(String(32))  # the task that may run it
     job_stage: Mapped[str | None] = mapped_column(String(16))
     job_done: Mapped[int] = mapped_column(default=0, server_default="0")
     job_total: Mapped[int] = mapped_column(default=0, server_default="0")

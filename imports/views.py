@@ -1,6 +1,6 @@
 """Import pages: upload a spreadsheet, check its preview, import it, list and undo batches.
 
-Checking, importing and undoing run as background jobs (imports/jobs.py); a page starts one,
+Checking, importing and undoing run as background jobs (imports/jobs.py); a page queues one,
 waits a moment (so a small file is done by the time the page shows), and otherwise shows its
 progress until it is done.
 """
@@ -54,33 +54,33 @@ def get_batch(batch_id: int) -> ImportBatch:
     return db.session.get(ImportBatch, batch_id) or abort(404)
 
 
-def begin(batch: ImportBatch, kind: JobKind) -> Response:
-    """Run a claimed job; wait a moment for it, then show the batch (done, or in progress)."""
+def begin(batch: ImportBatch) -> Response:
+    """Queue the job the batch was claimed for; wait a moment for it, then show the batch
+    (done, or in progress)."""
     app = current_app._get_current_object()
-    thread = jobs.launch(
+    jobs.start(
         app,
-        batch.id,
-        kind,
+        batch,
         user_id=current_user.id,
         locale=str(get_locale()),
         remote_addr=request.remote_addr,
     )
-    thread.join(app.config["IMPORT_WAIT_SECONDS"])
+    jobs.wait(batch.id, app.config["IMPORT_WAIT_SECONDS"])
     return redirect(url_for(".batch", batch_id=batch.id))
 
 
 def claim(batch: ImportBatch, kind: JobKind) -> bool:
     """Claim the batch for a job, or say why not; the batch is reloaded either way."""
-    claimed = jobs.claim(batch.id, kind, now=utcnow(), limit=jobs.stall_limit(current_app))
+    token = jobs.claim(batch.id, kind, now=utcnow(), limit=jobs.stall_limit(current_app))
     db.session.refresh(batch)
-    if not claimed:
+    if token is None:
         if batch.job is not None:
             flash(_("This import is busy: wait until it is done."), "error")
         elif batch.status == BatchStatus.COMMITTED and kind != JobKind.UNDO:
             flash(_("This file was already imported."), "error")
         else:
             flash(_("This import cannot do that now."), "error")
-    return claimed
+    return token is not None
 
 
 @bp.route("/")
@@ -117,7 +117,7 @@ def upload():
             )
             db.session.commit()
             if claim(batch, JobKind.CHECK):
-                return begin(batch, JobKind.CHECK)
+                return begin(batch)
             return redirect(url_for(".batch", batch_id=batch.id))
     return render_template("imports/upload.html", form=form, limit_mb=limit // (1024 * 1024))
 
@@ -206,7 +206,7 @@ def check(batch_id: int):
     batch.all_or_nothing = form.all_or_nothing.data
     batch.fill_merged = form.fill_merged.data
     db.session.commit()
-    return begin(batch, JobKind.CHECK)
+    return begin(batch)
 
 
 @bp.route("/<int:batch_id>/sheet", methods=["POST"])
@@ -223,7 +223,7 @@ def choose_sheet(batch_id: int):
         return redirect(url_for(".batch", batch_id=batch.id))
     batch.sheet = form.sheet.data
     db.session.commit()
-    return begin(batch, JobKind.CHECK)
+    return begin(batch)
 
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
@@ -234,7 +234,7 @@ def commit(batch_id: int):
     if not batch.preview:
         flash(_("This file has not been checked, so it cannot be imported."), "error")
     elif ConfirmForm().validate_on_submit() and claim(batch, JobKind.COMMIT):
-        return begin(batch, JobKind.COMMIT)
+        return begin(batch)
     return redirect(url_for(".batch", batch_id=batch.id))
 
 
@@ -244,7 +244,7 @@ def undo(batch_id: int):
     """Take an import back, as far as nobody has changed its items since."""
     batch = get_batch(batch_id)
     if ConfirmForm().validate_on_submit() and claim(batch, JobKind.UNDO):
-        return begin(batch, JobKind.UNDO)
+        return begin(batch)
     return redirect(url_for(".batch", batch_id=batch.id))
 
 

@@ -15,7 +15,7 @@ reuse_cli = AppGroup("reuse", help="Reuse: move listings up the ladder of audien
 def tick_command() -> None:
     """Move listings whose window ended with nothing approved to their next audience.
 
-    Meant for a cron job; each web process also runs it in the background (reuse/ticker.py),
+    For cron; the background worker also runs it every REUSE_TICK_SECONDS (reuse/tasks.py),
     and it is safe to run twice at once."""
     moved = services.tick(db.session, now=utcnow())
     db.session.commit()
@@ -26,8 +26,9 @@ def tick_command() -> None:
 def send_mail_command() -> None:
     """Send notification mail still waiting, and retry mail that failed in the last 3 days.
 
-    Meant for cron beside `reuse tick`: mail normally goes right after each change, and this
-    catches what a stopped worker or an unreachable mail server left behind."""
+    For cron beside `reuse tick`: mail normally goes right after each change, and the
+    background worker retries every 15 minutes; this catches what a worker that is not running
+    or an unreachable mail server left behind."""
     config = current_app.config
     settings = mail.mail_settings(config)
     if settings is None:

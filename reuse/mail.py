@@ -1,13 +1,14 @@
 """Notifications by e-mail through SMTP, when configured: an outbox sent after commit.
 
 Rows are written PENDING in the transaction of the change they report. Only after that
-transaction commits are they sent: the session's after_commit event starts a sender thread
-for the ids noted in this transaction (reuse.notifications.OUTBOX), and
-`flask --app app reuse send-mail` (cron) sends whatever is left and retries failures. A
-rolled-back change leaves no row and so no mail. Each row is claimed by a compare-and-set
-(PENDING or FAILED -> SENT) committed before the SMTP conversation, so two senders never mail
-it twice; a failure marks it FAILED for the command to retry. A sender killed between claim
-and send loses that one mail rather than sending it twice.
+transaction commits are they sent: the session's after_commit event queues a task for the ids
+noted in this transaction (reuse.notifications.OUTBOX), which the background worker runs
+(app/background.py); every few minutes the worker also sends whatever is left and retries
+failures (reuse/tasks.py), as `flask --app app reuse send-mail` does from cron. A rolled-back
+change leaves no row and so no mail. Each row is claimed by a compare-and-set (PENDING or
+FAILED -> SENT) committed before the SMTP conversation, so two senders never mail it twice; a
+failure marks it FAILED for a retry. A sender killed between claim and send loses that one
+mail rather than sending it twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +29,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
 from reuse.notice_models import MailState, Notification
@@ -36,6 +37,7 @@ from reuse.notice_text import describe
 from reuse.notifications import MAIL_ENABLED, OUTBOX
 
 log = logging.getLogger(__name__)
+SEND_TASK = "send_mail"
 RETRY_FOR = timedelta(days=3)  # a failed mail older than this is not tried again
 SEND_ERRORS = (smtplib.SMTPException, OSError, ValueError)  # SMTPException is an OSError
 # Refusals of one message; anything else (unreachable, disconnected, login refused) stops the run.
@@ -190,16 +192,30 @@ def _send_outbox(session: Session) -> None:
     app = current_app._get_current_object()
     if mail_settings(app.config) is None:
         return
-    # Not a daemon: a command (reuse tick) that ends right after its commit waits for it.
-    threading.Thread(target=_send_in_background, args=(app, ids), name="mail-sender").start()
+    try:
+        background(app).enqueue(SEND_TASK, ids)
+    except Exception:  # the change is committed all the same; the worker's retry sends these
+        log.exception("queueing mail after commit failed")
 
 
-def _send_in_background(app: Flask, ids: list[int]) -> None:
-    """Send the rows a request (or command) committed, without keeping its user waiting."""
+def send_committed(app: Flask, ids: list[int]) -> None:
+    """Send the rows a request (or command) committed: the task queued after its commit."""
+    settings = mail_settings(app.config)
+    if settings is not None:
+        send_in_session(app, settings, ids=ids)
+
+
+def send_in_session(
+    app: Flask, settings: MailSettings, *, ids: list[int] | None = None, retry: bool = False
+) -> tuple[int, int]:
+    """`send_pending` in a session of its own, as the worker runs it."""
     with app.app_context(), Session(db.engine) as session:
-        try:
-            send_pending(session, mail_settings(app.config), base_url=app.config[
-                "PUBLIC_BASE_URL"], now=utcnow(), ids=ids,
-                default_language=app.config["BABEL_DEFAULT_LOCALE"])  # fmt: skip
-        except Exception:  # a thread has nobody to tell: log it; the command retries
-            log.exception("sending mail after commit failed")
+        return send_pending(
+            session,
+            settings,
+            base_url=app.config["PUBLIC_BASE_URL"],
+            now=utcnow(),
+            ids=ids,
+            retry=retry,
+            default_language=app.config["BABEL_DEFAULT_LOCALE"],
+        )

@@ -6,8 +6,8 @@ Each event adds one Notification per recipient. Its text is rendered when it is 
 (MAIL_ENABLED in session.info, set by reuse/mail.py), it is written PENDING and its id noted
 under OUTBOX; the mailer sends it only after the commit, so a rolled-back change mails nothing.
 
-The daily reminders (about to go outside, handover still to do) run from every tick, from cron
-and page loads alike: each is looked for first, and only when missing is the listing or request
+The daily reminders (about to go outside, handover still to do) run from every tick, from the
+background worker and cron alike: each is looked for first, and only when missing is the listing or request
 row locked (a no-op UPDATE, which waits for another tick's transaction on PostgreSQL and SQLite
 alike) and looked for again before it is written, so two ticks at once remind once.
 """

@@ -7,7 +7,6 @@ Factories commit, so other connections (threads, the browser tests' server) see 
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from itertools import count
@@ -24,6 +23,7 @@ from app import create_app
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import create_user
+from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
 from config import database_url
@@ -115,13 +115,20 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    for thread in threading.enumerate():  # import jobs (imports/jobs.py) a test left running
-        if thread.name.startswith("import-"):
-            thread.join(timeout=60)
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         with app.app_context():
             empty_all_tables()
+
+
+@pytest.fixture
+def queued(app: Flask) -> Iterator[None]:
+    """Tasks go on the queue in the database, as in production, for a worker to run
+    (tests/background.py), instead of running at once in the caller."""
+    huey = background(app).huey
+    huey.immediate = False
+    yield
+    huey.immediate = True
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditAction, AuditObject
 from app.auth.roles import Role
+from app.timeutil import utcnow
 from imports import jobs
 from imports.models import BatchStatus, ImportBatch, JobKind
 from inventory.models import Item
@@ -56,9 +57,13 @@ def test_undoing_an_import_from_its_page_is_one_row_with_what_it_did(
 
 def test_an_undo_that_cannot_run_records_nothing(app, db_session, manager, make_item):
     batch, _preview = run_import(db_session, manager, xlsx(ROWS), "checked.xlsx", commit=False)
+    # an undo job waiting on a batch never imported (its claim would have refused it)
+    batch.job, batch.job_stage, batch.job_token = JobKind.UNDO, jobs.WAITING, "t"
     db_session.commit()
-    jobs.run(app, batch.id, JobKind.UNDO, manager.id, "en")  # a batch never imported
+    jobs.run(app, batch.id, JobKind.UNDO, token="t", user_id=manager.id, locale="en")
     assert audit_rows(db_session, AuditAction.IMPORT_UNDONE) == []
+    db_session.refresh(batch)
+    assert batch.job is None and batch.job_error
 
 
 def test_a_crash_after_the_audit_row_leaves_neither_the_undo_nor_the_row(
@@ -73,7 +78,10 @@ def test_a_crash_after_the_audit_row_leaves_neither_the_undo_nor_the_row(
         raise RuntimeError("the process died here")
 
     monkeypatch.setattr(jobs, "record_event", record_then_crash)
-    jobs.run(app, batch.id, JobKind.UNDO, manager.id, "en", "10.0.0.1")
+    with app.app_context():
+        token = jobs.claim(batch.id, JobKind.UNDO, now=utcnow(), limit=jobs.stall_limit(app))
+    job = {"token": token, "user_id": manager.id, "locale": "en", "remote_addr": "10.0.0.1"}
+    jobs.run(app, batch.id, JobKind.UNDO, **job)
     assert len(recorded) == 1  # the row was written, then the job died
     assert audit_rows(db_session, AuditAction.IMPORT_UNDONE) == []
     db_session.refresh(batch)

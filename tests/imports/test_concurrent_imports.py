@@ -1,5 +1,7 @@
 """Two managers importing overlapping tags at the same moment: one wins, nothing doubles."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -28,13 +30,16 @@ def test_overlapping_imports_at_the_same_moment_commit_once(app, db_session, mak
                           f"Tag;Name;Quantity\n{rows}".encode(), "a.csv")  # fmt: skip
     second = checked_batch(app, db_session, make_user(Role.MANAGER),
                            f"Tag;Name;Quantity\nT-999;Desk;1\n{rows}".encode(), "b.csv")  # fmt: skip
-    threads = []
+    threads = []  # two of the worker's threads, each running one of the jobs
     with app.app_context():
         for batch_id in (first, second):
             batch = db_session.get(ImportBatch, batch_id)
-            assert jobs.claim(batch_id, JobKind.COMMIT, now=utcnow(), limit=jobs.stall_limit(app))
-            threads.append(jobs.launch(app, batch_id, JobKind.COMMIT,
-                                       user_id=batch.uploaded_by_id, locale="en"))  # fmt: skip
+            token = jobs.claim(batch_id, JobKind.COMMIT, now=utcnow(), limit=jobs.stall_limit(app))
+            job = {"token": token, "user_id": batch.uploaded_by_id, "locale": "en"}
+            thread = threading.Thread(target=jobs.run, args=(app, batch_id, "commit"), kwargs=job)
+            threads.append(thread)
+    for thread in threads:
+        thread.start()
     for thread in threads:
         thread.join(timeout=60)
     db_session.expire_all()

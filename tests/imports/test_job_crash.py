@@ -1,9 +1,9 @@
 """A worker killed in the middle of an import leaves no half import (T-A21).
 
-The import runs as the page runs it (imports/jobs.run), in a process of its own, which is
-killed with SIGKILL once it has written 200 of 500 new items inside its transaction. The
-database then holds none of them; the batch is still to be imported, its job shown as stopped
-once it has been silent for IMPORT_JOB_STALL_SECONDS; running it again imports all 500.
+The page queues the import; a worker process (the consumer `flask --app app worker` runs) takes
+it and is killed with SIGKILL once it has written 200 of 500 new items inside its transaction.
+The database then holds none of them; the batch is still to be imported, its job shown as
+stopped once it has been silent for IMPORT_JOB_STALL_SECONDS; running it again (a worker takes the new task) imports all 500.
 """
 
 import os
@@ -15,24 +15,26 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from imports import jobs, services
+from imports import services
 from imports.models import BatchItem, BatchStatus, ImportBatch, JobKind
 from inventory.models import Item, ItemEvent
+from tests.background import run_queued
 from tests.bombs import ROOT
 from tests.imports.importing import run_import
 from tests.imports.test_import_pages import finished
 
 KILLED_AT = 200
-# Writes 50 rows a chunk, and stops for good after 200: the test kills it there.
-CHILD = f"""
+# A worker whose import writes 50 rows a chunk, and stops for good after 200: the test kills it.
+WORKER = f"""
 import sys, time
 from sqlalchemy import func, select
 from app import create_app
+from app.background import background
 from app.extensions import db
-from imports import jobs, new_items, progress
-from imports.models import JobKind
+from imports import new_items, progress
 from inventory.models import Item
-app = create_app({{"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1]}})
+app = create_app({{"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "BACKGROUND_IMMEDIATE": False}})
 new_items.PROGRESS_EVERY = 50
 add = progress.RowsWritten.add
 def written(self, rows):
@@ -42,7 +44,7 @@ def written(self, rows):
         print(f"written {{self.done}}, items seen by the import {{seen}}", flush=True)
         time.sleep(600)
 progress.RowsWritten.add = written
-jobs.run(app, int(sys.argv[2]), JobKind.COMMIT, int(sys.argv[3]), "en")
+background(app).huey.create_consumer(workers=1, periodic=False).run()
 """
 
 
@@ -52,7 +54,7 @@ def count(db_session, model, **where) -> int:
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_half_written(
-    app, client, login, db_session, make_user, monkeypatch
+    app, client, login, db_session, make_user, monkeypatch, queued
 ):
     manager = make_user(Role.MANAGER)
     with app.test_request_context():  # items before: the import's writes are not set aside
@@ -66,13 +68,14 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
         batch.create_missing = True
         services.check(db_session, batch, table, user=manager)  # as the page did
         db_session.commit()
-    with app.app_context():
-        assert jobs.claim(batch.id, JobKind.COMMIT, now=utcnow(), limit=jobs.stall_limit(app))
+    login(client, manager)
+    monkeypatch.setitem(app.config, "IMPORT_WAIT_SECONDS", 0)
+    client.post(f"/imports/{batch.id}/commit")  # queued: no worker runs yet
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    command = [sys.executable, "-c", CHILD, url, str(batch.id), str(manager.id)]
     with subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as worker:
+        [sys.executable, "-c", WORKER, url], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    ) as worker:  # fmt: skip
         try:
             said = worker.stdout.readline()
         finally:
@@ -89,9 +92,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
     assert batch.status == BatchStatus.PREVIEW and batch.job == JobKind.COMMIT
 
     monkeypatch.setitem(app.config, "IMPORT_JOB_STALL_SECONDS", 0)  # the page's patience, spent
-    login(client, manager)
     assert "stopped before it finished" in client.get(f"/imports/{batch.id}").text
-    client.post(f"/imports/{batch.id}/commit")
+    client.post(f"/imports/{batch.id}/commit")  # queued again
+    assert run_queued(app) == 1  # the task the killed worker took is gone with it
     assert finished(client, batch.id)["status"] == "committed"
     assert count(db_session, Item) == 1100
     assert count(db_session, BatchItem, batch_id=batch.id) == 500

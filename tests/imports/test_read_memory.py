@@ -26,9 +26,8 @@ READ_INCREASE_MB = 100
 CHECK = """
 from app import create_app
 from imports import jobs
-from imports.models import JobKind
 app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
-jobs.run(app, int(sys.argv[2]), JobKind.CHECK, int(sys.argv[3]), "en")
+jobs.run(app, int(sys.argv[2]), "check", token=sys.argv[4], user_id=int(sys.argv[3]), locale="en")
 print(json.dumps({"peak": peak_mb()}))
 """
 
@@ -70,9 +69,9 @@ def test_checking_a_sheet_declaring_450_mb_of_cells_stays_under_400_mb(
     batch = services.store_upload(db_session, cells_450_mb, "cells.xlsx", user=user, now=utcnow())
     db_session.commit()
     with app.app_context():
-        assert jobs.claim(batch.id, JobKind.CHECK, now=utcnow(), limit=jobs.stall_limit(app))
+        token = jobs.claim(batch.id, JobKind.CHECK, now=utcnow(), limit=jobs.stall_limit(app))
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    child = bombs.measured(CHECK, url, str(batch.id), str(user.id))
+    child = bombs.measured(CHECK, url, str(batch.id), str(user.id), token)
     db_session.expire_all()
     batch = db_session.get(ImportBatch, batch.id)
     assert (

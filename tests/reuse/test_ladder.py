@@ -1,10 +1,14 @@
 """The ladder's settings and windows: what an admin sets, what a manager changes, the tick."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from app import create_app
 from app.auth.roles import Role
+from app.background import background
+from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import EventKind, ItemEvent
 from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
@@ -84,10 +88,24 @@ def test_the_tick_command_moves_listings_whose_window_ended(
     assert "0 listing(s)" in again.output  # a second cron run moves nothing twice
 
 
-def test_reading_pages_does_not_move_the_ladder_and_the_background_tick_does(
-    app, client, login, db_session, make_user, make_department, make_item
+@pytest.fixture
+def worker_queue(app):
+    """The queue of a worker started with REUSE_TICK_SECONDS=600, on the test database."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    worker = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "REUSE_TICK_SECONDS": 600}
+    )
+    yield background(worker).huey
+    with worker.app_context():
+        db.engine.dispose()
+
+
+def test_reading_pages_does_not_move_the_ladder_and_the_worker_ticks_it(
+    app, client, login, db_session, make_user, make_department, make_item, worker_queue
 ):
-    from reuse.ticker import tick_once
+    def ticks_at(minute: int) -> list:  # what the worker's scheduler queues at 12:minute
+        due = worker_queue.read_periodic(datetime(2030, 1, 1, 12, minute))
+        return [task for task in due if task.name == "reuse_tick"]
 
     north = make_department("North")
     login(client, make_user(Role.MANAGER, department=north))
@@ -99,7 +117,9 @@ def test_reading_pages_does_not_move_the_ladder_and_the_background_tick_does(
         assert client.get(url).status_code == 200
     db_session.expire_all()
     assert db_session.get(Listing, listing.id).tier == Tier.ORGANISATION  # GET changed nothing
-    assert tick_once(app) == 1  # what each web process runs every REUSE_TICK_SECONDS
+    assert ticks_at(5) == []  # every 10 minutes
+    [tick] = ticks_at(10)
+    worker_queue.execute(tick)  # as a worker thread does with what the scheduler queued
     db_session.expire_all()
     assert db_session.get(Listing, listing.id).tier == Tier.PARTNERS
 

@@ -1,8 +1,9 @@
 """Notifications by e-mail, received by a real SMTP server on this machine (aiosmtpd).
 
 Mail goes out only after the change's commit (T-F9): an approval mails its requester, in the
-requester's language; an approval rolled back leaves no row and sends nothing. Each row is
-mailed once, however many senders run; a failure is kept for the command to retry.
+requester's language; an approval rolled back leaves no row and sends nothing. The mail is a
+task on the queue that the worker runs; its retry sends what was left. Each row is mailed once,
+however many senders run; a failure is kept for the command to retry.
 """
 
 import email
@@ -19,6 +20,8 @@ from app.timeutil import utcnow
 from reuse import mail, notifications, services
 from reuse.models import Listing, RequestStatus, TransferRequest
 from reuse.notice_models import MailState, Notification
+from reuse.tasks import retry_mail
+from tests.background import run_queued
 from tests.reuse import making
 
 
@@ -65,13 +68,6 @@ def mail_on(app, smtp_server, monkeypatch):
     return mailbox
 
 
-def join_mail_senders() -> None:
-    """Wait for the after-commit sender threads, so 'nothing was sent' means it."""
-    for thread in threading.enumerate():
-        if thread.name == "mail-sender":
-            thread.join(timeout=30)
-
-
 @pytest.fixture
 def pending_request(db_session, app, make_user, make_department, make_item):
     """A listing of North with a pending request from the school; returns (request, manager)."""
@@ -97,7 +93,6 @@ def test_an_approval_is_mailed_to_the_requester_after_commit(
                                  "carrier": "Caretaker"})  # fmt: skip
     assert response.status_code == 302
     mail_on.wait_for(1)
-    join_mail_senders()
     [message] = mail_on.messages
     assert message["To"] == "teacher@school.example"
     assert message["From"] == "reshelf@sundby.example"
@@ -118,7 +113,6 @@ def test_the_mail_speaks_the_requesters_language(
     login(client, manager)
     client.post(f"/reuse/requests/{request.id}/decline", data={"message": "Tyvärr"})
     mail_on.wait_for(1)
-    join_mail_senders()
     [message] = mail_on.messages
     assert message["Subject"] == "Din förfrågan om Standing desk avslogs."
     assert "Tyvärr" in message.get_content()
@@ -143,7 +137,6 @@ def test_a_rolled_back_approval_leaves_no_row_and_sends_nothing(
     login(client, manager)
     response = client.post(f"/reuse/requests/{request.id}/approve")
     assert response.status_code == 409
-    join_mail_senders()
     assert mail_on.messages == []
     db_session.expire_all()
     assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
@@ -242,7 +235,6 @@ def test_the_admins_are_mailed_when_failed_logins_lock_an_account(
                                environ_base={"REMOTE_ADDR": f"172.16.{n}.1"})  # fmt: skip
     assert response.status_code == 429
     mail_on.wait_for(1)
-    join_mail_senders()
     [message] = mail_on.messages
     assert message["To"] == admin.email
     assert (
@@ -250,3 +242,24 @@ def test_the_admins_are_mailed_when_failed_logins_lock_an_account(
         == "target@sundby.example is locked after failed logins from many places."
     )
     assert "unlocks it on the users page" in message.get_content()
+
+
+def test_the_mail_waits_on_the_queue_until_the_worker_sends_it(
+    app, client, login, mail_on, pending_request, queued
+):
+    request, manager = pending_request
+    login(client, manager)
+    client.post(f"/reuse/requests/{request.id}/approve")
+    assert mail_on.messages == []  # queued by the commit, not sent by the request
+    assert run_queued(app) == 1
+    mail_on.wait_for(1)
+    assert [message["To"] for message in mail_on.messages] == ["teacher@school.example"]
+
+
+def test_the_workers_retry_sends_mail_whose_task_was_lost(app, db_session, make_user, mail_on):
+    pending_notices(db_session, [make_user(email="left@sundby.example")], count=1)  # no task
+    retry_mail(app)  # what the worker runs every 15 minutes
+    mail_on.wait_for(1)
+    assert [message["To"] for message in mail_on.messages] == ["left@sundby.example"]
+    db_session.expire_all()
+    assert db_session.scalar(select(Notification)).mail_state == MailState.SENT
