@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from imports.export import write_xlsx
+from app.sheets import write_xlsx
 from imports.reading import Table, Uncalculated
 
 

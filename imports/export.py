@@ -4,37 +4,27 @@ Rows are read in chunks with only the columns the export shows; department names
 storeroom codes come from PlaceNames and category names from one small query, so 200,000 items
 cost no per-row lookups. CSV is produced line by line for a streamed response.
 
-A spreadsheet program runs a text cell that starts like a formula, so CSV text cells are
-defused with a leading quote; in xlsx every text cell is typed as a string instead, which keeps
-the original text for a round trip.
+The cells themselves are written by app.sheets, safely for a spreadsheet program.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from itertools import chain
-from os import PathLike
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.sheets import CellValue
 from inventory.models import Condition, Item, ItemStatus, Site, Storeroom
 from inventory.place_names import PlaceNames, load_place_names
 from inventory.vocabulary import CONDITION, FIELD, STATUS, translated
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
-CellValue = str | int | float | Decimal | date | None
+    pass
 
 FIELDS = (
     "tag", "name", "category", "department", "site", "storeroom", "position", "place", "status",
@@ -48,15 +38,7 @@ COLUMNS = (
     Item.replacement_value, Item.notes, Item.extra,
 )  # fmt: skip
 CHUNK_SIZE = 1000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
-CUT_MARKER = "…[cut]"
 CENT = Decimal("0.01")
-
-
-def safe_cell(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -142,91 +124,3 @@ def extra_value(value: Any) -> CellValue:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-
-def csv_text(value: CellValue) -> str:
-    """A cell as CSV text: ISO dates, a decimal point, and text that cannot run."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return safe_cell(value)
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def csv_lines(rows: Iterable[list[CellValue]]) -> Iterator[str]:
-    """The rows as comma-separated lines, the first one starting with a UTF-8 byte order mark
-    (Excel reads the file as UTF-8 only with it)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    prefix = "\ufeff"
-    for row in rows:
-        writer.writerow([csv_text(value) for value in row])
-        yield prefix + buffer.getvalue()
-        prefix = ""
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def write_csv(rows: Iterable[list[CellValue]], out: IO[str]) -> int:
-    """Write the rows to a text stream opened with newline=""; return how many followed the
-    header."""
-    lines = 0
-    for line in csv_lines(rows):
-        out.write(line)
-        lines += 1
-    return max(lines - 1, 0)
-
-
-# --- xlsx ------------------------------------------------------------------------------------
-
-
-def xlsx_text(value: str) -> str:
-    """Text an xlsx cell can hold: without the characters XML 1.0 forbids, within Excel's
-    length limit. XML reads a carriage return as a line feed, so it is written as one."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    if len(value) > XLSX_MAX_CHARS:
-        value = value[: XLSX_MAX_CHARS - len(CUT_MARKER)] + CUT_MARKER
-    return value
-
-
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: CellValue) -> Cell | CellValue:
-    """A write-only cell; text is always a string cell, never a formula or an error value."""
-    if isinstance(value, str):
-        if not value:
-            return None
-        cell = WriteOnlyCell(sheet, value=xlsx_text(value))
-        cell.data_type = "s"
-    elif isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "0.00"
-    elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-    else:
-        return value
-    return cell
-
-
-def write_xlsx(
-    rows: Iterable[list[CellValue]],
-    target: str | PathLike[str] | IO[bytes],
-    *,
-    title: str = "Items",
-) -> int:
-    """Write the rows to an xlsx file (a path or a binary stream); return how many followed
-    the header."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    lines = 0
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-        lines += 1
-    workbook.save(target)
-    return max(lines - 1, 0)

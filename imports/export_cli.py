@@ -7,7 +7,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
-from imports.export import export_rows, write_csv, write_xlsx
+from app.sheets import write_csv, write_xlsx
+from imports.export import export_rows
 from inventory import place_records, queries
 from inventory.models import Item, ItemStatus
 

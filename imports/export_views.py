@@ -23,12 +23,13 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.sheets import csv_lines, write_xlsx
 from app.templating import query_args
 from app.timeutil import utcnow
-from imports.export import Layout, csv_lines, export_layout, item_rows, write_xlsx
+from imports.export import Layout, export_layout, item_rows
 from inventory import queries
 from inventory.models import Storeroom
-from inventory.views import item_filter_from_args
+from inventory.web import item_filter_from_args
 
 bp = Blueprint("exports", __name__)
 

@@ -25,7 +25,7 @@ from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
 from inventory.place_names import load_place_names
-from inventory.views import list_page
+from inventory.web import list_page
 
 bp = Blueprint("places", __name__, template_folder="templates")
 

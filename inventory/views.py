@@ -1,91 +1,38 @@
 """Item pages: list and search, create, view, edit, move, dispose, photos, and scan links."""
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.pagination import Page, cursor_from_args, keyset_page
 from app.request_values import db_id
 from app.templating import query_args
 from app.timeutil import utcnow
-from inventory import (
-    access,
-    disposals,
-    item_photos,
-    item_records,
-    queries,
-    signals,
-    whereabouts,
-)  # fmt: skip
+from inventory import access, disposals, item_photos, item_records, queries, signals, whereabouts
 from inventory.errors import InventoryError, StaleItem
 from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
-from inventory.models import (
-    Category,
-    Condition,
-    Department,
-    Disposition,
-    Item,
-    ItemPhoto,
-    ItemStatus,
-    Storeroom,
-)
+from inventory.models import Category, Department, Disposition, ItemPhoto, Storeroom
 from inventory.photos import process_photo, shared_budget
 from inventory.place_names import load_place_names
+from inventory.web import (
+    expected_version,
+    item_filter_from_args,
+    list_page,
+    photo_quota,
+    photo_response,
+    visible_item_or_404,
+)
 
 bp = Blueprint("inventory", __name__, template_folder="templates")
 
 
-# --- loading objects with their permission checks ----------------------------------------
-
-
-def visible_item_or_404(item_id: int) -> Item:
-    """The item, if the current user may see it; otherwise 404 so nothing leaks."""
-    item = db.session.get(Item, item_id)
-    if item is None or not access.can_view_item(current_user, item):
-        abort(404)
-    return item
+# --- form helpers ----------------------------------------------------------------------
 
 
 def chosen(model, object_id: int | None):
     """The object picked in an optional select (validated against its choices), or None."""
     return db.session.get(model, object_id) if object_id else None
-
-
-def list_page(query, key: queries.SortKey) -> Page:
-    """The page of an item list that ?after= or ?before= asks for; an unknown anchor is a 404."""
-    cursor = cursor_from_args()
-    anchor = None
-    if cursor.anchor is not None:
-        anchor = db.session.execute(
-            queries.anchor_values(current_user, key, cursor.anchor)
-        ).one_or_none() or abort(404)
-    return keyset_page(
-        db.session,
-        queries.list_rows(query),
-        order=key.order,
-        descending=key.descending,
-        anchor=anchor,
-        backwards=cursor.before is not None,
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-    )
-
-
-def expected_version(form) -> int | None:
-    raw = form.version.data
-    return int(raw) if raw and str(raw).isdigit() else None
 
 
 def fill_choices(form) -> None:
@@ -105,22 +52,6 @@ def fill_choices(form) -> None:
         form.storeroom_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(s.id, f"{s.code} · {s.name}") for s in rooms
         ]
-
-
-def item_filter_from_args() -> queries.ItemFilter:
-    """Read the list's filters; unknown values are ignored rather than failing."""
-    args = request.args
-    status, condition = args.get("status", ""), args.get("condition", "")
-    return queries.ItemFilter(
-        q=args.get("q", "")[:200],
-        category_id=args.get("category", type=db_id),
-        department_id=args.get("department", type=db_id),
-        storeroom_id=args.get("storeroom", type=db_id),
-        site_id=args.get("site", type=db_id),
-        status=ItemStatus(status) if status in set(ItemStatus) else None,
-        condition=Condition(condition) if condition in set(Condition) else None,
-        sort=args.get("sort", ""),
-    )
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -357,14 +288,6 @@ def add_photo(item_id: int):
     return redirect(url_for("inventory.item", item_id=item.id))
 
 
-def photo_quota(config) -> item_photos.PhotoQuota:
-    return item_photos.PhotoQuota(
-        per_item=config["PHOTOS_MAX_PER_ITEM"],
-        per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
-        bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"],
-    )
-
-
 def visible_photo_or_404(photo_id: int) -> ItemPhoto:
     photo = db.session.get(ItemPhoto, photo_id)
     if photo is None or not access.can_view_item(current_user, photo.item):
@@ -377,16 +300,6 @@ def visible_photo_or_404(photo_id: int) -> ItemPhoto:
 def photo(photo_id: int, size: str):
     """Serve a stored photo with its real type; never sniffed as anything else."""
     return photo_response(visible_photo_or_404(photo_id), size)
-
-
-def photo_response(photo: ItemPhoto, size: str) -> Response:
-    """The photo's bytes, read only now (the columns are deferred), for a logged-in viewer."""
-    column = ItemPhoto.data if size == "full" else ItemPhoto.thumbnail
-    data = db.session.scalar(select(column).where(ItemPhoto.id == photo.id))
-    response = Response(data, mimetype=photo.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
 
 
 @bp.route("/photos/<int:photo_id>/delete", methods=["POST"])

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.roles import role_required
 from app.extensions import db
+from app.sheets import safe_cell
 from app.timeutil import utcnow
-from imports.export import safe_cell
 from inventory import access, place_records
 from inventory.errors import InventoryError
 from inventory.models import Item

@@ -34,7 +34,7 @@ from imports.queries import batch_item_ids
 from inventory import queries
 from inventory.access import MOVERS, item_scope
 from inventory.models import Item, Organisation, Site, Storeroom
-from inventory.views import item_filter_from_args
+from inventory.web import item_filter_from_args
 from labels import services
 from labels.formats import FORMATS
 from labels.forms import PrintForm, ProfileForm, ReservedForm, format_choices

@@ -2,7 +2,7 @@
 
 The feeds carry exactly the fields of the pages (reuse/outside.py holds the allowlist); the
 caller gives the addresses and the words in the reader's language. CSV text cells are
-defused the way exports are (imports/export.py), so a spreadsheet opening the feed runs no
+defused the way exports are (app/sheets.py), so a spreadsheet opening the feed runs no
 formula typed into a listing.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.sheets import csv_lines
 from app.timeutil import as_utc
-from imports.export import csv_lines
 from inventory.models import Condition
 from reuse.outside import OutsideListing
 

@@ -13,7 +13,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from imports.export import xlsx_cell
+from app.sheets import xlsx_cell
 from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Column, Figures, SavingsReport
 
 NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0.00", "kg": "#,##0.00"}

@@ -23,7 +23,7 @@ from inventory.errors import InventoryError
 from inventory.models import ItemPhoto, Storeroom
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
-from inventory.views import expected_version, photo_quota, photo_response, visible_item_or_404
+from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
 from reuse import interests, queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest

@@ -22,8 +22,8 @@ from app.audit.queries import AuditFilter, audit_events
 from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.pagination import cursor_from_args, keyset_page
+from app.sheets import csv_lines
 from app.timeutil import utcnow
-from imports.export import csv_lines
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 

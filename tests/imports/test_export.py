@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.auth.roles import Role
-from imports.export import CUT_MARKER, XLSX_MAX_CHARS, csv_lines, write_xlsx
+from app.sheets import CUT_MARKER, XLSX_MAX_CHARS, csv_lines, write_xlsx
 from inventory.models import Condition
 
 FORMULAS = [
