@@ -13,6 +13,20 @@ _signals = Namespace()
 # records; an exception it raises refuses the move, and the caller rolls back.
 item_moving = _signals.signal("item-moving")
 
+# Sent by a label's /s/ link when the item its code names is not the user's to see, with the
+# keyword argument user. A receiver returns where the user may go instead (the URL of the
+# item's public face in its feature, such as another department's offered surplus), or None.
+item_not_visible = _signals.signal("item-not-visible")
+
+
+def elsewhere_for(item, user) -> str | None:
+    """The first place a feature offers a user who may not see the item itself."""
+    for _receiver, url in item_not_visible.send(item, user=user):
+        if url:
+            return url
+    return None
+
+
 # Sent by the item page with the keyword argument user. A receiver returns what its feature
 # adds to the page as ItemPageParts (or nothing): buttons among the actions, cards below.
 item_page = _signals.signal("item-page")

@@ -31,16 +31,13 @@ from app.auth.roles import role_required
 from app.extensions import db
 from app.request_values import bounded_int, db_id
 from app.timeutil import utcnow
-from inventory import access, item_tags, place_records, queries
+from inventory import access, item_tags, place_records, queries, signals
 from inventory.errors import InventoryError
 from inventory.models import Item, Storeroom
 from labels import offline, scanning, services
 from labels.models import ScanMode, ScanOutcome, Stocktake
 from labels.scan_forms import client_id, code_from_form, scan_form_context, scanned_at
 from labels.views import WAREHOUSE
-from reuse.models import Listing
-from reuse.queries import open_listing_id
-from reuse.services import visible_to
 
 bp = Blueprint("scan", __name__, template_folder="templates")
 
@@ -56,9 +53,9 @@ def resolve(code: str):
     item = item_tags.find_item_by_tag(db.session, code)
     if item is not None and access.can_view_item(current_user, item):
         return redirect(url_for("inventory.item", item_id=item.id))
-    listing = offered_listing(item) if item is not None else None
-    if listing is not None:  # another department's surplus: its listing says what to do
-        return redirect(url_for("reuse.listing", listing_id=listing.id))
+    elsewhere = signals.elsewhere_for(item, current_user) if item is not None else None
+    if elsewhere is not None:  # another department's surplus: its listing says what to do
+        return redirect(elsewhere)
     storeroom = place_records.find_storeroom_by_code(db.session, code)
     if storeroom is not None:
         return redirect(url_for("places.storeroom", storeroom_id=storeroom.id))
@@ -66,13 +63,6 @@ def resolve(code: str):
     if reserved is not None:
         return render_template("labels/reserved_code.html", reserved=reserved), 200
     return render_template("inventory/not_found.html", code=code), 404
-
-
-def offered_listing(item: Item) -> Listing | None:
-    """The item's open listing, if the user may see it (the whole organisation may)."""
-    listing_id = open_listing_id(db.session, item.id)
-    listing = db.session.get(Listing, listing_id) if listing_id else None
-    return listing if listing is not None and visible_to(current_user, listing) else None
 
 
 @bp.route("/s/<path:code>/attach", methods=["POST"])

@@ -1,18 +1,21 @@
 """What reuse adds to an item's page: "Offer as surplus", "See its listing", and a card to
-confirm each approved handover the user may confirm. Sent for by the core's item page."""
+confirm each approved handover the user may confirm; and, for a label scanned by someone who
+may not see the item, its listing when it is offered to them. Asked for by the core's signals."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 
 from app.extensions import db
 from inventory import access, item_states
 from inventory.models import Item
-from inventory.signals import ItemPageParts, item_page
+from inventory.signals import ItemPageParts, item_not_visible, item_page
+from reuse.models import Listing
 from reuse.queries import awaiting_handover, open_listing_id
+from reuse.services import visible_to
 
 
 def item_page_parts(item: Item, *, user: Any, **_: Any) -> ItemPageParts:
@@ -27,5 +30,15 @@ def item_page_parts(item: Item, *, user: Any, **_: Any) -> ItemPageParts:
     return ItemPageParts(actions=[Markup(actions)] if actions.strip() else [], cards=cards)
 
 
+def offered_to(item: Item, *, user: Any, **_: Any) -> str | None:
+    """The listing of another department's surplus, if the user may see it (its audience)."""
+    listing_id = open_listing_id(db.session, item.id)
+    listing = db.session.get(Listing, listing_id) if listing_id else None
+    if listing is None or not visible_to(user, listing):
+        return None
+    return url_for("reuse.listing", listing_id=listing.id)
+
+
 def listen() -> None:
     item_page.connect(item_page_parts)
+    item_not_visible.connect(offered_to)
