@@ -24,6 +24,7 @@ from inventory import access, place_records, queries
 from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
+from inventory.place_audit import State, audit_place, place_state
 from inventory.place_names import load_place_names
 from inventory.web import list_page
 
@@ -39,10 +40,12 @@ def get_or_404(model, object_id: int | None):
     return db.session.get(model, object_id) or abort(404)
 
 
-def save_or_show_error(form, save) -> bool:
-    """Run a save function; commit on success, otherwise put its message on the form."""
+def save_or_show_error(form, save, before: State | None) -> bool:
+    """Run a save function and record what it changed in the audit trail (`before`: the
+    place's values before the edit, None for a new one); commit on success, otherwise put its
+    message on the form."""
     try:
-        save()
+        audit_place(save(), before)
     except InventoryError as error:
         db.session.rollback()
         field = form.code if "code" in form else form.name
@@ -74,6 +77,7 @@ def edit_department(department_id: int | None):
     if form.validate_on_submit() and save_or_show_error(
         form,
         lambda: place_records.save_department(db.session, form.name.data, department=department),
+        place_state(department),
     ):
         return redirect(url_for("places.departments"))
     return render_template(
@@ -111,6 +115,7 @@ def edit_site(site_id: int | None):
             address=clean(form.address.data),
             site=site,
         ),
+        place_state(site),
     ):
         return redirect(url_for("places.sites"))
     return render_template(
@@ -168,7 +173,7 @@ def edit_storeroom(storeroom_id: int | None):
                 storeroom=room,
             )
 
-        if save_or_show_error(form, save):
+        if save_or_show_error(form, save, place_state(room)):
             return redirect(url_for("places.sites"))
     return render_template(
         "places/simple_form.html", form=form, title=_("Storeroom"), back=url_for("places.sites")
@@ -210,7 +215,7 @@ def edit_category(category_id: int | None):
                 category=category,
             )
 
-        if save_or_show_error(form, save):
+        if save_or_show_error(form, save, place_state(category)):
             return redirect(url_for("places.categories"))
     return render_template(
         "places/simple_form.html", form=form, title=_("Category"), back=url_for("places.categories")

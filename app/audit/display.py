@@ -39,6 +39,14 @@ ACTION_LABELS = {
     AuditAction.PRINTER_PROFILE_CREATED: _l("Printer profile created"),
     AuditAction.PRINTER_PROFILE_CHANGED: _l("Printer profile changed"),
     AuditAction.IMPORT_UNDONE: _l("Import undone"),
+    AuditAction.DEPARTMENT_CREATED: _l("Department created"),
+    AuditAction.DEPARTMENT_CHANGED: _l("Department changed"),
+    AuditAction.SITE_CREATED: _l("Site created"),
+    AuditAction.SITE_CHANGED: _l("Site changed"),
+    AuditAction.STOREROOM_CREATED: _l("Storeroom created"),
+    AuditAction.STOREROOM_CHANGED: _l("Storeroom changed"),
+    AuditAction.CATEGORY_CREATED: _l("Category created"),
+    AuditAction.CATEGORY_CHANGED: _l("Category changed"),
 }
 OBJECT_LABELS = {
     AuditObject.USER: _l("User"),
@@ -46,6 +54,10 @@ OBJECT_LABELS = {
     AuditObject.PARTNER: _l("Partner"),
     AuditObject.IMPORT_BATCH: _l("Import"),
     AuditObject.PRINTER_PROFILE: _l("Printer profile"),
+    AuditObject.DEPARTMENT: _l("Department"),
+    AuditObject.SITE: _l("Site"),
+    AuditObject.STOREROOM: _l("Storeroom"),
+    AuditObject.CATEGORY: _l("Category"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

@@ -44,6 +44,14 @@ class AuditAction(enum.StrEnum):
     PRINTER_PROFILE_CREATED = "printer_profile_created"
     PRINTER_PROFILE_CHANGED = "printer_profile_changed"
     IMPORT_UNDONE = "import_undone"
+    DEPARTMENT_CREATED = "department_created"
+    DEPARTMENT_CHANGED = "department_changed"
+    SITE_CREATED = "site_created"
+    SITE_CHANGED = "site_changed"
+    STOREROOM_CREATED = "storeroom_created"
+    STOREROOM_CHANGED = "storeroom_changed"  # its code, name, site, department or notes
+    CATEGORY_CREATED = "category_created"
+    CATEGORY_CHANGED = "category_changed"  # its place in the tree, kind or values
 
 
 class AuditObject(enum.StrEnum):
@@ -52,6 +60,10 @@ class AuditObject(enum.StrEnum):
     PARTNER = "partner"
     IMPORT_BATCH = "import_batch"
     PRINTER_PROFILE = "printer_profile"
+    DEPARTMENT = "department"
+    SITE = "site"
+    STOREROOM = "storeroom"
+    CATEGORY = "category"
 
 
 class AuditEvent(db.Model):
