@@ -18,6 +18,7 @@ from inventory.models import (
     Category,
     CategoryKind,
     Condition,
+    Department,
     Disposition,
     Item,
     Organisation,
@@ -145,18 +146,39 @@ def load_demo(
     """Fill an empty database and return {role: (email, password)} for one account per role."""
     rng = random.Random(seed)
     session.add(Organisation(name="Sundby kommun", currency="SEK"))
+    departments, rooms = _places(session)
+    leaves = _category_tree(session)
+    accounts, users = _accounts(session, departments)
+    items = [
+        _demo_item(session, rng, number, leaves, departments, rooms, users, now=now,
+                   tag_prefix=tag_prefix, tag_digits=tag_digits)
+        for number in range(item_count)
+    ]  # fmt: skip
+    session.flush()
+    load_reuse_demo(session, items, manager=users[1], requester=users[3], now=now,
+                    tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    return accounts
+
+
+def _places(session: Session) -> tuple[list[Department], list[Storeroom]]:
+    """The demo's departments, and its sites' storerooms (all held by the first department)."""
     departments = [place_records.save_department(session, name) for name in DEPARTMENTS]
     rooms: list[Storeroom] = []
     for name, town, storerooms in SITES:
         site = place_records.save_site(session, name=name, town=town)
-        for code, room_name in storerooms:
-            rooms.append(
-                place_records.save_storeroom(
-                    session, code=code, name=room_name, site=site, department=departments[0]
-                )
+        rooms += [
+            place_records.save_storeroom(
+                session, code=code, name=room_name, site=site, department=departments[0]
             )
-    leaves = _category_tree(session)
+            for code, room_name in storerooms
+        ]
+    return departments, rooms
 
+
+def _accounts(
+    session: Session, departments: list[Department]
+) -> tuple[dict[Role, tuple[str, str]], list[User]]:
+    """One account per role, with a fresh random password each (shown once by the command)."""
     accounts: dict[Role, tuple[str, str]] = {}
     users: list[User] = []
     for role, email, dept in [
@@ -166,52 +188,55 @@ def load_demo(
         (Role.REQUESTER, "requester@sundby.example", departments[1]),
     ]:
         password = secrets.token_urlsafe(9)
+        name = email.split("@")[0].title()
         users.append(
-            create_user(
-                session,
-                email,
-                role=role,
-                department=dept,
-                name=email.split("@")[0].title(),
-                password=password,
-            )
+            create_user(session, email, role=role, department=dept, name=name, password=password)
         )
         accounts[role] = (email, password)
+    return accounts, users
 
+
+def _demo_item(
+    session: Session,
+    rng: random.Random,
+    number: int,
+    leaves: list,
+    departments: list[Department],
+    rooms: list[Storeroom],
+    users: list[User],
+    *,
+    now: datetime,
+    tag_prefix: str,
+    tag_digits: int,
+) -> Item:
+    """One random item made 200 to 500 days ago, with a history after that."""
+    category, names = rng.choice(leaves)
+    lot = rng.random() < 0.15
     start = now - timedelta(days=500)
-    items: list[Item] = []
-    for number in range(item_count):
-        category, names = rng.choice(leaves)
-        lot = rng.random() < 0.15
-        created = start + timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
-        in_storage = rng.random() < 0.7
-        item = item_records.create_item(
-            session,
-            {
-                "name": rng.choice(names),
-                "category": category,
-                "department": rng.choice(departments),
-                "condition": rng.choices(list(Condition), weights=[1, 5, 3, 2, 1])[0],
-                "quantity": rng.randint(2, 30) if lot else 1,
-                "serial_number": "" if lot else f"SN{rng.randint(100000, 999999)}",
-                "purchase_date": date(2012, 1, 1) + timedelta(days=rng.randint(0, 4000)),
-                "purchase_price": category.replacement_value
-                * Decimal(rng.choice(["0.8", "0.9", "1"])),
-                "notes": rng.choice(NOTES),
-                "place": "" if in_storage else f"Rum {rng.randint(100, 450)}",
-            },
-            storeroom=rng.choice(rooms) if in_storage else None,
-            by=rng.choice(users),
-            now=created,
-            tag_prefix=tag_prefix,
-            tag_digits=tag_digits,
-        )
-        _add_history(session, item, rng, rooms, users, created, number)
-        items.append(item)
-    session.flush()
-    load_reuse_demo(session, items, manager=users[1], requester=users[3], now=now,
-                    tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
-    return accounts
+    created = start + timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 600))
+    in_storage = rng.random() < 0.7
+    item = item_records.create_item(
+        session,
+        {
+            "name": rng.choice(names),
+            "category": category,
+            "department": rng.choice(departments),
+            "condition": rng.choices(list(Condition), weights=[1, 5, 3, 2, 1])[0],
+            "quantity": rng.randint(2, 30) if lot else 1,
+            "serial_number": "" if lot else f"SN{rng.randint(100000, 999999)}",
+            "purchase_date": date(2012, 1, 1) + timedelta(days=rng.randint(0, 4000)),
+            "purchase_price": category.replacement_value * Decimal(rng.choice(["0.8", "0.9", "1"])),
+            "notes": rng.choice(NOTES),
+            "place": "" if in_storage else f"Rum {rng.randint(100, 450)}",
+        },
+        storeroom=rng.choice(rooms) if in_storage else None,
+        by=rng.choice(users),
+        now=created,
+        tag_prefix=tag_prefix,
+        tag_digits=tag_digits,
+    )
+    _add_history(session, item, rng, rooms, users, created, number)
+    return item
 
 
 def _add_history(
