@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.states import advance
-from inventory import access, disposals, lots, offers, vocabulary
+from inventory import disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
 from reuse import listing_states as listings
@@ -51,13 +51,6 @@ CLOSING_WORDS = {
     Closing.SCRAPPED: _l("Scrapped"),
     Closing.WITHDRAWN: _l("Withdrawn, back in stock"),
 }
-
-
-def may_close(user: User, listing: Listing) -> bool:
-    """The owning department's manager or a facility manager, as for deciding requests.
-    Reshelf has one manager role, the facility manager, who works across departments (a
-    department's manager is a user with that role), and admins may do everything."""
-    return user.role in access.MANAGERS
 
 
 def closings_allowed(settings: ReuseSettings) -> list[Closing]:

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.timeutil import utcnow
-from reuse import closing, services
+from reuse import access, closing, services
 from reuse.models import Closing, Listing
 from reuse.outcome_forms import CloseForm
 from reuse.partner_models import Partner
@@ -37,7 +37,7 @@ def partner_choices() -> list[tuple]:
 def close(listing_id: int):
     """A manager records how a listing ended; the item leaves the inventory with it."""
     listing = listing_or_404(listing_id)
-    if not closing.may_close(current_user, listing):
+    if not access.may_close(current_user, listing):
         abort(403)
     back = url_for("reuse.listing", listing_id=listing.id)
     allowed = closing.closings_allowed(services.reuse_settings(db.session))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, not_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
@@ -10,9 +10,10 @@ from app.auth.roles import Role
 from inventory import access
 from inventory.models import Department, Item, ItemStatus, Storeroom
 from inventory.queries import category_and_descendants
+from reuse import access as reuse_access
 from reuse.demand import words_of
 from reuse.demand_models import BuyCheck, Wish
-from reuse.models import Listing, ListingStatus, Tier
+from reuse.models import Listing, ListingStatus
 from reuse.notice_models import Notification
 
 FOUND_LIMIT = 50  # of each kind, on the check-before-buying page
@@ -61,20 +62,16 @@ def open_listings_matching(
     user: User, *, category_id: int | None, words: str
 ) -> Select[tuple[Listing]]:
     """Open listings the user may see, of the category (or below) with the words."""
-    query = (
+    return (
         select(Listing)
         .join(Listing.item)
         .where(Listing.status == ListingStatus.OPEN, Listing.reserved < Listing.quantity)
+        .where(reuse_access.listing_scope(user, site_neighbours=False))
         .where(_in_category(category_id), _name_has_words(words))
         .options(joinedload(Listing.item))
         .order_by(Listing.created_at.desc(), Listing.id.desc())
         .limit(FOUND_LIMIT)
     )
-    if not user.works_across_departments:
-        query = query.where(
-            or_(Listing.tier >= Tier.ORGANISATION, Item.department_id == user.department_id)
-        )
-    return query
 
 
 def stored_items_matching(

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.auth.roles import Role, role_required
+from app.auth.roles import role_required
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Category, Site
 from inventory.place_names import load_place_names
-from reuse import demand, demand_queries
+from reuse import access, demand, demand_queries
 from reuse.demand_forms import CheckAnswerForm, CheckSearchForm, WatchForm, WishForm
 from reuse.demand_models import BuyCheckOutcome, Wish
 from reuse.forms import ConfirmForm
@@ -72,7 +72,7 @@ def wishes():
 @login_required
 def remove_wish(wish_id: int):
     wish = db.session.get(Wish, wish_id)
-    if wish is None or wish.user_id != current_user.id:
+    if wish is None or not access.owns_wish(current_user, wish):
         abort(404)  # someone else's wish is not there, as far as this user knows
     if ConfirmForm().validate_on_submit():
         demand.remove_wish(db.session, wish)
@@ -119,7 +119,8 @@ def check():
         answer.listing.choices = listing_choices(found[0])
         answer.process(data={"category": search.category.data, "words": search.words.data,
                              "quantity": search.quantity.data or 1})  # fmt: skip
-    return render_template("reuse/check.html", search=search, answer=answer, found=found)
+    return render_template("reuse/check.html", search=search, answer=answer, found=found,
+                           may_read_checks=access.may_read_checks(current_user))  # fmt: skip
 
 
 def find(category_id: int | None, words: str) -> tuple[list, list, list]:
@@ -168,7 +169,7 @@ def record_check(answer: CheckAnswerForm):
 
 
 @bp.route("/reuse/checks")
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*access.CHECK_READERS)
 def checks():
     """Recent checks before buying: what was found, and what was bought new."""
     rows = db.session.execute(demand_queries.recent_checks()).all()

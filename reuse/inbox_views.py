@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.pagination import page_number
 from app.timeutil import utcnow
-from reuse import demand_queries, services
+from reuse import access, demand_queries
 from reuse.forms import ConfirmForm
 from reuse.models import Listing
 from reuse.notice_models import Notification
@@ -43,7 +43,7 @@ def target(notification: Notification) -> str | None:
     if notification.listing_id is None:
         return None
     listing = db.session.get(Listing, notification.listing_id)
-    if listing is None or not services.visible_to(current_user, listing):
+    if listing is None or not access.may_see(current_user, listing):
         return None
     return url_for("reuse.listing", listing_id=listing.id)
 
@@ -64,7 +64,7 @@ def inbox():
 
 def own_notice_or_404(notification_id: int) -> Notification:
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if notification is None or not access.is_recipient(current_user, notification):
         abort(404)
     return notification
 

@@ -18,13 +18,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Role
 from reuse import notifications
 from reuse.models import Listing, ListingStatus, Tier
 from reuse.partner_models import Interest, Partner
 
 if TYPE_CHECKING:
-    from app.auth.models import User
+    pass
 
 
 class InterestRefused(Exception):
@@ -110,11 +109,4 @@ def listing_interests(listing_id: int) -> Select:
         select(Interest)
         .where(Interest.listing_id == listing_id)
         .order_by(Interest.handled_at.is_not(None), Interest.created_at.desc(), Interest.id.desc())
-    )
-
-
-def may_see_interests(user: User, listing: Listing) -> bool:
-    """Managers and the owning department read the contact details outsiders left."""
-    return (
-        user.role in (Role.ADMIN, Role.MANAGER) or listing.item.department_id == user.department_id
     )

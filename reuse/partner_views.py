@@ -15,17 +15,16 @@ from sqlalchemy import func, select
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import Target
 from app.audit.web import audit, audit_change
-from app.auth.roles import Role, role_required
+from app.auth.roles import role_required
 from app.extensions import db
 from app.templating import public_url
 from app.timeutil import utcnow
-from reuse import interests, partners, services
+from reuse import access, interests, partners
 from reuse.forms import ConfirmForm
 from reuse.outside_forms import PARTNER_KIND, PartnerForm
 from reuse.partner_models import Interest, Partner, PartnerKind
 
 bp = Blueprint("partners", __name__, template_folder="templates")
-KEEPERS = (Role.ADMIN, Role.MANAGER)
 PARTNER_FIELDS = ("name", "kind", "town", "contact_name", "email", "phone", "notes")
 
 
@@ -59,7 +58,7 @@ def show_link(partner: Partner, token: str):
 
 
 @bp.route("/reuse/partners")
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def directory():
     """Partner organisations: active first, by name."""
     rows = db.session.scalars(
@@ -69,7 +68,7 @@ def directory():
 
 
 @bp.route("/reuse/partners/new", methods=["GET", "POST"])
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def add():
     form = PartnerForm()
     if form.validate_on_submit():
@@ -87,7 +86,7 @@ def add():
 
 
 @bp.route("/reuse/partners/<int:partner_id>", methods=["GET", "POST"])
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def edit(partner_id: int):
     partner = partner_or_404(partner_id)
     form = PartnerForm(obj=partner)
@@ -109,7 +108,7 @@ def edit(partner_id: int):
 
 
 @bp.route("/reuse/partners/<int:partner_id>/new-link", methods=["POST"])
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def new_link(partner_id: int):
     """Give the partner a new link; the old one stops working at once."""
     partner = partner_or_404(partner_id)
@@ -122,14 +121,14 @@ def new_link(partner_id: int):
 
 
 @bp.route("/reuse/partners/<int:partner_id>/deactivate", methods=["POST"])
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def deactivate(partner_id: int):
     """Shut the partner's link and feeds; the partner stays in the directory."""
     return _set_active(partner_id, False, _("The partner's link is shut."))
 
 
 @bp.route("/reuse/partners/<int:partner_id>/activate", methods=["POST"])
-@role_required(*KEEPERS)
+@role_required(*access.PARTNER_KEEPERS)
 def activate(partner_id: int):
     return _set_active(partner_id, True, _("The partner's link works again."))
 
@@ -152,9 +151,9 @@ def _set_active(partner_id: int, active: bool, done: str):
 def interest_handled(interest_id: int):
     """The listing's owners mark an outsider's interest as dealt with."""
     interest = db.session.get(Interest, interest_id)
-    if interest is None or not services.visible_to(current_user, interest.listing):
+    if interest is None or not access.may_see(current_user, interest.listing):
         abort(404)
-    if not interests.may_see_interests(current_user, interest.listing):
+    if not access.may_see_interests(current_user, interest.listing):
         abort(403)
     back = url_for("reuse.listing", listing_id=interest.listing_id)
     if ConfirmForm().validate_on_submit():

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from inventory.models import Item, Site, Storeroom
 from inventory.queries import category_and_descendants
-from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from reuse import access
+from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,20 +30,9 @@ def market(
         .join(Listing.item)
         .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
         .outerjoin(Site, Storeroom.site_id == Site.id)
-        .where(Listing.status == ListingStatus.OPEN)
+        .where(Listing.status == ListingStatus.OPEN, access.listing_scope(user))
         .options(joinedload(Listing.item).selectinload(Item.photos))
     )
-    if not user.works_across_departments:  # as services.visible_to: department and site first
-        neighbours = select(Storeroom.site_id).where(
-            Storeroom.department_id == user.department_id
-        )  # fmt: skip
-        query = query.where(
-            or_(
-                Listing.tier >= Tier.ORGANISATION,
-                Item.department_id == user.department_id,
-                Site.id.in_(neighbours),
-            )
-        )
     if q.strip():
         words = f"%{q.strip().lower()}%"
         query = query.where(

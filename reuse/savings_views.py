@@ -19,19 +19,14 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.templating import format_money
-from inventory import access
 from inventory.models import Department, Organisation
-from reuse import chart
+from reuse import access, chart
 from reuse.outcome_forms import GROUPINGS, SavingsForm
 from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, SavingsReport, savings_report
 from reuse.savings_xlsx import write_savings_xlsx
 
 bp = Blueprint("savings", __name__, template_folder="templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def sees_every_department() -> bool:
-    return current_user.role in access.MANAGERS
 
 
 def currency() -> str:
@@ -49,7 +44,7 @@ def read_filters() -> tuple[SavingsForm, SavingsReport]:
     ]
     form.validate()
     department_id = valid(form.department)
-    if not sees_every_department():
+    if not access.sees_every_department(current_user):
         department_id = current_user.department_id
     report = savings_report(
         db.session, grouping=Grouping(valid(form.by) or Grouping.DEPARTMENT),
@@ -84,7 +79,7 @@ def report():
     return render_template(
         "reuse/savings.html", form=form, report=report, formats=formats, charts=charts,
         outcome_columns=OUTCOME_COLUMNS, check_columns=CHECK_COLUMNS,
-        everyone=sees_every_department(), group_label=group_label(report.grouping),
+        everyone=access.sees_every_department(current_user), group_label=group_label(report.grouping),
     )  # fmt: skip
 
 

@@ -18,15 +18,16 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from app.states import Transition, advance
 from inventory import item_history, item_records, item_states, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
+from reuse import access, notifications
 from reuse import listing_states as listings
-from reuse import notifications
 from reuse import request_states as requests
+from reuse.errors import Conflict, ReuseError
 from reuse.models import (
     Closing,
     ExternalMode,
@@ -42,14 +43,6 @@ from reuse.outcomes import record_outcome
 
 if TYPE_CHECKING:
     from app.auth.models import User
-
-
-class ReuseError(Exception):
-    """Refused; the message says why, in the user's terms. Nothing was changed."""
-
-
-class Conflict(ReuseError):
-    """Someone else changed the listing or request first (HTTP 409)."""
 
 
 def reuse_settings(session: Session) -> ReuseSettings:
@@ -200,31 +193,6 @@ def tick(session: Session, *, now: datetime) -> int:
     return moved
 
 
-def visible_to(user: User, listing: Listing) -> bool:
-    """Inside tiers: the owning department and the departments working at the same site (a
-    storeroom of theirs there) see a listing first; cross-department roles (staff, managers,
-    admins) see every internal listing."""
-    if listing.tier >= Tier.ORGANISATION or user.works_across_departments:
-        return True
-    return in_first_circle(user, listing)
-
-
-def in_first_circle(user: User, listing: Listing) -> bool:
-    """The owning department, and departments with a storeroom at the item's site."""
-    item = listing.item
-    if item.department_id == user.department_id:
-        return True
-    return item.storeroom is not None and item.storeroom.site_id in sites_of(
-        object_session(listing), user.department_id
-    )
-
-
-def sites_of(session: Session, department_id: int) -> set[int]:
-    """The sites where a department has a storeroom: its neighbours in the first tier."""
-    return set(session.scalars(select(Storeroom.site_id).where(
-        Storeroom.department_id == department_id)))  # fmt: skip
-
-
 # --- requests -------------------------------------------------------------------------------------
 
 
@@ -233,11 +201,11 @@ def request_transfer(
     deliver_to: Storeroom | None, deliver_place: str, message: str, now: datetime, today: date,
 ) -> TransferRequest:  # fmt: skip
     """A department asks for (part of) a listing."""
-    if not listing.is_open or not visible_to(user, listing):
+    if not listing.is_open or not access.may_see(user, listing):
         raise ReuseError(_l("This listing is no longer open."))
     if listing.item.department_id == user.department_id:
         raise ReuseError(_l("This is your own department's listing."))
-    if listing.tier == Tier.DEPARTMENT and not in_first_circle(user, listing):
+    if listing.tier == Tier.DEPARTMENT and not access.in_first_circle(user, listing):
         # staff and managers see it already, to look after it; asking waits its turn
         raise ReuseError(_l("Its own department and site may ask for it first; the whole "
                             "organisation from %(day)s.", day=format_date(listing.tier_ends_at)))  # fmt: skip
@@ -323,9 +291,7 @@ def approve(
 
 
 def _check_decider(request: TransferRequest, by: User) -> None:
-    """A request is decided by the other side: never by whoever asked, nor by anyone of the
-    department that asked, whatever their role."""
-    if by.id == request.requested_by_id or by.department_id == request.department_id:
+    if not access.is_other_side(by, request):
         raise ReuseError(_l("Your own department's request is decided by someone else."))
 
 

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import Target
 from app.audit.web import audit_change
-from app.auth.roles import Role, role_required
+from app.auth.roles import role_required
 from app.extensions import db
-from reuse import services
+from reuse import access, services
 from reuse.forms import SettingsForm
 from reuse.models import ReuseSettings
 
@@ -26,7 +26,7 @@ def settings_state(settings: ReuseSettings) -> dict:
 
 
 @bp.route("/reuse/settings", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@role_required(*access.SETTINGS_KEEPERS)
 def edit():
     settings = services.reuse_settings(db.session)
     form = SettingsForm(obj=settings)

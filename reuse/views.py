@@ -24,6 +24,7 @@ from inventory.models import ItemPhoto, Storeroom
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
 from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
+from reuse import access as reuse_access
 from reuse import interests, queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
@@ -40,18 +41,9 @@ def today() -> date:
 def listing_or_404(listing_id: int) -> Listing:
     """A listing the user's tier may see; anything else is a 404, so nothing leaks."""
     listing = db.session.get(Listing, listing_id)
-    if listing is None or not services.visible_to(current_user, listing):
+    if listing is None or not reuse_access.may_see(current_user, listing):
         abort(404)
     return listing
-
-
-def may_decide(listing: Listing) -> bool:
-    """The owning department's manager or a facility manager decides on requests."""
-    return current_user.role in access.MANAGERS
-
-
-def may_withdraw(listing: Listing) -> bool:
-    return may_decide(listing) or listing.item.department_id == current_user.department_id
 
 
 def flash_errors(form) -> None:
@@ -158,8 +150,8 @@ def listing(listing_id: int):
         decision=DecisionForm(handover_from=listing.collect_from),
         confirm=ConfirmForm(),
         window=WindowForm(ends_on=listing.tier_ends_at.date() if listing.tier_ends_at else None),
-        may_decide=may_decide(listing),
-        may_withdraw=may_withdraw(listing),
+        may_decide=reuse_access.may_decide(current_user, listing),
+        may_withdraw=reuse_access.may_withdraw(current_user, listing),
         own=listing.item.department_id == current_user.department_id,
         can_view_item=access.can_view_item(current_user, listing.item),
         interests=outside_interests(listing),
@@ -168,7 +160,7 @@ def listing(listing_id: int):
 
 def outside_interests(listing: Listing) -> list | None:
     """The interest outsiders registered, for those who may read their contact details."""
-    if not interests.may_see_interests(current_user, listing):
+    if not reuse_access.may_see_interests(current_user, listing):
         return None
     return db.session.scalars(interests.listing_interests(listing.id)).all()
 
@@ -219,7 +211,7 @@ def ask(listing_id: int):
 @login_required
 def withdraw(listing_id: int):
     listing = listing_or_404(listing_id)
-    if not may_withdraw(listing):
+    if not reuse_access.may_withdraw(current_user, listing):
         abort(403)
     back = url_for(".listing", listing_id=listing.id)
     if not ConfirmForm().validate_on_submit():
@@ -238,7 +230,7 @@ def withdraw(listing_id: int):
 def window(listing_id: int):
     """A manager shortens or extends how long the listing stays at its level."""
     listing = listing_or_404(listing_id)
-    if not may_decide(listing):
+    if not reuse_access.may_decide(current_user, listing):
         abort(403)
     back = url_for(".listing", listing_id=listing.id)
     form = WindowForm()
@@ -260,7 +252,7 @@ def window(listing_id: int):
 
 def request_or_404(request_id: int) -> TransferRequest:
     transfer = db.session.get(TransferRequest, request_id)
-    if transfer is None or not services.visible_to(current_user, transfer.listing):
+    if transfer is None or not reuse_access.may_see(current_user, transfer.listing):
         abort(404)
     return transfer
 
@@ -271,8 +263,11 @@ def request_or_404(request_id: int) -> TransferRequest:
 def decide(request_id: int, action: str):
     """Approve or decline a request, or record its handover."""
     transfer = request_or_404(request_id)
-    receiving = action == "hand_over" and transfer.department_id == current_user.department_id
-    if not (may_decide(transfer.listing) or receiving):  # the receiver confirms receipt too
+    if action == "hand_over":  # the receiver confirms receipt too
+        allowed = reuse_access.may_confirm_handover(current_user, transfer)
+    else:
+        allowed = reuse_access.may_decide(current_user, transfer.listing)
+    if not allowed:
         abort(403)
     back = url_for(".listing", listing_id=transfer.listing_id)
     form = DecisionForm()
@@ -315,8 +310,7 @@ def decide(request_id: int, action: str):
 def cancel(request_id: int):
     """The requesting department takes its request back, before handover."""
     transfer = request_or_404(request_id)
-    mine = transfer.department_id == current_user.department_id
-    if not (mine or may_decide(transfer.listing)):
+    if not reuse_access.may_cancel(current_user, transfer):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".requests"))

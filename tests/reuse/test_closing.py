@@ -294,15 +294,6 @@ def test_an_item_changed_by_another_path_is_not_closed(
     assert outcomes(db_session) == []
 
 
-def test_the_right_to_close_follows_the_role(make_user, offer):
-    listing = offer()
-    department = listing.item.department
-    assert closing.may_close(make_user(Role.MANAGER), listing)  # a facility manager
-    assert closing.may_close(make_user(Role.ADMIN), listing)
-    assert not closing.may_close(make_user(Role.STAFF, department=department), listing)
-    assert not closing.may_close(make_user(Role.REQUESTER, department=department), listing)
-
-
 # --- outcomes of a handover --------------------------------------------------------------------
 
 
