@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
     import reuse.notice_models  # noqa: F401  (notifications)
     import reuse.partner_models  # noqa: F401  (partners, outside interest)
+    import reuse.savings.models  # noqa: F401  (what became of listings)
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -118,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from reuse.offer_views import bp as reuse_offers_bp
     from reuse.partner_pages import bp as partner_pages_bp
     from reuse.partner_views import bp as partners_bp
-    from reuse.savings_views import bp as savings_bp
+    from reuse.savings.views import bp as savings_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp
 

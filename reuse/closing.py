@@ -28,8 +28,8 @@ from inventory.models import Disposition, Item, ItemStatus
 from reuse import listing_states as listings
 from reuse import notifications, services
 from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
-from reuse.outcomes import record_outcome
 from reuse.partner_models import Partner
+from reuse.savings.outcomes import record_outcome
 from reuse.services import Conflict, ReuseError
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from inventory.models import Category, Site
 from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Listing
-from reuse.outcomes import category_figure, unit_value
+from reuse.savings.outcomes import category_figure, unit_value
 
 if TYPE_CHECKING:
     from app.auth.models import User

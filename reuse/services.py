@@ -39,7 +39,7 @@ from reuse.models import (
     Tier,
     TransferRequest,
 )
-from reuse.outcomes import record_outcome
+from reuse.savings.outcomes import record_outcome
 
 if TYPE_CHECKING:
     from app.auth.models import User

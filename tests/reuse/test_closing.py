@@ -25,10 +25,10 @@ from reuse.models import (
     Listing,
     ListingStatus,
     RequestStatus,
-    ReuseOutcome,
     TransferRequest,
 )
 from reuse.partner_models import Partner, PartnerKind
+from reuse.savings.models import ReuseOutcome
 from tests.reuse import making
 from tests.reuse.racing import race
 

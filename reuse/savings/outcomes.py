@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from inventory.models import Category, Item
-from reuse.models import Closing, Listing, ReuseOutcome
+from reuse.models import Closing, Listing
+from reuse.savings.models import ReuseOutcome
 
 if TYPE_CHECKING:
     from app.auth.models import User

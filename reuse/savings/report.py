@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session
 
 from inventory.models import Category, Department
 from reuse.demand_models import BuyCheck, BuyCheckOutcome
-from reuse.models import Closing, ReuseOutcome
-from reuse.outcomes import EXTERNAL_KINDS, INTERNAL_KINDS
+from reuse.models import Closing
+from reuse.savings.models import ReuseOutcome
+from reuse.savings.outcomes import EXTERNAL_KINDS, INTERNAL_KINDS
 
 ZERO = Decimal("0.00")
 

@@ -20,12 +20,19 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.templating import format_money
 from inventory.models import Department, Organisation
-from reuse import access, chart
-from reuse.outcome_forms import GROUPINGS, SavingsForm
-from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, SavingsReport, savings_report
-from reuse.savings_xlsx import write_savings_xlsx
+from reuse import access
+from reuse.savings import chart
+from reuse.savings.forms import GROUPINGS, SavingsForm
+from reuse.savings.report import (
+    CHECK_COLUMNS,
+    OUTCOME_COLUMNS,
+    Grouping,
+    SavingsReport,
+    savings_report,
+)
+from reuse.savings.xlsx import write_savings_xlsx
 
-bp = Blueprint("savings", __name__, template_folder="templates")
+bp = Blueprint("savings", __name__, template_folder="../templates")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from app.sheets import xlsx_cell
-from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Column, Figures, SavingsReport
+from reuse.savings.report import CHECK_COLUMNS, OUTCOME_COLUMNS, Column, Figures, SavingsReport
 
 NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0.00", "kg": "#,##0.00"}
 
