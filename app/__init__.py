@@ -99,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     import reuse.demand_models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
-    import reuse.notice_models  # noqa: F401  (notifications)
+    import reuse.notices.models  # noqa: F401  (notifications)
     import reuse.partner_models  # noqa: F401  (partners, outside interest)
     import reuse.savings.models  # noqa: F401  (what became of listings)
     from app.audit.views import bp as audit_bp
@@ -114,8 +114,8 @@ def register_blueprints(app: Flask) -> None:
     from labels.views import bp as labels_bp
     from reuse.closing_views import bp as closing_bp
     from reuse.demand_views import bp as demand_bp
-    from reuse.inbox_views import bp as inbox_bp
     from reuse.market import bp as market_bp
+    from reuse.notices.views import bp as inbox_bp
     from reuse.offer_views import bp as reuse_offers_bp
     from reuse.partner_pages import bp as partner_pages_bp
     from reuse.partner_views import bp as partners_bp
@@ -135,11 +135,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_signals(app: Flask) -> None:
     """Let features follow the core's changes (an offered item's listing follows its moves)
-    and add to its pages (the item page's reuse buttons and handovers)."""
+    and add to its pages (the item page's reuse buttons and handovers), and hear the shell's
+    (an account locked by failed logins is a notice to the admins)."""
     from reuse import collect_from, item_page
+    from reuse.notices import notifications
 
     collect_from.listen()
     item_page.listen()
+    notifications.listen()
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -168,7 +171,7 @@ def register_background_work(app: Flask) -> None:
     """Make the task queue and let each feature add its tasks (run by `flask worker`)."""
     from app.background import Background
     from imports.jobs import register_import_tasks
-    from reuse.mail import register_outbox
+    from reuse.notices.mail import register_outbox
     from reuse.tasks import register_reuse_tasks
 
     work = app.extensions["background"] = Background(app)

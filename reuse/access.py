@@ -22,7 +22,7 @@ from reuse.models import Listing, Tier, TransferRequest
 if TYPE_CHECKING:
     from app.auth.models import User
     from reuse.demand_models import Wish
-    from reuse.notice_models import Notification
+    from reuse.notices.models import Notification
 
 PARTNER_KEEPERS = (Role.ADMIN, Role.MANAGER)  # the partner directory and outside interest
 SETTINGS_KEEPERS = (Role.ADMIN,)  # the ladder's windows and the rule for the outside

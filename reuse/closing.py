@@ -26,8 +26,9 @@ from inventory import disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
 from reuse import listing_states as listings
-from reuse import notifications, services
+from reuse import services
 from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
+from reuse.notices import notifications
 from reuse.partner_models import Partner
 from reuse.savings.outcomes import record_outcome
 from reuse.services import Conflict, ReuseError

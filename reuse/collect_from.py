@@ -23,9 +23,9 @@ from inventory.item_records import STALE_MESSAGE
 from inventory.models import Item, Storeroom
 from inventory.signals import item_moving
 from reuse import listing_states as listings
-from reuse import notifications
 from reuse import request_states as requests
 from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.notices import notifications
 from reuse.services import lock_listing
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Read-only queries of the inbox and the demand pages, as Select objects."""
+"""Read-only queries of the demand pages, as Select objects."""
 
 from __future__ import annotations
 
@@ -14,24 +14,8 @@ from reuse import access as reuse_access
 from reuse.demand import words_of
 from reuse.demand_models import BuyCheck, Wish
 from reuse.models import Listing, ListingStatus
-from reuse.notice_models import Notification
 
 FOUND_LIMIT = 50  # of each kind, on the check-before-buying page
-
-
-def inbox(user: User) -> Select[tuple[Notification]]:
-    return (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-
-
-def unread_count(user_id: int) -> Select:
-    """One COUNT on the (user_id, read_at) index: cheap enough for every page's nav."""
-    return select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
-    )
 
 
 def wishes_of(user: User) -> Select[tuple[Wish]]:

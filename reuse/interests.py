@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from reuse import notifications
 from reuse.models import Listing, ListingStatus, Tier
+from reuse.notices import notifications
 from reuse.partner_models import Interest, Partner
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from app.states import Transition, advance
 from inventory import item_history, item_records, item_states, lots, offers, transfers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Condition, Department, EventKind, Item, ItemStatus, Storeroom
-from reuse import access, notifications
+from reuse import access
 from reuse import listing_states as listings
 from reuse import request_states as requests
 from reuse.errors import Conflict, ReuseError
@@ -39,6 +39,7 @@ from reuse.models import (
     Tier,
     TransferRequest,
 )
+from reuse.notices import notifications
 from reuse.savings.outcomes import record_outcome
 
 if TYPE_CHECKING:

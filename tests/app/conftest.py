@@ -21,7 +21,7 @@ from labels import services as label_services
 from reuse import partners as partner_services
 from reuse import services as reuse
 from reuse.demand_models import Wish
-from reuse.notice_models import Notification
+from reuse.notices.models import Notification
 from reuse.partner_models import Interest
 
 ANON = "anonymous"

@@ -13,8 +13,8 @@ from inventory.models import ItemStatus
 from reuse import services
 from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Tier
-from reuse.notice_models import Notification
-from reuse.notifications import Kind
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
 from tests.reuse import making
 
 

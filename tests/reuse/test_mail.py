@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from reuse import mail, notifications, services
+from reuse import services
 from reuse.models import Listing, RequestStatus, TransferRequest
-from reuse.notice_models import MailState, Notification
+from reuse.notices import mail, notifications
+from reuse.notices.models import MailState, Notification
 from reuse.tasks import retry_mail
 from tests.background import run_queued
 from tests.reuse import making

@@ -12,9 +12,9 @@ from inventory import disposals, place_records, whereabouts
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from reuse import services
 from reuse.models import Listing, ListingStatus, RequestStatus
-from reuse.notice_models import Notification
-from reuse.notice_text import describe
-from reuse.notifications import Kind
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
+from reuse.notices.text import describe
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 

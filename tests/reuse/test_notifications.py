@@ -17,9 +17,9 @@ from app.auth.roles import Role
 from reuse import closing, demand, interests, services
 from reuse.demand_models import Watch
 from reuse.models import Closing, Tier
-from reuse.notice_models import MailState, Notification
-from reuse.notice_text import describe
-from reuse.notifications import Kind
+from reuse.notices.models import MailState, Notification
+from reuse.notices.notifications import Kind
+from reuse.notices.text import describe
 from tests.reuse import making
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_a_request_tells_the_facility_managers_and_the_offerer(app, db_session, 
 def test_a_cancelled_request_tells_the_owners_and_a_requester_cancelled_for(
     app, db_session, offer, people
 ):
-    from reuse.notice_text import describe
+    from reuse.notices.text import describe
 
     listing = offer()
     first = ask(app, db_session, listing, people["teacher"])

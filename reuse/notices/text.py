@@ -15,8 +15,8 @@ from flask_babel import format_date, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
 from reuse.models import Closing, Tier
-from reuse.notice_models import Notification
-from reuse.notifications import Kind
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
 
 AUDIENCE = {
     Tier.DEPARTMENT: _l("your department"),

@@ -32,9 +32,9 @@ from app.auth.models import User
 from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
-from reuse.notice_models import MailState, Notification
-from reuse.notice_text import describe
-from reuse.notifications import MAIL_ENABLED, OUTBOX
+from reuse.notices.models import MailState, Notification
+from reuse.notices.notifications import MAIL_ENABLED, OUTBOX
+from reuse.notices.text import describe
 
 log = logging.getLogger(__name__)
 SEND_TASK = "send_mail"
@@ -121,6 +121,21 @@ def _mark_failed(session: Session, notification_id: int) -> None:
     session.commit()
 
 
+def _waiting(
+    session: Session, states: tuple[MailState, ...], *, now: datetime, ids: list[int] | None
+) -> list[int]:
+    """The ids of the rows in `states` (of `ids`, if given) not older than RETRY_FOR; the
+    read's transaction ends here, so each claim after it commits on its own."""
+    query = select(Notification.id).where(
+        Notification.mail_state.in_(states), Notification.created_at >= now - RETRY_FOR
+    )
+    if ids is not None:
+        query = query.where(Notification.id.in_(ids))
+    wanted = list(session.scalars(query.order_by(Notification.id)))
+    session.commit()
+    return wanted
+
+
 def send_pending(
     session: Session, settings: MailSettings, *, base_url: str, now: datetime,
     ids: list[int] | None = None, retry: bool = False, default_language: str = "en",
@@ -129,13 +144,7 @@ def send_pending(
     `retry`); return (sent, failed). It runs after the changes' commit and commits each claim
     itself. When the server cannot be reached, the rest wait for the next run."""
     states = (MailState.PENDING, MailState.FAILED) if retry else (MailState.PENDING,)
-    query = select(Notification.id).where(
-        Notification.mail_state.in_(states), Notification.created_at >= now - RETRY_FOR
-    )
-    if ids is not None:
-        query = query.where(Notification.id.in_(ids))
-    wanted = session.scalars(query.order_by(Notification.id)).all()
-    session.commit()
+    wanted = _waiting(session, states, now=now, ids=ids)
     sent = failed = 0
     smtp = None
     try:

@@ -39,7 +39,7 @@ from reuse.models import (
     Tier,
     TransferRequest,
 )
-from reuse.notice_models import MailState, Notification
+from reuse.notices.models import MailState, Notification
 
 MAIL_ENABLED = "reshelf.mail_enabled"  # session.info: write rows PENDING for the mailer
 OUTBOX = "reshelf.outbox"  # session.info: ids written PENDING in this transaction
@@ -250,7 +250,6 @@ def interest_registered(session: Session, listing: Listing, *, who: str, now: da
 # --- accounts --------------------------------------------------------------------------------------
 
 
-@account_locked.connect
 def tell_admins_account_locked(
     user: User, *, session: Session, until: datetime, now: datetime
 ) -> None:
@@ -261,6 +260,11 @@ def tell_admins_account_locked(
     ).all()
     notify(session, admins, Kind.ACCOUNT_LOCKED, now=now,
            params={"email": user.email, "until": until.isoformat()})  # fmt: skip
+
+
+def listen() -> None:
+    """Tell the admins of an account locked by failed logins (the shell's signal)."""
+    account_locked.connect(tell_admins_account_locked)
 
 
 # --- daily reminders, from the tick ----------------------------------------------------------------

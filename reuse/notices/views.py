@@ -12,14 +12,15 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.pagination import page_number
 from app.timeutil import utcnow
-from reuse import access, demand_queries
+from reuse import access
 from reuse.forms import ConfirmForm
 from reuse.models import Listing
-from reuse.notice_models import Notification
-from reuse.notice_text import describe
-from reuse.notifications import Kind
+from reuse.notices import queries
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
+from reuse.notices.text import describe
 
-bp = Blueprint("inbox", __name__, template_folder="templates")
+bp = Blueprint("inbox", __name__, template_folder="../templates")
 
 
 @bp.app_context_processor
@@ -28,7 +29,7 @@ def unread_notices():
         if not current_user.is_authenticated:
             return 0
         try:
-            return db.session.scalar(demand_queries.unread_count(current_user.id)) or 0
+            return db.session.scalar(queries.unread_count(current_user.id)) or 0
         except SQLAlchemyError:  # the error page must render even when the database is down
             db.session.rollback()
             return 0
@@ -52,7 +53,7 @@ def target(notification: Notification) -> str | None:
 @login_required
 def inbox():
     """My notifications, newest first; unread ones stand out."""
-    page = db.paginate(demand_queries.inbox(current_user), page=page_number(),
+    page = db.paginate(queries.inbox(current_user), page=page_number(),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)  # fmt: skip
     listing_ids = {n.listing_id for n in page.items if n.listing_id}
     if listing_ids:  # into the session at once, so target() below costs no query each
