@@ -97,7 +97,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
-    import reuse.demand_models  # noqa: F401  (wishes, watches, buy checks)
+    import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
     import reuse.notices.models  # noqa: F401  (notifications)
     import reuse.partner_models  # noqa: F401  (partners, outside interest)
@@ -113,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from labels.stocktake_views import bp as stocktake_bp
     from labels.views import bp as labels_bp
     from reuse.closing_views import bp as closing_bp
-    from reuse.demand_views import bp as demand_bp
+    from reuse.demand.views import bp as demand_bp
     from reuse.market import bp as market_bp
     from reuse.notices.views import bp as inbox_bp
     from reuse.offer_views import bp as reuse_offers_bp

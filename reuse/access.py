@@ -21,7 +21,7 @@ from reuse.models import Listing, Tier, TransferRequest
 
 if TYPE_CHECKING:
     from app.auth.models import User
-    from reuse.demand_models import Wish
+    from reuse.demand.models import Wish
     from reuse.notices.models import Notification
 
 PARTNER_KEEPERS = (Role.ADMIN, Role.MANAGER)  # the partner directory and outside interest

@@ -27,10 +27,10 @@ from app.auth.roles import Role
 from app.auth.throttle import account_locked
 from app.states import advance
 from inventory.access import MANAGERS
-from reuse import demand
 from reuse import listing_states as listings
 from reuse import request_states as requests
-from reuse.demand_models import Watch
+from reuse.demand import services as demand
+from reuse.demand.models import Watch
 from reuse.models import (
     Listing,
     ListingStatus,

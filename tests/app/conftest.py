@@ -20,7 +20,7 @@ from labels import scanning
 from labels import services as label_services
 from reuse import partners as partner_services
 from reuse import services as reuse
-from reuse.demand_models import Wish
+from reuse.demand.models import Wish
 from reuse.notices.models import Notification
 from reuse.partner_models import Interest
 

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from reuse.demand_models import BuyCheck
+from reuse.demand.models import BuyCheck
 from reuse.models import Listing
 from tests.reuse import making
 

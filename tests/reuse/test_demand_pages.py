@@ -11,7 +11,7 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import ItemStatus
 from reuse import services
-from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
+from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Tier
 from reuse.notices.models import Notification
 from reuse.notices.notifications import Kind

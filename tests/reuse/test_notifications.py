@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from reuse import closing, demand, interests, services
-from reuse.demand_models import Watch
+from reuse import closing, interests, services
+from reuse.demand import services as demand
+from reuse.demand.models import Watch
 from reuse.models import Closing, Tier
 from reuse.notices.models import MailState, Notification
 from reuse.notices.notifications import Kind

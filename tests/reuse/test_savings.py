@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from app.auth.roles import Role
 from reuse import closing, services
-from reuse.demand_models import BuyCheck, BuyCheckOutcome
+from reuse.demand.models import BuyCheck, BuyCheckOutcome
 from reuse.models import Closing
 from reuse.savings.chart import bar_chart
 from reuse.savings.report import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, savings_report

@@ -12,14 +12,16 @@ from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Category, Site
 from inventory.place_names import load_place_names
-from reuse import access, demand, demand_queries
-from reuse.demand_forms import CheckAnswerForm, CheckSearchForm, WatchForm, WishForm
-from reuse.demand_models import BuyCheckOutcome, Wish
+from reuse import access
+from reuse.demand import queries
+from reuse.demand import services as demand
+from reuse.demand.forms import CheckAnswerForm, CheckSearchForm, WatchForm, WishForm
+from reuse.demand.models import BuyCheckOutcome, Wish
+from reuse.demand.stock_elsewhere import stock_elsewhere
 from reuse.forms import ConfirmForm
-from reuse.stock_elsewhere import stock_elsewhere
 from reuse.views import listing_or_404
 
-bp = Blueprint("demand", __name__, template_folder="templates")
+bp = Blueprint("demand", __name__, template_folder="../templates")
 
 
 @bp.app_context_processor
@@ -64,7 +66,7 @@ def wishes():
             flash(_("Your wish is kept. You will hear when something matching is offered."),
                   "success")  # fmt: skip
             return redirect(url_for(".wishes"))
-    mine = db.session.scalars(demand_queries.wishes_of(current_user)).all()
+    mine = db.session.scalars(queries.wishes_of(current_user)).all()
     return render_template("reuse/wishes.html", form=form, wishes=mine, remove=ConfirmForm())
 
 
@@ -126,9 +128,9 @@ def check():
 def find(category_id: int | None, words: str) -> tuple[list, list, list]:
     """Listings the user may see; stored items the user may see, by name and storeroom; and
     the other stored items as counts per category and department, with whom to ask."""
-    listings = db.session.scalars(demand_queries.open_listings_matching(
+    listings = db.session.scalars(queries.open_listings_matching(
         current_user, category_id=category_id, words=words)).all()  # fmt: skip
-    stored = db.session.scalars(demand_queries.stored_items_matching(
+    stored = db.session.scalars(queries.stored_items_matching(
         current_user, category_id=category_id, words=words)).all()  # fmt: skip
     elsewhere = stock_elsewhere(db.session, current_user, category_id=category_id, words=words)
     return listings, stored, elsewhere
@@ -172,5 +174,5 @@ def record_check(answer: CheckAnswerForm):
 @role_required(*access.CHECK_READERS)
 def checks():
     """Recent checks before buying: what was found, and what was bought new."""
-    rows = db.session.execute(demand_queries.recent_checks()).all()
+    rows = db.session.execute(queries.recent_checks()).all()
     return render_template("reuse/checks.html", rows=rows)

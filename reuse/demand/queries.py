@@ -11,8 +11,8 @@ from inventory import access
 from inventory.models import Department, Item, ItemStatus, Storeroom
 from inventory.queries import category_and_descendants
 from reuse import access as reuse_access
-from reuse.demand import words_of
-from reuse.demand_models import BuyCheck, Wish
+from reuse.demand.models import BuyCheck, Wish
+from reuse.demand.services import words_of
 from reuse.models import Listing, ListingStatus
 
 FOUND_LIMIT = 50  # of each kind, on the check-before-buying page

@@ -6,7 +6,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.request_values import optional_id
-from reuse.demand_models import BuyCheckOutcome
+from reuse.demand.models import BuyCheckOutcome
 
 
 class WishForm(FlaskForm):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory.models import Category, Site
-from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
+from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.models import Listing
 from reuse.savings.outcomes import category_figure, unit_value
 

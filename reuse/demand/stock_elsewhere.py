@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from inventory.place_names import load_place_names
-from reuse.demand_queries import hidden_stock_matching, managers_of
+from reuse.demand.queries import hidden_stock_matching, managers_of
 
 if TYPE_CHECKING:
     from app.auth.models import User
