@@ -100,7 +100,7 @@ def register_blueprints(app: Flask) -> None:
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
     import reuse.notices.models  # noqa: F401  (notifications)
-    import reuse.partner_models  # noqa: F401  (partners, outside interest)
+    import reuse.outside.models  # noqa: F401  (partners, outside interest)
     import reuse.savings.models  # noqa: F401  (what became of listings)
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
@@ -114,11 +114,11 @@ def register_blueprints(app: Flask) -> None:
     from labels.views import bp as labels_bp
     from reuse.closing_views import bp as closing_bp
     from reuse.demand.views import bp as demand_bp
-    from reuse.market import bp as market_bp
     from reuse.notices.views import bp as inbox_bp
     from reuse.offer_views import bp as reuse_offers_bp
-    from reuse.partner_pages import bp as partner_pages_bp
-    from reuse.partner_views import bp as partners_bp
+    from reuse.outside.market import bp as market_bp
+    from reuse.outside.partner_pages import bp as partner_pages_bp
+    from reuse.outside.partner_views import bp as partners_bp
     from reuse.savings.views import bp as savings_bp
     from reuse.settings_views import bp as reuse_settings_bp
     from reuse.views import bp as reuse_bp

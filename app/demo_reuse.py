@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from inventory import item_states
 from inventory.models import Item
-from reuse import closing, partners, services
+from reuse import closing, services
 from reuse.models import Closing, Listing
-from reuse.partner_models import PartnerKind
+from reuse.outside import partners
+from reuse.outside.models import PartnerKind
 
 REASONS = ["Verksamheten har flyttat", "Ersatt av nya möbler", "Överblivet efter renovering"]
 

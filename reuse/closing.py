@@ -29,7 +29,7 @@ from reuse import listing_states as listings
 from reuse import services
 from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
 from reuse.notices import notifications
-from reuse.partner_models import Partner
+from reuse.outside.models import Partner
 from reuse.savings.outcomes import record_outcome
 from reuse.services import Conflict, ReuseError
 

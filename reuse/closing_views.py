@@ -13,7 +13,7 @@ from app.timeutil import utcnow
 from reuse import access, closing, services
 from reuse.models import Closing, Listing
 from reuse.outcome_forms import CloseForm
-from reuse.partner_models import Partner
+from reuse.outside.models import Partner
 from reuse.views import listing_or_404, refused
 
 bp = Blueprint("reuse_closing", __name__, template_folder="templates")

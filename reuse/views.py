@@ -25,10 +25,11 @@ from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
 from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
 from reuse import access as reuse_access
-from reuse import interests, queries, services
+from reuse import queries, services
 from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
 from reuse.models import Listing, RequestStatus, TransferRequest
-from reuse.outside import clean_text
+from reuse.outside import interests
+from reuse.outside.catalogue import clean_text
 
 bp = Blueprint("reuse", __name__, template_folder="templates")
 

@@ -18,11 +18,11 @@ from inventory import item_photos
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
-from reuse import partners as partner_services
 from reuse import services as reuse
 from reuse.demand.models import Wish
 from reuse.notices.models import Notification
-from reuse.partner_models import Interest
+from reuse.outside import partners as partner_services
+from reuse.outside.models import Interest
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]

@@ -27,7 +27,7 @@ from reuse.models import (
     RequestStatus,
     TransferRequest,
 )
-from reuse.partner_models import Partner, PartnerKind
+from reuse.outside.models import Partner, PartnerKind
 from reuse.savings.models import ReuseOutcome
 from tests.reuse import making
 from tests.reuse.racing import race

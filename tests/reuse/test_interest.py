@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import Item, ItemEvent
-from reuse import interests
 from reuse.models import Listing
-from reuse.outside_web import STAMP_SALT
-from reuse.partner_models import Interest
+from reuse.outside import interests
+from reuse.outside.models import Interest
+from reuse.outside.web import STAMP_SALT
 from tests.reuse.outside_helpers import add_partner, offer
 
 FORM = {

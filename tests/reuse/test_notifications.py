@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from reuse import closing, interests, services
+from reuse import closing, services
 from reuse.demand import services as demand
 from reuse.demand.models import Watch
 from reuse.models import Closing, Tier
 from reuse.notices.models import MailState, Notification
 from reuse.notices.notifications import Kind
 from reuse.notices.text import describe
+from reuse.outside import interests
 from tests.reuse import making
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from inventory import place_records
 from inventory.models import Condition
 from reuse import services
 from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
-from reuse.partner_models import Interest
+from reuse.outside.models import Interest
 from tests.reuse import making
 from tests.reuse.outside_helpers import add_partner, add_photo, offer
 
@@ -220,7 +220,7 @@ def test_fuzzed_query_arguments_never_fail(client, db_session, owner, make_item,
 def test_per_page_is_clamped_and_a_bad_page_is_the_first(
     client, db_session, owner, make_item, room, monkeypatch
 ):
-    from reuse import outside_web
+    from reuse.outside import web as outside_web
 
     monkeypatch.setattr(outside_web, "MAX_PER_PAGE", 2)
     for name in ("Desk A", "Desk B", "Desk C"):

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
 from app.extensions import db
-from reuse import outside
 from reuse.models import Tier
-from reuse.outside_web import (
+from reuse.outside import catalogue
+from reuse.outside.web import (
     Links,
     feed_response,
     interest_page,
@@ -24,7 +24,7 @@ from reuse.outside_web import (
     revalidate,
 )
 
-bp = Blueprint("market", __name__, template_folder="templates")
+bp = Blueprint("market", __name__, template_folder="../templates")
 PUBLIC = Links()
 
 
@@ -57,7 +57,7 @@ def listing(slug: str):
 @bp.route("/market/<slug>/interest", methods=["GET", "POST"])
 def interest(slug: str):
     """Tell the owner you would like it: name, organisation, e-mail, phone, message."""
-    found = outside.open_listing(db.session, slug, Tier.PUBLIC) or abort(404)
+    found = catalogue.open_listing(db.session, slug, Tier.PUBLIC) or abort(404)
     return interest_page(found, partner=None, links=PUBLIC, min_tier=Tier.PUBLIC)
 
 

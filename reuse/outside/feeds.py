@@ -18,7 +18,7 @@ from datetime import datetime
 from app.sheets import csv_lines
 from app.timeutil import as_utc
 from inventory.models import Condition
-from reuse.outside import OutsideListing
+from reuse.outside.catalogue import OutsideListing
 
 ATOM = "http://www.w3.org/2005/Atom"
 COLUMNS = (

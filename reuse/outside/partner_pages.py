@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, g
 from flask_babel import gettext as _
 
 from app.extensions import db
-from reuse import outside, partners
 from reuse.models import Tier
-from reuse.outside_web import (
+from reuse.outside import catalogue, partners
+from reuse.outside.web import (
     Links,
     feed_response,
     interest_page,
@@ -25,7 +25,7 @@ from reuse.outside_web import (
 )
 
 bp = Blueprint("partner_pages", __name__, url_prefix="/partners/<token>",
-               template_folder="templates")  # fmt: skip
+               template_folder="../templates")  # fmt: skip
 
 
 @bp.url_value_preprocessor
@@ -62,7 +62,7 @@ def listing(slug: str):
 
 @bp.route("/listings/<slug>/interest", methods=["GET", "POST"])
 def interest(slug: str):
-    found = outside.open_listing(db.session, slug, Tier.PARTNERS) or abort(404)
+    found = catalogue.open_listing(db.session, slug, Tier.PARTNERS) or abort(404)
     return interest_page(found, partner=g.partner, links=g.links, min_tier=Tier.PARTNERS)
 
 

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from reuse.partner_models import PartnerKind
+from reuse.outside.models import PartnerKind
 
 PARTNER_KIND = {
     PartnerKind.PUBLIC_BODY: _l("Public body"),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reuse.models import Listing, ListingStatus, Tier
 from reuse.notices import notifications
-from reuse.partner_models import Interest, Partner
+from reuse.outside.models import Interest, Partner
 
 if TYPE_CHECKING:
     pass

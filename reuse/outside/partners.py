@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reuse.partner_models import Partner, PartnerKind
+from reuse.outside.models import Partner, PartnerKind
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100  # token_urlsafe(32) is 43 characters; anything much longer is not ours

@@ -35,11 +35,11 @@ from app.extensions import db
 from app.request_values import bounded_int
 from app.timeutil import utcnow
 from inventory.vocabulary import CONDITION, translated
-from reuse import feeds, interests, outside
 from reuse.models import Listing
-from reuse.outside_forms import InterestForm
-from reuse.partner_models import Partner
-from reuse.throttle import SlidingWindow
+from reuse.outside import catalogue, feeds, interests
+from reuse.outside.forms import InterestForm
+from reuse.outside.models import Partner
+from reuse.outside.throttle import SlidingWindow
 
 log = logging.getLogger("reshelf.security")
 STAMP_SALT = "reuse-interest-form"
@@ -83,9 +83,9 @@ def revalidate(response: Response, *, scope: str) -> Response:
 
 
 def page_args() -> tuple[int, int]:
-    """?page and ?per_page, clamped: page 1 to outside.MAX_PAGE, per_page 1 to 100."""
+    """?page and ?per_page, clamped: page 1 to catalogue.MAX_PAGE, per_page 1 to 100."""
     default = current_app.config["REUSE_PUBLIC_PER_PAGE"]
-    page = bounded_int(request.args.get("page"), default=1, low=1, high=outside.MAX_PAGE)
+    page = bounded_int(request.args.get("page"), default=1, low=1, high=catalogue.MAX_PAGE)
     per_page = bounded_int(request.args.get("per_page"), default=default, low=1, high=MAX_PER_PAGE)
     return page, per_page
 
@@ -129,29 +129,29 @@ class Links:
 
 def list_page(min_tier: int, links: Links, partner: Partner | None) -> str:
     """A tier's listings, searched and paged, for the market or a partner's page."""
-    filters = outside.parse_filters(request.args)
+    filters = catalogue.parse_filters(request.args)
     page, per_page = page_args()
-    listings, more = outside.page_of(
-        db.session, outside.listings_query(min_tier, filters), page=page, per_page=per_page
+    listings, more = catalogue.page_of(
+        db.session, catalogue.listings_query(min_tier, filters), page=page, per_page=per_page
     )
-    categories, towns = outside.filter_choices(db.session, min_tier)
+    categories, towns = catalogue.filter_choices(db.session, min_tier)
     return render_template(
         "reuse/outside/list.html", listings=listings, more=more, page=page, filters=filters,
         categories=categories, towns=towns, links=links, partner=partner,
-        currency=outside.organisation(db.session)[1],
+        currency=catalogue.organisation(db.session)[1],
     )  # fmt: skip
 
 
 def listing_page(slug: str, min_tier: int, links: Links, partner: Partner | None) -> str:
-    view = outside.find(db.session, slug, min_tier) or abort(404)
+    view = catalogue.find(db.session, slug, min_tier) or abort(404)
     return render_template(
         "reuse/outside/listing.html", listing=view, links=links, partner=partner,
-        currency=outside.organisation(db.session)[1],
+        currency=catalogue.organisation(db.session)[1],
     )  # fmt: skip
 
 
 def photo_response(slug: str, photo_id: int, size: str, min_tier: int) -> Response:
-    found = outside.photo(db.session, slug, photo_id, min_tier, thumbnail=size == "thumb")
+    found = catalogue.photo(db.session, slug, photo_id, min_tier, thumbnail=size == "thumb")
     if found is None:
         abort(404)
     data, content_type = found
@@ -162,9 +162,9 @@ def photo_response(slug: str, photo_id: int, size: str, min_tier: int) -> Respon
 
 def feed_response(fmt: str, min_tier: int, links: Links, title: str) -> Response:
     """The tier's listings (newest FEED_MAX) as CSV, JSON or Atom."""
-    query = outside.listings_query(min_tier)
-    listings, _more = outside.page_of(db.session, query, page=1, per_page=FEED_MAX)
-    author, currency = outside.organisation(db.session)
+    query = catalogue.listings_query(min_tier)
+    listings, _more = catalogue.page_of(db.session, query, page=1, per_page=FEED_MAX)
+    author, currency = catalogue.organisation(db.session)
     context = feeds.FeedContext(
         title=title, author=author,
         page_url=links.home(external=True), feed_url=links.feed(fmt, external=True),
@@ -214,7 +214,7 @@ def stamp_problem(stamp: str | None, slug: str) -> str | None:
 def interest_page(listing: Listing, *, partner: Partner | None, links: Links, min_tier: int):
     """Show the interest form for an outside listing, or register what was sent."""
     form = InterestForm()
-    view = outside.find(db.session, listing.public_slug, min_tier) or abort(404)
+    view = catalogue.find(db.session, listing.public_slug, min_tier) or abort(404)
     if request.method == "GET" and partner is not None:  # the partner's own details
         form.organisation.data, form.name.data = partner.name, partner.contact_name
         form.email.data, form.phone.data = partner.email, partner.phone
@@ -229,7 +229,7 @@ def interest_page(listing: Listing, *, partner: Partner | None, links: Links, mi
     form.started.data = _signer().sign(listing.public_slug).decode()
     page = render_template(
         "reuse/outside/interest.html", form=form, listing=view, links=links, problem=problem,
-        partner=partner, currency=outside.organisation(db.session)[1],
+        partner=partner, currency=catalogue.organisation(db.session)[1],
     )  # fmt: skip
     return page, status, {"Cache-Control": "no-store"}
 
