@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, object_session
 from app.auth.roles import Role
 from inventory.access import MANAGERS
 from inventory.models import Item, Storeroom
-from reuse.models import Listing, Tier, TransferRequest
+from reuse.listings.models import Listing, Tier
+from reuse.requests.models import TransferRequest
 
 if TYPE_CHECKING:
     from app.auth.models import User

@@ -14,8 +14,9 @@ from inventory import access, item_states
 from inventory.models import Item
 from inventory.signals import ItemPageParts, item_not_visible, item_page
 from reuse import access as reuse_access
-from reuse.models import Listing
-from reuse.queries import awaiting_handover, open_listing_id
+from reuse.listings.models import Listing
+from reuse.listings.queries import open_listing_id
+from reuse.requests.queries import awaiting_handover
 
 
 def item_page_parts(item: Item, *, user: Any, **_: Any) -> ItemPageParts:

@@ -13,7 +13,7 @@ from inventory.queries import category_and_descendants
 from reuse import access as reuse_access
 from reuse.demand.models import BuyCheck, Wish
 from reuse.demand.services import words_of
-from reuse.models import Listing, ListingStatus
+from reuse.listings.models import Listing, ListingStatus
 
 FOUND_LIMIT = 50  # of each kind, on the check-before-buying page
 

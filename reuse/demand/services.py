@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from inventory.models import Category, Site
 from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
-from reuse.models import Listing
+from reuse.listings.models import Listing
 from reuse.savings.outcomes import category_figure, unit_value
 
 if TYPE_CHECKING:

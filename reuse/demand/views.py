@@ -18,8 +18,7 @@ from reuse.demand import services as demand
 from reuse.demand.forms import CheckAnswerForm, CheckSearchForm, WatchForm, WishForm
 from reuse.demand.models import BuyCheckOutcome, Wish
 from reuse.demand.stock_elsewhere import stock_elsewhere
-from reuse.forms import ConfirmForm
-from reuse.views import listing_or_404
+from reuse.web import ConfirmForm, listing_or_404
 
 bp = Blueprint("demand", __name__, template_folder="../templates")
 

@@ -27,19 +27,13 @@ from app.auth.roles import Role
 from app.auth.throttle import account_locked
 from app.states import advance
 from inventory.access import MANAGERS
-from reuse import listing_states as listings
-from reuse import request_states as requests
 from reuse.demand import services as demand
 from reuse.demand.models import Watch
-from reuse.models import (
-    Listing,
-    ListingStatus,
-    RequestStatus,
-    ReuseSettings,
-    Tier,
-    TransferRequest,
-)
+from reuse.listings import states as listings
+from reuse.listings.models import Listing, ListingStatus, ReuseSettings, Tier
 from reuse.notices.models import MailState, Notification
+from reuse.requests import states as requests
+from reuse.requests.models import RequestStatus, TransferRequest
 
 MAIL_ENABLED = "reshelf.mail_enabled"  # session.info: write rows PENDING for the mailer
 OUTBOX = "reshelf.outbox"  # session.info: ids written PENDING in this transaction

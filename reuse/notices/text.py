@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import format_date, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
-from reuse.models import Closing, Tier
+from reuse.listings.models import Closing, Tier
 from reuse.notices.models import Notification
 from reuse.notices.notifications import Kind
 

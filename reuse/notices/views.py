@@ -13,12 +13,12 @@ from app.extensions import db
 from app.pagination import page_number
 from app.timeutil import utcnow
 from reuse import access
-from reuse.forms import ConfirmForm
-from reuse.models import Listing
+from reuse.listings.models import Listing
 from reuse.notices import queries
 from reuse.notices.models import Notification
 from reuse.notices.notifications import Kind
 from reuse.notices.text import describe
+from reuse.web import ConfirmForm
 
 bp = Blueprint("inbox", __name__, template_folder="../templates")
 

@@ -35,7 +35,7 @@ from inventory.models import (
     Storeroom,
 )
 from inventory.place_names import category_paths
-from reuse.models import ExternalMode, Listing, ListingStatus, ReuseSettings, Tier
+from reuse.listings.models import ExternalMode, Listing, ListingStatus, ReuseSettings, Tier
 
 MAX_TEXT = 100  # a search word or town longer than this is not a search
 MAX_WORDS = 8

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from reuse.models import Listing, ListingStatus, Tier
+from reuse.listings.models import Listing, ListingStatus, Tier
 from reuse.notices import notifications
 from reuse.outside.models import Interest, Partner
 

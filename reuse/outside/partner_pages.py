@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, g
 from flask_babel import gettext as _
 
 from app.extensions import db
-from reuse.models import Tier
+from reuse.listings.models import Tier
 from reuse.outside import catalogue, partners
 from reuse.outside.web import (
     Links,

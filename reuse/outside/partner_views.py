@@ -20,10 +20,10 @@ from app.extensions import db
 from app.templating import public_url
 from app.timeutil import utcnow
 from reuse import access
-from reuse.forms import ConfirmForm
 from reuse.outside import interests, partners
 from reuse.outside.forms import PARTNER_KIND, PartnerForm
 from reuse.outside.models import Interest, Partner, PartnerKind
+from reuse.web import ConfirmForm
 
 bp = Blueprint("partners", __name__, template_folder="../templates")
 PARTNER_FIELDS = ("name", "kind", "town", "contact_name", "email", "phone", "notes")

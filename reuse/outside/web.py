@@ -35,7 +35,7 @@ from app.extensions import db
 from app.request_values import bounded_int
 from app.timeutil import utcnow
 from inventory.vocabulary import CONDITION, translated
-from reuse.models import Listing
+from reuse.listings.models import Listing
 from reuse.outside import catalogue, feeds, interests
 from reuse.outside.forms import InterestForm
 from reuse.outside.models import Partner

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from inventory.models import Category, Item
-from reuse.models import Closing, Listing
+from reuse.listings.models import Closing, Listing
 from reuse.savings.models import ReuseOutcome
 
 if TYPE_CHECKING:

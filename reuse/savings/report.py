@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from inventory.models import Category, Department
 from reuse.demand.models import BuyCheck, BuyCheckOutcome
-from reuse.models import Closing
+from reuse.listings.models import Closing
 from reuse.savings.models import ReuseOutcome
 from reuse.savings.outcomes import EXTERNAL_KINDS, INTERNAL_KINDS
 

@@ -16,8 +16,9 @@ from inventory.errors import InventoryError
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 from labels import scanning
 from labels.models import ScanMode, Stocktake
-from reuse import services as reuse
-from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.listings.models import Listing, ListingStatus
+from reuse.requests import services as reuse
+from reuse.requests.models import RequestStatus, TransferRequest
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 

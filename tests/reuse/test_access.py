@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from inventory.models import Item, Storeroom
 from reuse import access
-from reuse.models import Listing, ReuseSettings
+from reuse.listings.models import Listing, ReuseSettings
 from tests.reuse import making
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from reuse.demand.models import BuyCheck
-from reuse.models import Listing
+from reuse.listings.models import Listing
 from tests.reuse import making
 
 HUGE = "99999999999999999999999"

@@ -1,18 +1,14 @@
-"""Reuse pages: offer an item, the internal market, a listing with its requests, decisions.
-
-Every POST goes through a service that refuses a state that moved on (services.Conflict);
-the page then says why, with status 409, and nothing changed.
-"""
+"""Listing pages: offer an item, the internal market, a listing with its requests side by
+side, its photos, withdrawing it and changing its window. Their routes are on the `reuse`
+blueprint (reuse/web.py), with the request pages'."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.extensions import db
 from app.pagination import page_number
@@ -20,49 +16,27 @@ from app.request_values import MAX_ID, bounded_int
 from app.timeutil import end_of_day, utcnow
 from inventory import access, item_photos
 from inventory.errors import InventoryError
-from inventory.models import ItemPhoto, Storeroom
+from inventory.models import ItemPhoto
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
 from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
 from reuse import access as reuse_access
-from reuse import queries, services
-from reuse.forms import ConfirmForm, DecisionForm, OfferForm, RequestForm, WindowForm
-from reuse.models import Listing, RequestStatus, TransferRequest
+from reuse.errors import ReuseError
+from reuse.listings import queries, services
+from reuse.listings.forms import OfferForm, WindowForm
+from reuse.listings.models import Listing
 from reuse.outside import interests
 from reuse.outside.catalogue import clean_text
-
-bp = Blueprint("reuse", __name__, template_folder="templates")
-
-
-def today() -> date:
-    """Today where the users are: a needed-by date typed at 00:30 is not yet "past"."""
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def listing_or_404(listing_id: int) -> Listing:
-    """A listing the user's tier may see; anything else is a 404, so nothing leaks."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None or not reuse_access.may_see(current_user, listing):
-        abort(404)
-    return listing
-
-
-def flash_errors(form) -> None:
-    """Say what was wrong with a form posted from a page that shows it again on redirect."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-
-
-def refused(error: services.ReuseError | InventoryError, back: str):
-    """Nothing changed: a conflict (the state moved on: the listing or request, or the item
-    itself, whose version guard raises InventoryError) is a 409 page saying what happened;
-    any other refusal goes back to the page with the reason."""
-    db.session.rollback()
-    if isinstance(error, services.Conflict | InventoryError):
-        return render_template("reuse/conflict.html", message=str(error), back=back), 409
-    flash(str(error), "error")
-    return redirect(back)
+from reuse.requests.forms import DecisionForm, RequestForm
+from reuse.web import (
+    ConfirmForm,
+    bp,
+    flash_errors,
+    listing_or_404,
+    refused,
+    storeroom_choices,
+    today,
+)
 
 
 @bp.route("/items/<int:item_id>/offer", methods=["GET", "POST"])
@@ -87,7 +61,7 @@ def offer(item_id: int):
             for photo in photos:
                 item_photos.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
                                       quota=photo_quota(current_app.config))  # fmt: skip
-        except (services.ReuseError, InventoryError) as error:
+        except (ReuseError, InventoryError) as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
@@ -178,36 +152,6 @@ def photo(listing_id: int, photo_id: int, size: str):
     return photo_response(photo, size)
 
 
-def storeroom_choices() -> list[tuple]:
-    rooms = db.session.scalars(select(Storeroom).order_by(Storeroom.code)).all()
-    return [("", "—")] + [(room.id, f"{room.code} · {room.name}") for room in rooms]
-
-
-@bp.route("/reuse/listings/<int:listing_id>/request", methods=["POST"])
-@login_required
-def ask(listing_id: int):
-    listing = listing_or_404(listing_id)
-    form = RequestForm()
-    form.deliver_to.choices = storeroom_choices()
-    back = url_for(".listing", listing_id=listing.id)
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return redirect(back)
-    try:
-        services.request_transfer(
-            db.session, listing, user=current_user, quantity=form.quantity.data,
-            needed_by=form.needed_by.data,
-            deliver_to=db.session.get(Storeroom, form.deliver_to.data) if form.deliver_to.data else None,
-            deliver_place=form.deliver_place.data or "", message=form.message.data or "",
-            now=utcnow(), today=today(),
-        )  # fmt: skip
-    except (services.ReuseError, InventoryError) as error:
-        return refused(error, back)
-    db.session.commit()
-    flash(_("Your request is sent."), "success")
-    return redirect(url_for(".requests"))
-
-
 @bp.route("/reuse/listings/<int:listing_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(listing_id: int):
@@ -219,7 +163,7 @@ def withdraw(listing_id: int):
         return redirect(back)
     try:
         services.withdraw(db.session, listing, by=current_user, now=utcnow())
-    except (services.ReuseError, InventoryError) as error:
+    except (ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(_("The listing is withdrawn."), "success")
@@ -244,91 +188,8 @@ def window(listing_id: int):
     ends_at = end_of_day(form.ends_on.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
     try:
         services.set_window(db.session, listing, ends_at=ends_at, by=current_user, now=utcnow())
-    except (services.ReuseError, InventoryError) as error:
+    except (ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     flash(_("The window is changed."), "success")
     return redirect(back)
-
-
-def request_or_404(request_id: int) -> TransferRequest:
-    transfer = db.session.get(TransferRequest, request_id)
-    if transfer is None or not reuse_access.may_see(current_user, transfer.listing):
-        abort(404)
-    return transfer
-
-
-@bp.route("/reuse/requests/<int:request_id>/<any(approve, decline, hand_over):action>",
-          methods=["POST"])  # fmt: skip
-@login_required
-def decide(request_id: int, action: str):
-    """Approve or decline a request, or record its handover."""
-    transfer = request_or_404(request_id)
-    if action == "hand_over":  # the receiver confirms receipt too
-        allowed = reuse_access.may_confirm_handover(current_user, transfer)
-    else:
-        allowed = reuse_access.may_decide(current_user, transfer.listing)
-    if not allowed:
-        abort(403)
-    back = url_for(".listing", listing_id=transfer.listing_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return redirect(back)
-    now, config = utcnow(), current_app.config
-    try:
-        if action == "approve":
-            services.approve(db.session, transfer, by=current_user, now=now,
-                             message=form.message.data or "", handover_on=form.handover_on.data,
-                             carrier=form.carrier.data or "",
-                             mode=form.handover_mode.data or None,
-                             handover_from=form.handover_from.data or "")  # fmt: skip
-            done = _("Approved: the quantity is reserved for %(department)s.",
-                     department=transfer.department)  # fmt: skip
-        elif action == "decline":
-            services.decline(db.session, transfer, by=current_user, now=now,
-                             message=form.message.data or "")  # fmt: skip
-            done = _("Declined.")
-        else:
-            received = services.hand_over(db.session, transfer, by=current_user, now=now,
-                                          tag_prefix=config["TAG_PREFIX"],
-                                          tag_digits=config["TAG_DIGITS"])  # fmt: skip
-            done = _("Handed over: %(tag)s now belongs to %(department)s.", tag=received.tag,
-                     department=transfer.department)  # fmt: skip
-            if received.split_from_id:  # a new tag: its page offers to print the label
-                done += " " + _("It has a new tag: print its label.")
-            if received.split_from_id or request.form.get("from") == "item":
-                back = url_for("inventory.item", item_id=received.id)
-    except (services.ReuseError, InventoryError) as error:
-        return refused(error, back)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(back)
-
-
-@bp.route("/reuse/requests/<int:request_id>/cancel", methods=["POST"])
-@login_required
-def cancel(request_id: int):
-    """The requesting department takes its request back, before handover."""
-    transfer = request_or_404(request_id)
-    if not reuse_access.may_cancel(current_user, transfer):
-        abort(403)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for(".requests"))
-    try:
-        services.cancel(db.session, transfer, by=current_user, now=utcnow())
-    except (services.ReuseError, InventoryError) as error:
-        return refused(error, url_for(".requests"))
-    db.session.commit()
-    flash(_("Your request is cancelled."), "success")
-    return redirect(url_for(".requests"))
-
-
-@bp.route("/reuse/requests")
-@login_required
-def requests():
-    """What the user's department has asked for, and what became of it."""
-    rows = db.session.scalars(queries.department_requests(current_user.department_id)).all()
-    return render_template(
-        "reuse/requests.html", requests=rows, confirm=ConfirmForm(), RequestStatus=RequestStatus
-    )

@@ -9,7 +9,7 @@ offered is disposed of with the matching disposition, through inventory's own di
 its history reads as a disposal by hand does; when the listing offers part of a lot, that
 part is split off first and the rest of the lot goes back to stock.
 
-Withdrawing (back to stock) is services.withdraw; a transfer inside is services.hand_over.
+Withdrawing (back to stock) is listing_services.withdraw; a transfer inside is request_services.hand_over.
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ from app.states import advance
 from inventory import disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.models import Disposition, Item, ItemStatus
-from reuse import listing_states as listings
-from reuse import services
-from reuse.models import Closing, ExternalMode, Listing, ReuseSettings
+from reuse.errors import Conflict, ReuseError
+from reuse.listings import services as listing_services
+from reuse.listings import states as listings
+from reuse.listings.models import Closing, ExternalMode, Listing, ReuseSettings
 from reuse.notices import notifications
 from reuse.outside.models import Partner
+from reuse.requests import services as request_services
 from reuse.savings.outcomes import record_outcome
-from reuse.services import Conflict, ReuseError
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -90,7 +91,7 @@ def close_listing(
 ) -> Item:  # fmt: skip
     """Close an open listing and dispose of what it offered; return the disposed item (the
     whole item, or the part split off a lot). Callers commit, and roll back on ReuseError."""
-    check_closing(services.reuse_settings(session), closing, sale_price=sale_price,
+    check_closing(listing_services.reuse_settings(session), closing, sale_price=sale_price,
                   partner=partner, closed_to=closed_to)  # fmt: skip
     closed_to = closed_to.strip() or (partner.name if partner else "")
     claimed = advance(
@@ -135,7 +136,7 @@ def _dispose_offered(
         raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
     how = str(CLOSING_WORDS[closing])
-    services._decline_pending(session, listing, by=by, now=now,
+    request_services.decline_pending(session, listing, by=by, now=now,
                               message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
     part = item
     if listing.quantity < item.quantity:  # the rest of the lot goes back to stock

@@ -1,4 +1,4 @@
-"""Forms of the reuse pages: offering surplus, asking for it, deciding on a request."""
+"""Forms of the listing pages: offering surplus, its window, the settings, closing it."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,19 +7,20 @@ from wtforms import (
     HiddenField,
     IntegerField,
     MultipleFileField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.request_values import optional_id
 from inventory.forms import MoneyField
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
-from reuse.models import ExternalMode, HandoverMode
+from reuse.listings.models import ExternalMode
 
 # The reason is the offer's description outside too; where to collect it stays inside.
 REASON_IS_SHOWN = _l("Partners and the public see this once the listing reaches them.")
@@ -62,36 +63,6 @@ class OfferManyForm(FlaskForm):
     asking_price = MoneyField(_l("Asking price outside the organisation, each"))
 
 
-class RequestForm(FlaskForm):
-    quantity = IntegerField(
-        _l("How many"), default=1, validators=[InputRequired(), NumberRange(min=1)]
-    )
-    needed_by = DateField(_l("Needed by"), validators=[Optional()])
-    deliver_to = SelectField(_l("Deliver to storeroom"), coerce=optional_id, validate_choice=True)
-    deliver_place = StringField(_l("…or to this place"), validators=[Length(max=200)])
-    message = TextAreaField(_l("Message"), validators=[Length(max=2000)])
-
-
-class DecisionForm(FlaskForm):
-    message = TextAreaField(_l("Message to the requester"), validators=[Length(max=2000)])
-    handover_mode = SelectField(
-        _l("How it travels"),
-        default="",
-        choices=[
-            SelectChoice("", "—"),
-            SelectChoice(HandoverMode.COLLECT.value, _l("They collect it")),
-            SelectChoice(HandoverMode.DELIVER.value, _l("We deliver it")),
-        ],
-    )
-    handover_from = StringField(_l("From where"), validators=[Length(max=300)])
-    handover_on = DateField(_l("Handover on"), validators=[Optional()])
-    carrier = StringField(_l("Who carries it"), validators=[Length(max=200)])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something; carries the CSRF token."""
-
-
 class WindowForm(FlaskForm):
     ends_on = DateField(_l("Offered at this level until"), validators=[InputRequired()])
 
@@ -114,3 +85,18 @@ class SettingsForm(FlaskForm):
             SelectChoice(ExternalMode.SELL.value, _l("sold only")),
         ],
     )
+
+
+class CloseForm(FlaskForm):
+    """How a listing ended; the choices follow the organisation's rule for the outside."""
+
+    closing = RadioField(_l("How did it end?"), validators=[InputRequired()])
+    sale_price = MoneyField(
+        _l("Price received"), description=_l("Only for a sale: the whole amount received.")
+    )
+    partner = SelectField(_l("Partner"), coerce=optional_id, validate_choice=True)
+    closed_to = StringField(
+        _l("To whom"), validators=[Length(max=200)],
+        description=_l("The buyer or recipient, or a partner not in the directory."),
+    )  # fmt: skip
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])

@@ -1,4 +1,4 @@
-"""Read-only queries of the reuse pages: the market as a user's tier sees it."""
+"""Read-only queries of listings: the market as a user's tier sees it, an item's listing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from inventory.models import Item, Site, Storeroom
 from inventory.queries import category_and_descendants
 from reuse import access
-from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.listings.models import Listing, ListingStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -51,34 +51,8 @@ def market(
     return query.order_by(Listing.created_at.desc(), Listing.id.desc())
 
 
-def department_requests(department_id: int) -> Select:
-    """What a department has asked for, live ones first."""
-    live = TransferRequest.status.in_((RequestStatus.PENDING, RequestStatus.APPROVED))
-    return (
-        select(TransferRequest)
-        .where(TransferRequest.department_id == department_id)
-        .order_by(live.desc(), TransferRequest.id.desc())
-    )
-
-
 def open_listing_id(session: Session, item_id: int) -> int | None:
     """The item's open listing, for the link from its page (one at most: a unique index)."""
     return session.scalar(
         select(Listing.id).where(Listing.item_id == item_id, Listing.status == ListingStatus.OPEN)
-    )
-
-
-def awaiting_handover(session: Session, item_id: int) -> list[TransferRequest]:
-    """Approved requests for the item's open listing: what scanning its label can confirm."""
-    return list(
-        session.scalars(
-            select(TransferRequest)
-            .join(TransferRequest.listing)
-            .where(
-                Listing.item_id == item_id,
-                Listing.status == ListingStatus.OPEN,
-                TransferRequest.status == RequestStatus.APPROVED,
-            )
-            .order_by(TransferRequest.id)
-        )
     )

@@ -10,13 +10,15 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.timeutil import utcnow
-from reuse import access, closing, services
-from reuse.models import Closing, Listing
-from reuse.outcome_forms import CloseForm
+from reuse import access
+from reuse.errors import Conflict, ReuseError
+from reuse.listings import closing, services
+from reuse.listings.forms import CloseForm
+from reuse.listings.models import Closing, Listing
 from reuse.outside.models import Partner
-from reuse.views import listing_or_404, refused
+from reuse.web import listing_or_404, refused
 
-bp = Blueprint("reuse_closing", __name__, template_folder="templates")
+bp = Blueprint("reuse_closing", __name__, template_folder="../templates")
 
 
 @bp.app_template_global()
@@ -53,8 +55,8 @@ def close(listing_id: int):
                 tag_digits=current_app.config["TAG_DIGITS"], sale_price=form.sale_price.data,
                 partner=partner, closed_to=form.closed_to.data or "", note=form.note.data or "",
             )  # fmt: skip
-        except services.ReuseError as error:
-            if isinstance(error, services.Conflict):
+        except ReuseError as error:
+            if isinstance(error, Conflict):
                 return refused(error, back)
             db.session.rollback()
             flash(str(error), "error")

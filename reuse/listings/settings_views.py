@@ -8,11 +8,13 @@ from app.audit.record import Target
 from app.audit.web import audit_change
 from app.auth.roles import role_required
 from app.extensions import db
-from reuse import access, services
-from reuse.forms import SettingsForm
-from reuse.models import ReuseSettings
+from reuse import access
+from reuse.errors import ReuseError
+from reuse.listings import services
+from reuse.listings.forms import SettingsForm
+from reuse.listings.models import ReuseSettings
 
-bp = Blueprint("reuse_settings", __name__, template_folder="templates")
+bp = Blueprint("reuse_settings", __name__, template_folder="../templates")
 
 
 def settings_state(settings: ReuseSettings) -> dict:
@@ -38,7 +40,7 @@ def edit():
                 organisation_days=form.organisation_days.data,
                 partner_days=form.partner_days.data, external_mode=form.external_mode.data,
             )  # fmt: skip
-        except services.ReuseError as error:
+        except ReuseError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:

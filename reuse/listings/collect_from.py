@@ -22,11 +22,12 @@ from inventory.errors import StaleItem
 from inventory.item_records import STALE_MESSAGE
 from inventory.models import Item, Storeroom
 from inventory.signals import item_moving
-from reuse import listing_states as listings
-from reuse import request_states as requests
-from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.listings import states as listings
+from reuse.listings.models import Listing, ListingStatus
 from reuse.notices import notifications
-from reuse.services import lock_listing
+from reuse.requests import states as requests
+from reuse.requests.models import RequestStatus, TransferRequest
+from reuse.requests.services import lock_listing
 
 if TYPE_CHECKING:
     from app.auth.models import User

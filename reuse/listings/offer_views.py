@@ -14,10 +14,11 @@ from app.timeutil import utcnow
 from inventory import access, item_tags
 from inventory.models import Condition, Item
 from labels.scan_forms import code_from_form, scan_form_context
-from reuse import services
-from reuse.forms import OfferManyForm
+from reuse.errors import ReuseError
+from reuse.listings import services
+from reuse.listings.forms import OfferManyForm
 
-bp = Blueprint("reuse_offers", __name__, template_folder="templates")
+bp = Blueprint("reuse_offers", __name__, template_folder="../templates")
 
 MAX_SELECTION = 500
 
@@ -51,7 +52,7 @@ def offer_many():
                 collect_from=form.collect_from.data or "", asking_price=form.asking_price.data,
                 by=current_user, now=utcnow(),
             )  # fmt: skip
-        except services.ReuseError as error:
+        except ReuseError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
