@@ -137,15 +137,18 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_signals(app: Flask) -> None:
-    """Let features follow the core's changes (an offered item's listing follows its moves)
-    and add to its pages (the item page's reuse buttons and handovers), and hear the shell's
-    (an account locked by failed logins is a notice to the admins)."""
+    """Let features follow the core's changes (an offered item's listing follows its moves),
+    add to its pages (the item page's reuse buttons and handovers), answer for the groups of
+    items they keep (an import batch's items, which labels prints), and hear the shell's (an
+    account locked by failed logins is a notice to the admins)."""
+    from imports import item_groups
     from reuse import item_page
     from reuse.listings import collect_from
     from reuse.notices import notifications
 
     collect_from.listen()
     item_page.listen()
+    item_groups.listen()
     notifications.listen()
 
 
