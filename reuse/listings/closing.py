@@ -9,7 +9,8 @@ offered is disposed of with the matching disposition, through inventory's own di
 its history reads as a disposal by hand does; when the listing offers part of a lot, that
 part is split off first and the rest of the lot goes back to stock.
 
-Withdrawing (back to stock) is listing_services.withdraw; a transfer inside is request_services.hand_over.
+Withdrawing (back to stock) is reuse/listings/services.py's `withdraw`; a transfer inside is
+reuse/requests/services.py's `hand_over`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Rows are written PENDING in the transaction of the change they report. Only after that
 transaction commits are they sent: the session's after_commit event queues a task for the ids
-noted in this transaction (reuse.notifications.OUTBOX), which the background worker runs
+noted in this transaction (reuse.notices.notifications.OUTBOX), which the background worker runs
 (app/background.py); every few minutes the worker also sends whatever is left and retries
 failures (reuse/tasks.py), as `flask --app app reuse send-mail` does from cron. A rolled-back
 change leaves no row and so no mail. Each row is claimed by a compare-and-set (PENDING or

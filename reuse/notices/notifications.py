@@ -1,9 +1,9 @@
 """Who hears of what: notification rows added in the caller's transaction.
 
 Each event adds one Notification per recipient. Its text is rendered when it is read
-(reuse/notice_text.py), in the reader's language, so a row keeps names and numbers in
+(reuse/notices/text.py), in the reader's language, so a row keeps names and numbers in
 `params`, never a sentence. The row is also the mail outbox: when the session says mail is on
-(MAIL_ENABLED in session.info, set by reuse/mail.py), it is written PENDING and its id noted
+(MAIL_ENABLED in session.info, set by reuse/notices/mail.py), it is written PENDING and its id noted
 under OUTBOX; the mailer sends it only after the commit, so a rolled-back change mails nothing.
 
 The daily reminders (about to go outside, handover still to do) run from every tick, from the

@@ -1,6 +1,6 @@
 """What is offered outside as CSV, JSON and Atom: OutsideListings in, text out.
 
-The feeds carry exactly the fields of the pages (reuse/outside.py holds the allowlist); the
+The feeds carry exactly the fields of the pages (reuse/outside/catalogue.py holds the allowlist); the
 caller gives the addresses and the words in the reader's language. CSV text cells are
 defused the way exports are (app/sheets.py), so a spreadsheet opening the feed runs no
 formula typed into a listing.

@@ -6,7 +6,7 @@ of its rows whichever way they are grouped.
 
 The rules behind the figures:
 - Reuse, purchases avoided, CO2e avoided and revenue come from ReuseOutcome rows only: the
-  snapshot written when an item was handed over or a listing closed (reuse/outcomes.py).
+  snapshot written when an item was handed over or a listing closed (reuse/savings/outcomes.py).
 - A department's row counts what became of that department's surplus (the giving department),
   so every outcome is in exactly one department's row.
 - "Check before buying" answers (BuyCheck) are figures of their own, never added to the
