@@ -59,11 +59,11 @@ def load_reuse_demo(
 
     request = ask(handed, 1)
     request_services.approve(session, request, by=manager, now=handed.created_at + timedelta(days=2),
-                     carrier="Vaktmästeriet")  # fmt: skip
+                             carrier="Vaktmästeriet")  # fmt: skip
     request_services.hand_over(session, request, by=manager, now=handed.created_at + timedelta(days=3),
-                       tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+                               tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     request_services.approve(session, ask(approved, 1), by=manager,
-                     now=approved.created_at + timedelta(days=2))  # fmt: skip
+                             now=approved.created_at + timedelta(days=2))  # fmt: skip
     ask(asked, 2)
     closing.close_listing(session, sold, Closing.SOLD, by=manager, sale_price=Decimal(450),
                           now=sold.created_at + timedelta(days=9), closed_to="Privatperson",

@@ -138,7 +138,7 @@ def _dispose_offered(
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
     how = str(CLOSING_WORDS[closing])
     request_services.decline_pending(session, listing, by=by, now=now,
-                              message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
+                                     message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
     part = item
     if listing.quantity < item.quantity:  # the rest of the lot goes back to stock
         offers.back_to_stock(session, item, by=by, now=now,

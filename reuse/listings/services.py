@@ -142,7 +142,7 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
             raise Conflict(_l("Part of this listing is approved for a request: cancel that first."))
         raise Conflict(_l("This listing is no longer open."))
     request_services.decline_pending(session, listing, by=by, now=now,
-                     message=str(_l("The listing was withdrawn.")))  # fmt: skip
+                                     message=str(_l("The listing was withdrawn.")))  # fmt: skip
     notifications.listing_withdrawn(session, listing, by=by, now=now)
     offers.back_to_stock(session, listing.item, by=by, now=now,
                          note=str(_l("Listing withdrawn")))  # fmt: skip

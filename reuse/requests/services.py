@@ -120,7 +120,7 @@ def approve(
     session.refresh(listing)
     if listing.available == 0:
         decline_pending(session, listing, by=by, now=now,
-                         message=str(_l("Everything offered has been reserved.")))  # fmt: skip
+                        message=str(_l("Everything offered has been reserved.")))  # fmt: skip
     hold = item_states.RESERVE if listing.available == 0 else None
     offers.change_hold(session, item, hold, by=by, now=now, kind=EventKind.RESERVED,
                        changes={"reserved": [None, request.quantity]},
@@ -145,7 +145,7 @@ def decline(session: Session, request: TransferRequest, *, by: User, now: dateti
 
 
 def decline_pending(session: Session, listing: Listing, *, by: User, now: datetime,
-                     message: str) -> None:  # fmt: skip
+                    message: str) -> None:  # fmt: skip
     notifications.pending_declined(session, listing, message=message, now=now)
     advance(session, TransferRequest, requests.DECLINE, TransferRequest.listing_id == listing.id,
             decided_by_id=by.id, decided_at=now, decision_message=message)  # fmt: skip

@@ -64,12 +64,12 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
                    tag_digits=4)  # fmt: skip
     desk = make_item("Foreign desk", department=foreign, storeroom=room, tag="FOR-2")
     listing = listing_services.flag_surplus(db_session, desk, quantity=1, reason="", collect_from="",
-                                 condition=desk.condition, asking_price=None, by=target_user,
-                                 now=utcnow())  # fmt: skip
+                                            condition=desk.condition, asking_price=None, by=target_user,
+                                            now=utcnow())  # fmt: skip
     third = make_user(Role.REQUESTER, department=make_department("Third"))
     transfer = request_services.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
-                                      deliver_to=None, deliver_place="Hall", message="",
-                                      now=utcnow(), today=utcnow().date())  # fmt: skip
+                                                 deliver_to=None, deliver_place="Hall", message="",
+                                                 now=utcnow(), today=utcnow().date())  # fmt: skip
     partner, _token = partner_services.add_partner(
         db_session, partner_services.PartnerDetails(name="Second-hand shop", kind="second_hand")
     )

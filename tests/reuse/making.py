@@ -26,7 +26,7 @@ def flag(
     fields = {"reason": "", "condition": Condition.GOOD, "collect_from": "",
               "asking_price": None, **given}  # fmt: skip
     return listing_services.flag_surplus(session, item, quantity=quantity or item.quantity, by=by,
-                                 now=now or utcnow(), **fields)  # fmt: skip
+                                         now=now or utcnow(), **fields)  # fmt: skip
 
 
 def ask(
@@ -38,7 +38,7 @@ def ask(
     fields = {"needed_by": None, "deliver_to": None, "deliver_place": "Room 1", "message": "",
               "today": now.date(), **given}  # fmt: skip
     return request_services.request_transfer(session, listing, user=user, quantity=quantity, now=now,
-                                     **fields)  # fmt: skip
+                                             **fields)  # fmt: skip
 
 
 def offer_page(client, item: Item, **data: str):

@@ -347,7 +347,7 @@ def test_closing_and_approving_the_last_unit_cannot_both_win(
                                   by=by, now=utcnow(), **TAGS)  # fmt: skip
         else:
             request_services.approve(session, session.get(TransferRequest, request_id), by=by,
-                             now=utcnow())  # fmt: skip
+                                     now=utcnow())  # fmt: skip
 
     results = race(app, act, ["close", "approve"])
     assert sorted(r.split(":")[0] for r in results) == ["refused", "won"], results

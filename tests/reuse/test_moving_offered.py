@@ -43,7 +43,7 @@ def world(app, db_session, make_user, make_department, make_item, make_storeroom
             if approve:
                 asked = making.ask(db_session, listing, user=asker, quantity=approve)
                 request_services.approve(db_session, asked, by=owner, now=utcnow(),
-                                 handover_from=listing.collect_from)  # fmt: skip
+                                         handover_from=listing.collect_from)  # fmt: skip
         db_session.commit()
         return listing
 

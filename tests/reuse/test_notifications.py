@@ -130,8 +130,8 @@ def test_decisions_reach_the_requesters_with_the_message_and_handover(
     other = ask(app, db_session, listing, people["nurse"])
     with app.test_request_context():
         request_services.approve(db_session, chosen, by=people["manager"], now=NOW,
-                         message="Monday at eight", handover_on=date(2026, 11, 30),
-                         carrier="Caretaker")  # fmt: skip
+                                 message="Monday at eight", handover_on=date(2026, 11, 30),
+                                 carrier="Caretaker")  # fmt: skip
     db_session.commit()
     [approved] = notices(db_session, people["teacher"])
     assert approved.kind == Kind.REQUEST_APPROVED
@@ -252,7 +252,7 @@ def test_a_handover_planned_later_is_reminded_from_the_day_before(app, db_sessio
     request = ask(app, db_session, offer(), people["teacher"])
     with app.test_request_context():
         request_services.approve(db_session, request, by=people["manager"], now=NOW,
-                         handover_on=date(2026, 12, 1))  # fmt: skip
+                                 handover_on=date(2026, 12, 1))  # fmt: skip
     db_session.commit()
     tick(app, db_session, datetime(2026, 11, 29, 9, tzinfo=UTC))
     assert notices(db_session, people["teacher"], Kind.HANDOVER_REMINDER) == []

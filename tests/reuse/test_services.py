@@ -175,7 +175,7 @@ def test_a_double_clicked_approval_takes_effect_once(
 
     def approve(session: Session, request_id: int) -> None:
         request_services.approve(session, session.get(TransferRequest, request_id),
-                         by=session.merge(owner), now=utcnow())  # fmt: skip
+                                 by=session.merge(owner), now=utcnow())  # fmt: skip
 
     outcomes = race(app, approve, [request.id, request.id])
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
@@ -191,9 +191,9 @@ def test_handover_of_part_of_a_lot_splits_it(
     request = ask(app, db_session, listing, school, quantity=3)
     with app.test_request_context():
         request_services.approve(db_session, request, by=owner, now=utcnow(), handover_on=TODAY,
-                         carrier="Caretaker")  # fmt: skip
+                                 carrier="Caretaker")  # fmt: skip
         part = request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                                  tag_digits=6)  # fmt: skip
+                                          tag_digits=6)  # fmt: skip
     db_session.commit()
     lot = db_session.get(Item, listing.item_id)
     assert (lot.quantity, part.quantity, part.split_from_id) == (7, 3, lot.id)
@@ -215,10 +215,10 @@ def test_handover_of_a_whole_item_moves_it_and_closes_the_listing(
     with app.test_request_context():
         request_services.approve(db_session, request, by=owner, now=utcnow())
         item = request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                                  tag_digits=6)  # fmt: skip
+                                          tag_digits=6)  # fmt: skip
         with pytest.raises(Conflict):  # a second scan of the label changes nothing
             request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                               tag_digits=6)  # fmt: skip
+                                       tag_digits=6)  # fmt: skip
     db_session.commit()
     assert item.id == listing.item_id and item.department_id == school.department_id
     assert listing.status == ListingStatus.CLOSED and listing.closing == "transferred"
@@ -253,7 +253,7 @@ def test_f6_only_the_edges_of_the_request_state_machine_are_possible(
         request_services.cancel(db_session, cancelled, by=owner, now=utcnow())
         request_services.approve(db_session, done, by=owner, now=utcnow())
         request_services.hand_over(db_session, done, by=owner, now=utcnow(), tag_prefix="R-",
-                           tag_digits=4)  # fmt: skip
+                                   tag_digits=4)  # fmt: skip
         db_session.commit()
         illegal = [
             (request_services.approve, declined), (request_services.approve, cancelled),
@@ -330,7 +330,7 @@ def test_the_rest_of_a_lot_back_in_stock_after_the_last_handover_is_in_its_histo
     with app.test_request_context():
         request_services.approve(db_session, request, by=owner, now=utcnow())
         request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="R-",
-                           tag_digits=4)  # fmt: skip
+                                   tag_digits=4)  # fmt: skip
         db_session.commit()
     last = db_session.scalars(
         select(ItemEvent).where(ItemEvent.item_id == listing.item_id)
