@@ -1,6 +1,6 @@
 """Who may do what in reuse: every permission check of the feature, in one place.
 
-Each check takes the user and the object it decides about, and reads nothing else (no
+Each check takes the user and the object it decides about, and nothing of the request (no
 `current_user`), so a page, a service and a test ask the same question the same way. Reshelf
 has one manager role, the facility manager, who works across departments (a department's
 manager is a user with that role), and admins may do everything; what an item's department
