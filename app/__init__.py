@@ -97,10 +97,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
-    import reuse.demand_models  # noqa: F401  (wishes, watches, buy checks)
-    import reuse.models  # noqa: F401  (listings and transfer requests, likewise)
-    import reuse.notice_models  # noqa: F401  (notifications)
-    import reuse.partner_models  # noqa: F401  (partners, outside interest)
+    import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
+    import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
+    import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
+    import reuse.notices.models  # noqa: F401  (notifications)
+    import reuse.outside.models  # noqa: F401  (partners, outside interest)
+    import reuse.requests.models  # noqa: F401  (transfer requests)
+    import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
+    import reuse.savings.models  # noqa: F401  (what became of listings)
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -111,16 +115,16 @@ def register_blueprints(app: Flask) -> None:
     from labels.scan_views import bp as scan_bp
     from labels.stocktake_views import bp as stocktake_bp
     from labels.views import bp as labels_bp
-    from reuse.closing_views import bp as closing_bp
-    from reuse.demand_views import bp as demand_bp
-    from reuse.inbox_views import bp as inbox_bp
-    from reuse.market import bp as market_bp
-    from reuse.offer_views import bp as reuse_offers_bp
-    from reuse.partner_pages import bp as partner_pages_bp
-    from reuse.partner_views import bp as partners_bp
-    from reuse.savings_views import bp as savings_bp
-    from reuse.settings_views import bp as reuse_settings_bp
-    from reuse.views import bp as reuse_bp
+    from reuse.demand.views import bp as demand_bp
+    from reuse.listings.closing_views import bp as closing_bp
+    from reuse.listings.offer_views import bp as reuse_offers_bp
+    from reuse.listings.settings_views import bp as reuse_settings_bp
+    from reuse.notices.views import bp as inbox_bp
+    from reuse.outside.market import bp as market_bp
+    from reuse.outside.partner_pages import bp as partner_pages_bp
+    from reuse.outside.partner_views import bp as partners_bp
+    from reuse.savings.views import bp as savings_bp
+    from reuse.web import bp as reuse_bp
 
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, stocktake_bp,
@@ -133,12 +137,19 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_signals(app: Flask) -> None:
-    """Let features follow the core's changes (an offered item's listing follows its moves)
-    and add to its pages (the item page's reuse buttons and handovers)."""
-    from reuse import collect_from, item_page
+    """Let features follow the core's changes (an offered item's listing follows its moves),
+    add to its pages (the item page's reuse buttons and handovers), answer for the groups of
+    items they keep (an import batch's items, which labels prints), and hear the shell's (an
+    account locked by failed logins is a notice to the admins)."""
+    from imports import item_groups
+    from reuse import item_page
+    from reuse.listings import collect_from
+    from reuse.notices import notifications
 
     collect_from.listen()
     item_page.listen()
+    item_groups.listen()
+    notifications.listen()
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -167,7 +178,7 @@ def register_background_work(app: Flask) -> None:
     """Make the task queue and let each feature add its tasks (run by `flask worker`)."""
     from app.background import Background
     from imports.jobs import register_import_tasks
-    from reuse.mail import register_outbox
+    from reuse.notices.mail import register_outbox
     from reuse.tasks import register_reuse_tasks
 
     work = app.extensions["background"] = Background(app)

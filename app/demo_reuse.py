@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from inventory import item_states
 from inventory.models import Item
-from reuse import closing, partners, services
-from reuse.models import Closing, Listing
-from reuse.partner_models import PartnerKind
+from reuse.listings import closing
+from reuse.listings import services as listing_services
+from reuse.listings.models import Closing, Listing
+from reuse.outside import partners
+from reuse.outside.models import PartnerKind
+from reuse.requests import services as request_services
 
 REASONS = ["Verksamheten har flyttat", "Ersatt av nya möbler", "Överblivet efter renovering"]
 
@@ -40,7 +43,7 @@ def load_reuse_demo(
     listings = []
     for number, item in enumerate(candidates):
         offered_at = now - timedelta(days=30 - number)
-        listings.append(services.flag_surplus(
+        listings.append(listing_services.flag_surplus(
             session, item, quantity=min(item.quantity, 2), reason=REASONS[number % 3],
             condition=item.condition, collect_from="Lastkajen", by=manager, now=offered_at,
             asking_price=Decimal(300 + 100 * number),
@@ -48,19 +51,19 @@ def load_reuse_demo(
     handed, approved, asked, sold, to_partner, public = listings[:6]
 
     def ask(listing: Listing, day: int):
-        return services.request_transfer(
+        return request_services.request_transfer(
             session, listing, user=requester, quantity=listing.quantity, needed_by=None,
             deliver_to=None, deliver_place="Rum 112", message="Till nya klassrummet",
             now=listing.created_at + timedelta(days=day), today=now.date(),
         )  # fmt: skip
 
     request = ask(handed, 1)
-    services.approve(session, request, by=manager, now=handed.created_at + timedelta(days=2),
-                     carrier="Vaktmästeriet")  # fmt: skip
-    services.hand_over(session, request, by=manager, now=handed.created_at + timedelta(days=3),
-                       tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
-    services.approve(session, ask(approved, 1), by=manager,
-                     now=approved.created_at + timedelta(days=2))  # fmt: skip
+    request_services.approve(session, request, by=manager, now=handed.created_at + timedelta(days=2),
+                             carrier="Vaktmästeriet")  # fmt: skip
+    request_services.hand_over(session, request, by=manager, now=handed.created_at + timedelta(days=3),
+                               tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
+    request_services.approve(session, ask(approved, 1), by=manager,
+                             now=approved.created_at + timedelta(days=2))  # fmt: skip
     ask(asked, 2)
     closing.close_listing(session, sold, Closing.SOLD, by=manager, sale_price=Decimal(450),
                           now=sold.created_at + timedelta(days=9), closed_to="Privatperson",
@@ -69,7 +72,7 @@ def load_reuse_demo(
                           now=to_partner.created_at + timedelta(days=10),
                           tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     public.tier_ends_at = now - timedelta(days=2)  # nobody inside wanted it: climb twice
-    services.tick(session, now=now - timedelta(days=2))
+    listing_services.tick(session, now=now - timedelta(days=2))
     public.tier_ends_at = now - timedelta(days=1)
-    services.tick(session, now=now - timedelta(days=1))
+    listing_services.tick(session, now=now - timedelta(days=1))
     session.flush()

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from blinker import Namespace
 from markupsafe import Markup
+from sqlalchemy import Select
 
 _signals = Namespace()
 
@@ -46,3 +47,20 @@ def item_page_parts(item, user) -> ItemPageParts:
             parts.actions += added.actions
             parts.cards += added.cards
     return parts
+
+
+# Sent by a page or command that works on a group of items a feature keeps, with the group's
+# kind as the sender and the keyword arguments session, group_id and user (None for a command
+# run by the operator, who sees everything). The feature that keeps groups of that kind
+# returns the ids of the group's items as a Select, or None when there is no such group or
+# the user may not see it, which the asker answers as a group that does not exist.
+item_group = _signals.signal("item-group")
+IMPORT_BATCH = "import-batch"  # the items an import batch created or updated
+
+
+def item_ids_of_group(session, kind: str, group_id: int, user) -> Select | None:
+    """The ids of a group's items, from the feature that keeps groups of `kind`, or None."""
+    for _receiver, ids in item_group.send(kind, session=session, group_id=group_id, user=user):
+        if ids is not None:
+            return ids
+    return None

@@ -10,10 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.timeutil import utcnow
-from imports.models import ImportBatch
-from imports.queries import batch_item_ids
 from inventory import place_records
 from inventory.models import Item, ItemStatus, Storeroom
+from inventory.signals import IMPORT_BATCH, item_ids_of_group
 from labels import services
 from labels.formats import DEFAULT_FORMAT, FORMATS
 from labels.pdf import render_labels
@@ -36,6 +35,21 @@ def labels_command(
     output: Path,
 ) -> None:
     """Print item labels to a PDF file."""
+    items = items_to_print(storeroom_code, tags, batch_id)
+    fmt = FORMATS[format_name]
+    organisation = services.organisation_name(db.session)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    labels = [services.item_label(item, base, organisation) for item in items]
+    output.write_bytes(render_labels(labels, fmt, start=start))
+    services.record_printed(db.session, items, fmt, by=None, now=utcnow())
+    db.session.commit()
+    click.echo(f"{len(labels)} labels ({fmt.name}) written to {output}.")
+
+
+def items_to_print(
+    storeroom_code: str | None, tags: str | None, batch_id: int | None
+) -> list[Item]:
+    """The items the options name, by tag; a name that matches nothing is an error."""
     query = select(Item).options(selectinload(Item.storeroom).selectinload(Storeroom.site))
     if storeroom_code:
         room = place_records.find_storeroom_by_code(db.session, storeroom_code)
@@ -46,9 +60,10 @@ def labels_command(
         wanted = [tag.strip().lower() for tag in tags.split(",") if tag.strip()]
         query = query.where(func.lower(Item.tag).in_(wanted))
     if batch_id is not None:
-        if db.session.get(ImportBatch, batch_id) is None:
+        batch_items = item_ids_of_group(db.session, IMPORT_BATCH, batch_id, user=None)
+        if batch_items is None:
             raise click.ClickException(f"There is no import batch {batch_id}.")
-        query = query.where(Item.id.in_(batch_item_ids(batch_id)))
+        query = query.where(Item.id.in_(batch_items))
     if not (storeroom_code or tags or batch_id is not None):
         raise click.UsageError("Say what to print: --storeroom CODE, --tags T1,T2 or --batch ID.")
     items = db.session.scalars(query.order_by(Item.tag)).all()
@@ -59,11 +74,4 @@ def labels_command(
             raise click.ClickException(f"No item has the tag {', '.join(unknown)}.")
     if not items:
         raise click.ClickException("There is nothing to print: no items match.")
-    fmt = FORMATS[format_name]
-    organisation = services.organisation_name(db.session)
-    base = current_app.config["PUBLIC_BASE_URL"]
-    labels = [services.item_label(item, base, organisation) for item in items]
-    output.write_bytes(render_labels(labels, fmt, start=start))
-    services.record_printed(db.session, items, fmt, by=None, now=utcnow())
-    db.session.commit()
-    click.echo(f"{len(labels)} labels ({fmt.name}) written to {output}.")
+    return list(items)

@@ -9,7 +9,7 @@ a conflict instead of silently overwriting theirs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -139,22 +139,37 @@ def moved_since(session: Session, item: Item, since: datetime) -> bool:
 def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom | None) -> None:
     if room is None:
         raise ScanError(_l("Scan a storeroom label first."))
-    if not access.can_move_item(user, item):
-        scan.outcome = ScanOutcome.REFUSED
-        scan.message = str(_l("You may not move %(tag)s.", tag=item.tag))
-        return
-    if moved_since(session, item, scan.scanned_at):
-        scan.outcome = ScanOutcome.CONFLICT
-        scan.message = str(
-            _l("%(tag)s was moved by someone else after this scan; it was left where they put it.",
-               tag=item.tag)
-        )  # fmt: skip
+    if not _may_move(session, user, scan, item):
         return
     if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *item_states.HELD):
         whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
         scan.outcome = ScanOutcome.UNCHANGED
         scan.message = str(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))
         return
+    _apply_move(session, user, scan, item, room)
+    # Seen here either way. After the move, which locks an offered item's listing before the
+    # item, as reuse's own changes do; a sighting is an UPDATE of the item.
+    whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
+
+
+def _may_move(session: Session, user: User, scan: Scan, item: Item) -> bool:
+    """Whether the scan may move the item; if not, the scan says why: the user may not move
+    it, or someone moved it after the scan, and their move stands."""
+    if not access.can_move_item(user, item):
+        scan.outcome = ScanOutcome.REFUSED
+        scan.message = str(_l("You may not move %(tag)s.", tag=item.tag))
+        return False
+    if moved_since(session, item, scan.scanned_at):
+        scan.outcome = ScanOutcome.CONFLICT
+        scan.message = str(
+            _l("%(tag)s was moved by someone else after this scan; it was left where they put it.",
+               tag=item.tag)
+        )  # fmt: skip
+        return False
+    return True
+
+
+def _apply_move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom) -> None:
     before = {"storeroom_id": item.storeroom_id, "position": item.position, "place": item.place,
               "status": item.status.value}  # fmt: skip
     try:
@@ -175,9 +190,6 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
         scan.moved_from = before
         scan.outcome = ScanOutcome.DONE
         scan.message = str(_l("%(tag)s moved to %(code)s.", tag=item.tag, code=room.code))
-    # Seen here either way. After the move, which locks an offered item's listing before the
-    # item, as reuse's own changes do; a sighting is an UPDATE of the item.
-    whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
 
 
 def undo_last_move(session: Session, user: User, room: Storeroom, *, now: datetime) -> Scan | None:
@@ -315,82 +327,3 @@ def finish_stocktake(
             whereabouts.move_item(session, item, room, by=by, now=now)  # found again: in storage
     session.flush()
     return stocktake.report
-
-
-@dataclass
-class Fixed:
-    """What a one-step fix of a stocktake did, and what it left, each with why."""
-
-    done: list[Item] = field(default_factory=list)
-    skipped: list[tuple[Item, str]] = field(default_factory=list)
-
-
-def report_items(session: Session, stocktake: Stocktake, key: str) -> list[Item]:
-    """The items of one list of a finished count (seen, missing, unexpected), by tag."""
-    ids = stocktake.report.get(key, [])
-    return list(session.scalars(select(Item).where(Item.id.in_(ids)).order_by(Item.tag)))
-
-
-def why_not_moved_here(item: Item, room: Storeroom, by: User) -> str | None:
-    """Why an unexpected item is not moved into the counted storeroom; None: it is."""
-    if item.is_disposed:
-        return str(_l("it is recorded as disposed of, and a disposed item cannot be moved"))
-    if not access.can_move_item(by, item):
-        return str(_l("you may not move it"))
-    if item.storeroom_id == room.id:
-        return str(_l("it is recorded here already"))
-    return None
-
-
-def why_not_marked_missing(item: Item, room: Storeroom, by: User) -> str | None:
-    """Why an item not found is not marked missing; None: it is."""
-    if item.is_disposed:
-        return str(_l("it has been disposed of since the count"))
-    if item.storeroom_id != room.id:
-        return str(_l("it has been moved elsewhere since the count"))
-    if item.status == ItemStatus.MISSING:
-        return str(_l("it is marked missing already"))
-    if item.status == ItemStatus.OFFERED:
-        return str(_l("it is offered for reuse and stays so: find it, or withdraw its listing"))
-    if item.status == ItemStatus.RESERVED:
-        return str(_l("it is reserved for a transfer and stays so: find it before the handover"))
-    if not access.can_move_item(by, item):
-        return str(_l("you may not change it"))
-    return None
-
-
-def fix_reasons(stocktake: Stocktake, groups: dict[str, list[Item]], *, by: User) -> dict[int, str]:
-    """Why each item of the missing and unexpected lists that a fix would leave is left."""
-    room = stocktake.storeroom
-    reasons = {i.id: why_not_moved_here(i, room, by) for i in groups["unexpected"]}
-    reasons |= {i.id: why_not_marked_missing(i, room, by) for i in groups["missing"]}
-    return {item_id: why for item_id, why in reasons.items() if why}
-
-
-def fix_unexpected(session: Session, stocktake: Stocktake, *, by: User, now: datetime) -> Fixed:
-    """Move the items found here but recorded elsewhere into the counted storeroom. An offered
-    or reserved item stays so, its listing following it here; a disposed one is left."""
-    room, fixed = stocktake.storeroom, Fixed()
-    for item in report_items(session, stocktake, "unexpected"):
-        why = why_not_moved_here(item, room, by)
-        if why:
-            fixed.skipped.append((item, why))
-            continue
-        whereabouts.move_item(session, item, room, by=by, now=now)
-        fixed.done.append(item)
-    return fixed
-
-
-def fix_missing(session: Session, stocktake: Stocktake, *, by: User, now: datetime) -> Fixed:
-    """Mark the items recorded here but not found as missing (still recorded here). An item on
-    offer is left as it is: its listing is for its owner to withdraw, not for a count."""
-    room, fixed = stocktake.storeroom, Fixed()
-    note = str(_l("Not found at the stocktake of %(code)s", code=room.code))
-    for item in report_items(session, stocktake, "missing"):
-        why = why_not_marked_missing(item, room, by)
-        if why:
-            fixed.skipped.append((item, why))
-            continue
-        whereabouts.mark_missing(session, item, by=by, now=now, note=note)
-        fixed.done.append(item)
-    return fixed

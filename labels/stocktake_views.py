@@ -19,7 +19,7 @@ from app.timeutil import utcnow
 from inventory import access, place_records
 from inventory.errors import InventoryError
 from inventory.models import Item
-from labels import offline, scanning
+from labels import offline, scanning, stocktake_fixes
 from labels.models import ScanMode, ScanOutcome, Stocktake
 from labels.scan_forms import client_id, code_from_form, scan_form_context, scanned_at
 from labels.views import WAREHOUSE
@@ -107,7 +107,7 @@ def stocktake_report(stocktake_id: int):
     if take.is_open:
         return redirect(url_for(".stocktake", stocktake_id=take.id))
     groups = report_items(take)
-    why = scanning.fix_reasons(take, groups, by=current_user)
+    why = stocktake_fixes.fix_reasons(take, groups, by=current_user)
     return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
 
 
@@ -124,10 +124,10 @@ def fix_stocktake(stocktake_id: int):
         abort(400)
     try:
         if action == "move-unexpected":
-            fixed = scanning.fix_unexpected(db.session, take, by=current_user, now=now)
+            fixed = stocktake_fixes.fix_unexpected(db.session, take, by=current_user, now=now)
             message = _("%(n)d items moved into %(code)s.", n=len(fixed.done), code=code)
         else:
-            fixed = scanning.fix_missing(db.session, take, by=current_user, now=now)
+            fixed = stocktake_fixes.fix_missing(db.session, take, by=current_user, now=now)
             message = _("%(n)d items marked as missing.", n=len(fixed.done))
     except InventoryError as error:  # someone changed one of them meanwhile: nothing is done
         db.session.rollback()

@@ -28,12 +28,10 @@ from app.auth.roles import Role, role_required
 from app.extensions import db
 from app.request_values import db_id
 from app.timeutil import utcnow
-from imports.access import can_see_batches
-from imports.models import ImportBatch
-from imports.queries import batch_item_ids
 from inventory import queries
 from inventory.access import MOVERS, item_scope
 from inventory.models import Item, Organisation, Site, Storeroom
+from inventory.signals import IMPORT_BATCH, item_ids_of_group
 from inventory.web import item_filter_from_args
 from labels import services
 from labels.formats import FORMATS
@@ -79,12 +77,8 @@ def selection_from_args() -> Selection:
         query = select(Item).where(Item.id == object_id, item_scope(user))
         item = db.session.scalar(query) or abort(404)
         return Selection(item.tag, items=query)
-    if source == "batch":  # one the user may not see answers as one that does not exist
-        batch = can_see_batches(user) and db.session.get(ImportBatch, object_id) or abort(404)
-        query = select(Item).where(item_scope(user), Item.id.in_(batch_item_ids(batch.id)))
-        return Selection(
-            _("The items of import %(number)s", number=batch.id), items=query.order_by(Item.tag)
-        )
+    if source == "batch":
+        return batch_selection(object_id, user)
     if source in ("storeroom", "storeroom-label"):
         room = db.session.get(Storeroom, object_id) or abort(404)
         if source == "storeroom":
@@ -101,6 +95,16 @@ def selection_from_args() -> Selection:
         query = select(Storeroom).where(Storeroom.site_id == site.id).order_by(Storeroom.code)
         return Selection(_("The storerooms of %(site)s", site=site), storerooms=query)
     abort(404)
+
+
+def batch_selection(batch_id: int, user) -> Selection:
+    """An import batch's items, asked of the feature that keeps batches; a batch the user may
+    not see answers as one that does not exist (404)."""
+    batch_items = item_ids_of_group(db.session, IMPORT_BATCH, batch_id, user=user)
+    if batch_items is None:
+        abort(404)
+    query = select(Item).where(item_scope(user), Item.id.in_(batch_items)).order_by(Item.tag)
+    return Selection(_("The items of import %(number)s", number=batch_id), items=query)
 
 
 def profile_choices(form) -> None:

@@ -6,7 +6,8 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.timeutil import utcnow
-from reuse import mail, services
+from reuse.listings import services
+from reuse.notices import mail
 
 reuse_cli = AppGroup("reuse", help="Reuse: move listings up the ladder of audiences, and more.")
 

@@ -13,9 +13,10 @@ from app.extensions import db
 from inventory import access, item_states
 from inventory.models import Item
 from inventory.signals import ItemPageParts, item_not_visible, item_page
-from reuse.models import Listing
-from reuse.queries import awaiting_handover, open_listing_id
-from reuse.services import visible_to
+from reuse import access as reuse_access
+from reuse.listings.models import Listing
+from reuse.listings.queries import open_listing_id
+from reuse.requests.queries import awaiting_handover
 
 
 def item_page_parts(item: Item, *, user: Any, **_: Any) -> ItemPageParts:
@@ -25,7 +26,7 @@ def item_page_parts(item: Item, *, user: Any, **_: Any) -> ItemPageParts:
     cards = [
         Markup(render_template("reuse/_item_handover.html", r=request))
         for request in awaiting_handover(db.session, item.id)
-        if request.department_id == user.department_id or user.role in access.MANAGERS
+        if reuse_access.may_confirm_handover(user, request)
     ]
     return ItemPageParts(actions=[Markup(actions)] if actions.strip() else [], cards=cards)
 
@@ -34,7 +35,7 @@ def offered_to(item: Item, *, user: Any, **_: Any) -> str | None:
     """The listing of another department's surplus, if the user may see it (its audience)."""
     listing_id = open_listing_id(db.session, item.id)
     listing = db.session.get(Listing, listing_id) if listing_id else None
-    if listing is None or not visible_to(user, listing):
+    if listing is None or not reuse_access.may_see(user, listing):
         return None
     return url_for("reuse.listing", listing_id=listing.id)
 

@@ -17,7 +17,8 @@ from flask import Flask
 from app.background import SOON, Background, minutes_of
 from app.extensions import db
 from app.timeutil import utcnow
-from reuse import mail, services
+from reuse.listings import services
+from reuse.notices import mail
 
 log = logging.getLogger("reshelf")
 MAIL_RETRY_MINUTES = 15

@@ -18,11 +18,12 @@ from inventory import item_photos
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
 from labels import scanning
 from labels import services as label_services
-from reuse import partners as partner_services
-from reuse import services as reuse
-from reuse.demand_models import Wish
-from reuse.notice_models import Notification
-from reuse.partner_models import Interest
+from reuse.demand.models import Wish
+from reuse.listings import services as listing_services
+from reuse.notices.models import Notification
+from reuse.outside import partners as partner_services
+from reuse.outside.models import Interest
+from reuse.requests import services as request_services
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -62,13 +63,13 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     imports.commit(db_session, batch, table, user=target_user, now=utcnow(), tag_prefix="I-",
                    tag_digits=4)  # fmt: skip
     desk = make_item("Foreign desk", department=foreign, storeroom=room, tag="FOR-2")
-    listing = reuse.flag_surplus(db_session, desk, quantity=1, reason="", collect_from="",
-                                 condition=desk.condition, asking_price=None, by=target_user,
-                                 now=utcnow())  # fmt: skip
+    listing = listing_services.flag_surplus(db_session, desk, quantity=1, reason="", collect_from="",
+                                            condition=desk.condition, asking_price=None, by=target_user,
+                                            now=utcnow())  # fmt: skip
     third = make_user(Role.REQUESTER, department=make_department("Third"))
-    transfer = reuse.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
-                                      deliver_to=None, deliver_place="Hall", message="",
-                                      now=utcnow(), today=utcnow().date())  # fmt: skip
+    transfer = request_services.request_transfer(db_session, listing, user=third, quantity=1, needed_by=None,
+                                                 deliver_to=None, deliver_place="Hall", message="",
+                                                 now=utcnow(), today=utcnow().date())  # fmt: skip
     partner, _token = partner_services.add_partner(
         db_session, partner_services.PartnerDetails(name="Second-hand shop", kind="second_hand")
     )

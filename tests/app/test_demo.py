@@ -23,7 +23,9 @@ def test_demo_fills_an_empty_database_and_prints_one_account_per_role(runner, db
 
 
 def test_demo_reuse_has_listings_down_every_path(runner, db_session, client):
-    from reuse.models import Closing, Listing, ReuseOutcome, Tier, TransferRequest
+    from reuse.listings.models import Closing, Listing, Tier
+    from reuse.requests.models import TransferRequest
+    from reuse.savings.models import ReuseOutcome
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     closings = set(db_session.scalars(select(Listing.closing).where(Listing.closing.is_not(None))))

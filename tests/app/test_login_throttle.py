@@ -20,7 +20,7 @@ from app.auth.models import CounterScope, LoginCounter, PasswordToken, User
 from app.auth.roles import Role
 from app.auth.throttle import LoginThrottled, Throttle, network_key
 from app.extensions import db
-from reuse.notice_models import Notification
+from reuse.notices.models import Notification
 from tests.conftest import PASSWORD
 
 RULES = Throttle()  # the defaults: 5 free, then 1 minute doubling up to an hour; 30 per address

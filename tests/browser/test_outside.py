@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from inventory import place_records
-from reuse.models import Tier
-from reuse.partner_models import Interest
+from reuse.listings.models import Tier
+from reuse.outside.models import Interest
 from tests.browser.conftest import Screenshot
 from tests.reuse.outside_helpers import add_partner, add_photo, offer
 

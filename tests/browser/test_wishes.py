@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from reuse import demand
-from reuse.notice_models import Notification
+from reuse.demand import services as demand
+from reuse.notices.models import Notification
 from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in
 from tests.reuse import making
 

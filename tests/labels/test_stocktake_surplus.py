@@ -14,10 +14,11 @@ from app.timeutil import utcnow
 from inventory import disposals, place_records, whereabouts
 from inventory.errors import InventoryError
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
-from labels import scanning
+from labels import scanning, stocktake_fixes
 from labels.models import ScanMode, Stocktake
-from reuse import services as reuse
-from reuse.models import Listing, ListingStatus, RequestStatus, TransferRequest
+from reuse.listings.models import Listing, ListingStatus
+from reuse.requests import services as reuse
+from reuse.requests.models import RequestStatus, TransferRequest
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 
@@ -217,7 +218,7 @@ def fix_at_once(app, engine, take_id: int, users: list[User]) -> list[str]:
             take, by = session.get(Stocktake, take_id), session.get(User, user_id)
             barrier.wait()
             try:
-                fixed = scanning.fix_unexpected(session, take, by=by, now=utcnow())
+                fixed = stocktake_fixes.fix_unexpected(session, take, by=by, now=utcnow())
                 session.commit()
                 outcomes.append(f"moved {len(fixed.done)}")
             except InventoryError:

@@ -12,9 +12,9 @@ from app.timeutil import utcnow
 from inventory import item_photos
 from inventory.models import Item, ItemPhoto
 from inventory.photos import process_photo
-from reuse import partners
-from reuse.models import Listing, Tier
-from reuse.partner_models import Partner, PartnerKind
+from reuse.listings.models import Listing, Tier
+from reuse.outside import partners
+from reuse.outside.models import Partner, PartnerKind
 from tests.reuse import making
 
 

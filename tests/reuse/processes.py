@@ -22,8 +22,8 @@ TIMEOUT = 60
 def _approve(session: Session, *, request_id: int, user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
-    from reuse import services
-    from reuse.models import TransferRequest
+    from reuse.requests import services
+    from reuse.requests.models import TransferRequest
 
     request = session.get(TransferRequest, request_id)
     services.approve(session, request, by=session.get(User, user_id), now=utcnow())
@@ -32,8 +32,8 @@ def _approve(session: Session, *, request_id: int, user_id: int) -> None:
 def _hand_over(session: Session, *, request_id: int, user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
-    from reuse import services
-    from reuse.models import TransferRequest
+    from reuse.requests import services
+    from reuse.requests.models import TransferRequest
 
     services.hand_over(session, session.get(TransferRequest, request_id),
                        by=session.get(User, user_id), now=utcnow(), tag_prefix="R-",
@@ -43,8 +43,8 @@ def _hand_over(session: Session, *, request_id: int, user_id: int) -> None:
 def _cancel(session: Session, *, request_id: int, user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
-    from reuse import services
-    from reuse.models import TransferRequest
+    from reuse.requests import services
+    from reuse.requests.models import TransferRequest
 
     request = session.get(TransferRequest, request_id)
     services.cancel(session, request, by=session.get(User, user_id), now=utcnow())
@@ -53,8 +53,8 @@ def _cancel(session: Session, *, request_id: int, user_id: int) -> None:
 def _withdraw(session: Session, *, listing_id: int, user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
-    from reuse import services
-    from reuse.models import Listing
+    from reuse.listings import services
+    from reuse.listings.models import Listing
 
     services.withdraw(session, session.get(Listing, listing_id), by=session.get(User, user_id),
                       now=utcnow())  # fmt: skip
@@ -62,7 +62,7 @@ def _withdraw(session: Session, *, listing_id: int, user_id: int) -> None:
 
 def _tick(session: Session) -> None:
     from app.timeutil import utcnow
-    from reuse import services
+    from reuse.listings import services
 
     services.tick(session, now=utcnow())
 
@@ -72,7 +72,7 @@ def _flag(session: Session, *, item_ids: list[int], user_id: int) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
     from inventory.models import Item
-    from reuse import services
+    from reuse.listings import services
     from tests.reuse import making
 
     user = session.get(User, user_id)
@@ -88,8 +88,8 @@ def _flag(session: Session, *, item_ids: list[int], user_id: int) -> None:
 def _close(session: Session, *, listing_id: int, user_id: int, closing: str) -> None:
     from app.auth.models import User
     from app.timeutil import utcnow
-    from reuse import closing as closings
-    from reuse.models import Closing, Listing
+    from reuse.listings import closing as closings
+    from reuse.listings.models import Closing, Listing
 
     closings.close_listing(session, session.get(Listing, listing_id), Closing(closing),
                            by=session.get(User, user_id), now=utcnow(), tag_prefix="R-",
@@ -127,7 +127,7 @@ def _work(url: str, jobs, results, barrier) -> None:
     from app import create_app
     from app.extensions import db
     from inventory.errors import InventoryError
-    from reuse.services import ReuseError
+    from reuse.errors import ReuseError
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

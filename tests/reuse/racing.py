@@ -10,7 +10,7 @@ import threading
 
 from sqlalchemy.orm import Session
 
-from reuse import services
+from reuse.errors import ReuseError
 
 REPEAT = 50 if os.environ.get("TEST_DATABASE_URL") else 5
 
@@ -32,7 +32,7 @@ def race(app, target, arguments: list) -> list[str]:
                 target(session, argument)
                 session.commit()
                 outcomes.append("won")
-            except services.ReuseError as error:
+            except ReuseError as error:
                 session.rollback()
                 outcomes.append(f"refused: {error}")
 

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import EventKind, ItemEvent
-from reuse import services
+from reuse.errors import ReuseError
+from reuse.listings import services as listing_services
+from reuse.requests import services as request_services
 from tests.reuse import making
 
 
@@ -59,16 +61,16 @@ def test_every_reuse_action_is_one_history_row_with_its_actor(
         first, second = ask(school), ask(library)
         assert new_events(db_session, 0)[-2:] == [(EventKind.REQUESTED, school.id),
                                                   (EventKind.REQUESTED, library.id)]  # fmt: skip
-        step(lambda: services.decline(db_session, first, by=manager, now=now),
+        step(lambda: request_services.decline(db_session, first, by=manager, now=now),
              (EventKind.REQUEST_DECLINED, manager.id))  # fmt: skip
-        step(lambda: services.approve(db_session, second, by=manager, now=now),
+        step(lambda: request_services.approve(db_session, second, by=manager, now=now),
              (EventKind.RESERVED, manager.id))  # fmt: skip
-        step(lambda: services.cancel(db_session, second, by=library, now=now),
+        step(lambda: request_services.cancel(db_session, second, by=library, now=now),
              (EventKind.REQUEST_CANCELLED, library.id))  # fmt: skip
         listing.tier_ends_at = now - timedelta(seconds=1)
-        step(lambda: services.tick(db_session, now=now),
+        step(lambda: listing_services.tick(db_session, now=now),
              (EventKind.OFFERED_WIDER, None))  # the ladder itself: no person  # fmt: skip
-        step(lambda: services.withdraw(db_session, listing, by=manager, now=now),
+        step(lambda: listing_services.withdraw(db_session, listing, by=manager, now=now),
              (EventKind.EDITED, manager.id))  # fmt: skip
         db_session.commit()
 
@@ -80,7 +82,7 @@ def test_a_refused_action_leaves_no_history_row(app, db_session, people, make_it
         listing = making.flag(db_session, desk, quantity=1, by=owner)
         db_session.commit()
         mark = last_id(db_session)
-        with pytest.raises(services.ReuseError):
+        with pytest.raises(ReuseError):
             making.ask(db_session, listing, user=school, quantity=5)
         db_session.rollback()
     assert new_events(db_session, mark) == []

@@ -3,8 +3,8 @@
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from reuse.demand_models import BuyCheck
-from reuse.models import Listing
+from reuse.demand.models import BuyCheck
+from reuse.listings.models import Listing
 from tests.reuse import making
 
 HUGE = "99999999999999999999999"

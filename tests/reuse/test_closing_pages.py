@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from inventory.models import Disposition, Item, ItemStatus, Organisation
-from reuse import services
-from reuse.models import ExternalMode, Listing, ListingStatus, ReuseOutcome
+from reuse.listings import services
+from reuse.listings.models import ExternalMode, Listing, ListingStatus
+from reuse.savings.models import ReuseOutcome
 
 
 @pytest.fixture

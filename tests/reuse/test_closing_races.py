@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import Item, ItemStatus
-from reuse.models import Listing, ListingStatus, RequestStatus, ReuseOutcome, TransferRequest
+from reuse.listings.models import Listing, ListingStatus
+from reuse.requests.models import RequestStatus, TransferRequest
+from reuse.savings.models import ReuseOutcome
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 

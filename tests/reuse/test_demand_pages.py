@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import ItemStatus
-from reuse import services
-from reuse.demand_models import BuyCheck, BuyCheckOutcome, Watch, Wish
-from reuse.models import Tier
-from reuse.notice_models import Notification
-from reuse.notifications import Kind
+from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
+from reuse.listings import services
+from reuse.listings.models import Tier
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
 from tests.reuse import making
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import Item, ItemEvent
-from reuse import interests
-from reuse.models import Listing
-from reuse.outside_web import STAMP_SALT
-from reuse.partner_models import Interest
+from reuse.listings.models import Listing
+from reuse.outside import interests
+from reuse.outside.models import Interest
+from reuse.outside.web import STAMP_SALT
 from tests.reuse.outside_helpers import add_partner, offer
 
 FORM = {
@@ -213,7 +213,7 @@ def test_interest_in_a_listing_withdrawn_meanwhile_is_not_found(
     client, db_session, listing, owner, unhurried
 ):
     from app.timeutil import utcnow
-    from reuse import services
+    from reuse.listings import services
 
     url = f"/market/{listing.public_slug}/interest"
     started = stamp_of(client.get(url).text)
@@ -239,7 +239,7 @@ def test_a_partner_registers_interest_through_its_link(client, db_session, listi
 def test_the_service_refuses_a_listing_not_outside_for_the_sender(
     db_session, owner, make_item, make_storeroom
 ):
-    from reuse.models import Tier
+    from reuse.listings.models import Tier
 
     listing = offer(db_session, make_item("Desk", department=owner.department,
                                           storeroom=make_storeroom()), by=owner,

@@ -11,7 +11,7 @@ from app.background import background
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import EventKind, ItemEvent
-from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
+from reuse.listings.models import ExternalMode, Listing, ReuseSettings, Tier
 from tests.reuse import making
 
 

@@ -17,9 +17,12 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from reuse import mail, notifications, services
-from reuse.models import Listing, RequestStatus, TransferRequest
-from reuse.notice_models import MailState, Notification
+from reuse.errors import Conflict
+from reuse.listings.models import Listing
+from reuse.notices import mail, notifications
+from reuse.notices.models import MailState, Notification
+from reuse.requests import services
+from reuse.requests.models import RequestStatus, TransferRequest
 from reuse.tasks import retry_mail
 from tests.background import run_queued
 from tests.reuse import making
@@ -131,7 +134,7 @@ def test_a_rolled_back_approval_leaves_no_row_and_sends_nothing(
             session.scalar(select(Notification).where(Notification.kind == "request_approved"))
             is not None
         )  # written, not committed
-        raise services.Conflict("The line to the database broke.")
+        raise Conflict("The line to the database broke.")
 
     monkeypatch.setattr(services, "approve", approve_then_fail)
     login(client, manager)

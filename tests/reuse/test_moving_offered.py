@@ -10,11 +10,13 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import disposals, place_records, whereabouts
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
-from reuse import services
-from reuse.models import Listing, ListingStatus, RequestStatus
-from reuse.notice_models import Notification
-from reuse.notice_text import describe
-from reuse.notifications import Kind
+from reuse.listings import services as listing_services
+from reuse.listings.models import Listing, ListingStatus
+from reuse.notices.models import Notification
+from reuse.notices.notifications import Kind
+from reuse.notices.text import describe
+from reuse.requests import services as request_services
+from reuse.requests.models import RequestStatus
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 
@@ -40,8 +42,8 @@ def world(app, db_session, make_user, make_department, make_item, make_storeroom
             listing = making.flag(db_session, item, by=owner, collect_from="K2, ask Jan")
             if approve:
                 asked = making.ask(db_session, listing, user=asker, quantity=approve)
-                services.approve(db_session, asked, by=owner, now=utcnow(),
-                                 handover_from=listing.collect_from)  # fmt: skip
+                request_services.approve(db_session, asked, by=owner, now=utcnow(),
+                                         handover_from=listing.collect_from)  # fmt: skip
         db_session.commit()
         return listing
 
@@ -102,7 +104,9 @@ def test_a_reserved_lot_moved_into_use_keeps_its_reservations(
     lot, (first,) = listing.item, listing.requests
     clinic = make_user(Role.REQUESTER, department=make_department("Clinic"))
     second = making.ask(db_session, listing, user=clinic, quantity=2)
-    services.approve(db_session, second, by=world.owner, now=utcnow(), handover_from="Dock B")
+    request_services.approve(
+        db_session, second, by=world.owner, now=utcnow(), handover_from="Dock B"
+    )
     db_session.commit()
     assert lot.status == ItemStatus.RESERVED
     whereabouts.move_item(db_session, lot, None, place="Hall, room 12", by=world.owner,
@@ -165,7 +169,7 @@ def test_an_item_moved_while_offered_goes_back_to_storage_where_it_is_when_withd
 ):
     listing = world.offered()
     whereabouts.move_item(db_session, listing.item, world.central, by=world.owner, now=utcnow())
-    services.withdraw(db_session, listing, by=world.owner, now=utcnow())
+    listing_services.withdraw(db_session, listing, by=world.owner, now=utcnow())
     db_session.commit()
     db_session.expire_all()
     assert (listing.item.storeroom_id, listing.item.status) == (

@@ -14,12 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from reuse import closing, demand, interests, services
-from reuse.demand_models import Watch
-from reuse.models import Closing, Tier
-from reuse.notice_models import MailState, Notification
-from reuse.notice_text import describe
-from reuse.notifications import Kind
+from reuse.demand import services as demand
+from reuse.demand.models import Watch
+from reuse.listings import closing
+from reuse.listings import services as listing_services
+from reuse.listings.models import Closing, Tier
+from reuse.notices.models import MailState, Notification
+from reuse.notices.notifications import Kind
+from reuse.notices.text import describe
+from reuse.outside import interests
+from reuse.requests import services as request_services
 from tests.reuse import making
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -71,7 +75,7 @@ def ask(app, db_session, listing, user, now=NOW):
 
 def tick(app, db_session, now):
     with app.test_request_context():
-        services.tick(db_session, now=now)
+        listing_services.tick(db_session, now=now)
     db_session.commit()
 
 
@@ -98,13 +102,13 @@ def test_a_request_tells_the_facility_managers_and_the_offerer(app, db_session, 
 def test_a_cancelled_request_tells_the_owners_and_a_requester_cancelled_for(
     app, db_session, offer, people
 ):
-    from reuse.notice_text import describe
+    from reuse.notices.text import describe
 
     listing = offer()
     first = ask(app, db_session, listing, people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, first, by=people["manager"], now=NOW)
-        services.cancel(db_session, first, by=people["teacher"], now=NOW)  # their own
+        request_services.approve(db_session, first, by=people["manager"], now=NOW)
+        request_services.cancel(db_session, first, by=people["teacher"], now=NOW)  # their own
         db_session.commit()
         [told] = notices(db_session, people["manager"], Kind.REQUEST_CANCELLED)
         assert told.params["released"] is True
@@ -112,7 +116,7 @@ def test_a_cancelled_request_tells_the_owners_and_a_requester_cancelled_for(
     assert notices(db_session, people["teacher"], Kind.REQUEST_CANCELLED) == []  # did it
     second = ask(app, db_session, listing, people["nurse"])
     with app.test_request_context():
-        services.cancel(db_session, second, by=people["manager"], now=NOW)  # for them
+        request_services.cancel(db_session, second, by=people["manager"], now=NOW)  # for them
     db_session.commit()
     [told] = notices(db_session, people["nurse"], Kind.REQUEST_CANCELLED)
     assert told.params["released"] is False
@@ -125,9 +129,9 @@ def test_decisions_reach_the_requesters_with_the_message_and_handover(
     chosen = ask(app, db_session, listing, people["teacher"])
     other = ask(app, db_session, listing, people["nurse"])
     with app.test_request_context():
-        services.approve(db_session, chosen, by=people["manager"], now=NOW,
-                         message="Monday at eight", handover_on=date(2026, 11, 30),
-                         carrier="Caretaker")  # fmt: skip
+        request_services.approve(db_session, chosen, by=people["manager"], now=NOW,
+                                 message="Monday at eight", handover_on=date(2026, 11, 30),
+                                 carrier="Caretaker")  # fmt: skip
     db_session.commit()
     [approved] = notices(db_session, people["teacher"])
     assert approved.kind == Kind.REQUEST_APPROVED
@@ -143,7 +147,9 @@ def test_decisions_reach_the_requesters_with_the_message_and_handover(
 def test_a_declined_request_is_told_with_its_message(app, db_session, offer, people):
     request = ask(app, db_session, offer(), people["teacher"])
     with app.test_request_context():
-        services.decline(db_session, request, by=people["manager"], now=NOW, message="Sorry")
+        request_services.decline(
+            db_session, request, by=people["manager"], now=NOW, message="Sorry"
+        )
     db_session.commit()
     [notice] = notices(db_session, people["teacher"])
     assert (notice.kind, notice.params["message"]) == (Kind.REQUEST_DECLINED, "Sorry")
@@ -173,7 +179,7 @@ def test_a_listing_with_something_approved_is_not_said_to_go_outside(
     listing = offer(quantity=2)
     request = ask(app, db_session, listing, people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, request, by=people["manager"], now=NOW)
+        request_services.approve(db_session, request, by=people["manager"], now=NOW)
     db_session.commit()
     tick(app, db_session, NOW + timedelta(days=12))
     assert notices(db_session, people["manager"], Kind.GOING_OUTSIDE) == []
@@ -192,7 +198,7 @@ def race_ticks(app, now) -> None:
         with app.test_request_context(), Session(engine) as session:
             barrier.wait()
             try:
-                services.tick(session, now=now)
+                listing_services.tick(session, now=now)
                 session.commit()
             except Exception as error:  # noqa: BLE001 (reported below)
                 errors.append(error)
@@ -210,7 +216,7 @@ def test_two_ticks_at_once_remind_once(app, db_session, offer, people, attempt):
     listing = offer()
     request = ask(app, db_session, offer(name="Shelf"), people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, request, by=people["manager"], now=NOW)
+        request_services.approve(db_session, request, by=people["manager"], now=NOW)
     db_session.commit()
     race_ticks(app, NOW + timedelta(days=12))
     db_session.expire_all()
@@ -225,7 +231,7 @@ def test_two_ticks_at_once_remind_once(app, db_session, offer, people, attempt):
 def test_handovers_are_reminded_once_a_day_until_done(app, db_session, offer, people):
     request = ask(app, db_session, offer(), people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, request, by=people["manager"], now=NOW)
+        request_services.approve(db_session, request, by=people["manager"], now=NOW)
     db_session.commit()
     tick(app, db_session, NOW + timedelta(hours=3))  # the day of approval: told already
     assert notices(db_session, people["teacher"], Kind.HANDOVER_REMINDER) == []
@@ -236,7 +242,7 @@ def test_handovers_are_reminded_once_a_day_until_done(app, db_session, offer, pe
     tick(app, db_session, NOW + timedelta(days=2))
     assert len(notices(db_session, people["teacher"], Kind.HANDOVER_REMINDER)) == 2
     with app.test_request_context():
-        services.hand_over(db_session, request, by=people["manager"], now=NOW, **TAGS)
+        request_services.hand_over(db_session, request, by=people["manager"], now=NOW, **TAGS)
     db_session.commit()
     tick(app, db_session, NOW + timedelta(days=3))
     assert len(notices(db_session, people["teacher"], Kind.HANDOVER_REMINDER)) == 2
@@ -245,8 +251,8 @@ def test_handovers_are_reminded_once_a_day_until_done(app, db_session, offer, pe
 def test_a_handover_planned_later_is_reminded_from_the_day_before(app, db_session, offer, people):
     request = ask(app, db_session, offer(), people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, request, by=people["manager"], now=NOW,
-                         handover_on=date(2026, 12, 1))  # fmt: skip
+        request_services.approve(db_session, request, by=people["manager"], now=NOW,
+                                 handover_on=date(2026, 12, 1))  # fmt: skip
     db_session.commit()
     tick(app, db_session, datetime(2026, 11, 29, 9, tzinfo=UTC))
     assert notices(db_session, people["teacher"], Kind.HANDOVER_REMINDER) == []
@@ -296,7 +302,7 @@ def test_a_wish_hears_of_a_matching_listing_before_anyone_outside(
 
 
 def test_a_wish_waits_until_the_whole_organisation_sees_the_listing(app, db_session, offer, people):
-    settings = services.reuse_settings(db_session)
+    settings = listing_services.reuse_settings(db_session)
     settings.department_days = 3
     db_session.commit()
     wish(db_session, people["teacher"], words="desk")
@@ -342,8 +348,8 @@ def test_watchers_hear_of_a_wider_audience_a_reservation_and_the_end(
     db_session.commit()
     request = ask(app, db_session, reserved, people["teacher"])
     with app.test_request_context():
-        services.approve(db_session, request, by=people["manager"], now=NOW)
-        services.withdraw(db_session, withdrawn, by=people["manager"], now=NOW)
+        request_services.approve(db_session, request, by=people["manager"], now=NOW)
+        listing_services.withdraw(db_session, withdrawn, by=people["manager"], now=NOW)
         closing.close_listing(db_session, closed, Closing.RECYCLED, by=people["manager"],
                               now=NOW, **TAGS)  # fmt: skip
     db_session.commit()

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import Condition, Item, ItemStatus
-from reuse.models import Listing
+from reuse.listings.models import Listing
 
 
 def count_listings(db_session) -> int:

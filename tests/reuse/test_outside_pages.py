@@ -16,9 +16,10 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import place_records
 from inventory.models import Condition
-from reuse import services
-from reuse.models import ExternalMode, Listing, ReuseSettings, Tier
-from reuse.partner_models import Interest
+from reuse.listings import services as listing_services
+from reuse.listings.models import ExternalMode, Listing, ReuseSettings, Tier
+from reuse.outside.models import Interest
+from reuse.requests import services as request_services
 from tests.reuse import making
 from tests.reuse.outside_helpers import add_partner, add_photo, offer
 
@@ -220,7 +221,7 @@ def test_fuzzed_query_arguments_never_fail(client, db_session, owner, make_item,
 def test_per_page_is_clamped_and_a_bad_page_is_the_first(
     client, db_session, owner, make_item, room, monkeypatch
 ):
-    from reuse import outside_web
+    from reuse.outside import web as outside_web
 
     monkeypatch.setattr(outside_web, "MAX_PER_PAGE", 2)
     for name in ("Desk A", "Desk B", "Desk C"):
@@ -319,7 +320,7 @@ def test_a_withdrawn_listing_is_gone_on_the_next_request(
                     "in feeds": 6}  # fmt: skip
     etag = client.get(f"/market/{listing.public_slug}").headers["ETag"]
 
-    services.withdraw(db_session, listing, by=owner, now=utcnow())
+    listing_services.withdraw(db_session, listing, by=owner, now=utcnow())
     db_session.commit()
     assert _public_views(client, listing, photo.id, token) == GONE
     again = client.get(f"/market/{listing.public_slug}", headers={"If-None-Match": etag})
@@ -337,11 +338,11 @@ def test_a_fully_reserved_listing_is_gone_and_a_partly_reserved_one_shows_what_i
     clinic = make_user(Role.REQUESTER, department=make_department("Clinic"))
     first = making.ask(db_session, listing, user=school, quantity=2, deliver_place="Hall")
     second = making.ask(db_session, listing, user=clinic, deliver_place="Hall")
-    services.approve(db_session, first, by=owner, now=utcnow())
+    request_services.approve(db_session, first, by=owner, now=utcnow())
     db_session.commit()
     page = client.get(f"/market/{listing.public_slug}").text
     assert "<dd>1</dd>" in page
-    services.approve(db_session, second, by=owner, now=utcnow())
+    request_services.approve(db_session, second, by=owner, now=utcnow())
     db_session.commit()
     assert _public_views(client, listing, photo.id, token) == GONE
 

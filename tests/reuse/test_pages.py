@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from app.auth.roles import Role
 from inventory.models import Item, ItemStatus
-from reuse.models import Listing, RequestStatus, TransferRequest
+from reuse.listings.models import Listing
+from reuse.requests.models import RequestStatus, TransferRequest
 
 
 def test_offer_find_request_approve_and_hand_over(

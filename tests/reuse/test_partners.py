@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.auth.roles import Role
-from reuse import partners
-from reuse.partner_models import Partner, PartnerKind
+from reuse.outside import partners
+from reuse.outside.models import Partner, PartnerKind
 from tests.reuse.outside_helpers import add_partner
 
 NEW = {

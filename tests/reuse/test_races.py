@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus
-from reuse import services
-from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from reuse.listings.models import Listing, ListingStatus, Tier
+from reuse.requests import services
+from reuse.requests.models import RequestStatus, TransferRequest
 from tests.reuse import making
 from tests.reuse.racing import REPEAT
 

@@ -13,12 +13,13 @@ import pytest
 from openpyxl import load_workbook
 
 from app.auth.roles import Role
-from reuse import closing, services
-from reuse.chart import bar_chart
-from reuse.demand_models import BuyCheck, BuyCheckOutcome
-from reuse.models import Closing
-from reuse.savings import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, savings_report
-from reuse.savings_xlsx import write_savings_xlsx
+from reuse.demand.models import BuyCheck, BuyCheckOutcome
+from reuse.listings import closing
+from reuse.listings.models import Closing
+from reuse.requests import services
+from reuse.savings.chart import bar_chart
+from reuse.savings.report import CHECK_COLUMNS, OUTCOME_COLUMNS, Grouping, savings_report
+from reuse.savings.xlsx import write_savings_xlsx
 from tests.reuse import making
 
 ZONE = "Europe/Stockholm"

@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
-from reuse import services
-from reuse.models import Listing, ListingStatus, RequestStatus, Tier, TransferRequest
+from reuse.errors import Conflict, ReuseError
+from reuse.listings import services as listing_services
+from reuse.listings.models import Listing, ListingStatus, Tier
+from reuse.requests import services as request_services
+from reuse.requests.models import RequestStatus, TransferRequest
 from tests.reuse import making
 from tests.reuse.racing import race
 
@@ -83,7 +86,7 @@ def test_flagging_offers_the_item_and_skips_a_zero_day_department_window(db_sess
 
 def test_an_item_is_offered_once(db_session, app, offer, owner):
     listing = offer()
-    with app.test_request_context(), pytest.raises(services.ReuseError, match="already offered"):
+    with app.test_request_context(), pytest.raises(ReuseError, match="already offered"):
         making.flag(db_session, listing.item, quantity=1, by=owner)
 
 
@@ -91,11 +94,11 @@ def test_the_ladder_climbs_only_when_nothing_is_approved(db_session, app, offer,
     quiet, wanted = offer(), offer()
     request = ask(app, db_session, wanted, requester("School"))
     with app.test_request_context():
-        services.approve(db_session, request, by=owner, now=utcnow())
+        request_services.approve(db_session, request, by=owner, now=utcnow())
         db_session.commit()
         later = utcnow() + timedelta(days=15)
-        assert services.tick(db_session, now=later) == 1
-        assert services.tick(db_session, now=later) == 0  # a second tick moves nothing
+        assert listing_services.tick(db_session, now=later) == 1
+        assert listing_services.tick(db_session, now=later) == 0  # a second tick moves nothing
     db_session.commit()
     db_session.refresh(quiet)
     db_session.refresh(wanted)
@@ -114,7 +117,7 @@ def test_a_bad_request_is_refused_with_a_reason(
     db_session, app, offer, requester, quantity, kw, message
 ):
     listing = offer()
-    with pytest.raises(services.ReuseError, match=message):
+    with pytest.raises(ReuseError, match=message):
         ask(app, db_session, listing, requester("School"), quantity, **kw)
 
 
@@ -123,13 +126,13 @@ def test_own_department_and_closed_listings_cannot_be_requested(
 ):
     listing = offer()
     colleague = make_user(Role.REQUESTER, department=owner.department)
-    with pytest.raises(services.ReuseError, match="your own department"):
+    with pytest.raises(ReuseError, match="your own department"):
         ask(app, db_session, listing, colleague)
     with app.test_request_context():
-        services.withdraw(db_session, listing, by=owner, now=utcnow())
+        listing_services.withdraw(db_session, listing, by=owner, now=utcnow())
     db_session.commit()
     assert listing.item.status == ItemStatus.IN_STORAGE
-    with pytest.raises(services.ReuseError, match="no longer open"):
+    with pytest.raises(ReuseError, match="no longer open"):
         ask(app, db_session, listing, requester("School"))
 
 
@@ -137,7 +140,7 @@ def test_a_double_clicked_request_requests_once(db_session, app, offer, requeste
     listing = offer()
     user = requester("School")
     ask(app, db_session, listing, user)
-    with pytest.raises(services.Conflict, match="already asked"):
+    with pytest.raises(Conflict, match="already asked"):
         ask(app, db_session, listing, user)
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(TransferRequest)) == 1
@@ -152,7 +155,7 @@ def test_two_approvals_racing_for_the_last_unit_cannot_both_win(
 
     def approve(session: Session, request_id: int) -> None:
         request = session.get(TransferRequest, request_id)
-        services.approve(session, request, by=session.merge(owner), now=utcnow())
+        request_services.approve(session, request, by=session.merge(owner), now=utcnow())
 
     outcomes = race(app, approve, [r.id for r in requests])
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
@@ -171,8 +174,8 @@ def test_a_double_clicked_approval_takes_effect_once(
     request = ask(app, db_session, listing, requester(f"School {attempt}"))
 
     def approve(session: Session, request_id: int) -> None:
-        services.approve(session, session.get(TransferRequest, request_id),
-                         by=session.merge(owner), now=utcnow())  # fmt: skip
+        request_services.approve(session, session.get(TransferRequest, request_id),
+                                 by=session.merge(owner), now=utcnow())  # fmt: skip
 
     outcomes = race(app, approve, [request.id, request.id])
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
@@ -187,10 +190,10 @@ def test_handover_of_part_of_a_lot_splits_it(
     school = requester("School")
     request = ask(app, db_session, listing, school, quantity=3)
     with app.test_request_context():
-        services.approve(db_session, request, by=owner, now=utcnow(), handover_on=TODAY,
-                         carrier="Caretaker")  # fmt: skip
-        part = services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                                  tag_digits=6)  # fmt: skip
+        request_services.approve(db_session, request, by=owner, now=utcnow(), handover_on=TODAY,
+                                 carrier="Caretaker")  # fmt: skip
+        part = request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                                          tag_digits=6)  # fmt: skip
     db_session.commit()
     lot = db_session.get(Item, listing.item_id)
     assert (lot.quantity, part.quantity, part.split_from_id) == (7, 3, lot.id)
@@ -210,12 +213,12 @@ def test_handover_of_a_whole_item_moves_it_and_closes_the_listing(
     school = requester("School")
     request = ask(app, db_session, listing, school)
     with app.test_request_context():
-        services.approve(db_session, request, by=owner, now=utcnow())
-        item = services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                                  tag_digits=6)  # fmt: skip
-        with pytest.raises(services.Conflict):  # a second scan of the label changes nothing
-            services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
-                               tag_digits=6)  # fmt: skip
+        request_services.approve(db_session, request, by=owner, now=utcnow())
+        item = request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                                          tag_digits=6)  # fmt: skip
+        with pytest.raises(Conflict):  # a second scan of the label changes nothing
+            request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="INV-",
+                                       tag_digits=6)  # fmt: skip
     db_session.commit()
     assert item.id == listing.item_id and item.department_id == school.department_id
     assert listing.status == ListingStatus.CLOSED and listing.closing == "transferred"
@@ -227,14 +230,14 @@ def test_cancelling_an_approved_request_puts_the_quantity_back(
     listing = offer()
     request = ask(app, db_session, listing, requester("School"))
     with app.test_request_context():
-        services.approve(db_session, request, by=owner, now=utcnow())
+        request_services.approve(db_session, request, by=owner, now=utcnow())
         db_session.commit()
-        services.cancel(db_session, request, by=owner, now=utcnow())
+        request_services.cancel(db_session, request, by=owner, now=utcnow())
     db_session.commit()
     db_session.refresh(listing)
     assert listing.reserved == 0 and listing.item.status == ItemStatus.OFFERED
-    with app.test_request_context(), pytest.raises(services.Conflict):
-        services.approve(db_session, request, by=owner, now=utcnow())  # an old tab
+    with app.test_request_context(), pytest.raises(Conflict):
+        request_services.approve(db_session, request, by=owner, now=utcnow())  # an old tab
 
 
 def test_f6_only_the_edges_of_the_request_state_machine_are_possible(
@@ -246,21 +249,23 @@ def test_f6_only_the_edges_of_the_request_state_machine_are_possible(
         ask(app, db_session, listing, requester(f"Dept {n}")) for n in range(4)
     )
     with app.test_request_context():
-        services.decline(db_session, declined, by=owner, now=utcnow())
-        services.cancel(db_session, cancelled, by=owner, now=utcnow())
-        services.approve(db_session, done, by=owner, now=utcnow())
-        services.hand_over(db_session, done, by=owner, now=utcnow(), tag_prefix="R-",
-                           tag_digits=4)  # fmt: skip
+        request_services.decline(db_session, declined, by=owner, now=utcnow())
+        request_services.cancel(db_session, cancelled, by=owner, now=utcnow())
+        request_services.approve(db_session, done, by=owner, now=utcnow())
+        request_services.hand_over(db_session, done, by=owner, now=utcnow(), tag_prefix="R-",
+                                   tag_digits=4)  # fmt: skip
         db_session.commit()
         illegal = [
-            (services.approve, declined), (services.approve, cancelled),
-            (services.approve, done), (services.decline, done), (services.cancel, done),
-            (services.hand_over, pending),  # received before it was approved
+            (request_services.approve, declined), (request_services.approve, cancelled),
+            (request_services.approve, done), (request_services.decline, done), (request_services.cancel, done),
+            (request_services.hand_over, pending),  # received before it was approved
         ]  # fmt: skip
         for step, request in illegal:
             before = (request.status, db_session.get(Listing, listing.id).reserved)
-            kwargs = {"tag_prefix": "R-", "tag_digits": 4} if step is services.hand_over else {}
-            with pytest.raises(services.Conflict):
+            kwargs = (
+                {"tag_prefix": "R-", "tag_digits": 4} if step is request_services.hand_over else {}
+            )
+            with pytest.raises(Conflict):
                 step(db_session, request, by=owner, now=utcnow(), **kwargs)
             db_session.rollback()
             assert (request.status, db_session.get(Listing, listing.id).reserved) == before
@@ -278,8 +283,8 @@ def test_nobody_decides_on_their_own_departments_request(
     request = ask(app, db_session, listing, manager)
     with app.test_request_context():
         for who in (manager, colleague):
-            for step in (services.approve, services.decline):
-                with pytest.raises(services.ReuseError, match="decided by someone else"):
+            for step in (request_services.approve, request_services.decline):
+                with pytest.raises(ReuseError, match="decided by someone else"):
                     step(db_session, request, by=who, now=utcnow())
                 db_session.rollback()
     assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
@@ -323,9 +328,9 @@ def test_the_rest_of_a_lot_back_in_stock_after_the_last_handover_is_in_its_histo
     listing = offer(quantity=2, lot=5)
     request = ask(app, db_session, listing, requester("School"), quantity=2)
     with app.test_request_context():
-        services.approve(db_session, request, by=owner, now=utcnow())
-        services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="R-",
-                           tag_digits=4)  # fmt: skip
+        request_services.approve(db_session, request, by=owner, now=utcnow())
+        request_services.hand_over(db_session, request, by=owner, now=utcnow(), tag_prefix="R-",
+                                   tag_digits=4)  # fmt: skip
         db_session.commit()
     last = db_session.scalars(
         select(ItemEvent).where(ItemEvent.item_id == listing.item_id)
@@ -344,8 +349,8 @@ def test_approving_for_an_item_disposed_meanwhile_fails_with_its_state(
     item = db_session.get(Item, listing.item_id)
     item.status = ItemStatus.DISPOSED
     db_session.commit()
-    with app.test_request_context(), pytest.raises(services.Conflict, match="now: Disposed"):
-        services.approve(db_session, request, by=owner, now=utcnow())
+    with app.test_request_context(), pytest.raises(Conflict, match="now: Disposed"):
+        request_services.approve(db_session, request, by=owner, now=utcnow())
     db_session.rollback()
     assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
     assert db_session.get(Listing, listing.id).reserved == 0

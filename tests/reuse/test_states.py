@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.roles import Role
 from app.states import advance, reachable
-from reuse import listing_states as listings
-from reuse import request_states as requests
-from reuse.models import Listing, TransferRequest
+from reuse.listings import states as listings
+from reuse.listings.models import Listing
+from reuse.requests import states as requests
+from reuse.requests.models import TransferRequest
 from tests.reuse import making
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,58 @@
+"""Read-only queries of listings: the market as a user's tier sees it, an item's listing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from inventory.models import Item, Site, Storeroom
+from inventory.queries import category_and_descendants
+from reuse import access
+from reuse.listings.models import Listing, ListingStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.auth.models import User
+
+SORTS = ("newest", "ending")
+
+
+def market(
+    user: User, *, q: str = "", category_id: int | None = None, condition: str | None = None,
+    site_id: int | None = None, town: str = "", sort: str = "newest",
+) -> Select:  # fmt: skip
+    """Open listings the user's tier may see: inside tiers are the organisation's own."""
+    query = (
+        select(Listing)
+        .join(Listing.item)
+        .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
+        .outerjoin(Site, Storeroom.site_id == Site.id)
+        .where(Listing.status == ListingStatus.OPEN, access.listing_scope(user))
+        .options(joinedload(Listing.item).selectinload(Item.photos))
+    )
+    if q.strip():
+        words = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Item.name).like(words), func.lower(Item.tag).like(words))
+        )
+    if category_id:
+        query = query.where(Item.category_id.in_(category_and_descendants(category_id)))
+    if condition:
+        query = query.where(Listing.condition == condition)
+    if site_id:
+        query = query.where(Site.id == site_id)
+    if town.strip():
+        query = query.where(func.lower(Site.town) == town.strip().lower())
+    if sort == "ending":
+        return query.order_by(Listing.tier_ends_at.is_(None), Listing.tier_ends_at, Listing.id)
+    return query.order_by(Listing.created_at.desc(), Listing.id.desc())
+
+
+def open_listing_id(session: Session, item_id: int) -> int | None:
+    """The item's open listing, for the link from its page (one at most: a unique index)."""
+    return session.scalar(
+        select(Listing.id).where(Listing.item_id == item_id, Listing.status == ListingStatus.OPEN)
+    )
