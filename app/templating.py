@@ -1,23 +1,16 @@
 """Helpers available in every template."""
 
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
+from app.formats import format_day, format_moment, format_money, format_number
 from inventory import vocabulary
 from inventory.models import Organisation
-
-
-def format_money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{format_decimal(value, format='#,##0.00')} {currency}".strip()
-
 
 # url_for's own keywords: a query argument of that name would change the link, or crash it.
 URL_FOR_RESERVED = frozenset({"endpoint", "_method", "_external", "_anchor", "_scheme"})
@@ -43,6 +36,12 @@ def public_url(endpoint: str, **values: Any) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    # Flask-Babel's own date filters would write English dates the US way: theirs are ours.
+    app.jinja_env.filters.update(
+        dateformat=format_day, datetimeformat=format_moment, number=format_number
+    )
+    for name in ("timeformat", "timedeltaformat"):
+        app.jinja_env.filters.pop(name, None)
     app.jinja_env.globals.update(
         get_locale=get_locale,
         vocabulary=vocabulary,

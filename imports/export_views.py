@@ -16,13 +16,14 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.formats import format_number
 from app.sheets import csv_lines, write_xlsx
 from app.templating import query_args
 from app.timeutil import utcnow
@@ -66,7 +67,7 @@ def download(query: Select, fmt: str, subject: str, *, back: str) -> Response:
     if fmt == "xlsx" and count_rows(query) > limit:
         flash(
             _("A workbook can hold up to %(n)s items here. Download CSV, or export with the "
-              "command line (flask export).", n=format_decimal(limit)),
+              "command line (flask export).", n=format_number(limit)),
             "error",
         )  # fmt: skip
         return redirect(back)
