@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.formats import format_day, format_moment, format_money, format_number
@@ -138,3 +139,20 @@ def test_only_app_formats_formats_dates_numbers_and_money():
                 ):  # fmt: skip
                     found += [(str(path), a.name) for a in node.names if a.name in formatting]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "currency"), [("da-DK", "DKK"), ("nl-BE", "EUR"), ("sv", "SEK")]
+)
+def test_setup_offers_the_currency_of_the_readers_country_and_keeps_the_choice(
+    client, db_session, accept, currency
+):
+    page = client.get("/setup", headers={"Accept-Language": accept}).text
+    assert f'<option selected value="{currency}">' in page or (
+        f'<option value="{currency}" selected>' in page
+    )
+    form = {"organisation": "Kommune", "department": "Drift", "name": "Ada",
+            "email": "ada@example.org", "password": "a long password",
+            "confirm": "a long password", "currency": "DKK"}  # fmt: skip
+    assert client.post("/setup", data=form).status_code == 302
+    assert db_session.scalar(select(Organisation.currency)) == "DKK"
