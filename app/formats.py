@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
+from app.sheets import COMMAS, CSV_STYLES, SEMICOLONS, CsvStyle
 from app.timeutil import as_utc
 from inventory.models import Organisation
 
@@ -90,6 +91,20 @@ def format_money(value: Decimal | None, currency: str | None = None) -> str:
     if locale.language == "en" and babel_numbers.get_currency_symbol(code, locale) == code:
         pattern = "¤\xa0#,##0.00"  # "SEK 1,250.50", not "SEK1,250.50"
     return babel_numbers.format_currency(value, code, format=pattern, locale=locale)
+
+
+def reader_csv_style(choice: str | None = None) -> CsvStyle:
+    """The CSV the reader's spreadsheet opens in columns: semicolons and decimal commas where
+    the locale writes a decimal comma, else commas and points; `choice` ("comma" or
+    "semicolon", a link's ?sep=) overrides it."""
+    if choice in CSV_STYLES:
+        return CSV_STYLES[choice]
+    return SEMICOLONS if babel_numbers.get_decimal_symbol(reader_locale()) == "," else COMMAS
+
+
+def other_csv_style() -> CsvStyle:
+    """The style the reader's spreadsheet does not expect, offered beside the usual one."""
+    return COMMAS if reader_csv_style() is SEMICOLONS else SEMICOLONS
 
 
 def known_currency(code: str) -> bool:

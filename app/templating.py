@@ -4,13 +4,28 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
-from app.formats import format_day, format_moment, format_money, format_number
+from app.formats import format_day, format_moment, format_money, format_number, other_csv_style
+from app.sheets import COMMAS, SEMICOLONS
 from inventory import vocabulary
 from inventory.models import Organisation
+
+CSV_STYLE_LABELS = {
+    COMMAS.name: _l("CSV with commas and decimal points"),
+    SEMICOLONS.name: _l("CSV with semicolons and decimal commas"),
+}
+
+
+def csv_alternative() -> tuple[str, str]:
+    """The ?sep= value and link text of the CSV style the reader's spreadsheet does not
+    expect, offered beside every CSV download."""
+    style = other_csv_style()
+    return style.name, str(CSV_STYLE_LABELS[style.name])
+
 
 # url_for's own keywords: a query argument of that name would change the link, or crash it.
 URL_FOR_RESERVED = frozenset({"endpoint", "_method", "_external", "_anchor", "_scheme"})
@@ -46,6 +61,7 @@ def register_template_helpers(app: Flask) -> None:
         get_locale=get_locale,
         vocabulary=vocabulary,
         format_money=format_money,
+        csv_alternative=csv_alternative,
         url_with=url_with,
         query_args=query_args,
         public_url=public_url,

@@ -13,6 +13,7 @@ from flask import (
     current_app,
     flash,
     redirect,
+    request,
     send_file,
     url_for,
 )
@@ -23,8 +24,8 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.formats import format_number
-from app.sheets import csv_lines, write_xlsx
+from app.formats import format_number, reader_csv_style
+from app.sheets import CsvStyle, csv_lines, write_xlsx
 from app.templating import query_args
 from app.timeutil import utcnow
 from imports.export import Layout, export_layout, item_rows
@@ -73,7 +74,8 @@ def download(query: Select, fmt: str, subject: str, *, back: str) -> Response:
         return redirect(back)
     layout = export_layout(db.session, query)
     if fmt == "csv":
-        response = Response(csv_stream(db.engine, query, layout), mimetype="text/csv")
+        style = reader_csv_style(request.args.get("sep"))
+        response = Response(csv_stream(db.engine, query, layout, style), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     # A workbook is a zip file, written whole at the end, so it cannot be streamed; openpyxl
@@ -89,11 +91,11 @@ def count_rows(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def csv_stream(engine: Engine, query: Select, layout: Layout) -> Iterator[str]:
+def csv_stream(engine: Engine, query: Select, layout: Layout, style: CsvStyle) -> Iterator[str]:
     """The CSV lines, read through a session of their own: the request's session and context
     are gone by the time the server sends the body."""
     with Session(engine) as session:
-        yield from csv_lines(chain([layout.header], item_rows(session, query, layout)))
+        yield from csv_lines(chain([layout.header], item_rows(session, query, layout)), style)
 
 
 def filename_part(text: str) -> str:
