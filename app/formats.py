@@ -44,6 +44,12 @@ def reader_locale() -> Locale:
     return Locale.parse(code)
 
 
+def reader_language() -> str:
+    """The language code of the current locale ("sv"); "" outside a request or mail."""
+    language = get_locale() if has_app_context() else None
+    return language.language if language else ""
+
+
 def _pattern(kind: str, width: str, locale: Locale) -> str:
     return ISO_SHORT[kind] if width == "short" and locale.language == "en" else width
 

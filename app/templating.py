@@ -9,10 +9,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
-from app.formats import format_day, format_moment, format_money, format_number, other_csv_style
+from app.formats import (
+    format_day,
+    format_moment,
+    format_money,
+    format_number,
+    other_csv_style,
+    reader_language,
+)
 from app.sheets import COMMAS, SEMICOLONS
 from inventory import vocabulary
-from inventory.models import Organisation
+from inventory.models import Category, Organisation
 
 CSV_STYLE_LABELS = {
     COMMAS.name: _l("CSV with commas and decimal points"),
@@ -25,6 +32,15 @@ def csv_alternative() -> tuple[str, str]:
     expect, offered beside every CSV download."""
     style = other_csv_style()
     return style.name, str(CSV_STYLE_LABELS[style.name])
+
+
+def category_name(category: Category) -> str:
+    """The category's name in the reader's language, where the organisation gave one."""
+    return category.name_in(reader_language())
+
+
+def category_path(category: Category) -> str:
+    return category.path_in(reader_language())
 
 
 # url_for's own keywords: a query argument of that name would change the link, or crash it.
@@ -62,6 +78,8 @@ def register_template_helpers(app: Flask) -> None:
         vocabulary=vocabulary,
         format_money=format_money,
         csv_alternative=csv_alternative,
+        category_name=category_name,
+        category_path=category_path,
         url_with=url_with,
         query_args=query_args,
         public_url=public_url,
