@@ -157,3 +157,22 @@ def test_refusals_from_the_domain_are_translated(client, make_user, login, make_
     form = {"tag": "inv-777", "name": "Stol", "quantity": "1", "condition": "good", "place": "B12"}
     page = client.post("/items/new", data={**form, "department_id": user.department_id}).text
     assert "Inventarienumret inv-777 används redan." in page
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "choice"),
+    [
+        ("en", "This field is required.", "Not a valid choice."),
+        ("sv", "Det här fältet måste fyllas i.", "Inte ett giltigt val."),
+        ("da", "Dette felt skal udfyldes.", "Ikke et gyldigt valg."),  # WTForms has no Danish
+        ("nl", "Dit veld is verplicht.", "Geen geldige keuze."),
+    ],
+)
+def test_the_forms_own_messages_are_in_the_readers_language(
+    client, make_user, login, language, required, choice
+):
+    login(client, make_user(Role.MANAGER, language=language))
+    page = client.post("/categories/new", data={"name": "", "kind": "furniture"}).text
+    assert required in page
+    page = client.post("/categories/new", data={"name": "Stol", "kind": "spaceship"}).text
+    assert choice in page
