@@ -95,7 +95,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    LANGUAGES = ["en", "sv"]
+    LANGUAGES = ["en", "sv", "da", "nl"]  # each but English has app/translations/<code>
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/Stockholm")
     SECURITY_HSTS = False

@@ -3,15 +3,32 @@
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
+# Each language by its own name, as a reader looks for it in a list.
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska", "da": "Dansk", "nl": "Nederlands"}
+
 
 def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak the default language
         return None
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    chosen = current_user.language if current_user and current_user.is_authenticated else ""
+    if chosen:  # one we no longer speak reads English, as the account page then says
+        return chosen if chosen in languages else None
     return request.accept_languages.best_match(languages)
 
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def language_not_spoken() -> str | None:
+    """The language the user chose, or their browser asks for, that we do not speak and so
+    answer in English; None when the pages are in the language asked for."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = current_user.language if current_user.is_authenticated else ""
+    if chosen:
+        return None if chosen in languages else chosen
+    asked = [tag for tag, _quality in request.accept_languages]
+    if not asked or request.accept_languages.best_match(languages) is not None:
+        return None
+    return asked[0]

@@ -1,22 +1,46 @@
 """Helpers available in every template."""
 
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.extensions import db
+from app.formats import (
+    format_day,
+    format_moment,
+    format_money,
+    format_number,
+    other_csv_style,
+    reader_language,
+)
+from app.sheets import COMMAS, SEMICOLONS
 from inventory import vocabulary
-from inventory.models import Organisation
+from inventory.models import Category, Organisation
+
+CSV_STYLE_LABELS = {
+    COMMAS.name: _l("CSV with commas and decimal points"),
+    SEMICOLONS.name: _l("CSV with semicolons and decimal commas"),
+}
 
 
-def format_money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{format_decimal(value, format='#,##0.00')} {currency}".strip()
+def csv_alternative() -> tuple[str, str]:
+    """The ?sep= value and link text of the CSV style the reader's spreadsheet does not
+    expect, offered beside every CSV download."""
+    style = other_csv_style()
+    return style.name, str(CSV_STYLE_LABELS[style.name])
+
+
+def category_name(category: Category) -> str:
+    """The category's name in the reader's language, where the organisation gave one."""
+    return category.name_in(reader_language())
+
+
+def category_path(category: Category) -> str:
+    return category.path_in(reader_language())
 
 
 # url_for's own keywords: a query argument of that name would change the link, or crash it.
@@ -43,10 +67,19 @@ def public_url(endpoint: str, **values: Any) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    # Flask-Babel's own date filters would write English dates the US way: theirs are ours.
+    app.jinja_env.filters.update(
+        dateformat=format_day, datetimeformat=format_moment, number=format_number
+    )
+    for name in ("timeformat", "timedeltaformat"):
+        app.jinja_env.filters.pop(name, None)
     app.jinja_env.globals.update(
         get_locale=get_locale,
         vocabulary=vocabulary,
         format_money=format_money,
+        csv_alternative=csv_alternative,
+        category_name=category_name,
+        category_path=category_path,
         url_with=url_with,
         query_args=query_args,
         public_url=public_url,

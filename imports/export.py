@@ -62,7 +62,7 @@ def export_layout(session: Session, query: Select, *, chunk_size: int = CHUNK_SI
     keys = extra_keys(session, query, chunk_size=chunk_size)
     return Layout(
         header=[str(FIELD[field]) for field in FIELDS] + keys,
-        names=load_place_names(session),
+        names=load_place_names(session, language=""),  # main names: what the importer reads
         room_sites=dict(
             session.execute(select(Storeroom.id, Site.name).join(Storeroom.site)).all()
         ),

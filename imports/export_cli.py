@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.sheets import write_csv, write_xlsx
+from app.sheets import CSV_STYLES, write_csv, write_xlsx
 from imports.export import export_rows
 from inventory import place_records, queries
 from inventory.models import Item, ItemStatus
@@ -24,8 +24,16 @@ FORMATS = (".xlsx", ".csv")
     required=True,
     help="The file to write; .xlsx or .csv says which format.",
 )
+@click.option(
+    "--sep",
+    type=click.Choice(list(CSV_STYLES)),
+    default="comma",
+    show_default=True,
+    help="CSV only: commas and decimal points, or semicolons and decimal commas (the "
+    "spreadsheet settings of Swedish, Danish and Dutch).",
+)
 @with_appcontext
-def export_command(storeroom_code: str | None, output: Path) -> None:
+def export_command(storeroom_code: str | None, output: Path, sep: str) -> None:
     """Export every item that is not disposed of (or a storeroom's) to an xlsx or CSV file."""
     suffix = output.suffix.lower()
     if suffix not in FORMATS:
@@ -41,6 +49,6 @@ def export_command(storeroom_code: str | None, output: Path) -> None:
         written = write_xlsx(rows, output)
     else:
         with output.open("w", encoding="utf-8", newline="") as out:
-            written = write_csv(rows, out)
+            written = write_csv(rows, out, CSV_STYLES[sep])
     noun = "item" if written == 1 else "items"
     click.echo(f"{written} {noun} written to {output}.")

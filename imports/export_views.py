@@ -13,17 +13,19 @@ from flask import (
     current_app,
     flash,
     redirect,
+    request,
     send_file,
     url_for,
 )
-from flask_babel import format_decimal, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.sheets import csv_lines, write_xlsx
+from app.formats import format_number, reader_csv_style
+from app.sheets import CsvStyle, csv_lines, write_xlsx
 from app.templating import query_args
 from app.timeutil import utcnow
 from imports.export import Layout, export_layout, item_rows
@@ -66,13 +68,14 @@ def download(query: Select, fmt: str, subject: str, *, back: str) -> Response:
     if fmt == "xlsx" and count_rows(query) > limit:
         flash(
             _("A workbook can hold up to %(n)s items here. Download CSV, or export with the "
-              "command line (flask export).", n=format_decimal(limit)),
+              "command line (flask export).", n=format_number(limit)),
             "error",
         )  # fmt: skip
         return redirect(back)
     layout = export_layout(db.session, query)
     if fmt == "csv":
-        response = Response(csv_stream(db.engine, query, layout), mimetype="text/csv")
+        style = reader_csv_style(request.args.get("sep"))
+        response = Response(csv_stream(db.engine, query, layout, style), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     # A workbook is a zip file, written whole at the end, so it cannot be streamed; openpyxl
@@ -88,11 +91,11 @@ def count_rows(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def csv_stream(engine: Engine, query: Select, layout: Layout) -> Iterator[str]:
+def csv_stream(engine: Engine, query: Select, layout: Layout, style: CsvStyle) -> Iterator[str]:
     """The CSV lines, read through a session of their own: the request's session and context
     are gone by the time the server sends the body."""
     with Session(engine) as session:
-        yield from csv_lines(chain([layout.header], item_rows(session, query, layout)))
+        yield from csv_lines(chain([layout.header], item_rows(session, query, layout)), style)
 
 
 def filename_part(text: str) -> str:

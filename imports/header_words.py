@@ -79,7 +79,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "Övrigt", "Toelichting", "Bijzonderheden", "Info",
     ),
     # The reason column of our error-rows download, in each language we write it.
-    IGNORE: ("Import error", "Importfel"),
+    IGNORE: ("Import error", "Importfel", "Importfejl", "Importfout"),
     # Alone, these could be any of several fields: kept as they are, for the user to map.
     EXTRA: ("Value", "Valuation", "Värde", "Værdi", "Waarde", "Belopp", "Bedrag", "Amount",
             "Datum", "Dato", "Date"),

@@ -23,6 +23,7 @@ from inventory.models import CategoryKind, Condition, Disposition
 from inventory.vocabulary import CATEGORY_KIND, CONDITION, DISPOSITION
 
 MAX_EXTRA_ATTRIBUTES = 50
+CATEGORY_LANGUAGES = ("en", "sv", "da", "nl")  # a name field each on the category form
 
 
 class MoneyField(Field):
@@ -217,3 +218,21 @@ class CategoryForm(FlaskForm):
     )
     replacement_value = MoneyField(_l("Replacement value per unit"))
     co2e_kg = MoneyField(_l("CO2e per unit (kg)"))
+    # The name for readers of each language we speak; empty, they read the name above.
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+    name_sv = StringField(_l("Name in Swedish"), validators=[Length(max=200)])
+    name_da = StringField(_l("Name in Danish"), validators=[Length(max=200)])
+    name_nl = StringField(
+        _l("Name in Dutch"),
+        validators=[Length(max=200)],
+        description=_l("Each reader sees the category in their language, else by its name."),
+    )
+
+    def names_by_language(self) -> dict[str, str]:
+        """The names given in other languages, by language code; empty ones left out."""
+        typed = {code: clean(self[f"name_{code}"].data) for code in CATEGORY_LANGUAGES}
+        return {code: name for code, name in typed.items() if name}
+
+    def show_names(self, names: dict[str, str]) -> None:
+        for code in CATEGORY_LANGUAGES:
+            self[f"name_{code}"].data = names.get(code, "")

@@ -173,6 +173,9 @@ class Category(db.Model):
     kind: Mapped[CategoryKind] = enum_column(CategoryKind, default=CategoryKind.FURNITURE)
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
     co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # The name in other languages, by language code ({"da": "Kontorstol"}), where the
+    # organisation gave one; a reader of another language sees `name`.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", order_by="Category.name"
@@ -188,6 +191,18 @@ class Category(db.Model):
         names, node = [], self
         while node is not None:
             names.append(node.name)
+            node = node.parent
+        return " > ".join(reversed(names))
+
+    def name_in(self, language: str) -> str:
+        """The name a reader of `language` sees: theirs if given, else the main name."""
+        return (self.names or {}).get(language) or self.name
+
+    def path_in(self, language: str) -> str:
+        """The path in `language`, each level by its name in it where there is one."""
+        names, node = [], self
+        while node is not None:
+            names.append(node.name_in(language))
             node = node.parent
         return " > ".join(reversed(names))
 

@@ -53,6 +53,7 @@ def place_state(place: Place | None) -> State | None:
         "kind": str(place.kind),
         "replacement_value": _text(place.replacement_value),
         "co2e_kg": _text(place.co2e_kg),
+        **{f"name_{code}": name for code, name in sorted((place.names or {}).items())},
     }
 
 

@@ -3,6 +3,10 @@
 These tables hold tens to hundreds of rows, next to 100,000 items. Reading each whole, in one
 column-only query, fills the list's filter menus and labels every row of the list, so the rows
 themselves are plain columns and no related objects are loaded per page.
+
+Categories read in the reader's language where the organisation named them in it: the
+language is given, or is the current locale's, as translated words are; an export asks for
+the main names (language ""), which the importer reads back.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.formats import reader_language
 from inventory.models import Category, Department, Site, Storeroom
 
 MAX_DEPTH = 20  # a category tree deeper than this is broken data, not a taxonomy
@@ -50,8 +55,19 @@ def category_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
     return dict(sorted(paths.items(), key=lambda pair: pair[1].lower()))
 
 
-def load_place_names(session: Session) -> PlaceNames:
-    categories = session.execute(select(Category.id, Category.name, Category.parent_id)).all()
+def load_category_paths(session: Session, *, language: str | None = None) -> dict[int, str]:
+    """Every category's path, in `language` (None: the current locale's; "": main names)."""
+    language = reader_language() if language is None else language
+    rows = session.execute(
+        select(Category.id, Category.name, Category.parent_id, Category.names)
+    ).all()
+    return category_paths(
+        [(id_, (names or {}).get(language) or name, parent) for id_, name, parent, names in rows]
+    )
+
+
+def load_place_names(session: Session, *, language: str | None = None) -> PlaceNames:
+    """The names of every place, categories in `language` (see load_category_paths)."""
     departments = session.execute(
         select(Department.id, Department.name).order_by(func.lower(Department.name))
     ).all()
@@ -62,7 +78,7 @@ def load_place_names(session: Session) -> PlaceNames:
         select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(func.lower(Storeroom.code))
     ).all()
     return PlaceNames(
-        categories=category_paths([tuple(row) for row in categories]),
+        categories=load_category_paths(session, language=language),
         departments={id_: name for id_, name in departments},
         sites={id_: f"{name}, {town}" if town else name for id_, name, town in sites},
         storerooms={id_: (code, name) for id_, code, name in storerooms},

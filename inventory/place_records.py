@@ -96,6 +96,7 @@ def save_category(
     kind,
     replacement_value: Decimal | None,
     co2e_kg: Decimal | None,
+    names: dict[str, str] | None = None,
     category: Category | None = None,
 ) -> Category:
     """Create or edit a category node; a category cannot become its own ancestor."""
@@ -112,6 +113,8 @@ def save_category(
     category = category or Category()
     category.name, category.parent, category.kind = name.strip(), parent, kind
     category.replacement_value, category.co2e_kg = replacement_value, co2e_kg
+    if names is not None:
+        category.names = {code: text.strip() for code, text in names.items() if text.strip()}
     session.add(category)
     session.flush()
     return category

@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.formats import reader_language
 from app.request_values import db_id
 from app.timeutil import utcnow
 from inventory import access, place_records, queries
@@ -25,7 +26,7 @@ from inventory.errors import InventoryError
 from inventory.forms import CategoryForm, DepartmentForm, SiteForm, StoreroomForm, clean
 from inventory.models import Category, CategoryKind, Department, Item, Site, Storeroom
 from inventory.place_audit import State, audit_place, place_state
-from inventory.place_names import load_place_names
+from inventory.place_names import load_category_paths, load_place_names
 from inventory.web import list_page
 
 bp = Blueprint("places", __name__, template_folder="templates")
@@ -187,7 +188,10 @@ def edit_storeroom(storeroom_id: int | None):
 @login_required
 def categories():
     """The category tree with replacement values and CO2e per unit."""
-    rows = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
+    language = reader_language()
+    rows = sorted(
+        db.session.scalars(queries.categories()), key=lambda c: c.path_in(language).lower()
+    )
     return render_template("places/categories.html", categories=rows)
 
 
@@ -198,9 +202,11 @@ def edit_category(category_id: int | None):
     """Create or edit a category."""
     category = get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
-    others = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
+    if category is not None and not form.is_submitted():
+        form.show_names(category.names or {})
+    paths = load_category_paths(db.session)
     form.parent_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(c.id, c.path) for c in others if c is not category
+        SelectChoice(id_, path) for id_, path in paths.items() if id_ != category_id
     ]
     if form.validate_on_submit():
 
@@ -212,6 +218,7 @@ def edit_category(category_id: int | None):
                 kind=CategoryKind(form.kind.data),
                 replacement_value=form.replacement_value.data,
                 co2e_kg=form.co2e_kg.data,
+                names=form.names_by_language(),
                 category=category,
             )
 

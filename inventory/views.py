@@ -14,7 +14,7 @@ from inventory.errors import InventoryError, StaleItem
 from inventory.forms import DisposeForm, ItemForm, MoveForm, NewItemForm, PhotoForm, format_extra
 from inventory.models import Category, Department, Disposition, ItemPhoto, Storeroom
 from inventory.photos import process_photo, shared_budget
-from inventory.place_names import load_place_names
+from inventory.place_names import load_category_paths, load_place_names
 from inventory.web import (
     expected_version,
     item_filter_from_args,
@@ -38,9 +38,8 @@ def chosen(model, object_id: int | None):
 def fill_choices(form) -> None:
     """Load the select options a form needs; requesters can only pick their own department."""
     if hasattr(form, "category_id"):
-        cats = sorted(db.session.scalars(queries.categories()), key=lambda c: c.path.lower())
         form.category_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(c.id, c.path) for c in cats
+            SelectChoice(*pair) for pair in load_category_paths(db.session).items()
         ]
     if hasattr(form, "department_id"):
         depts = db.session.scalars(queries.departments()).all()

@@ -1,7 +1,11 @@
 """The words users see for our enums and fields, translated through Flask-Babel."""
 
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 
+from app.formats import format_day, format_moment, format_money
 from inventory.models import CategoryKind, Condition, Disposition, EventKind, ItemStatus
 
 STATUS = {
@@ -93,6 +97,16 @@ def translated(labels: dict) -> dict:
     return {key: str(label) for key, label in labels.items()}
 
 
+# History keeps dates, moments and amounts as ISO text and plain decimals; shown, they read
+# in the reader's locale.
+VALUE_FORMATS = {
+    "purchase_date": lambda text: format_day(date.fromisoformat(text)),
+    "window_ends": lambda text: format_moment(datetime.fromisoformat(text), "short"),
+    "purchase_price": lambda text: format_money(Decimal(text)),
+    "replacement_value": lambda text: format_money(Decimal(text)),
+}
+
+
 def field_value_label(field: str, value):
     """The user's words for a value kept in an item's history."""
     if value is None or value == "":
@@ -102,4 +116,9 @@ def field_value_label(field: str, value):
             return label
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+    if field in VALUE_FORMATS and isinstance(value, str):
+        try:
+            return VALUE_FORMATS[field](value)
+        except (ValueError, InvalidOperation):  # written by an older version: shown as kept
+            return value
     return value

@@ -1,18 +1,32 @@
 """Forms for printing labels and keeping printer profiles."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from app.extensions import db
+from app.formats import format_number
 from app.request_values import optional_id
-from labels.formats import DEFAULT_FORMAT, FORMATS
+from labels.formats import DEFAULT_FORMAT, FORMATS, LabelFormat
 from labels.models import PrinterProfile
 
 
 def format_choices() -> list[SelectChoice]:
-    return [SelectChoice(f.name, f"{f.name}: {f.description}") for f in FORMATS.values()]
+    return [SelectChoice(f.name, f"{f.name}: {format_description(f)}") for f in FORMATS.values()]
+
+
+def format_description(fmt: LabelFormat) -> str:
+    """What the format is, for the reader: a sheet's paper, grid and brand read alike in
+    every language; a roll's words are translated."""
+    if not fmt.is_roll:
+        return fmt.description
+    return _(
+        "Roll, %(width)s × %(height)s mm (thermal printer)",
+        width=format_number(fmt.label_width),
+        height=format_number(fmt.label_height),
+    )
 
 
 class SheetForm(FlaskForm):

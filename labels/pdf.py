@@ -217,10 +217,14 @@ def render_labels(
     return writer.finish()
 
 
-def render_calibration(fmt: LabelFormat, adjust: Adjustment = Adjustment()) -> bytes:
+def render_calibration(
+    fmt: LabelFormat, adjust: Adjustment = Adjustment(), *, words: tuple[str, str] = ("", "")
+) -> bytes:
     """A page with every label's outline and centre, to print on plain paper and hold against
-    a sheet of labels: the difference is the offset to save in a printer profile."""
-    writer = SheetWriter(fmt, adjust, f"Calibration {fmt.name}")
+    a sheet of labels: the difference is the offset to save in a printer profile. `words` are
+    the page's title and the word for the scale, in the reader's language."""
+    title, scale = words[0] or "Calibration page", words[1] or "scale"
+    writer = SheetWriter(fmt, adjust, f"{title} {fmt.name}")
     c = writer.canvas
     for position in range(fmt.per_page):
         x, y = writer.next_position()
@@ -235,6 +239,6 @@ def render_calibration(fmt: LabelFormat, adjust: Adjustment = Adjustment()) -> b
     c.drawString(
         2 * mm,
         -(fmt.page_height - 3) * mm if not fmt.is_roll else -(fmt.label_height - 2) * mm,
-        f"{fmt.name}  x {adjust.offset_x:+.1f} mm  y {adjust.offset_y:+.1f} mm  scale {adjust.scale:.3f}",
+        f"{fmt.name}  x {adjust.offset_x:+.1f} mm  y {adjust.offset_y:+.1f} mm  {scale} {adjust.scale:.3f}",
     )
     return writer.finish()

@@ -3,9 +3,6 @@ the report of what was seen, missing and unexpected, with its one-step fixes and
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.sheets import safe_cell
+from app.formats import reader_csv_style
+from app.sheets import csv_lines
 from app.timeutil import utcnow
 from inventory import access, place_records
 from inventory.errors import InventoryError
@@ -155,15 +153,14 @@ def stocktake_csv(stocktake_id: int):
     take = stocktake_or_404(stocktake_id)
     if take.is_open:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Result"), _("Tag"), _("Name"), _("Recorded storeroom")])
+    rows = [[_("Result"), _("Tag"), _("Name"), _("Recorded storeroom")]]
     labels = {"seen": _("Seen"), "missing": _("Missing"), "unexpected": _("Unexpected")}
     for key, items in report_items(take).items():
         for item in items:
             room = item.storeroom.code if item.storeroom else item.place
-            writer.writerow([labels[key], *(safe_cell(v) for v in (item.tag, item.name, room))])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+            rows.append([labels[key], item.tag, item.name, room])
+    body = "".join(csv_lines(rows, reader_csv_style(request.args.get("sep"))))
+    response = Response(body, mimetype="text/csv")
     name = f"stocktake-{take.storeroom.code}-{take.finished_at:%Y%m%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -208,7 +208,10 @@ def calibration(name: str):
     profile_id = request.args.get("profile", type=db_id)
     profile = db.session.get(PrinterProfile, profile_id) if profile_id else None
     return pdf_response(
-        render_calibration(fmt, services.adjustment(profile)), f"calibration-{fmt.name}.pdf"
+        render_calibration(
+            fmt, services.adjustment(profile), words=(_("Calibration page"), _("Scale"))
+        ),
+        f"calibration-{fmt.name}.pdf",
     )
 
 

@@ -21,8 +21,9 @@ from app.audit.models import AuditAction, AuditEvent, AuditObject
 from app.audit.queries import AuditFilter, audit_events
 from app.auth.roles import Role, role_required
 from app.extensions import db
+from app.formats import reader_csv_style
 from app.pagination import cursor_from_args, keyset_page
-from app.sheets import csv_lines
+from app.sheets import CsvStyle, csv_lines
 from app.timeutil import utcnow
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
@@ -92,7 +93,8 @@ def download():
     header = [_("Time (UTC)"), _("Action"), _("Actor"), _("Actor id"), _("Object type")]
     header += [_("Object id"), _("Object"), _("Before"), _("After"), _("IP address")]
     query = audit_events(filter_from_args())
-    response = Response(csv_stream(db.engine, query, header), mimetype="text/csv")
+    style = reader_csv_style(request.args.get("sep"))
+    response = Response(csv_stream(db.engine, query, header, style), mimetype="text/csv")
     name = f"reshelf-audit-{to_user_timezone(utcnow()):%Y%m%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -118,7 +120,7 @@ def csv_row(row) -> list:
     ]
 
 
-def csv_stream(engine: Engine, query: Select, header: list[str]) -> Iterator[str]:
+def csv_stream(engine: Engine, query: Select, header: list[str], style: CsvStyle) -> Iterator[str]:
     """The lines of the download, read through a session of its own: the request's session
     is gone by the time the server sends the body. Text cells are defused by csv_lines. The
     result is closed even when the client goes away early: on PostgreSQL it holds a server-side
@@ -127,4 +129,4 @@ def csv_stream(engine: Engine, query: Select, header: list[str]) -> Iterator[str
         Session(engine) as session,
         closing(session.execute(query.execution_options(yield_per=1000))) as rows,
     ):
-        yield from csv_lines(chain([header], map(csv_row, rows)))
+        yield from csv_lines(chain([header], map(csv_row, rows)), style)

@@ -7,11 +7,11 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.roles import Role
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.formats import CURRENCIES
+from app.i18n import LANGUAGE_NAMES
 
-LANGUAGE_CHOICES = [
-    SelectChoice("", _l("Browser default")),
-    SelectChoice("en", "English"),
-    SelectChoice("sv", "Svenska"),
+LANGUAGE_CHOICES = [SelectChoice("", _l("Browser default"))] + [
+    SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()
 ]
 
 
@@ -42,6 +42,12 @@ class SetupForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
     password, confirm = new_password_fields()
+    currency = SelectField(
+        _l("Currency"),
+        choices=[SelectChoice(code, code) for code in CURRENCIES],
+        default="SEK",
+        description=_l("Prices, values and savings are in this currency."),
+    )
 
 
 class SetPasswordForm(FlaskForm):

@@ -178,11 +178,12 @@ def set_up_organisation(
     email: str,
     name: str,
     password: str,
+    currency: str = "SEK",
 ) -> User:
     """Name the organisation and create its first department and admin, on first run only."""
     if any_user_exists(session):
         raise AccountError(_l("This installation is already set up."))
-    session.add(Organisation(name=organisation_name.strip()))
+    session.add(Organisation(name=organisation_name.strip(), currency=currency))
     department = Department(name=department_name.strip())
     session.add(department)
     return create_user(

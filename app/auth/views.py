@@ -12,8 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.models import AuditAction
@@ -28,6 +28,8 @@ from app.auth.forms import (
     SetupForm,
 )
 from app.extensions import db
+from app.formats import LOCAL_CURRENCY, known_currency, organisation_currency
+from app.i18n import language_not_spoken
 from app.security import is_safe_next
 from app.timeutil import utcnow
 
@@ -62,6 +64,8 @@ def setup():
     if services.any_user_exists(db.session):
         return redirect(url_for("inventory.home"))
     form = SetupForm()
+    if not form.is_submitted():
+        form.currency.data = LOCAL_CURRENCY.get(str(get_locale()), "SEK")
     if form.validate_on_submit():
         try:
             user = services.set_up_organisation(
@@ -71,6 +75,7 @@ def setup():
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
+                currency=form.currency.data,
             )
         except services.AccountError as error:
             db.session.rollback()
@@ -157,8 +162,13 @@ def account():
             start_session(current_user._get_current_object(), remember=False)
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.account"))
+    currency = organisation_currency()
     return render_template(
-        "auth/account.html", preferences=preferences, password_form=password_form
+        "auth/account.html",
+        preferences=preferences,
+        password_form=password_form,
+        language_not_spoken=language_not_spoken(),
+        unknown_currency=None if not currency or known_currency(currency) else currency,
     )
 
 

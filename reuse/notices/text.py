@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.formats import format_day, format_moment
 from reuse.listings.models import Closing, Tier
 from reuse.notices.models import Notification
 from reuse.notices.notifications import Kind
@@ -44,11 +45,11 @@ class Notice:
 
 
 def _day(value: str | None) -> str:
-    return format_date(date.fromisoformat(value), "short") if value else ""
+    return format_day(date.fromisoformat(value), "short") if value else ""
 
 
 def _moment(value: str | None) -> str:
-    return format_datetime(datetime.fromisoformat(value), "short") if value else ""
+    return format_moment(datetime.fromisoformat(value), "short") if value else ""
 
 
 def _quoted(message: str | None) -> list[str]:

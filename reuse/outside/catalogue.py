@@ -34,7 +34,7 @@ from inventory.models import (
     Site,
     Storeroom,
 )
-from inventory.place_names import category_paths
+from inventory.place_names import load_category_paths
 from reuse.listings.models import ExternalMode, Listing, ListingStatus, ReuseSettings, Tier
 
 MAX_TEXT = 100  # a search word or town longer than this is not a search
@@ -149,8 +149,7 @@ def listings_query(min_tier: Tier, filters: Filters = Filters()) -> Select:
 
 
 def _category_paths(session: Session) -> dict[int, str]:
-    rows = session.execute(select(Category.id, Category.name, Category.parent_id))
-    return category_paths([tuple(row) for row in rows])
+    return load_category_paths(session)  # in the reader's language
 
 
 def _build(session: Session, rows: list) -> list[OutsideListing]:

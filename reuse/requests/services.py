@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.formats import format_day
 from app.states import Transition, advance
 from inventory import item_history, item_states, lots, offers, transfers, vocabulary
 from inventory.models import Department, EventKind, Item, ItemStatus, Storeroom
@@ -46,7 +46,7 @@ def request_transfer(
     if listing.tier == Tier.DEPARTMENT and not access.in_first_circle(user, listing):
         # staff and managers see it already, to look after it; asking waits its turn
         raise ReuseError(_l("Its own department and site may ask for it first; the whole "
-                            "organisation from %(day)s.", day=format_date(listing.tier_ends_at)))  # fmt: skip
+                            "organisation from %(day)s.", day=format_day(listing.tier_ends_at)))  # fmt: skip
     if quantity < 1 or quantity > listing.available:
         raise ReuseError(_l("Only %(n)d available.", n=listing.available))
     if needed_by is not None and needed_by < today:

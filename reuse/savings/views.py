@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, current_app, render_template, request, send_file
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.templating import format_money
+from app.formats import format_money, format_number
 from inventory.models import Department, Organisation
 from reuse import access
 from reuse.savings import chart
@@ -71,8 +70,8 @@ def formatter(kind: str, money: str):
     if kind == "money":
         return lambda value: format_money(value, money)
     if kind == "kg":
-        return lambda value: _("%(kg)s kg", kg=format_decimal(value, format="#,##0.##"))
-    return lambda value: format_decimal(value)
+        return lambda value: _("%(kg)s kg", kg=format_number(value, "#,##0.##"))
+    return lambda value: format_number(value)
 
 
 @bp.route("/reuse/savings")

@@ -51,7 +51,7 @@ def test_a_manager_closes_a_listing_as_sold_and_sees_it_in_the_report(
     assert "This listing is closed. Sold." in client.get(f"/reuse/listings/{listing.id}").text
     report = client.get("/reuse/savings").text
     assert "Health centre north" in report
-    assert "450.00 SEK" in report and "2,000.00 SEK" in report  # revenue, purchase avoided
+    assert "SEK\xa0450.00" in report and "SEK\xa02,000.00" in report  # revenue, purchase avoided
     again = client.post(f"/reuse/listings/{listing.id}/close", data={
         "closing": "scrapped"})  # an old tab, or a double click  # fmt: skip
     assert again.status_code == 409 and "already closed" in again.text

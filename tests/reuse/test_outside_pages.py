@@ -149,9 +149,9 @@ def test_each_tier_sees_its_own_and_wider_listings(client, db_session, owner, ma
     ("mode", "asking", "shown", "hidden"),
     [
         (ExternalMode.GIVE, Decimal("300"), "Free", "300.00"),
-        (ExternalMode.SELL, Decimal("300"), "300.00 SEK", "Free"),
+        (ExternalMode.SELL, Decimal("300"), "SEK\xa0300.00", "Free"),
         (ExternalMode.SELL, None, "Price on request", "Free"),
-        (ExternalMode.BOTH, Decimal("300"), "300.00 SEK", "Free"),
+        (ExternalMode.BOTH, Decimal("300"), "SEK\xa0300.00", "Free"),
         (ExternalMode.BOTH, None, "Free", "Price on request"),
     ],
 )
