@@ -1,13 +1,16 @@
 """Seed an inventory for benchmarks: reference data, then items with history, in bulk.
 
-    from bench.inventory_seed import seed
-    world = seed(db.session, 100_000)          # or seed(engine, 100_000)
+    reset_schema(engine)                  # on PostgreSQL: drop and recreate schema public
+    with app.app_context():
+        flask_migrate.upgrade()
+    world = seed(engine, 100_000)         # or seed(db.session, ...); no app context needed
+    analyze(engine)
 
 The items are bulk Core inserts rather than services, so that 100,000 take seconds; the
-reference data (organisation, departments, sites, storerooms, categories, two users) goes
-through the services, as the app makes it. The same random seed gives the same data on SQLite
-and PostgreSQL. The database must be migrated and hold no items yet: the item ids are taken to
-run from 1 to n_items.
+reference data (organisation, departments, sites, storerooms, categories, two users whose
+password is PASSWORD) goes through the services, as the app makes it. The same random seed
+gives the same data on SQLite and PostgreSQL. The database must be freshly migrated: the
+item ids are taken to run from 1 to n_items.
 """
 
 from __future__ import annotations
