@@ -33,6 +33,7 @@ REASONS = {
     "header row": "no header",
     "no data rows": "no data rows",
     "expands beyond": "too large",
+    "too large to read": "too large",
     "Too many rows": "too many rows",
     "appears twice": "column twice",
     "Unexpected columns": "too many columns",
