@@ -115,11 +115,14 @@ def terminate(outside, pids: list[int] | None = None) -> None:
     scope = "pid = ANY(:pids)" if pids is not None else "pid <> pg_backend_pid()"
     where = f"datname = current_database() AND {scope}"
     with outside.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {where}"),
-                           {"pids": pids})  # fmt: skip
+        connection.execute(
+            text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {where}"),
+            {"pids": pids},
+        )
         for _attempt in range(200):
-            left = connection.execute(text(f"SELECT count(*) FROM pg_stat_activity WHERE {where}"),
-                                      {"pids": pids}).scalar()  # fmt: skip
+            left = connection.execute(
+                text(f"SELECT count(*) FROM pg_stat_activity WHERE {where}"), {"pids": pids}
+            ).scalar()
             if not left:
                 return
             time.sleep(0.01)
@@ -172,7 +175,9 @@ def test_a_connection_dropped_mid_approval_answers_503_and_keeps_nothing(
     assert db_session.get(TransferRequest, request.id).status == RequestStatus.PENDING
     assert db_session.scalar(select(Listing)).reserved == 0
     assert db_session.scalar(select(func.count()).select_from(ItemEvent)) == events_before
-    assert db_session.scalar(
-        select(Notification).where(Notification.kind == "request_approved")) is None  # fmt: skip
+    assert (
+        db_session.scalar(select(Notification).where(Notification.kind == "request_approved"))
+        is None
+    )
     monkeypatch.undo()
     assert client.get("/reuse/requests").status_code == 200
