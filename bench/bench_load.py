@@ -38,10 +38,12 @@ from load_checks import check_saved  # noqa: E402
 from load_report import Outage, print_summary, print_table, tally  # noqa: E402
 from load_server import free_port, restart_postgres, start_gunicorn, stop  # noqa: E402
 from load_world import make_plan, seed  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from config import database_url  # noqa: E402
+from reuse.models import Listing  # noqa: E402
 
 MAX_CLIENTS = 1000
 OVERRUN = 120  # seconds the load generator may run past --seconds before it is stopped
@@ -97,8 +99,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
         started = time.perf_counter()
         world = seed(app, args.database_url, items=args.items, clients=args.clients, seed=args.seed)
         plan = make_plan(app, port=free_port(), args=args, world=world)
+        listings = db.session.scalar(select(func.count()).select_from(Listing))
         db.engine.dispose()
-    listings = sum(len(client.listings) for client in plan.clients)
     print(
         f"Seeded {args.items:,} items, {listings:,} listings and {args.clients} users"
         f" in {time.perf_counter() - started:.1f} s"
