@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
@@ -90,6 +90,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def organisation():
         def organisation_name() -> str:
+            if g.get("database_unreachable"):  # the 503 page asks no more of it
+                return "Reshelf"
             try:
                 org = db.session.scalar(db.select(Organisation).limit(1))
             except SQLAlchemyError:  # the error page must render even when the database is down
