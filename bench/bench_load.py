@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench_inventory import machine_description  # noqa: E402
+from inventory_report import machine_description  # noqa: E402
 from load_checks import check_saved  # noqa: E402
 from load_report import Outage, print_summary, print_table, tally  # noqa: E402
 from load_server import free_port, restart_postgres, start_gunicorn, stop  # noqa: E402
@@ -43,7 +43,7 @@ from sqlalchemy import func, select  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from config import database_url  # noqa: E402
-from reuse.models import Listing  # noqa: E402
+from reuse.listings.models import Listing  # noqa: E402
 
 MAX_CLIENTS = 1000
 OVERRUN = 120  # seconds the load generator may run past --seconds before it is stopped
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     """Seed, serve, load, check and report; returns the number of errors."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url})
     with app.app_context():
-        print("\n".join(machine_description(args.database_url)))
+        print("\n".join(machine_description(db.engine)))
         started = time.perf_counter()
         world = seed(app, args.database_url, items=args.items, clients=args.clients, seed=args.seed)
         plan = make_plan(app, port=free_port(), args=args, world=world)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from inventory.models import EventKind, Item, ItemEvent
-from reuse.models import Listing, TransferRequest
-from reuse.notice_models import Notification
+from reuse.listings.models import Listing
+from reuse.notices.models import Notification
+from reuse.requests.models import TransferRequest
 
 
 def check_saved(clients: list[dict]) -> list[str]:

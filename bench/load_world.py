@@ -15,10 +15,10 @@ import random
 import secrets
 from datetime import timedelta
 
-from bench_inventory import (
-    BRANDS,
+from flask import Flask
+from flask_migrate import upgrade
+from inventory_seed import (
     CHUNK,
-    NOUNS,
     PASSWORD,
     World,
     analyze,
@@ -26,8 +26,7 @@ from bench_inventory import (
     reset_schema,
     seed_items,
 )
-from flask import Flask
-from flask_migrate import upgrade
+from inventory_vocabulary import BRANDS, NOUNS
 from load_plan import ClientPlan, Plan
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
@@ -38,8 +37,8 @@ from app.auth.services import create_user
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.models import Department, Item, ItemStatus
-from reuse.listing_states import ListingStatus
-from reuse.models import Listing, Tier
+from reuse.listings.models import Listing, Tier
+from reuse.listings.states import ListingStatus
 
 EDITS_PER_CLIENT = 300  # items in a client's share it may edit, in turn
 ORGANISATION_WINDOW = timedelta(days=14)
@@ -53,15 +52,16 @@ def fresh_database(url: str) -> None:
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
     else:
-        reset_schema(url)
+        reset_schema(db.engine)
     upgrade()
 
 
 def seed(app: Flask, url: str, *, items: int, clients: int, seed: int) -> World:
     """Migrate and fill the database: items, their listings and the clients' users."""
     fresh_database(url)
-    world = create_reference_data()
+    world = create_reference_data(db.session)
     seed_items(
+        db.session,
         items,
         world,
         tag_prefix=app.config["TAG_PREFIX"],
@@ -71,7 +71,7 @@ def seed(app: Flask, url: str, *, items: int, clients: int, seed: int) -> World:
     list_offered_items()
     create_client_users(clients, world.department_ids)
     db.session.commit()
-    analyze(url)
+    analyze(db.engine)
     return world
 
 

@@ -22,9 +22,10 @@ from app.auth.roles import Role
 from app.errors import database_unreachable
 from app.extensions import db
 from inventory.models import ItemEvent
-from reuse import services
-from reuse.models import Listing, RequestStatus, TransferRequest
-from reuse.notice_models import Notification
+from reuse.listings.models import Listing
+from reuse.notices.models import Notification
+from reuse.requests import services
+from reuse.requests.models import RequestStatus, TransferRequest
 from tests.reuse import making
 
 
