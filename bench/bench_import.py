@@ -362,8 +362,6 @@ def measure_floor(file: Path, database: Path, source: Path) -> dict:
     tuples, so without any Python work per row) the way the import writes them: indexes set
     aside and built again, multi-row INSERTs, a history event and a batch row per item, the
     search index kept by its trigger, the commit. `database` is an empty database."""
-    from app.sqlite import unicode_lower
-
     with sqlite3.connect(database) as target:
         target.execute("ATTACH ? AS source", (str(source),))
         for table in PLACES:
@@ -375,7 +373,6 @@ def measure_floor(file: Path, database: Path, source: Path) -> dict:
                            given.execute(f"SELECT * FROM {table} ORDER BY id").fetchall())
                    for table in WRITTEN}  # fmt: skip
     connection = sqlite3.connect(database, isolation_level=None)
-    connection.create_function("lower", 1, unicode_lower, deterministic=True)
     for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
                    "cache_size = -32768"):  # fmt: skip
         connection.execute(f"PRAGMA {pragma}")
@@ -386,17 +383,6 @@ def measure_floor(file: Path, database: Path, source: Path) -> dict:
     read = time.perf_counter() - started
     connection.execute("BEGIN")
     for table, (columns, values) in written.items():
-        indexes = (
-            connection.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                "AND sql IS NOT NULL",
-                (table,),
-            ).fetchall()
-            if table == "items"
-            else []
-        )  # as imports/bulk_load.py: the items' only
-        for name, _ in indexes:
-            connection.execute(f'DROP INDEX "{name}"')
         one = f"({', '.join('?' * len(columns))})"
         quoted = ", ".join(f'"{column}"' for column in columns)
         head = f"INSERT INTO {table} ({quoted}) VALUES "
@@ -404,8 +390,6 @@ def measure_floor(file: Path, database: Path, source: Path) -> dict:
             chunk = values[start : start + 1000]
             connection.execute(head + ", ".join([one] * len(chunk)),
                                tuple(chain.from_iterable(chunk)))  # fmt: skip
-        for _, sql in indexes:
-            connection.execute(sql)
     written_at = time.perf_counter()
     connection.execute("COMMIT")
     seconds = time.perf_counter() - started

@@ -40,8 +40,7 @@ def insert_statements(
     dialect: Dialect, target: Table, columns: dict[str, list[Any]], *,
     constants: dict[str, Any] | None = None, ready: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:  # fmt: skip
-    """The statements and parameters of insert_rows, for a caller that executes them itself
-    (imports/writer.py).
+    """The statements and parameters of insert_rows, for a caller that executes them itself.
 
     Multi-row INSERTs of up to a thousand rows: SQLite takes them in about half the time an
     executemany of the same rows takes, and its full-text index takes a thousand rows at

@@ -19,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from imports.errors import ImportRefused
-from imports.gc_pause import gc_paused
 from imports.item_updates import apply_updates
 from imports.missing_places import create_missing
 from imports.models import BatchStatus, ImportBatch
@@ -35,7 +34,6 @@ __all__ = ["ImportRefused", "commit_plan"]
 SQLITE_CACHE_KIB = 32 * 1024
 
 
-@gc_paused()
 def commit_plan(
     session: Session,
     batch: ImportBatch,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from imports.bulk import insert_rows, update_rows
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import Places
@@ -59,6 +60,8 @@ class _Update:
                 self.columns[name] = new
                 self.edit[name] = [item_history.history_value(getattr(item, name)),
                                    item_history.history_value(new)]  # fmt: skip
+        if "name" in self.columns:
+            self.columns["name_key"] = folded(self.columns["name"])
         if "storeroom" in row.changes:
             position = row.changes.get("position", (None, item.position))[1]
             self._move_to(row.fields["storeroom"].target, position, places)

@@ -19,13 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from imports.bulk import insert_statements
-from imports.bulk_load import bulk_loading
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
-from imports.writer import statement_writer
 from inventory import item_tags
 from inventory.models import Condition, Counter, EventKind, Item, ItemEvent, ItemStatus, Storeroom
 
@@ -69,33 +68,33 @@ def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> lis
             last = need
         candidates = [f"{prefix}{n:0{digits}d}" for n in range(last - need + 1, last + 1)]
         taken = _tags_between(session, candidates[0], candidates[-1])
-        tags += [tag for tag in candidates if tag.casefold() not in taken]
+        tags += [tag for tag in candidates if folded(tag) not in taken]
     return tags
 
 
 def _tags_between(session: Session, first: str, last: str) -> set[str]:
-    """The tags in use (items' and storerooms' codes) from `first` to `last`, ignoring case.
+    """The keys of the tags in use (items' and storerooms' codes) from `first` to `last`.
 
     Drawn tags share their prefix and their number of digits, so every one of them sorts
     between the first and the last: one range of the tag index answers for all of them."""
     taken = _storeroom_codes(session)
-    query = select(Item.tag).where(func.lower(Item.tag).between(first.lower(), last.lower()))
-    taken.update(tag.casefold() for tag in session.scalars(query))
+    query = select(Item.tag_key).where(Item.tag_key.between(folded(first), folded(last)))
+    taken.update(session.scalars(query))
     return taken
 
 
 def _storeroom_codes(session: Session) -> set[str]:
     """Storerooms' codes, folded: a scanned code finds a storeroom or an item, never both."""
-    return {code.casefold() for code in session.scalars(select(Storeroom.code))}
+    return set(session.scalars(select(Storeroom.code_key)))
 
 
 def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
-    """Which of these tags items or storerooms (their codes) already have, ignoring case."""
+    """The keys of these tags that items or storerooms (their codes) already have."""
     taken = _storeroom_codes(session)
-    query = select(Item.tag).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
+    query = select(Item.tag_key).where(Item.tag_key.in_(bindparam("tags", expanding=True)))
     for start in range(0, len(tags), LOOKUP_CHUNK):
-        chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        taken.update(tag.casefold() for tag in session.scalars(query, {"tags": chunk}))
+        chunk = [folded(tag) for tag in tags[start : start + LOOKUP_CHUNK]]
+        taken.update(session.scalars(query, {"tags": chunk}))
     return taken
 
 
@@ -125,9 +124,13 @@ class _NewItems:
 
     def columns(self, rows: list[RowPlan]) -> dict[str, list[Any]]:
         fields = [row.fields for row in rows]
+        tags = [row.tag for row in rows]
+        names = [f["name"] for f in fields]  # the check refuses a new row without one
         columns: dict[str, list[Any]] = {
-            "tag": [row.tag for row in rows],
-            "name": [f["name"] for f in fields],  # the check refuses a new row without one
+            "tag": tags,
+            "tag_key": list(map(folded, tags)),
+            "name": names,
+            "name_key": list(map(folded, names)),
         }
         for name, default in NEW_ITEM_DEFAULTS.items():
             columns[name] = (
@@ -156,7 +159,7 @@ def _targets(rows: list[RowPlan], kind: str) -> list[Any]:
 
 def _new_ids(session: Session, count: int) -> list[int]:
     """Ids for `count` new items, taken before they are written, so that their history events
-    and batch rows can be prepared while the items are still being written (imports/writer.py).
+    and batch rows can be written without reading them back.
 
     SQLite gives a new row the largest id plus one, and the import holds the write lock: the
     ids after the largest are the ones it would give. PostgreSQL's are taken from the
@@ -179,14 +182,13 @@ def insert_new(
 
     The items go in as multi-row INSERTs (a thousand rows a statement), which SQLite's
     full-text index takes far faster than one row a statement. Their ids are taken first,
-    so that no statement waits for another's result: while the indexes are set aside, a
-    writer thread executes each chunk while the next one is prepared."""
+    so that their events and batch rows need not wait for the items' ids."""
     if not rows:
         return
     fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
                             digits=digits))  # fmt: skip
     given = _tags_in_use(session, [row.tag for row in rows if row.tag])
-    taken = [row for row in rows if row.tag and row.tag.casefold() in given]
+    taken = [row for row in rows if row.tag and folded(row.tag) in given]
     if taken:  # since the preview (another import, a tag given by hand), or a storeroom's code
         raise ImportRefused(_taken_meanwhile(taken))
     for row in rows:
@@ -202,24 +204,20 @@ def insert_new(
                        "before": "{}"}  # fmt: skip
     connection = session.connection()
     dialect = connection.dialect
-    with (
-        bulk_loading(session, ITEMS, len(rows)) as set_aside,
-        statement_writer(connection, threaded=set_aside) as writer,
-    ):
-        for start in range(0, len(rows), PROGRESS_EVERY):
-            chunk = rows[start : start + PROGRESS_EVERY]
-            item_ids = ids[start : start + PROGRESS_EVERY]
-            statements = chain(
-                insert_statements(dialect, ITEMS, {"id": item_ids, **new_items.columns(chunk)},
-                                  constants=item_constants),
-                insert_statements(dialect, EVENTS,
-                                  {"item_id": item_ids,
-                                   "note": [f"{head}{row.number}{tail}" for row in chunk]},
-                                  constants=event_constants, ready=("changes",)),
-                insert_statements(dialect, BATCH_ITEMS,
-                                  {"item_id": item_ids, "row": [row.number for row in chunk]},
-                                  constants=batch_constants, ready=("before",)),
-            )  # fmt: skip
-            for statement in statements:
-                writer.execute(*statement)
-            written.add(len(chunk))
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        chunk = rows[start : start + PROGRESS_EVERY]
+        item_ids = ids[start : start + PROGRESS_EVERY]
+        statements = chain(
+            insert_statements(dialect, ITEMS, {"id": item_ids, **new_items.columns(chunk)},
+                              constants=item_constants),
+            insert_statements(dialect, EVENTS,
+                              {"item_id": item_ids,
+                               "note": [f"{head}{row.number}{tail}" for row in chunk]},
+                              constants=event_constants, ready=("changes",)),
+            insert_statements(dialect, BATCH_ITEMS,
+                              {"item_id": item_ids, "row": [row.number for row in chunk]},
+                              constants=batch_constants, ready=("before",)),
+        )  # fmt: skip
+        for statement in statements:
+            connection.exec_driver_sql(*statement)
+        written.add(len(chunk))

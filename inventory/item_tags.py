@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from inventory.errors import InvalidTag
 from inventory.models import Counter, Item
 
@@ -33,11 +34,11 @@ def normalise_tag(tag: str) -> str:
 
 def find_item_by_tag(session: Session, tag: str) -> Item | None:
     """Find an item by tag, ignoring case."""
-    return session.scalar(select(Item).where(func.lower(Item.tag) == tag.strip().lower()))
+    return session.scalar(select(Item).where(Item.tag_key == folded(tag.strip())))
 
 
 def tag_in_use(session: Session, tag: str) -> bool:
-    return session.scalar(select(Item.id).where(func.lower(Item.tag) == tag.lower())) is not None
+    return session.scalar(select(Item.id).where(Item.tag_key == folded(tag))) is not None
 
 
 def tag_taken(tag: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.models import Category, Department, Site, Storeroom
@@ -53,13 +53,11 @@ def category_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
 def load_place_names(session: Session) -> PlaceNames:
     categories = session.execute(select(Category.id, Category.name, Category.parent_id)).all()
     departments = session.execute(
-        select(Department.id, Department.name).order_by(func.lower(Department.name))
+        select(Department.id, Department.name).order_by(Department.name_key)
     ).all()
-    sites = session.execute(
-        select(Site.id, Site.name, Site.town).order_by(func.lower(Site.name))
-    ).all()
+    sites = session.execute(select(Site.id, Site.name, Site.town).order_by(Site.name_key)).all()
     storerooms = session.execute(
-        select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(func.lower(Storeroom.code))
+        select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(Storeroom.code_key)
     ).all()
     return PlaceNames(
         categories=category_paths([tuple(row) for row in categories]),

@@ -1,7 +1,5 @@
-"""The bulk load's writer thread: statements run in order, a failure stops the write and
-reaches the import, and a large import's items, events and tags are as the checks left them."""
-
-import threading
+"""A large import's items, events and tags are as the checks left them, and the unique tag
+index refuses what slips past the checks."""
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +10,6 @@ from app.timeutil import utcnow
 from imports import new_items, services
 from imports.commit import commit_plan
 from imports.plan import plan_import
-from imports.writer import statement_writer
 from inventory.models import Counter, EventKind, Item, ItemEvent
 from inventory.search import filter_matching, search_terms
 
@@ -20,57 +17,6 @@ from inventory.search import filter_matching, search_terms
 @pytest.fixture
 def manager(make_user):
     return make_user(Role.MANAGER)
-
-
-@pytest.fixture
-def scratch(db_session):
-    """A table of our own for the writer to fill, inside the test's transaction."""
-    connection = db_session.connection()
-    connection.exec_driver_sql("CREATE TEMPORARY TABLE scratch (n INTEGER PRIMARY KEY)")
-    yield connection
-    db_session.rollback()  # PostgreSQL's table goes with it; SQLite made it outside
-    db_session.connection().exec_driver_sql("DROP TABLE IF EXISTS scratch")
-    db_session.commit()
-
-
-def mark(connection) -> str:
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-
-@pytest.mark.parametrize("threaded", [True, False])
-def test_statements_run_in_order_on_the_callers_transaction(scratch, threaded):
-    insert = f"INSERT INTO scratch (n) VALUES ({mark(scratch)})"
-    with statement_writer(scratch, threaded=threaded) as writer:
-        for n in range(1, 201):
-            writer.execute(insert, (n,))
-        writer.execute(f"DELETE FROM scratch WHERE n > {mark(scratch)}", (150,))
-    rows = [n for (n,) in scratch.exec_driver_sql("SELECT n FROM scratch ORDER BY n")]
-    assert rows == list(range(1, 151))  # the DELETE ran after every INSERT
-
-
-def test_a_failing_statement_stops_the_rest_and_reaches_the_caller(scratch):
-    insert = f"INSERT INTO scratch (n) VALUES ({mark(scratch)})"
-    with pytest.raises(IntegrityError), statement_writer(scratch, threaded=True) as writer:
-        writer.execute(insert, (1,))
-        writer.execute(insert, (1,))  # the key twice
-        for n in range(2, 50):
-            writer.execute(insert, (n,))
-    if scratch.dialect.name == "sqlite":  # PostgreSQL's transaction is aborted at the failure
-        assert [n for (n,) in scratch.exec_driver_sql("SELECT n FROM scratch")] == [1]
-
-
-def test_a_failure_while_preparing_stops_the_thread_before_the_caller_hears_of_it(scratch):
-    """The caller rolls back as soon as the error reaches it: by then the writer's thread
-    must be done with the connection."""
-    insert = f"INSERT INTO scratch (n) VALUES ({mark(scratch)})"
-    with (
-        pytest.raises(RuntimeError, match="disk full"),
-        statement_writer(scratch, threaded=True) as writer,
-    ):
-        for n in range(1, 1_000):
-            writer.execute(insert, (n,))
-        raise RuntimeError("disk full")
-    assert not any(thread.name == "import-writer" for thread in threading.enumerate())
 
 
 def import_names(db_session, user, names: list[str], *, name: str = "list.csv"):
@@ -84,7 +30,7 @@ def import_names(db_session, user, names: list[str], *, name: str = "list.csv"):
 
 
 def test_a_bulk_load_writes_every_item_with_its_event_in_row_order(app, db_session, manager):
-    names = [f"Stol {n}" for n in range(5_000)]  # several chunks, written by the thread
+    names = [f"Stol {n}" for n in range(5_000)]  # several chunks
     with app.test_request_context():
         batch = import_names(db_session, manager, names)
         db_session.commit()
@@ -116,10 +62,8 @@ def test_new_ids_follow_the_largest_even_after_a_deletion(app, db_session, manag
 def test_a_tag_that_slips_past_the_checks_refuses_the_whole_write(
     app, db_session, manager, make_item, monkeypatch
 ):
-    """The tag index is set aside during a bulk load and built again before the commit: a tag
-    there twice all the same (here: the check of tags in use is switched off) fails it."""
-    if db_session.get_bind().dialect.name != "sqlite":
-        pytest.skip("PostgreSQL keeps its indexes up to date during an import")
+    """The import checks its tags before it writes them; a tag there twice all the same (here:
+    the check of tags in use is switched off) fails on the unique index of the tags' keys."""
     make_item("Old", tag="INV-000001")
     db_session.commit()
     db_session.merge(Counter(name="item_tag", value=0))  # the sequence drawn from the start
