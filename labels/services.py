@@ -85,7 +85,7 @@ def reserve_tags(
         raise LabelError(
             _l("Print between 1 and %(n)d pre-printed codes at a time.", n=MAX_RESERVED_PER_JOB)
         )
-    tags = [item_tags.next_tag(session, prefix=prefix, digits=digits) for _ in range(count)]
+    tags = item_tags.reserve_tags(session, count, prefix=prefix, digits=digits)
     session.add_all(
         ReservedTag(tag=tag, reserved_at=now, reserved_by_id=by.id if by else None) for tag in tags
     )

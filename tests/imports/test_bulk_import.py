@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.roles import Role
 from app.timeutil import utcnow
-from imports import new_items, services
+from imports import services
 from imports.commit import commit_plan
 from imports.plan import plan_import
+from inventory import item_tags
 from inventory.models import Counter, EventKind, Item, ItemEvent
 from inventory.search import filter_matching, search_terms
 
@@ -68,7 +69,7 @@ def test_a_tag_that_slips_past_the_checks_refuses_the_whole_write(
     db_session.commit()
     db_session.merge(Counter(name="item_tag", value=0))  # the sequence drawn from the start
     db_session.commit()
-    monkeypatch.setattr(new_items, "_tags_between", lambda *_args: set())
+    monkeypatch.setattr(item_tags, "_keys_between", lambda *_args: set())
     with app.test_request_context(), pytest.raises(IntegrityError):
         import_names(db_session, manager, ["Bord", "Hylla", "Pall"])
     db_session.rollback()
