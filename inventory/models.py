@@ -224,7 +224,9 @@ class Item(db.Model):
     # is in use (a room, an address).
     position: Mapped[str] = mapped_column(String(100), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.IN_STORAGE, index=True)
+    status: Mapped[ItemStatus] = state_column(
+        ItemStatus, "status_known", default=ItemStatus.IN_STORAGE, index=True
+    )
     condition: Mapped[Condition] = enum_column(Condition, default=Condition.GOOD, index=True)
     quantity: Mapped[int] = mapped_column(default=1)
     serial_number: Mapped[str] = mapped_column(String(120), default="")
@@ -235,7 +237,9 @@ class Item(db.Model):
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
     notes: Mapped[str] = mapped_column(Text, default="")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    disposition: Mapped[Disposition | None] = enum_column(Disposition, nullable=True)
+    disposition: Mapped[Disposition | None] = state_column(
+        Disposition, "disposition_known", nullable=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

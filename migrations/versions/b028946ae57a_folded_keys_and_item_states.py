@@ -7,9 +7,14 @@ should two values that PostgreSQL's lower() told apart fold to one key (it has n
 with letters of names and tags), the unique index refuses it and the migration stops, naming
 the value: rename one of the two and run it again.
 
-On SQLite a column becomes NOT NULL only by copying its table (batch mode): the table's
-indexes and triggers are set aside first and made again after from the SQL that made them
-(the copy would lose the full-text index's triggers on items and a partial index's WHERE).
+An item's status and disposition get CHECK constraints (as c4e8a1d2f3b5 gave listings and
+requests theirs), so no writer, the bulk writer's raw SQL included, stores a state the
+transition table of inventory/item_states.py does not know.
+
+On SQLite a column becomes NOT NULL, and a table gets a CHECK, only by copying the table
+(batch mode): the table's indexes and triggers are set aside first and made again after from
+the SQL that made them (the copy would lose the full-text index's triggers on items and a
+partial index's WHERE). Items are copied once, for both.
 
 Revision ID: b028946ae57a
 Revises: 9944dd9dd35c
@@ -67,6 +72,12 @@ NEW = {
     "uq_printer_profiles_name_key": ("printer_profiles", ("organisation_id", "name_key"), True),
     "uq_reserved_tags_tag_key": ("reserved_tags", ("tag_key",), True),
 }  # fmt: skip
+ITEM_STATES = {
+    "status_known": ("status", ("in_use", "in_storage", "offered", "reserved", "missing",
+                                "disposed")),
+    "disposition_known": ("disposition", ("given_away", "sold", "recycled", "scrapped", "lost",
+                                          "to_partner")),
+}  # fmt: skip
 FILL_CHUNK = 5_000
 # The copy reflects only its own table, not the ones its foreign keys name, and names the
 # foreign keys SQLite reflects without their names (those made with ADD COLUMN) as they were.
@@ -85,6 +96,13 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        with sqlite_copy("items") as batch:
+            for name in ITEM_STATES:
+                batch.drop_constraint(name, type_="check")
+    else:
+        for name in ITEM_STATES:
+            op.drop_constraint(name, "items", type_="check")
     for name, (table, _, _) in NEW.items():
         op.drop_index(name, table_name=table)
     bind = op.get_bind()
@@ -113,15 +131,23 @@ def _fill(table: str, keys: tuple[tuple[str, str, int], ...]) -> None:
 
 
 def _require(table: str, keys: tuple[tuple[str, str, int], ...]) -> None:
-    """Make the keys NOT NULL; on SQLite by copying the table, its indexes and triggers
-    made again after from the SQL that made them."""
+    """Make the keys NOT NULL, and give items the CHECKs of their states."""
+    checks = ITEM_STATES if table == "items" else {}
     if op.get_bind().dialect.name != "sqlite":
         for _, key, length in keys:
             op.alter_column(table, key, existing_type=sa.String(2 * length), nullable=False)
+        for name, (column, states) in checks.items():
+            op.create_check_constraint(name, table, _in(column, states))
         return
     with sqlite_copy(table) as batch:
         for _, key, length in keys:
             batch.alter_column(key, existing_type=sa.String(2 * length), nullable=False)
+        for name, (column, states) in checks.items():
+            batch.create_check_constraint(name, _in(column, states))
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class sqlite_copy:  # noqa: N801 (used as a context manager, as op.batch_alter_table is)
