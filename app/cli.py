@@ -15,6 +15,7 @@ from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
 from app.demo import load_demo
 from app.extensions import db
+from app.folding import folded
 from app.timeutil import utcnow
 from inventory.models import Department, Item
 from inventory.place_records import save_department
@@ -43,9 +44,7 @@ def create_user_command(
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     department = db.session.scalar(
-        db.select(Department).where(
-            db.func.lower(Department.name) == department_name.strip().lower()
-        )
+        db.select(Department).where(Department.name_key == folded(department_name.strip()))
     ) or save_department(db.session, department_name)
     try:
         user = accounts.create_user(

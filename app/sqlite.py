@@ -2,23 +2,22 @@
 
 from sqlalchemy import Engine, event
 
-
-def unicode_lower(text: str | None) -> str | None:
-    return None if text is None else text.lower()
+from app.folding import folded
 
 
 def configure_sqlite(engine: Engine) -> None:
     """Enforce foreign keys, allow readers during writes, wait instead of failing on locks.
 
-    SQLite's own lower() folds only ASCII, so "ÅSA-1" and "åsa-1" would count as different
-    tags; we replace it with Python's, as PostgreSQL's lower() already does with UTF-8.
+    Queries that fold a column without a key column (app/folding.py) call Python's lower()
+    as `python_lower`: SQLite's own lower() folds only ASCII. No index or constraint uses it,
+    so a file opened without it (the sqlite3 shell, a script) holds and checks the same.
     """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
-        dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+        dbapi_connection.create_function("python_lower", 1, folded, deterministic=True)
         # A transaction that writes begins with BEGIN IMMEDIATE (Python's driver begins one
         # only before a write): the write lock is then taken first, waiting for another
         # writer, rather than after a read. The full-text index reads its settings before it

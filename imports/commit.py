@@ -1,7 +1,7 @@
 """Writing a planned import: every valid row in one transaction, each change in history.
 
 Everything is written in bulk, two thousand rows at a time, never an ORM object or a query
-per row (imports/bulk.py): that is what lets 100,000 rows go in within seconds. Places the
+per row (inventory/bulk.py): that is what lets 100,000 rows go in within seconds. Places the
 file names that do not exist are created first (imports/missing_places.py), then the new
 items (imports/new_items.py) and the updates (imports/item_updates.py), each with its history
 events as an item made or edited by hand has them. What each row did is kept per batch, with
@@ -19,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from imports.errors import ImportRefused
-from imports.gc_pause import gc_paused
 from imports.item_updates import apply_updates
 from imports.missing_places import create_missing
 from imports.models import BatchStatus, ImportBatch
@@ -35,31 +34,16 @@ __all__ = ["ImportRefused", "commit_plan"]
 SQLITE_CACHE_KIB = 32 * 1024
 
 
-@gc_paused()
 def commit_plan(
-    session: Session,
-    batch: ImportBatch,
-    plan: Plan,
-    *,
-    user: User,
-    now: datetime,
-    tag_prefix: str,
-    tag_digits: int,
-    progress: Progress | None = None,
-) -> dict[str, int]:
+    session: Session, batch: ImportBatch, plan: Plan, *, user: User, now: datetime,
+    tag_prefix: str, tag_digits: int, progress: Progress | None = None,
+) -> dict[str, int]:  # fmt: skip
     """Write the plan's valid rows (all or nothing if the batch says so); the caller commits.
 
     :param progress: called as progress("writing", rows written, rows to write) every few
         thousand rows and once at the end.
     """
-    if batch.status != BatchStatus.PREVIEW:
-        raise ImportRefused(_l("This file was already imported."))
-    counts = plan.counts
-    if batch.all_or_nothing and counts["error"]:
-        raise ImportRefused(
-            _l("%(n)d rows have errors, and “all or nothing” was ticked: nothing was imported.",
-               n=counts["error"])
-        )  # fmt: skip
+    _refuse_unwritable(batch, plan)
     note = str(_l("Imported from %(file)s (batch %(id)d)", file=batch.filename, id=batch.id))
     if batch.create_missing:
         create_missing(session, plan)
@@ -72,16 +56,23 @@ def commit_plan(
         apply_updates(session, batch, plan, updates, user=user, now=now, note=note,
                        written=written)  # fmt: skip
     written.finish()
-    batch.status = BatchStatus.COMMITTED
-    batch.committed_at = now
-    batch.counts = counts
-    batch.refused = [
-        {"row": row.number, "errors": [list(error) for error in row.errors]}
-        for row in plan.rows
-        if row.action == "error"
-    ]
+    batch.status, batch.committed_at, batch.counts = BatchStatus.COMMITTED, now, plan.counts
+    batch.refused = [{"row": row.number, "errors": [list(error) for error in row.errors]}
+                     for row in plan.rows if row.action == "error"]  # fmt: skip
     session.flush()
-    return counts
+    return plan.counts
+
+
+def _refuse_unwritable(batch: ImportBatch, plan: Plan) -> None:
+    """Refuse a batch imported already, or one with errors that must import all or nothing."""
+    if batch.status != BatchStatus.PREVIEW:
+        raise ImportRefused(_l("This file was already imported."))
+    errors = plan.counts["error"]
+    if batch.all_or_nothing and errors:
+        raise ImportRefused(
+            _l("%(n)d rows have errors, and “all or nothing” was ticked: nothing was imported.",
+               n=errors)
+        )  # fmt: skip
 
 
 @contextmanager

@@ -1,30 +1,30 @@
-"""Items an import updates, recorded as inventory.item_records.update_item and whereabouts.move_item record
-an edit and a move by hand (the same history events; a version step for each). Each UPDATE
-checks the version the plan saw, so a change made meanwhile refuses the whole import; what
-each row replaced is kept in the batch, so the batch can be undone."""
+"""Items an import updates, recorded as inventory.item_records.update_item and
+whereabouts.move_item record an edit and a move by hand (the same history events; a version
+step for each), and written by inventory.bulk, which checks the version the plan saw, so a
+change made meanwhile refuses the whole import. What each row replaced is kept in the batch,
+so the batch can be undone."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from imports.bulk import insert_rows, update_rows
+from app.folding import folded
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.places import Places
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
-from inventory import item_history, item_records
-from inventory.errors import StaleItem
-from inventory.models import EventKind, Item, ItemEvent, ItemStatus
+from inventory import bulk, item_history, item_states
+from inventory.bulk_rows import insert_rows
+from inventory.models import EventKind, ItemStatus
 
 if TYPE_CHECKING:
     from app.auth.models import User
     from imports.plan import Plan
 
-ITEMS, EVENTS, BATCH_ITEMS = Item.__table__, ItemEvent.__table__, BatchItem.__table__
+BATCH_ITEMS = BatchItem.__table__
 
 
 class _Update:
@@ -59,10 +59,11 @@ class _Update:
                 self.columns[name] = new
                 self.edit[name] = [item_history.history_value(getattr(item, name)),
                                    item_history.history_value(new)]  # fmt: skip
+        if "name" in self.columns:
+            self.columns["name_key"] = folded(self.columns["name"])
         if "storeroom" in row.changes:
             position = row.changes.get("position", (None, item.position))[1]
             self._move_to(row.fields["storeroom"].target, position, places)
-        self.version = item.version + bool(self.edit) + bool(self.move)
 
     def _history(self, name: str, places: Places) -> Any:
         if name in ("department", "category"):
@@ -82,58 +83,31 @@ class _Update:
         after = {"storeroom": places.room_names[room], "position": position, "place": "",
                  "status": ItemStatus.IN_STORAGE.value}  # fmt: skip
         self.move = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-        self.columns.update(storeroom_id=room, place="", status=ItemStatus.IN_STORAGE)
+        self.columns.update(storeroom_id=room, place="")
         if position != item.position:  # a column set, even to what it was, redoes its search
             self.columns["position"] = position  # index entry (the full-text trigger)
+
+    def change(self, note: str) -> bulk.ItemChange:
+        """The change for inventory.bulk: the edit's event, then the move's (into storage)."""
+        events = [(kind, changes, text) for kind, changes, text in (
+            (EventKind.IMPORTED, self.edit, note), (EventKind.MOVED, self.move, ""))
+            if changes]  # fmt: skip
+        moves = (item_states.PUT_AWAY,) if "storeroom" in self.row.changes else ()
+        return bulk.ItemChange(self.item.id, self.item.version, self.columns, events, moves)
 
 
 def apply_updates(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
     now: datetime, note: str, written: RowsWritten,
 ) -> None:  # fmt: skip
-    if not rows:
-        return
-    batch_id, user_id = batch.id, user.id
+    """Write the updates a chunk at a time, each with its history events and batch row."""
     for start in range(0, len(rows), PROGRESS_EVERY):
         updates = [_Update(row, plan.places) for row in rows[start : start + PROGRESS_EVERY]]
-        _update_items(session, updates, now=now)
-        for kind, attribute, text in ((EventKind.IMPORTED, "edit", note),
-                                      (EventKind.MOVED, "move", "")):  # fmt: skip
-            events = [(u.item.id, changes) for u in updates if (changes := getattr(u, attribute))]
-            if events:
-                item_ids, changes = map(list, zip(*events, strict=True))
-                insert_rows(session, EVENTS, {"item_id": item_ids, "changes": changes},
-                            constants={"kind": kind, "user_id": user_id, "at": now,
-                                       "note": text})  # fmt: skip
-        insert_rows(
-            session, BATCH_ITEMS,
-            {"item_id": [u.item.id for u in updates], "row": [u.row.number for u in updates],
-             "version_after": [u.version for u in updates], "before": [u.before for u in updates]},
-            constants={"batch_id": batch_id, "action": BatchAction.UPDATED},
-        )  # fmt: skip
+        changes = [u.change(note) for u in updates]
+        bulk.update_items(session, changes, by=user, now=now)
+        insert_rows(session, BATCH_ITEMS, {
+            "item_id": [c.item_id for c in changes], "row": [u.row.number for u in updates],
+            "version_after": [c.version_after for c in changes],
+            "before": [u.before for u in updates],
+        }, constants={"batch_id": batch.id, "action": BatchAction.UPDATED})  # fmt: skip
         written.add(len(updates))
-    _expire_items(session, {row.item_id for row in rows})
-
-
-def _update_items(session: Session, updates: list[_Update], *, now: datetime) -> None:
-    """One executemany per set of changed columns, each row only if its version is still the
-    one the plan read (what the ORM's version check does for one item)."""
-    by_columns: dict[tuple[str, ...], list[_Update]] = defaultdict(list)
-    for u in updates:
-        by_columns[tuple(sorted(u.columns))].append(u)
-    for names, group in by_columns.items():
-        columns = {name: [u.columns[name] for u in group] for name in names}
-        columns["updated_at"] = [now] * len(group)
-        columns["version"] = [u.version for u in group]
-        changed = update_rows(session, ITEMS, columns, where=(
-            ("id", [u.item.id for u in group]), ("version", [u.item.version for u in group]),
-        ))  # fmt: skip
-        if session.get_bind().dialect.supports_sane_multi_rowcount and changed != len(group):
-            raise StaleItem(item_records.STALE_MESSAGE)
-
-
-def _expire_items(session: Session, ids: set[int]) -> None:
-    """Items of the session written past the ORM are read again when next used."""
-    for instance in list(session.identity_map.values()):
-        if isinstance(instance, Item) and instance.id in ids:
-            session.expire(instance)

@@ -45,6 +45,7 @@ from imports import services
 from imports.commit import ImportRefused
 from imports.models import BatchStatus, ImportBatch, JobKind
 from imports.reading import ImportRejected
+from imports.undo import undo
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,7 @@ def _undo(
     session: Session, batch: ImportBatch, *, user: User, remote_addr: str | None, now: datetime
 ) -> None:
     """Undo the batch and record who did, in the same transaction."""
-    report = services.undo(session, batch, user=user, now=now)
+    report = undo(session, batch, user=user, now=now)
     counts = {outcome: len(tags) for outcome, tags in report.items()}
     record_event(
         session,

@@ -1,7 +1,6 @@
-"""New items from an import: tags drawn from the sequence in one step, the items, their
-"imported" history events and the batch's rows for undo, all written in bulk a chunk at a
-time. The search index follows by itself (SQLite's FTS triggers, PostgreSQL's generated
-column).
+"""New items from an import: tags drawn from the sequence in one step, then a chunk at a
+time the items with their "imported" history events (inventory.bulk, which owns that write)
+and the batch's rows for undo.
 
 A new item's "imported" event names the file, the batch and the row the item came from,
 rather than copying every field as an item made by hand has them: the batch keeps that file
@@ -12,91 +11,28 @@ import wrote (docs/benchmarks.md)."""
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from imports.bulk import insert_statements
-from imports.bulk_load import bulk_loading
+from app.folding import folded
 from imports.errors import ImportRefused
 from imports.models import BatchAction, BatchItem, ImportBatch
 from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
-from imports.writer import statement_writer
-from inventory import item_tags
-from inventory.models import Condition, Counter, EventKind, Item, ItemEvent, ItemStatus, Storeroom
+from inventory import bulk, item_tags
+from inventory.bulk_rows import insert_rows
+from inventory.models import EventKind
 
 if TYPE_CHECKING:
     from app.auth.models import User
     from imports.plan import Plan
 
-LOOKUP_CHUNK = 5_000  # tags looked up in one query
 SHOWN_CONFLICTS = 10  # tags named when a concurrent import took some
-ITEMS, EVENTS, BATCH_ITEMS = Item.__table__, ItemEvent.__table__, BatchItem.__table__
-# Every new row carries every column, so one multi-row INSERT takes a whole chunk.
-NEW_ITEM_DEFAULTS: dict[str, Any] = {
-    "condition": Condition.GOOD,
-    "quantity": 1,
-    "serial_number": "",
-    "manufacturer": "",
-    "model": "",
-    "purchase_date": None,
-    "purchase_price": None,
-    "replacement_value": None,
-    "notes": "",
-    "position": "",
-    "place": "",
-}
-
-
-def _draw_tags(session: Session, count: int, *, prefix: str, digits: int) -> list[str]:
-    """`count` fresh tags from the sequence, moving the counter once for all of them."""
-    tags: list[str] = []
-    while len(tags) < count:
-        need = count - len(tags)
-        last = session.execute(
-            update(Counter)
-            .where(Counter.name == item_tags.TAG_COUNTER)
-            .values(value=Counter.value + need)
-            .returning(Counter.value)
-        ).scalar()
-        if last is None:
-            session.add(Counter(name=item_tags.TAG_COUNTER, value=need))
-            session.flush()
-            last = need
-        candidates = [f"{prefix}{n:0{digits}d}" for n in range(last - need + 1, last + 1)]
-        taken = _tags_between(session, candidates[0], candidates[-1])
-        tags += [tag for tag in candidates if tag.casefold() not in taken]
-    return tags
-
-
-def _tags_between(session: Session, first: str, last: str) -> set[str]:
-    """The tags in use (items' and storerooms' codes) from `first` to `last`, ignoring case.
-
-    Drawn tags share their prefix and their number of digits, so every one of them sorts
-    between the first and the last: one range of the tag index answers for all of them."""
-    taken = _storeroom_codes(session)
-    query = select(Item.tag).where(func.lower(Item.tag).between(first.lower(), last.lower()))
-    taken.update(tag.casefold() for tag in session.scalars(query))
-    return taken
-
-
-def _storeroom_codes(session: Session) -> set[str]:
-    """Storerooms' codes, folded: a scanned code finds a storeroom or an item, never both."""
-    return {code.casefold() for code in session.scalars(select(Storeroom.code))}
-
-
-def _tags_in_use(session: Session, tags: list[str]) -> set[str]:
-    """Which of these tags items or storerooms (their codes) already have, ignoring case."""
-    taken = _storeroom_codes(session)
-    query = select(Item.tag).where(func.lower(Item.tag).in_(bindparam("tags", expanding=True)))
-    for start in range(0, len(tags), LOOKUP_CHUNK):
-        chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
-        taken.update(tag.casefold() for tag in session.scalars(query, {"tags": chunk}))
-    return taken
+# The item fields a row may give; the others keep inventory.bulk's defaults.
+FIELDS = ("condition", "quantity", "serial_number", "manufacturer", "model", "purchase_date",
+          "purchase_price", "replacement_value", "notes", "position", "place")  # fmt: skip
 
 
 def _taken_meanwhile(rows: list[RowPlan]) -> str:
@@ -116,35 +52,30 @@ def _taken_meanwhile(rows: list[RowPlan]) -> str:
 
 
 class _NewItems:
-    """New rows as the columns their INSERTs take."""
+    """New rows as the columns of inventory.bulk.insert_items."""
 
     def __init__(self, plan: Plan, user: User) -> None:
         self.own_department = user.department_id
         named = {name for row in plan.rows if row.action == "new" for name in row.fields}
-        self.fields = [name for name in NEW_ITEM_DEFAULTS if name in named]
+        self.fields = [name for name in FIELDS if name in named]
 
     def columns(self, rows: list[RowPlan]) -> dict[str, list[Any]]:
         fields = [row.fields for row in rows]
         columns: dict[str, list[Any]] = {
             "tag": [row.tag for row in rows],
             "name": [f["name"] for f in fields],  # the check refuses a new row without one
-        }
-        for name, default in NEW_ITEM_DEFAULTS.items():
-            columns[name] = (
-                [f.get(name, default) for f in fields]
-                if name in self.fields
-                else [default] * len(rows)
-            )
+            **{name: [f.get(name, bulk.NEW_ITEM_DEFAULTS[name]) for f in fields]
+               for name in self.fields},
+        }  # fmt: skip
         own = self.own_department
         rooms = _targets(rows, "storeroom")
         columns["department_id"] = [found or own for found in _targets(rows, "department")]
         columns["category_id"] = _targets(rows, "category")
         columns["storeroom_id"] = rooms
-        columns["place"] = [
-            "" if room else place for room, place in zip(rooms, columns["place"], strict=True)
-        ]
-        columns["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
-                             for room in rooms]  # fmt: skip
+        if "place" in columns:  # an item in a storeroom has a position there, not a place
+            columns["place"] = [
+                "" if room else place for room, place in zip(rooms, columns["place"], strict=True)
+            ]
         columns["extra"] = [row.extra for row in rows]
         return columns
 
@@ -154,72 +85,40 @@ def _targets(rows: list[RowPlan], kind: str) -> list[Any]:
     return [value.target if (value := row.fields.get(kind)) else None for row in rows]
 
 
-def _new_ids(session: Session, count: int) -> list[int]:
-    """Ids for `count` new items, taken before they are written, so that their history events
-    and batch rows can be prepared while the items are still being written (imports/writer.py).
-
-    SQLite gives a new row the largest id plus one, and the import holds the write lock: the
-    ids after the largest are the ones it would give. PostgreSQL's are taken from the
-    sequence, as its inserts take them."""
-    if session.get_bind().dialect.name == "postgresql":
-        return list(session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence('items', 'id')) "
-                 "FROM generate_series(1, :count)"),
-            {"count": count},
-        ))  # fmt: skip
-    largest = session.scalar(select(func.max(Item.id))) or 0
-    return list(range(largest + 1, largest + 1 + count))
+def _give_tags(session: Session, rows: list[RowPlan], *, prefix: str, digits: int) -> None:
+    """Refuse tags taken since the preview (another import, a tag given by hand, a storeroom's
+    code); give the rows without one fresh tags from the sequence, in one step."""
+    given = item_tags.tags_in_use(session, [row.tag for row in rows if row.tag])
+    taken = [row for row in rows if row.tag and folded(row.tag) in given]
+    if taken:
+        raise ImportRefused(_taken_meanwhile(taken))
+    untagged = [row for row in rows if not row.tag]
+    fresh = item_tags.reserve_tags(session, len(untagged), prefix=prefix, digits=digits)
+    for row, tag in zip(untagged, fresh, strict=True):
+        row.tag = tag
 
 
 def insert_new(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
     now: datetime, note: str, prefix: str, digits: int, written: RowsWritten,
 ) -> None:  # fmt: skip
-    """Insert the new items a chunk at a time, each with its history event and batch row.
-
-    The items go in as multi-row INSERTs (a thousand rows a statement), which SQLite's
-    full-text index takes far faster than one row a statement. Their ids are taken first,
-    so that no statement waits for another's result: while the indexes are set aside, a
-    writer thread executes each chunk while the next one is prepared."""
+    """Insert the new items a chunk at a time through inventory.bulk, each with its history
+    event, and the batch's row for each."""
     if not rows:
         return
-    fresh = iter(_draw_tags(session, sum(1 for r in rows if not r.tag), prefix=prefix,
-                            digits=digits))  # fmt: skip
-    given = _tags_in_use(session, [row.tag for row in rows if row.tag])
-    taken = [row for row in rows if row.tag and row.tag.casefold() in given]
-    if taken:  # since the preview (another import, a tag given by hand), or a storeroom's code
-        raise ImportRefused(_taken_meanwhile(taken))
-    for row in rows:
-        row.tag = row.tag or next(fresh)
-    ids = _new_ids(session, len(rows))
+    _give_tags(session, rows, prefix=prefix, digits=digits)
     new_items = _NewItems(plan, user)
-    item_constants = {"version": 1, "created_at": now, "updated_at": now}
-    event_constants = {"kind": EventKind.IMPORTED, "user_id": user.id, "at": now, "changes": "{}"}
     # "Imported from list.xlsx (batch 7), row 12", translated once: the file's name may hold
     # anything, so the row number goes where the translation puts a NUL, not by str.format.
     head, tail = str(_l("%(note)s, row %(row)s", note=note, row="\0")).split("\0")
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
-    connection = session.connection()
-    dialect = connection.dialect
-    with (
-        bulk_loading(session, ITEMS, len(rows)) as set_aside,
-        statement_writer(connection, threaded=set_aside) as writer,
-    ):
-        for start in range(0, len(rows), PROGRESS_EVERY):
-            chunk = rows[start : start + PROGRESS_EVERY]
-            item_ids = ids[start : start + PROGRESS_EVERY]
-            statements = chain(
-                insert_statements(dialect, ITEMS, {"id": item_ids, **new_items.columns(chunk)},
-                                  constants=item_constants),
-                insert_statements(dialect, EVENTS,
-                                  {"item_id": item_ids,
-                                   "note": [f"{head}{row.number}{tail}" for row in chunk]},
-                                  constants=event_constants, ready=("changes",)),
-                insert_statements(dialect, BATCH_ITEMS,
-                                  {"item_id": item_ids, "row": [row.number for row in chunk]},
-                                  constants=batch_constants, ready=("before",)),
-            )  # fmt: skip
-            for statement in statements:
-                writer.execute(*statement)
-            written.add(len(chunk))
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        chunk = rows[start : start + PROGRESS_EVERY]
+        ids = bulk.insert_items(session, new_items.columns(chunk), by=user, now=now,
+                                kind=EventKind.IMPORTED,
+                                notes=[f"{head}{row.number}{tail}" for row in chunk])  # fmt: skip
+        insert_rows(session, BatchItem.__table__, {"item_id": ids,
+                    "row": [row.number for row in chunk]},
+                    constants=batch_constants, ready=("before",))  # fmt: skip
+        written.add(len(chunk))

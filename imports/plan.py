@@ -14,10 +14,10 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, bindparam, cast, func, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
-from imports.gc_pause import gc_paused
+from app.folding import folded
 from imports.merged import refuse_merged
 from imports.places import Places, load_places
 from imports.progress import Progress
@@ -75,25 +75,24 @@ def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict
     wanted = [columns[name] for name in (*ITEM_COLUMNS, *sorted(fields))
               if name in columns and name != "extra"]  # fmt: skip
     query = select(*wanted, cast(columns.extra, Text)).where(
-        func.lower(Item.tag).in_(bindparam("tags", expanding=True))
+        Item.tag_key.in_(bindparam("tags", expanding=True))
     )
     names = [column.name for column in wanted] + ["extra"]
     existing = namedtuple("ExistingItem", names)._make  # type: ignore[misc]
     decoded: dict[str, Any] = {}
     found: dict[str, ExistingItem] = {}
     for start in range(0, len(tags), LOOKUP_CHUNK):
-        chunk = [tag.lower() for tag in tags[start : start + LOOKUP_CHUNK]]
+        chunk = [folded(tag) for tag in tags[start : start + LOOKUP_CHUNK]]
         for values in session.connection().execute(query, {"tags": chunk}).all():
             text = values[-1]
             extra = decoded.get(text)
             if extra is None:
                 extra = decoded[text] = json.loads(text)
             item = existing((*values[:-1], extra))
-            found[item.tag.casefold()] = item
+            found[folded(item.tag)] = item
     return found
 
 
-@gc_paused()
 def plan_import(
     session: Session,
     table: Table,
@@ -135,7 +134,7 @@ def plan_import(
 def _judge_rows(rows: list[RowPlan], items: dict[str, ExistingItem], judge: Judge) -> None:
     """What each row does: an error, an update of the item with its tag, or a new item."""
     for row in rows:
-        item = items.get(row.tag.casefold()) if row.tag else None
+        item = items.get(folded(row.tag)) if row.tag else None
         if row.errors:
             row.action = "error"
         elif item is not None:

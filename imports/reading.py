@@ -49,14 +49,13 @@ from python_calamine import (
 from imports.containers import damaged, invalid_xml, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
-from imports.gc_pause import gc_paused
 from imports.header import table_from_rows
 from imports.merged import settle_merged
 from imports.table import Table, Uncalculated
 from imports.workbooks import Workbook, is_workbook, open_workbook
 from imports.xlsx_slices import SheetPiece
 
-__all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "gc_paused", "read_table"]
+__all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "read_table"]
 
 BLOCK_ROWS = 4_096  # rows converted a column at a time
 MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
@@ -65,7 +64,6 @@ MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
-@gc_paused()
 def read_table(
     data: bytes, filename: str, *, sheet: str | None = None, max_rows: int,
     fill_merged: bool = False,

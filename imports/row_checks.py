@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.folding import folded
 from imports.places import Places
 from imports.resolve import KINDS, RESOLVED, Resolver, Status, Value
 from imports.row_values import TEXT_LIMITS, ExistingItem, RowPlan
@@ -30,7 +31,7 @@ def mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
     by_tag: dict[str, list[RowPlan]] = defaultdict(list)
     for row in rows:
         if row.tag:
-            by_tag[row.tag.casefold()].append(row)
+            by_tag[folded(row.tag)].append(row)
     for same in by_tag.values():
         if len(same) > 1:
             numbers = ", ".join(str(row.number) for row in same)

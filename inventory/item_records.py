@@ -74,7 +74,7 @@ def create_item(
     try:
         session.flush()
     except IntegrityError as error:  # the same tag given at the same moment: the index decides
-        if "uq_items_tag_lower" not in str(error.orig):
+        if "tag_key" not in str(error.orig):
             raise
         raise DuplicateTag(tag_taken(tag)) from None
     snapshot = {k: [None, history_value(v)] for k, v in fields.items() if v not in (None, "", {})}

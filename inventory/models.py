@@ -17,13 +17,13 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
 from app.extensions import db
+from app.folding import keeps_key, key_column
 from app.timeutil import utcnow
 
 Money = Numeric(12, 2)
@@ -120,12 +120,16 @@ class Department(db.Model):
     __tablename__ = "departments"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = key_column(200)  # app/folding.py
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("uq_departments_name_lower", func.lower(name), unique=True),)
+    __table_args__ = (Index("uq_departments_name_key", "name_key", unique=True),)
 
     def __str__(self) -> str:
         return self.name
+
+
+keeps_key(Department.name, "name_key")
 
 
 class Site(db.Model):
@@ -134,22 +138,27 @@ class Site(db.Model):
     __tablename__ = "sites"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = key_column(200)
     town: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     storerooms: Mapped[list[Storeroom]] = relationship(
         back_populates="site", order_by="Storeroom.code"
     )
 
-    __table_args__ = (Index("uq_sites_name_lower", func.lower(name), unique=True),)
+    __table_args__ = (Index("uq_sites_name_key", "name_key", unique=True),)
 
     def __str__(self) -> str:
         return f"{self.name}, {self.town}" if self.town else self.name
+
+
+keeps_key(Site.name, "name_key")
 
 
 class Storeroom(db.Model):
     __tablename__ = "storerooms"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32))
+    code_key: Mapped[str] = key_column(32)
     name: Mapped[str] = mapped_column(String(200))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
@@ -157,10 +166,13 @@ class Storeroom(db.Model):
     site: Mapped[Site] = relationship(back_populates="storerooms")
     department: Mapped[Department | None] = relationship()
 
-    __table_args__ = (Index("uq_storerooms_code_lower", func.lower(code), unique=True),)
+    __table_args__ = (Index("uq_storerooms_code_key", "code_key", unique=True),)
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+keeps_key(Storeroom.code, "code_key")
 
 
 class Category(db.Model):
@@ -169,6 +181,7 @@ class Category(db.Model):
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = key_column(200)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     kind: Mapped[CategoryKind] = enum_column(CategoryKind, default=CategoryKind.FURNITURE)
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
@@ -181,9 +194,7 @@ class Category(db.Model):
         back_populates="parent", order_by="Category.name"
     )
 
-    __table_args__ = (
-        Index("uq_categories_parent_name", "parent_id", func.lower(name), unique=True),
-    )
+    __table_args__ = (Index("uq_categories_parent_name", "parent_id", "name_key", unique=True),)
 
     @property
     def path(self) -> str:
@@ -210,11 +221,16 @@ class Category(db.Model):
         return self.path
 
 
+keeps_key(Category.name, "name_key")
+
+
 class Item(db.Model):
     __tablename__ = "items"
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(64))
+    tag_key: Mapped[str] = key_column(64)  # app/folding.py
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = key_column(200, index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     # Indexed first in ix_items_department_status_name, which serves lookups by department.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
@@ -223,7 +239,9 @@ class Item(db.Model):
     # is in use (a room, an address).
     position: Mapped[str] = mapped_column(String(100), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[ItemStatus] = enum_column(ItemStatus, default=ItemStatus.IN_STORAGE, index=True)
+    status: Mapped[ItemStatus] = state_column(
+        ItemStatus, "status_known", default=ItemStatus.IN_STORAGE, index=True
+    )
     condition: Mapped[Condition] = enum_column(Condition, default=Condition.GOOD, index=True)
     quantity: Mapped[int] = mapped_column(default=1)
     serial_number: Mapped[str] = mapped_column(String(120), default="")
@@ -234,7 +252,9 @@ class Item(db.Model):
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
     notes: Mapped[str] = mapped_column(Text, default="")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    disposition: Mapped[Disposition | None] = enum_column(Disposition, nullable=True)
+    disposition: Mapped[Disposition | None] = state_column(
+        Disposition, "disposition_known", nullable=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -261,9 +281,8 @@ class Item(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("uq_items_tag_lower", func.lower(tag), unique=True),
-        Index("ix_items_name_lower", func.lower(name)),
-        Index("ix_items_department_status_name", "department_id", "status", func.lower(name), "id"),
+        Index("uq_items_tag_key", "tag_key", unique=True),
+        Index("ix_items_department_status_name", "department_id", "status", "name_key", "id"),
         # Deleting an item asks whether a part split off it points at it: without an index,
         # every deletion read the whole table (undoing a large import took hours).
         Index(
@@ -285,6 +304,10 @@ class Item(db.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} {self.name}"
+
+
+keeps_key(Item.tag, "tag_key")
+keeps_key(Item.name, "name_key")
 
 
 class ItemEvent(db.Model):

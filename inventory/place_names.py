@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.formats import reader_language
@@ -69,13 +69,11 @@ def load_category_paths(session: Session, *, language: str | None = None) -> dic
 def load_place_names(session: Session, *, language: str | None = None) -> PlaceNames:
     """The names of every place, categories in `language` (see load_category_paths)."""
     departments = session.execute(
-        select(Department.id, Department.name).order_by(func.lower(Department.name))
+        select(Department.id, Department.name).order_by(Department.name_key)
     ).all()
-    sites = session.execute(
-        select(Site.id, Site.name, Site.town).order_by(func.lower(Site.name))
-    ).all()
+    sites = session.execute(select(Site.id, Site.name, Site.town).order_by(Site.name_key)).all()
     storerooms = session.execute(
-        select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(func.lower(Storeroom.code))
+        select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(Storeroom.code_key)
     ).all()
     return PlaceNames(
         categories=load_category_paths(session, language=language),

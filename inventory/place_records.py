@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from inventory.errors import DuplicateCode
 from inventory.item_tags import normalise_tag, tag_in_use
 from inventory.models import Category, Department, Site, Storeroom
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def _name_taken(
     session: Session, model: type, name: str, exclude_id: int | None, **scope: Any
 ) -> bool:
-    query = select(model.id).where(func.lower(model.name) == name.strip().lower())
+    query = select(model.id).where(model.name_key == folded(name.strip()))
     for column, value in scope.items():
         query = query.where(getattr(model, column) == value)
     if exclude_id is not None:
@@ -56,9 +57,7 @@ def save_site(
 
 
 def find_storeroom_by_code(session: Session, code: str) -> Storeroom | None:
-    return session.scalar(
-        select(Storeroom).where(func.lower(Storeroom.code) == code.strip().lower())
-    )
+    return session.scalar(select(Storeroom).where(Storeroom.code_key == folded(code.strip())))
 
 
 def save_storeroom(

@@ -50,8 +50,8 @@ class SortKey:
 
 SORTS = {
     "registered": SortKey((Item.id,), descending=True),
-    "name": SortKey((func.lower(Item.name), Item.id), descending=False),
-    "tag": SortKey((func.lower(Item.tag), Item.id), descending=False),
+    "name": SortKey((Item.name_key, Item.id), descending=False),
+    "tag": SortKey((Item.tag_key, Item.id), descending=False),
     "newest": SortKey((Item.updated_at, Item.id), descending=True),
     "oldest": SortKey((Item.updated_at, Item.id), descending=False),
 }
@@ -154,17 +154,15 @@ def item_history(item_id: int) -> Select[tuple[ItemEvent]]:
 
 
 def departments() -> Select[tuple[Department]]:
-    return select(Department).order_by(func.lower(Department.name))
+    return select(Department).order_by(Department.name_key)
 
 
 def sites() -> Select[tuple[Site]]:
-    return select(Site).order_by(func.lower(Site.name))
+    return select(Site).order_by(Site.name_key)
 
 
 def storerooms() -> Select[tuple[Storeroom]]:
-    return (
-        select(Storeroom).options(selectinload(Storeroom.site)).order_by(func.lower(Storeroom.code))
-    )
+    return select(Storeroom).options(selectinload(Storeroom.site)).order_by(Storeroom.code_key)
 
 
 def categories() -> Select[tuple[Category]]:

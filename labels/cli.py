@@ -5,10 +5,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.folding import folded
 from app.timeutil import utcnow
 from inventory import place_records
 from inventory.models import Item, ItemStatus, Storeroom
@@ -57,8 +58,8 @@ def items_to_print(
             raise click.ClickException(f"No storeroom has the code {storeroom_code}.")
         query = query.where(Item.storeroom_id == room.id, Item.status != ItemStatus.DISPOSED)
     if tags:
-        wanted = [tag.strip().lower() for tag in tags.split(",") if tag.strip()]
-        query = query.where(func.lower(Item.tag).in_(wanted))
+        wanted = [folded(tag.strip()) for tag in tags.split(",") if tag.strip()]
+        query = query.where(Item.tag_key.in_(wanted))
     if batch_id is not None:
         batch_items = item_ids_of_group(db.session, IMPORT_BATCH, batch_id, user=None)
         if batch_items is None:
@@ -68,7 +69,7 @@ def items_to_print(
         raise click.UsageError("Say what to print: --storeroom CODE, --tags T1,T2 or --batch ID.")
     items = db.session.scalars(query.order_by(Item.tag)).all()
     if tags:
-        found = {item.tag.lower() for item in items}
+        found = {item.tag_key for item in items}
         unknown = [tag for tag in wanted if tag not in found]
         if unknown:
             raise click.ClickException(f"No item has the tag {', '.join(unknown)}.")

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime
 from app.extensions import db
+from app.folding import keeps_key, key_column
 from app.timeutil import utcnow
 from inventory.models import Item, Storeroom, enum_column
 
@@ -22,17 +23,21 @@ class PrinterProfile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = key_column(100)  # app/folding.py
     format: Mapped[str] = mapped_column(String(20))
     offset_x: Mapped[float] = mapped_column(default=0.0)  # mm, positive moves right
     offset_y: Mapped[float] = mapped_column(default=0.0)  # mm, positive moves down
     scale: Mapped[float] = mapped_column(default=1.0)
 
     __table_args__ = (
-        Index("uq_printer_profiles_name_lower", "organisation_id", func.lower(name), unique=True),
+        Index("uq_printer_profiles_name_key", "organisation_id", "name_key", unique=True),
     )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.format})"
+
+
+keeps_key(PrinterProfile.name, "name_key")
 
 
 class ReservedTag(db.Model):
@@ -45,10 +50,14 @@ class ReservedTag(db.Model):
     __tablename__ = "reserved_tags"
     id: Mapped[int] = mapped_column(primary_key=True)
     tag: Mapped[str] = mapped_column(String(64))
+    tag_key: Mapped[str] = key_column(64)
     reserved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reserved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    __table_args__ = (Index("uq_reserved_tags_tag_lower", func.lower(tag), unique=True),)
+    __table_args__ = (Index("uq_reserved_tags_tag_key", "tag_key", unique=True),)
+
+
+keeps_key(ReservedTag.tag, "tag_key")
 
 
 class ScanMode(enum.StrEnum):

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from inventory import item_history, item_records, item_tags
 from inventory.errors import InventoryError
 from inventory.models import EventKind, Item, Organisation, Storeroom
@@ -84,7 +85,7 @@ def reserve_tags(
         raise LabelError(
             _l("Print between 1 and %(n)d pre-printed codes at a time.", n=MAX_RESERVED_PER_JOB)
         )
-    tags = [item_tags.next_tag(session, prefix=prefix, digits=digits) for _ in range(count)]
+    tags = item_tags.reserve_tags(session, count, prefix=prefix, digits=digits)
     session.add_all(
         ReservedTag(tag=tag, reserved_at=now, reserved_by_id=by.id if by else None) for tag in tags
     )
@@ -93,14 +94,12 @@ def reserve_tags(
 
 
 def find_reserved(session: Session, code: str) -> ReservedTag | None:
-    return session.scalar(
-        select(ReservedTag).where(func.lower(ReservedTag.tag) == code.strip().lower())
-    )
+    return session.scalar(select(ReservedTag).where(ReservedTag.tag_key == folded(code.strip())))
 
 
 def release_reserved(session: Session, tag: str) -> None:
     """The tag now belongs to an item: it is no longer waiting on a pre-printed label."""
-    session.execute(delete(ReservedTag).where(func.lower(ReservedTag.tag) == tag.lower()))
+    session.execute(delete(ReservedTag).where(ReservedTag.tag_key == folded(tag)))
 
 
 def attach_reserved_tag(
@@ -147,7 +146,7 @@ def save_profile(
     clash = session.scalar(
         select(PrinterProfile.id).where(
             PrinterProfile.organisation_id == organisation.id,
-            func.lower(PrinterProfile.name) == name.lower(),
+            PrinterProfile.name_key == folded(name),
             PrinterProfile.id != (profile.id if profile else -1),
         )
     )

@@ -219,7 +219,7 @@ def calibration(name: str):
 @login_required
 def profiles():
     """Printer profiles and calibration pages."""
-    rows = db.session.scalars(select(PrinterProfile).order_by(func.lower(PrinterProfile.name)))
+    rows = db.session.scalars(select(PrinterProfile).order_by(PrinterProfile.name_key))
     return render_template("labels/profiles.html", profiles=rows.all(), formats=FORMATS)
 
 

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -93,8 +94,40 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
+        with foreign_keys_unenforced(connection), context.begin_transaction():
             context.run_migrations()
+            refuse_broken_references(connection)
+
+
+@contextmanager
+def foreign_keys_unenforced(connection):
+    """On SQLite, run the migrations with foreign keys not enforced (refuse_broken_references
+    checks them all at the end).
+
+    A batch operation copies a table and drops the old one. With foreign keys enforced, SQLite
+    drops a table by deleting its rows first, and ON DELETE CASCADE then deletes the rows
+    pointing at them: copying `items` would empty `item_events`. SQLite's own procedure for
+    changing a table (https://www.sqlite.org/lang_altertable.html) turns enforcement off
+    outside the transaction and runs foreign_key_check before it commits."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    connection.commit()  # the PRAGMA does nothing inside a transaction; none is open yet
+    try:
+        yield
+    finally:
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()
+
+
+def refuse_broken_references(connection):
+    """Fail, before the last migration commits, if a row points at one that is not there."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"the migrations left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from app.audit.models import AuditAction, AuditEvent, AuditObject
+from app.folding import folded, folded_sql
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class AuditFilter:
 
 def _contains(column, text: str):
     """Case-insensitive "contains", with % and _ in the text taken literally."""
-    return func.lower(column).contains(text.lower(), autoescape=True)
+    return folded_sql(column).contains(folded(text), autoescape=True)
 
 
 def audit_events(filters: AuditFilter) -> Select:

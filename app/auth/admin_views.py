@@ -59,7 +59,7 @@ def password_link(user: User, purpose: str) -> str:
 @role_required(Role.ADMIN)
 def users():
     """List every account."""
-    rows = db.session.scalars(select(User).order_by(func.lower(User.email))).all()
+    rows = db.session.scalars(select(User).order_by(User.email_key)).all()
     locked = throttle.locked_accounts(
         db.session, throttle=throttle.Throttle.from_config(current_app.config), now=utcnow()
     )

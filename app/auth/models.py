@@ -7,13 +7,14 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.roles import CROSS_DEPARTMENT, Role
 from app.db_types import UTCDateTime
 from app.extensions import db
+from app.folding import keeps_key, key_column
 from app.timeutil import utcnow
 from inventory.models import Department, enum_column
 
@@ -26,6 +27,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = key_column(254)  # app/folding.py
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[Role] = enum_column(Role, default=Role.REQUESTER)
@@ -39,7 +41,7 @@ class User(UserMixin, db.Model):
 
     department: Mapped[Department] = relationship()
 
-    __table_args__ = (Index("uq_users_email_lower", func.lower(email), unique=True),)
+    __table_args__ = (Index("uq_users_email_key", "email_key", unique=True),)
 
     @property
     def is_active(self) -> bool:
@@ -72,6 +74,9 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+keeps_key(User.email, "email_key")
 
 
 class PasswordToken(db.Model):

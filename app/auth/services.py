@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +16,7 @@ from app.auth import throttle as throttle_rules
 from app.auth.models import PasswordToken, User
 from app.auth.roles import Role
 from app.auth.throttle import LoginThrottled, Throttle  # noqa: F401 (the login view's)
+from app.folding import folded
 from inventory.models import Department, Organisation
 
 security_log = logging.getLogger("reshelf.security")
@@ -37,7 +38,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    return session.scalar(select(User).where(User.email_key == folded(normalise_email(email))))
 
 
 def any_user_exists(session: Session) -> bool:

@@ -2,7 +2,7 @@
 language; existing categories have none and read their main name.
 
 Revision ID: b7d2c9e4a1f3
-Revises: 9944dd9dd35c
+Revises: b028946ae57a
 Create Date: 2026-12-14 10:00:00
 """
 
@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d2c9e4a1f3"
-down_revision = "9944dd9dd35c"
+down_revision = "b028946ae57a"
 branch_labels = None
 depends_on = None
 
 
-# Plain ALTER TABLE, not a batch: SQLite adds a column in place, and a batch would rebuild the
-# table without its lower(name) unique index, which it cannot reflect.
+# Plain ALTER TABLE, not a batch: SQLite adds a nullable column in place, where a batch would
+# copy the whole table for it.
 def upgrade():
     op.add_column(
         "categories",

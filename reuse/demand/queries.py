@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.auth.roles import Role
+from app.folding import folded_sql
 from inventory import access
 from inventory.models import Department, Item, ItemStatus, Storeroom
 from inventory.queries import category_and_descendants
@@ -32,7 +33,7 @@ def _name_has_words(words: str) -> ColumnElement[bool]:
     clauses = []
     for word in words_of(words):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(func.lower(Item.name).like(f"%{escaped}%", escape="\\"))
+        clauses.append(Item.name_key.like(f"%{escaped}%", escape="\\"))
     return and_(true(), *clauses)
 
 
@@ -69,7 +70,7 @@ def stored_items_matching(
         .where(Item.status == ItemStatus.IN_STORAGE, access.item_scope(user))
         .where(_in_category(category_id), _name_has_words(words))
         .options(joinedload(Item.department), joinedload(Item.storeroom).joinedload(Storeroom.site))
-        .order_by(func.lower(Item.name), Item.id)
+        .order_by(Item.name_key, Item.id)
         .limit(FOUND_LIMIT)
     )
 
@@ -96,7 +97,7 @@ def managers_of(department_ids: set[int]) -> Select:
             User.role == Role.MANAGER,
             User.is_active_account,
         )
-        .order_by(func.lower(User.name), func.lower(User.email))
+        .order_by(folded_sql(User.name), User.email_key)
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.folding import folded
 from inventory.models import Category, Site
 from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.listings.models import Listing
@@ -33,12 +34,12 @@ class DemandError(Exception):
 
 def words_of(text: str) -> list[str]:
     """The words of a wish or search, folded for case-insensitive matching."""
-    return text.replace("\x00", "").casefold().split()  # PostgreSQL refuses a NUL
+    return folded(text.replace("\x00", "")).split()  # PostgreSQL refuses a NUL
 
 
 def names_all(name: str, words: list[str]) -> bool:
-    folded = name.casefold()
-    return all(word in folded for word in words)
+    key = folded(name)
+    return all(word in key for word in words)
 
 
 # --- wishes ---------------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.folding import folded, folded_sql
 from inventory.models import Item, Site, Storeroom
 from inventory.queries import category_and_descendants
 from reuse import access
@@ -34,10 +35,8 @@ def market(
         .options(joinedload(Listing.item).selectinload(Item.photos))
     )
     if q.strip():
-        words = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Item.name).like(words), func.lower(Item.tag).like(words))
-        )
+        words = f"%{folded(q.strip())}%"
+        query = query.where(or_(Item.name_key.like(words), Item.tag_key.like(words)))
     if category_id:
         query = query.where(Item.category_id.in_(category_and_descendants(category_id)))
     if condition:
@@ -45,7 +44,7 @@ def market(
     if site_id:
         query = query.where(Site.id == site_id)
     if town.strip():
-        query = query.where(func.lower(Site.town) == town.strip().lower())
+        query = query.where(folded_sql(Site.town) == folded(town.strip()))
     if sort == "ending":
         return query.order_by(Listing.tier_ends_at.is_(None), Listing.tier_ends_at, Listing.id)
     return query.order_by(Listing.created_at.desc(), Listing.id.desc())

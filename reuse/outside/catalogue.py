@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from app.folding import folded, folded_sql
 from app.request_values import MAX_ID, bounded_int
 from inventory.models import (
     Category,
@@ -131,12 +132,12 @@ def listings_query(min_tier: Tier, filters: Filters = Filters()) -> Select:
     if words:
         query = query.outerjoin(Category, Item.category_id == Category.id)
     for word in words:
-        word = word.lower()
+        word = folded(word)
         query = query.where(
             or_(
-                func.lower(Item.name).contains(word, autoescape=True),
-                func.lower(Listing.reason).contains(word, autoescape=True),
-                func.lower(Category.name).contains(word, autoescape=True),
+                Item.name_key.contains(word, autoescape=True),
+                folded_sql(Listing.reason).contains(word, autoescape=True),
+                Category.name_key.contains(word, autoescape=True),
             )
         )
     if filters.category_id:
@@ -144,7 +145,7 @@ def listings_query(min_tier: Tier, filters: Filters = Filters()) -> Select:
     if filters.condition:
         query = query.where(Listing.condition == filters.condition)
     if filters.town:
-        query = query.where(func.lower(Site.town) == filters.town.lower())
+        query = query.where(folded_sql(Site.town) == folded(filters.town))
     return query.order_by(Listing.tier_started_at.desc(), Listing.id.desc())
 
 

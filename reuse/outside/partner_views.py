@@ -10,13 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import Target
 from app.audit.web import audit, audit_change
 from app.auth.roles import role_required
 from app.extensions import db
+from app.folding import folded_sql
 from app.templating import public_url
 from app.timeutil import utcnow
 from reuse import access
@@ -63,7 +64,7 @@ def show_link(partner: Partner, token: str):
 def directory():
     """Partner organisations: active first, by name."""
     rows = db.session.scalars(
-        select(Partner).order_by(Partner.active.desc(), func.lower(Partner.name))
+        select(Partner).order_by(Partner.active.desc(), folded_sql(Partner.name))
     ).all()
     return render_template("reuse/partners/directory.html", partners=rows, kinds=PARTNER_KIND)
 

@@ -12,9 +12,10 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.folding import folded, folded_sql
 from reuse.outside.models import Partner, PartnerKind
 
 TOKEN_BYTES = 32
@@ -59,7 +60,7 @@ def _check_name(session: Session, details: PartnerDetails, partner: Partner | No
     name = details.name.strip()
     if not name:
         raise PartnerError(_l("Give the partner a name."))
-    same = select(Partner.id).where(func.lower(Partner.name) == name.lower())
+    same = select(Partner.id).where(folded_sql(Partner.name) == folded(name))
     if partner is not None:
         same = same.where(Partner.id != partner.id)
     if session.scalar(same.limit(1)) is not None:

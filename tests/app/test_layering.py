@@ -3,6 +3,7 @@ feature imports another feature's views (pages belong to their package; what is 
 in the shell, app/, or the core, inventory/)."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,3 +63,48 @@ def test_reuse_imports_no_pages_of_labels_or_imports():
 def test_the_views_check_sees_views_in_sub_packages():
     assert is_views("reuse.listings.views") and is_views("labels.scan_views")
     assert not is_views("labels.scan_forms") and not is_views("reuse.listings.services")
+
+
+ITEM_TABLES = {"Item", "ItemEvent"}
+RAW_ITEM_SQL = re.compile(r"\b(insert\s+into|update|delete\s+from|copy)\s+\"?(items|item_events)\b",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def item_writes(path: Path) -> list[str]:
+    """What in a module writes items or their history past the core: SQL text naming their
+    tables, insert/update/delete of their models, their tables used other than to read
+    columns (`Item.__table__.c`)."""
+    tree = ast.parse(path.read_text())
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [f"SQL {m.group(0)!r}" for m in RAW_ITEM_SQL.finditer(node.value)]
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") in WRITES
+            and any(
+                getattr(arg, "id", getattr(arg, "attr", "")) in ITEM_TABLES for arg in node.args
+            )
+        ):
+            found.append(f"{node.func.id}() of an item table, line {node.lineno}")
+        elif (isinstance(node, ast.Attribute) and node.attr == "__table__"
+              and getattr(node.value, "id", "") in ITEM_TABLES
+              and getattr(parents.get(node), "attr", "") not in ("c", "columns")):  # fmt: skip
+            found.append(f"{node.value.id}.__table__ used to write, line {node.lineno}")
+    return found
+
+
+WRITES = {"insert", "update", "delete"}
+
+
+def test_only_the_core_writes_items_and_their_history_past_the_orm():
+    """inventory/bulk.py is the one bulk writer of items (issue 17): no other package holds SQL
+    that writes them."""
+    found = {
+        str(path.relative_to(ROOT)): writes
+        for package in ("app", *FEATURES)
+        for path in (ROOT / package).rglob("*.py")
+        if (writes := item_writes(path))
+    }
+    assert found == {}

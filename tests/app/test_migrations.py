@@ -1,4 +1,3 @@
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -6,7 +5,6 @@ from app.extensions import db
 from inventory.search import described_by_models
 
 
-@pytest.mark.filterwarnings("ignore:.*expression-based index")  # lower(...) indexes on SQLite
 def test_migrations_build_the_schema_the_models_describe(app):
     """A model change without its migration fails here, not in production."""
     with app.app_context(), db.engine.connect() as connection:

@@ -14,6 +14,7 @@ from imports import services
 from imports.commit import ImportRefused
 from imports.models import BatchStatus
 from imports.reading import ImportRejected, read_table
+from imports.undo import undo
 from inventory.models import Condition, EventKind, Item, ItemEvent, Storeroom
 from tests.imports.importing import run_import, xlsx
 from tests.stock_lists import SAMPLES as STOCK_LISTS
@@ -188,7 +189,7 @@ def test_undo_removes_untouched_new_items_and_restores_updated_ones(
         item_records.update_item(db_session, touched, {"notes": "checked"}, expected_version=None,
                                  by=manager, now=utcnow())  # fmt: skip
         db_session.commit()
-        report = services.undo(db_session, batch, user=manager, now=utcnow())
+        report = undo(db_session, batch, user=manager, now=utcnow())
         db_session.commit()
     assert report == {"removed": ["U-2"], "restored": ["U-1"], "kept": ["U-3"]}
     db_session.expire_all()
@@ -207,7 +208,7 @@ def test_undo_removes_new_items_with_their_history_and_keeps_one_a_part_points_a
         part = make_item("Lamp, part")  # split off by hand: a handover would also shrink it
         part.split_from_id = lamp.id
         db_session.commit()
-        report = services.undo(db_session, batch, user=manager, now=utcnow())
+        report = undo(db_session, batch, user=manager, now=utcnow())
         db_session.commit()
     assert report == {"removed": ["N-2", "N-1"], "restored": [], "kept": ["N-3"]}
     left = db_session.scalars(select(Item.tag).where(Item.tag.like("N-%"))).all()

@@ -19,6 +19,7 @@ from imports.commit import commit_plan
 from imports.header import table_from_rows
 from imports.plan import plan_import
 from imports.reading import BLOCK_ROWS, ImportRejected, Table, Uncalculated, read_table
+from imports.undo import undo
 from imports.xlsx_xml import special_cells, special_cells_parsed
 from inventory import item_records, whereabouts
 from inventory.errors import StaleItem
@@ -472,7 +473,7 @@ def test_an_updated_row_is_recorded_as_the_same_edit_and_move_by_hand(
     assert history(db_session, imported)[1:] == history(db_session, by_hand)[1:]
     assert history(db_session, imported)[2][1]["storeroom"] == ["A1 Attic", str(basement)]
     with app.test_request_context():
-        services.undo(db_session, batch, user=manager, now=utcnow())
+        undo(db_session, batch, user=manager, now=utcnow())
         db_session.commit()
     db_session.expire_all()
     assert (imported.quantity, imported.category_id, imported.department_id) == (

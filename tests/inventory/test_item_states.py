@@ -2,6 +2,8 @@
 the status does not allow with the status named."""
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app.states import reachable
 from inventory import item_states
@@ -37,3 +39,14 @@ def test_a_carried_item_keeps_its_hold_and_a_resting_one_follows_where_it_goes()
     assert item_states.moving(Item(status=ItemStatus.MISSING), into_storage=True).target == (
         ItemStatus.IN_STORAGE
     )
+
+
+@pytest.mark.parametrize("column, value", [("status", "lost_in_space"), ("disposition", "burnt")])
+def test_the_database_refuses_a_state_the_table_does_not_know(db_session, make_item, column,
+                                                              value):  # fmt: skip
+    """Even raw SQL, such as the bulk writer's, cannot store it (a CHECK constraint)."""
+    item = make_item()
+    with pytest.raises(IntegrityError):
+        db_session.execute(text(f"UPDATE items SET {column} = :v WHERE id = :id"),
+                           {"v": value, "id": item.id})  # fmt: skip
+    db_session.rollback()

@@ -1,0 +1,200 @@
+"""Items and their history in bulk: the only place that writes items with raw SQL.
+
+An import writes up to a couple of hundred thousand items at a time and an undo takes them
+back; one ORM object and one flush per item would take minutes. So new items, their changes
+and their removal go here as COPY (PostgreSQL) or multi-row INSERTs (SQLite) and as one
+executemany per set of changed columns (inventory/bulk_rows.py), and still as the item
+operations record them: every new item gets its history event, every change the events the
+operation by hand records, every status change follows the table of inventory/item_states.py,
+and a change of an item someone else changed meanwhile refuses the whole write.
+
+The search index follows by itself: SQLite's full-text triggers, PostgreSQL's generated
+column. The key columns (app/folding.py) are filled here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from app.folding import folded
+from app.states import Transition
+from inventory.bulk_rows import insert_rows, update_rows
+from inventory.errors import StaleItem
+from inventory.item_records import STALE_MESSAGE
+from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+ITEMS, EVENTS = Item.__table__, ItemEvent.__table__
+REMOVE_CHUNK = 1_000  # items deleted by one statement
+# A new item's columns that may be left out, and what they then hold.
+NEW_ITEM_DEFAULTS: dict[str, Any] = {
+    "category_id": None,
+    "storeroom_id": None,
+    "condition": Condition.GOOD,
+    "quantity": 1,
+    "serial_number": "",
+    "manufacturer": "",
+    "model": "",
+    "purchase_date": None,
+    "purchase_price": None,
+    "replacement_value": None,
+    "notes": "",
+    "position": "",
+    "place": "",
+    "extra": {},
+}
+KEYS = {"tag": "tag_key", "name": "name_key"}  # value column -> its key column
+
+
+def insert_items(
+    session: Session, columns: dict[str, list[Any]], *, by: User | None, now: datetime,
+    kind: EventKind, notes: list[str],
+) -> list[int]:  # fmt: skip
+    """Write new items given as columns (tag, name and department_id at least), each with a
+    history event of `kind` and its note; their ids, in the order of the rows.
+
+    An item with a storeroom is in storage, one without in use, as create_item makes them.
+    The ids are taken before the rows are written, so the events need not read them back."""
+    count = len(columns["tag"])
+    if not count:
+        return []
+    ids = new_ids(session, count)
+    rows = {name: [default] * count for name, default in NEW_ITEM_DEFAULTS.items()}
+    rows.update(columns)
+    rows.update({key: list(map(folded, rows[name])) for name, key in KEYS.items()})
+    rows["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+                      for room in rows["storeroom_id"]]  # fmt: skip
+    insert_rows(session, ITEMS, {"id": ids, **rows},
+                constants={"version": 1, "created_at": now, "updated_at": now})  # fmt: skip
+    insert_rows(session, EVENTS, {"item_id": ids, "note": notes}, ready=("changes",),
+                constants={"kind": kind, "user_id": by.id if by else None, "at": now,
+                           "changes": "{}"})  # fmt: skip
+    return ids
+
+
+def new_ids(session: Session, count: int) -> list[int]:
+    """Ids for `count` new items, taken before they are written.
+
+    SQLite gives a new row the largest id plus one, and a writer holds the write lock: the ids
+    after the largest are the ones it would give. PostgreSQL's are taken from the sequence, as
+    its inserts take them."""
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence('items', 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"count": count},
+        ))  # fmt: skip
+    largest = session.scalar(select(func.max(Item.id))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
+@dataclass
+class ItemChange:
+    """One item's change as the item operations would make it: new values for its columns
+    (never its status: `moves` says how that changes), and the history events they record,
+    each a step of the item's version, as each operation by hand flushes one.
+
+    :param version: the version the change was worked out from; the write holds to it.
+    :param events: (kind, {field: [before, after]}, note) in the order they happened.
+    :param moves: the status's moves (inventory/item_states.py), in order; the first must
+        allow the status the item has when it is written.
+    """
+
+    item_id: int
+    version: int
+    columns: dict[str, Any]
+    events: list[tuple[EventKind, dict[str, list[Any]], str]]
+    moves: tuple[Transition[ItemStatus], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if "status" in self.columns or not self.events:
+            raise ValueError("a status changes by its moves; every change has its event")
+        for before, after in zip(self.moves, self.moves[1:], strict=False):
+            if not after.allows(before.target):
+                raise ValueError(f"{after.name} does not follow {before.name}")
+
+    @property
+    def version_after(self) -> int:
+        return self.version + len(self.events)
+
+
+def update_items(
+    session: Session, changes: list[ItemChange], *, by: User | None, now: datetime
+) -> None:
+    """Write the changes and their history events: one executemany per set of changed
+    columns, each row only if the item is still at the version the change was worked out
+    from and in a status its first move allows (StaleItem otherwise, and nothing of the
+    caller's transaction should be kept)."""
+    groups: dict[tuple[tuple[str, ...], tuple[Transition, ...]], list[ItemChange]]
+    groups = defaultdict(list)
+    for change in changes:
+        groups[tuple(sorted(change.columns)), change.moves].append(change)
+    for (names, moves), group in groups.items():
+        _update_group(session, names, moves, group, now=now)
+    events = [(c.item_id, kind, diff, note) for c in changes for kind, diff, note in c.events]
+    if events:
+        item_ids, kinds, diffs, notes = map(list, zip(*events, strict=True))
+        insert_rows(session, EVENTS,
+                    {"item_id": item_ids, "kind": kinds, "changes": diffs, "note": notes},
+                    constants={"user_id": by.id if by else None, "at": now})  # fmt: skip
+    expire_items(session, {change.item_id for change in changes})
+
+
+def _update_group(
+    session: Session, names: tuple[str, ...], moves: tuple[Transition, ...],
+    group: list[ItemChange], *, now: datetime,
+) -> None:  # fmt: skip
+    columns = {name: [c.columns[name] for c in group] for name in names}
+    columns.update({KEYS[name]: list(map(folded, columns[name])) for name in names
+                    if name in KEYS})  # fmt: skip
+    if moves:
+        columns["status"] = [moves[-1].target] * len(group)
+    columns["updated_at"] = [now] * len(group)
+    columns["version"] = [c.version_after for c in group]
+    where = (("id", [c.item_id for c in group]), ("version", [c.version for c in group]))
+    among = ("status", sorted(moves[0].sources)) if moves else None
+    changed = update_rows(session, ITEMS, columns, where=where, among=among)
+    if session.get_bind().dialect.supports_sane_multi_rowcount and changed != len(group):
+        raise StaleItem(STALE_MESSAGE)
+
+
+def pointed_at(session: Session, ids: list[int]) -> set[int]:
+    """Which of these items a part split off them points at: they cannot be removed."""
+    found: set[int] = set()
+    for start in range(0, len(ids), REMOVE_CHUNK):
+        chunk = ids[start : start + REMOVE_CHUNK]
+        found.update(session.scalars(select(Item.split_from_id).where(
+            Item.split_from_id.in_(chunk))))  # fmt: skip
+    return found
+
+
+def remove_items(session: Session, ids: Iterable[int]) -> None:
+    """Delete items a thousand at a time; the database removes their history, photos and
+    listings with them and lets go of scans, outcomes and batch rows pointing at them (the
+    foreign keys' ON DELETE). One ORM object at a time, 100,000 items took over ten minutes."""
+    ids = list(ids)
+    for start in range(0, len(ids), REMOVE_CHUNK):
+        chunk = ids[start : start + REMOVE_CHUNK]
+        session.execute(
+            delete(Item).where(Item.id.in_(chunk)).execution_options(synchronize_session=False)
+        )
+    gone = set(ids)
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Item) and instance.id in gone:
+            session.expunge(instance)
+
+
+def expire_items(session: Session, ids: set[int]) -> None:
+    """Items of the session written past the ORM are read again when next used."""
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Item) and instance.id in ids:
+            session.expire(instance)

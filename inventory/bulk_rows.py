@@ -1,0 +1,159 @@
+"""Many rows into a table at the speed of the database driver: COPY on PostgreSQL, multi-row
+INSERTs on SQLite; UPDATEs of many rows as one executemany.
+
+An import writes a hundred thousand items, as many history events and as many batch rows.
+SQLAlchemy's own executemany would process and check every value of every row, which costs as
+much as the database's work; here values come column by column, each column's values are put
+in the database's form by its type's bind processor once per distinct value (a stock list
+repeats a few hundred of them), values the same for every row once in all, and the rows go to
+the driver as tuples.
+
+PostgreSQL takes rows fastest by COPY (psycopg's `cursor.copy`), which parses no statement and
+plans nothing per row. SQLite has no COPY; a multi-row INSERT of a thousand rows took it half
+the time an executemany of the same rows did (its full-text trigger and a dozen indexes on
+items, docs/benchmarks.md), since every executed statement is a step of its virtual machine's
+set-up and reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import chain
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, Connection, Dialect, Table
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+MAX_ROWS_PER_STATEMENT = 1_000
+
+
+def insert_rows(
+    session: Session, target: Table, columns: dict[str, list[Any]], *,
+    constants: dict[str, Any] | None = None, ready: tuple[str, ...] = (),
+) -> None:  # fmt: skip
+    """INSERT rows given as columns (lists of one length) and constants (the same value for
+    every row) into a table.
+
+    :param ready: columns and constants already in the database's form (JSON text).
+    """
+    connection = session.connection()
+    names, rows = _rows(connection.dialect, target, columns, constants or {}, ready)
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, target, names, rows)
+    else:
+        for statement in _insert_statements(connection.dialect, target, names, rows):
+            connection.exec_driver_sql(*statement)
+
+
+def update_rows(
+    session: Session, target: Table, columns: dict[str, list[Any]], *,
+    where: tuple[tuple[str, list[Any]], ...], among: tuple[str, list[Any]] | None = None,
+) -> int:  # fmt: skip
+    """UPDATE each row (a position in the lists) of a table, setting `columns` where the
+    `where` columns have the given values; one executemany of tuples (pipelined by psycopg),
+    each column's values in the database's form once per distinct value. The number of rows
+    changed.
+
+    :param among: a column and the values it may have, the same for every row (a
+        compare-and-set of states)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    lists = [_processed(values, target, name, dialect)
+             for name, values in (*columns.items(), *where)]  # fmt: skip
+    tests = [f"{quote(name)} = {mark}" for name, _ in where]
+    if among:
+        name, allowed = among
+        tests.append(f"{quote(name)} IN ({', '.join([mark] * len(allowed))})")
+        lists += [[value] * len(lists[0]) for value in _processed(allowed, target, name, dialect)]
+    sets = ", ".join(f"{quote(name)} = {mark}" for name in columns)
+    statement = f"UPDATE {quote(target.name)} SET {sets} WHERE {' AND '.join(tests)}"
+    return connection.exec_driver_sql(statement, list(zip(*lists, strict=True))).rowcount
+
+
+def _rows(
+    dialect: Dialect, target: Table, columns: dict[str, list[Any]], constants: dict[str, Any],
+    ready: tuple[str, ...],
+) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
+    """The column names and the rows as tuples of values in the database's form."""
+    count = len(next(iter(columns.values()), ()))
+    names = [*columns, *constants]
+    missing = [
+        c.name for c in target.columns
+        if c.name not in names and not c.nullable and c.server_default is None
+        and c.autoincrement is not True and not c.primary_key and c.computed is None
+    ]  # fmt: skip
+    if missing:  # their Python-side defaults would not be applied here
+        raise ValueError(f"{target.name}: no values for {missing}")
+    lists = [values if name in ready else _processed(values, target, name, dialect)
+             for name, values in columns.items()]  # fmt: skip
+    for name, value in constants.items():
+        process = None if name in ready else _processor(target, name, dialect)
+        lists.append([value if process is None else process(value)] * count)
+    return names, list(zip(*lists, strict=True))
+
+
+def _copy(connection: Connection, target: Table, names: list[str], rows: list[tuple]) -> None:
+    """COPY the rows in, through the session's own connection (so in its transaction)."""
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(target.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        cursor = connection.connection.dbapi_connection.cursor()
+        with cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as error:  # as SQLAlchemy raises it for a statement it executes
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+
+
+def _insert_statements(
+    dialect: Dialect, target: Table, names: list[str], rows: list[tuple]
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Multi-row INSERTs of up to a thousand rows (fewer for wide rows: SQLite takes at most
+    32,766 parameters a statement)."""
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
+    one = f"({', '.join([mark] * len(names))})"
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        yield head + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk))
+
+
+def _processor(target: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    return target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def by_object(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """[process(value) for value in values], calling it once per distinct object.
+
+    An import's values come from a memo per column (imports/plan.py), so a repeated cell is the
+    same object on every row, and an object's id is a cheaper key than its value (an enum
+    member hashes in Python). The ids stay unique while `values` holds the objects."""
+    ids = list(map(id, values))
+    done = {key: process(value) for key, value in dict(zip(ids, values, strict=True)).items()}
+    return [done[key] for key in ids]
+
+
+def _processed(values: list[Any], target: Table, name: str, dialect: Dialect) -> list[Any]:
+    """The values in the database's form, each distinct value processed once; JSON (extra
+    attributes, history changes, what the batch keeps for undo) is written by orjson, compact
+    and with its letters as they are, about six times faster than the standard library's
+    encoder that the column type would use (100,000 updated items make 160,000 such values),
+    each value on its own: most are made per row."""
+    process = _processor(target, name, dialect)
+    if process is None:
+        return values
+    if not isinstance(target.c[name].type, JSON):
+        return by_object(values, process)
+    try:
+        return [orjson.dumps(value).decode() for value in values]
+    except TypeError:  # what orjson does not take (say, a Decimal): as the column type would
+        return [process(value) for value in values]
