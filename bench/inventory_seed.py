@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.auth.services import create_user
+from app.folding import folded
 from bench.inventory_vocabulary import (
     ATTRIBUTES,
     BRANDS,
@@ -269,9 +270,12 @@ def item_rows(
         created = NOW - timedelta(minutes=rng.randrange(30 * 1440, 1800 * 1440))
         updated = created + timedelta(minutes=rng.randrange(0, 30 * 1440))
         priced = rng.random() < 0.6
+        tag, name = f"{tag_prefix}{number:0{digits}d}", " ".join(words)
         yield {
-            "tag": f"{tag_prefix}{number:0{digits}d}",
-            "name": " ".join(words),
+            "tag": tag,
+            "tag_key": folded(tag),
+            "name": name,
+            "name_key": folded(name),
             "category_id": world.category_ids[category] if rng.random() < 0.97 else None,
             "department_id": picks.department(rng),
             "storeroom_id": rng.choice(world.storeroom_ids) if stored else None,
