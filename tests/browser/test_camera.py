@@ -11,7 +11,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.auth.roles import Role
 from labels.qr import qr_modules, scan_url
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEWPORT, Screenshot, log_in
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE_VIEWPORT,
+    Screenshot,
+    SwitchableServer,
+    log_in,
+)
+from tests.browser.test_scanning import go_offline, go_online, wait_until_ready_offline
 
 WIDTH, HEIGHT = 640, 480
 MODULE_PIXELS = 8
@@ -100,6 +108,37 @@ def test_the_camera_reads_a_label_without_barcode_detector(
     decoder = [url for url in decoder_requests if "/vendor/" in url]
     assert any("zxing_reader.wasm" in url for url in decoder)
     assert all(url.startswith(live_server) for url in decoder_requests)  # no CDN
+
+
+def test_the_camera_reads_labels_without_signal(
+    filmed_browser, app, switchable_server: SwitchableServer, make_user, make_storeroom,
+    make_item, db_session,
+):  # fmt: skip
+    base = switchable_server.url
+    basement = make_storeroom(code="B1", name="Basement")
+    chair = make_item("Office chair", place="Corridor")
+    phone = phone_page(filmed_browser(scan_url(app.config["PUBLIC_BASE_URL"], chair.tag)))
+    log_in(phone, base, make_user(role=Role.STAFF))
+    phone.goto(f"{base}/scan/move/{basement.id}")
+    wait_until_ready_offline(phone)
+    phone.reload()  # now through the service worker, which keeps the page and its scripts
+    wait_until_ready_offline(phone)
+    phone.wait_for_function(  # camera.js keeps the decoder for days without signal
+        """() => caches.open("reshelf-scan-v1").then(cache => Promise.all([
+             cache.match("/vendor/barcode-detector.js"), cache.match("/vendor/zxing_reader.wasm")
+           ])).then(hits => hits.every(Boolean))"""
+    )
+
+    go_offline(phone.context, switchable_server)
+    phone.reload()
+    phone.get_by_role("button", name="Scan with the camera").tap()
+    expect(phone.locator("[data-queue-status]")).to_contain_text(
+        "Scans waiting to be sent:", timeout=20_000
+    )
+    go_online(phone.context, switchable_server)
+    expect(phone.locator(".scan-list")).to_contain_text(f"{chair.tag} moved to B1.", timeout=20_000)
+    db_session.expire_all()
+    assert chair.storeroom_id == basement.id
 
 
 REFUSALS = {
