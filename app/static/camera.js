@@ -18,6 +18,7 @@
   var SAME_CODE_MS = 3000; // the same label seen again within this is one scan, not two
   var messages = JSON.parse(camera.dataset.messages);
   var start = camera.querySelector("[data-camera-start]");
+  var startBox = camera.querySelector("[data-camera-start-box]");
   var problem = camera.querySelector("[data-camera-problem]");
   var video = camera.querySelector("video");
   var codeField = form.querySelector("input[name=code]");
@@ -126,7 +127,7 @@
         running.stream = both[0];
         video.srcObject = both[0];
         video.hidden = false;
-        start.hidden = true;
+        startBox.hidden = true;
         return video.play().then(function () { look(both[1]); });
       })
       .catch(function (error) {
@@ -135,7 +136,7 @@
         running.wanted = false;
         problem.textContent = why(error) + " " + messages.instead;
         problem.hidden = false;
-        start.hidden = Boolean(error && error.insecure); // pressing again cannot help
+        startBox.hidden = Boolean(error && error.insecure); // pressing again cannot help
       })
       .then(function () { start.disabled = false; });
   }
@@ -147,7 +148,7 @@
     running.stream = null;
     video.srcObject = null;
     video.hidden = true;
-    start.hidden = false;
+    startBox.hidden = false;
   }
 
   function look(reading) {

@@ -183,3 +183,58 @@ def test_a_decoder_that_cannot_load_says_so(phone: Page, live_server: str, make_
 
     expect(phone.get_by_role("alert")).to_contain_text("The code reader could not be loaded.")
     expect(phone.locator("video")).to_be_hidden()
+
+
+def test_an_insecure_address_says_the_camera_needs_https(phone: Page, live_server: str, make_user):
+    phone.context.add_init_script(
+        WITHOUT_BARCODE_DETECTOR
+        + "Object.defineProperty(window, 'isSecureContext', { value: false });"
+    )
+    log_in(phone, live_server, make_user(role=Role.STAFF))
+    phone.goto(f"{live_server}/scan")
+    phone.get_by_role("button", name="Scan with the camera").tap()
+
+    expect(phone.get_by_role("alert")).to_contain_text("secure (https) address")
+    expect(phone.get_by_role("button", name="Scan with the camera")).to_be_hidden()
+    expect(phone.get_by_label("Code", exact=True)).to_be_visible()
+
+
+CANVAS_CAMERA = """
+  window.openedStreams = [];
+  navigator.mediaDevices.getUserMedia = () => {
+    const canvas = document.createElement("canvas");
+    canvas.getContext("2d").fillRect(0, 0, 10, 10);
+    const stream = canvas.captureStream(5);
+    window.openedStreams.push(stream);
+    return Promise.resolve(stream);
+  };
+"""
+
+
+def set_page_hidden(page: Page, hidden: bool) -> None:
+    page.evaluate(
+        """hidden => {
+             Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+             document.dispatchEvent(new Event("visibilitychange"));
+           }""",
+        hidden,
+    )
+
+
+def test_a_hidden_page_lets_the_camera_go_and_takes_it_again_when_seen(
+    phone: Page, live_server: str, make_user
+):
+    phone.context.add_init_script(WITHOUT_BARCODE_DETECTOR + CANVAS_CAMERA)
+    log_in(phone, live_server, make_user(role=Role.STAFF))
+    phone.goto(f"{live_server}/scan")
+    phone.get_by_role("button", name="Scan with the camera").tap()
+    video = phone.locator(".camera video")
+    expect(video).to_be_visible()
+
+    set_page_hidden(phone, True)
+    expect(video).to_be_hidden()
+    assert phone.evaluate("() => openedStreams[0].getTracks()[0].readyState") == "ended"
+
+    set_page_hidden(phone, False)
+    expect(video).to_be_visible()
+    assert phone.evaluate("() => openedStreams.length") == 2
