@@ -22,7 +22,7 @@
   var problem = camera.querySelector("[data-camera-problem]");
   var video = camera.querySelector("video");
   var codeField = form.querySelector("input[name=code]");
-  var running = { wanted: false, stream: null, timer: null };
+  var running = { wanted: false, starting: false, stream: null, timer: null };
   var last = { code: "", at: 0 };
   var reader = null; // a promise of {detector, pause}, made once
 
@@ -118,6 +118,8 @@
 
   function startCamera() {
     running.wanted = true;
+    if (running.starting) return; // shown again while the first start waits for permission
+    running.starting = true;
     problem.hidden = true;
     start.disabled = true;
     var opening = openCamera();
@@ -138,7 +140,11 @@
         problem.hidden = false;
         startBox.hidden = Boolean(error && error.insecure); // pressing again cannot help
       })
-      .then(function () { start.disabled = false; });
+      .then(function () {
+        running.starting = false;
+        start.disabled = false;
+        if (running.wanted && !running.stream && !document.hidden) startCamera();
+      });
   }
 
   function stopCamera() {
