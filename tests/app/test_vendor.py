@@ -55,9 +55,15 @@ def test_names_outside_the_allow_list_are_refused(client, make_user, name):
     assert fetch(client, f"/vendor/{name}").status_code == 404
 
 
-def test_a_missing_install_is_a_404_and_a_log_line(client, app, monkeypatch, tmp_path, caplog):
+def test_a_missing_install_is_a_404_and_a_log_line(
+    client, app, make_user, login, monkeypatch, tmp_path, caplog
+):
     monkeypatch.setitem(app.config, "VENDOR_DIR", str(tmp_path))
     with caplog.at_level(logging.ERROR):
         response = fetch(client, "/vendor/zxing_reader.wasm")
     assert response.status_code == 404
     assert "make install" in caplog.text
+
+    login(client, make_user())  # the scan page still offers typing and the photo
+    page = client.get("/scan").get_data(as_text=True)
+    assert 'name="code"' in page and 'name="photo"' in page

@@ -111,9 +111,14 @@ def test_the_camera_reads_a_label_without_barcode_detector(
 
 
 def test_the_camera_reads_labels_without_signal(
-    filmed_browser, app, switchable_server: SwitchableServer, make_user, make_storeroom,
-    make_item, db_session,
-):  # fmt: skip
+    filmed_browser,
+    app,
+    switchable_server: SwitchableServer,
+    make_user,
+    make_storeroom,
+    make_item,
+    db_session,
+):
     base = switchable_server.url
     basement = make_storeroom(code="B1", name="Basement")
     chair = make_item("Office chair", place="Corridor")
