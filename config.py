@@ -56,6 +56,10 @@ class Config:
     BACKGROUND_IMMEDIATE = False
 
     ITEMS_PER_PAGE = 50
+    # Browser packages installed from the npm registry by `make install` (app/vendor.py).
+    VENDOR_DIR = os.environ.get(
+        "VENDOR_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules")
+    )
     # Behind a reverse proxy: how many proxies' X-Forwarded-For to trust for the client's
     # address (login throttle, public rate limits); 0 trusts none, so no header can forge it.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.vendor import bp as vendor_bp
     from imports.export_views import bp as exports_bp
     from imports.views import bp as imports_bp
     from inventory.places_views import bp as places_bp
@@ -131,7 +132,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
         partners_bp, partner_pages_bp, market_bp,
-        closing_bp, savings_bp, audit_bp,
+        closing_bp, savings_bp, audit_bp, vendor_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

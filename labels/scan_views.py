@@ -1,8 +1,9 @@
 """Scanning pages for phones: /s/ links, look up, move into a storeroom, the offline queue.
 
 Each page works without JavaScript: a typed code (or a hardware scanner typing it plus Enter)
-or a photo decoded on the server. static/scan.js adds the camera where the browser has a
-BarcodeDetector. Every scan form carries a fresh client id, so a double submit applies once.
+or a photo decoded on the server. static/camera.js adds the camera: the browser's own
+BarcodeDetector, or the zxing-wasm decoder served under /vendor/ (app/vendor.py). Every scan
+form carries a fresh client id, so a double submit applies once.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from app.auth.services import any_user_exists
 from app.extensions import db, login_manager
 
 # Reachable before the first admin exists.
-OPEN_BEFORE_SETUP = {"auth.setup", "static"}
+OPEN_BEFORE_SETUP = {"auth.setup", "static", "vendor.vendor_file"}
 
 
 def load_user(cookie_id: str) -> User | None:

@@ -5,7 +5,7 @@
 //    signal; the server applies it in scan order, once, and answers each scan;
 //  - without signal the page still answers from a copy of the user's items and storerooms,
 //    and our service worker (/sw.js) serves the pages themselves;
-//  - the camera scans continuously where the browser has a BarcodeDetector.
+//  - the camera scans continuously (static/camera.js), filling in the code and sending the form.
 (function () {
   "use strict";
   var page = document.querySelector(".scan-page");
@@ -349,39 +349,4 @@
 
   loadCopy().then(standInFor);
   send();
-
-  // --- the camera ---------------------------------------------------------------------------
-
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
-  var camera = form.querySelector(".camera");
-  var start = camera.querySelector("[data-camera-start]");
-  var video = camera.querySelector("video");
-  var last = { code: "", at: 0 };
-  camera.hidden = false;
-
-  start.addEventListener("click", function () {
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: "environment" } })
-      .then(function (stream) {
-        video.srcObject = stream;
-        video.hidden = false;
-        start.hidden = true;
-        return video.play().then(function () { look(detector); });
-      })
-      .catch(function () { camera.hidden = true; });
-  });
-
-  // Keep looking: the same label seen again within three seconds is one scan, not two.
-  function look(detector) {
-    detector.detect(video).then(function (found) {
-      var now = Date.now();
-      if (found.length && (found[0].rawValue !== last.code || now - last.at > 3000)) {
-        last = { code: found[0].rawValue, at: now };
-        codeField.value = found[0].rawValue;
-        form.requestSubmit();
-      }
-      window.setTimeout(function () { look(detector); }, 150);
-    }).catch(function () { window.setTimeout(function () { look(detector); }, 500); });
-  }
 })();

@@ -3,10 +3,12 @@
 // It is served from /sw.js so that it may answer for /scan and /stocktakes. Pages and static
 // files are fetched from the network first (so they are never stale while there is signal),
 // and a copy is kept; without signal the copy is served. The scans themselves are queued by
-// the page (static/scan.js, IndexedDB) and sent to /scan/sync. Logging out drops the copies.
+// the page (static/scan.js, IndexedDB) and sent to /scan/sync. The camera's decoder under
+// /vendor/ is kept the same way (static/camera.js warms its copy), so the camera reads labels
+// without signal too. Logging out drops the copies.
 "use strict";
 
-var CACHE = "reshelf-scan-v1"; // static/scan.js warms the same cache
+var CACHE = "reshelf-scan-v1"; // static/scan.js and static/camera.js warm the same cache
 var PAGES = /^\/(scan(\/move(\/\d+)?|\/stocktake)?|stocktakes\/\d+)$/;
 
 self.addEventListener("install", function () {
@@ -41,7 +43,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   var isPage = PAGES.test(url.pathname);
-  if (request.method !== "GET" || !(isPage || url.pathname.indexOf("/static/") === 0)) return;
+  var isFile = /^\/(static|vendor)\//.test(url.pathname);
+  if (request.method !== "GET" || !(isPage || isFile)) return;
   var key = url.pathname; // one copy per page, whatever its query
   event.respondWith(
     fetch(request)
