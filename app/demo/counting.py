@@ -48,8 +48,10 @@ def _sightings(world: World, item: Item) -> list[datetime]:
 
 
 def _between(world: World, start: datetime, end: datetime) -> datetime:
+    """A moment of a working day between `start` and `end`."""
     seconds = max(int((end - start).total_seconds()), 1)
-    return start + timedelta(seconds=world.rng.randint(0, seconds))
+    moment = start + timedelta(seconds=world.rng.randint(0, seconds))
+    return min(max(moment.replace(hour=world.rng.randint(7, 16)), start), end)
 
 
 def _scan(world: World, item: Item, mode: ScanMode, when: datetime, *, user,
