@@ -28,6 +28,7 @@ from labels.models import PrinterProfile, ReservedTag, Scan, Stocktake
 from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.listings.models import Closing, Listing, Tier
 from reuse.listings.states import ListingStatus
+from reuse.notices.models import Notification
 from reuse.outside.models import Interest
 from reuse.requests.models import TransferRequest
 from reuse.requests.states import RequestStatus
@@ -124,6 +125,7 @@ def test_demo_reuse_has_every_tier_every_closing_and_every_request_state(demo, d
 
 def test_demo_has_wishes_watches_checks_and_outside_interest(demo, db_session):
     assert count(db_session, Wish) >= 3 and count(db_session, Watch) >= 1
+    assert count(db_session, Notification, Notification.kind == "wish_match") >= 1
     outcomes = set(db_session.scalars(select(BuyCheck.outcome)))
     assert outcomes == set(BuyCheckOutcome)
     assert count(db_session, Interest, Interest.partner_id.is_(None)) >= 2
