@@ -49,11 +49,6 @@ class People:
     def all(self, role: Role) -> list[User]:
         return [user for user in self.users if user.role == role]
 
-    def of(self, department: Department) -> User:
-        """Someone who works in the department (its requester, or else its first user)."""
-        mine = [user for user in self.users if user.department_id == department.id]
-        return next((u for u in mine if u.role == Role.REQUESTER), mine[0] if mine else None)
-
 
 def email_of(name: str) -> str:
     """firstname.lastname@, in plain letters, as the municipality's addresses are made."""

@@ -116,7 +116,7 @@ def _live(world: World, item: Item, when: datetime) -> datetime:
             return when
         staff = rng.choice(world.people.all(Role.STAFF))
         if rng.random() < 0.8:
-            move_by_scan(world, item, rng.choice(list(world.places.rooms.values())), staff, when)
+            _move_by_scan(world, item, rng.choice(list(world.places.rooms.values())), staff, when)
         else:
             whereabouts.move_item(world.session, item, None, place=f"Rum {rng.randint(100, 450)}",
                                   by=staff, now=when)  # fmt: skip
@@ -128,7 +128,7 @@ def _live(world: World, item: Item, when: datetime) -> datetime:
     return when
 
 
-def move_by_scan(world: World, item: Item, room: Storeroom, user: User, when: datetime) -> None:
+def _move_by_scan(world: World, item: Item, room: Storeroom, user: User, when: datetime) -> None:
     """Scan the storeroom's label, then the item's, as the phone's move mode does."""
     request = scanning.ScanRequest(client_id=uuid.UUID(int=world.rng.getrandbits(128)).hex,
                                    code=item.tag, mode=ScanMode.MOVE, scanned_at=when,
