@@ -13,10 +13,11 @@ from app.audit.models import AuditAction
 from app.audit.record import LOCKED, UNLOCKED, record_event, user_state, user_target
 from app.auth import services as accounts
 from app.auth.roles import ROLE_LABELS, Role
-from app.demo import load_demo
+from app.demo import DemoSettings, load_demo
 from app.extensions import db
 from app.folding import folded
 from app.timeutil import utcnow
+from inventory.item_photos import PhotoQuota
 from inventory.models import Department, Item
 from inventory.place_records import save_department
 
@@ -97,16 +98,26 @@ def demo_command() -> None:
     """Load demo data into an empty database and print the demo accounts."""
     if accounts.any_user_exists(db.session) or db.session.scalar(db.select(Item.id).limit(1)):
         raise click.ClickException("The database is not empty; demo data goes into an empty one.")
-    logins = load_demo(
-        db.session,
-        now=utcnow(),
-        tag_prefix=current_app.config["TAG_PREFIX"],
-        tag_digits=current_app.config["TAG_DIGITS"],
-    )
+    config = current_app.config
+    people = load_demo(db.session, now=utcnow(), settings=demo_settings(config),
+                       import_max_rows=config["IMPORT_MAX_ROWS"])  # fmt: skip
     db.session.commit()
-    click.echo("Demo data loaded. Accounts:")
-    for role, (email, password) in logins.items():
-        click.echo(f"  {str(ROLE_LABELS[role]):<18} {email:<28} {password}")
+    click.echo("Demo data loaded. Accounts (the passwords are new on every load):")
+    for user in sorted(people.users, key=lambda user: list(Role).index(user.role)):
+        click.echo(f"  {str(ROLE_LABELS[user.role]):<18} {user.name:<16} "
+                   f"{user.department.name:<24} {user.email:<32} {people.passwords[user.email]}")  # fmt: skip
+
+
+def demo_settings(config) -> DemoSettings:
+    """The settings the demo writes with, from the app's config."""
+    return DemoSettings(
+        tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"],
+        photo_max_pixels=config["PHOTOS_MAX_PIXELS"], photo_full_size=config["PHOTOS_FULL_SIZE"],
+        photo_thumb_size=config["PHOTOS_THUMB_SIZE"],
+        photo_quota=PhotoQuota(per_item=config["PHOTOS_MAX_PER_ITEM"],
+                               per_user_per_day=config["PHOTOS_MAX_PER_USER_PER_DAY"],
+                               bytes_per_user=config["PHOTOS_MAX_BYTES_PER_USER"]),
+    )  # fmt: skip
 
 
 @click.command("backup")
