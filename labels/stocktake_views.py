@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -123,10 +124,19 @@ def fix_stocktake(stocktake_id: int):
     try:
         if action == "move-unexpected":
             fixed = stocktake_fixes.fix_unexpected(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items moved into %(code)s.", n=len(fixed.done), code=code)
+            message = ngettext(
+                "%(num)d item moved into %(code)s.",
+                "%(num)d items moved into %(code)s.",
+                len(fixed.done),
+                code=code,
+            )
         else:
             fixed = stocktake_fixes.fix_missing(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items marked as missing.", n=len(fixed.done))
+            message = ngettext(
+                "%(num)d item marked as missing.",
+                "%(num)d items marked as missing.",
+                len(fixed.done),
+            )
     except InventoryError as error:  # someone changed one of them meanwhile: nothing is done
         db.session.rollback()
         flash(str(error), "error")
