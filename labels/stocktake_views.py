@@ -107,7 +107,10 @@ def stocktake_report(stocktake_id: int):
         return redirect(url_for(".stocktake", stocktake_id=take.id))
     groups = report_items(take)
     why = stocktake_fixes.fix_reasons(take, groups, by=current_user)
-    return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
+    fixes = stocktake_fixes.fixes_left(groups, why)
+    return render_template(
+        "labels/stocktake_report.html", stocktake=take, groups=groups, why=why, fixes=fixes
+    )
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])

@@ -205,6 +205,19 @@ def test_the_fixes_count_in_each_languages_plural_forms(
     assert "1 inventarie markerad som saknad." in marked
 
 
+def test_a_fix_once_applied_is_no_longer_offered(staff_client, store, db_session):
+    chair = store.item("Chair", store.basement)
+    store.item("Lamp", store.central)
+    report = count(staff_client, [chair])
+    fix = report.replace("/report", "/fix")
+    page = staff_client.get(report).text
+    assert 'value="move-unexpected"' in page and 'value="mark-missing"' in page
+    page = staff_client.post(fix, data={"action": "move-unexpected"}, follow_redirects=True).text
+    assert 'value="move-unexpected"' not in page and 'value="mark-missing"' in page
+    page = staff_client.post(fix, data={"action": "mark-missing"}, follow_redirects=True).text
+    assert 'value="move-unexpected"' not in page and 'value="mark-missing"' not in page
+
+
 def test_a_requester_cannot_fix_a_stocktake(app, client, login, make_user, store, db_session):
     """Fixes are for warehouse staff, managers and admins; nothing changes."""
     rollator = store.item("Rollator", store.basement, "offered")
