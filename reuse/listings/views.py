@@ -19,7 +19,13 @@ from inventory.errors import InventoryError
 from inventory.models import ItemPhoto
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
-from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
+from inventory.web import (
+    expected_version,
+    photo_quota,
+    photo_response,
+    storeroom_choices,
+    visible_item_or_404,
+)
 from reuse import access as reuse_access
 from reuse.errors import ReuseError
 from reuse.listings import queries, services
@@ -34,7 +40,6 @@ from reuse.web import (
     flash_errors,
     listing_or_404,
     refused,
-    storeroom_choices,
     today,
 )
 

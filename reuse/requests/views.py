@@ -11,6 +11,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from inventory.errors import InventoryError
 from inventory.models import Storeroom
+from inventory.web import storeroom_choices
 from reuse import access
 from reuse.errors import ReuseError
 from reuse.requests import queries, services
@@ -22,7 +23,6 @@ from reuse.web import (
     flash_errors,
     listing_or_404,
     refused,
-    storeroom_choices,
     today,
 )
 
