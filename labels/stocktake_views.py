@@ -70,7 +70,7 @@ def stocktake(stocktake_id: int):
             )
             result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
             db.session.commit()
-            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
+            flash(result.text, "success" if result.outcome == ScanOutcome.DONE else "error")
         return redirect(url_for(".stocktake", stocktake_id=take.id))
     counts = offline.stocktake_counts(db.session, take)
     scans = scanning.stocktake_scans(db.session, current_user, take)
