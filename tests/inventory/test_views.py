@@ -1,15 +1,12 @@
 import html
 import io
 import re
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
-from inventory import whereabouts
 from inventory.models import EventKind, Item, ItemPhoto, ItemStatus
 from tests import bombs
 
@@ -146,25 +143,6 @@ def test_a_move_can_name_the_shelf_and_the_item_page_shows_it(
     page = staff_client.get(f"/items/{item.id}").text
     assert "A1 · Basement</a>, at Hylla 3" in page
     assert "A1 Hylla 3" in staff_client.get("/items").text  # the list's line under the item
-
-
-def test_the_item_page_says_when_where_and_by_whom_it_was_last_seen(
-    app, staff_client, db_session, make_item, make_storeroom, make_user
-):
-    room, item = make_storeroom(code="A1"), make_item("Rollator")
-    assert "Never scanned" in last_seen(staff_client, item)
-    scanner = make_user(Role.STAFF, name="Anna Berg")
-    at = datetime(2026, 5, 12, 12, 30, tzinfo=UTC)
-    whereabouts.mark_seen(db_session, item, at=at, storeroom=room, by=scanner)
-    db_session.commit()
-    seen = last_seen(staff_client, item)
-    local = at.astimezone(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))
-    assert f"Last seen 2026-05-12 {local:%H:%M} in A1 · Basement, {room.site} by Anna Berg" == seen
-
-
-def last_seen(client, item: Item) -> str:
-    page = client.get(f"/items/{item.id}").text
-    return html.unescape(page.split('id="last-seen">')[1].split("</p>")[0])
 
 
 def test_dispose_needs_a_manager(client, db_session, make_user, login, make_item):
