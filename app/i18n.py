@@ -13,8 +13,15 @@ def select_locale() -> str | None:
         return None
     chosen = current_user.language if current_user and current_user.is_authenticated else ""
     if chosen:  # one we no longer speak reads English, as the account page then says
-        return chosen if chosen in languages else None
+        return spoken(chosen)
     return request.accept_languages.best_match(languages)
+
+
+def spoken(language: str | None) -> str | None:
+    """`language` if Reshelf speaks it, else None (read English): a user's stored choice may
+    name a language dropped since, or one no locale library knows, which must not fail a
+    page or a mail."""
+    return language if language in current_app.config["LANGUAGES"] else None
 
 
 def select_timezone() -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from imports.errors import ImportRefused
@@ -70,9 +71,12 @@ def _refuse_unwritable(batch: ImportBatch, plan: Plan) -> None:
     errors = plan.counts["error"]
     if batch.all_or_nothing and errors:
         raise ImportRefused(
-            _l("%(n)d rows have errors, and “all or nothing” was ticked: nothing was imported.",
-               n=errors)
-        )  # fmt: skip
+            lazy_ngettext(
+                "%(num)d row has errors, and “all or nothing” was ticked: nothing was imported.",
+                "%(num)d rows have errors, and “all or nothing” was ticked: nothing was imported.",
+                errors,
+            )
+        )
 
 
 @contextmanager

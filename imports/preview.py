@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from imports.content_guess import content_guesses
 from imports.plan import Plan
@@ -53,9 +53,15 @@ def file_problems(table: Table, plan: Plan) -> list[str]:
     if not unnamed:
         return []
     columns = ", ".join(header for header in table.headers if header)
-    return [str(_l("No column holds the items' names, which new items need (%(n)d rows). "
-                   "The file's columns: %(columns)s. Choose the name column under Columns and "
-                   "check again.", n=unnamed, columns=columns))]  # fmt: skip
+    problem = ngettext(
+        "No column holds the items' names, which new items need (%(num)d row). The file's "
+        "columns: %(columns)s. Choose the name column under Columns and check again.",
+        "No column holds the items' names, which new items need (%(num)d rows). The file's "
+        "columns: %(columns)s. Choose the name column under Columns and check again.",
+        unnamed,
+        columns=columns,
+    )
+    return [problem]
 
 
 def _sample(row, plan: Plan) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class PlaceNames:
     departments: dict[int, str]  # in name order
     sites: dict[int, str]  # "name, town", in name order
     storerooms: dict[int, tuple[str, str]]  # id -> (code, name), in code order
+    storeroom_sites: dict[int, int]  # storeroom id -> its site's id
 
     def meta(self, row: Any) -> str:
         """The grey line under an item in a list: category, storeroom and position (or place),
@@ -40,6 +41,15 @@ class PlaceNames:
             self.departments.get(row.department_id, ""),
         )
         return " · ".join(part for part in parts if part)
+
+    def storerooms_by_site(self) -> dict[str, dict[int, str]]:
+        """Each site ("name, town", in name order) with its storerooms as "code · name", in
+        code order: a menu of storerooms groups them so, as two sites may each have a
+        "Basement" and a code alone says nothing of where the room is."""
+        groups: dict[int, dict[int, str]] = {site_id: {} for site_id in self.sites}
+        for id_, (code, name) in self.storerooms.items():
+            groups[self.storeroom_sites[id_]][id_] = f"{code} · {name}"
+        return {self.sites[site_id]: rooms for site_id, rooms in groups.items() if rooms}
 
 
 def category_paths(rows: list[tuple[int, str, int | None]]) -> dict[int, str]:
@@ -73,11 +83,14 @@ def load_place_names(session: Session, *, language: str | None = None) -> PlaceN
     ).all()
     sites = session.execute(select(Site.id, Site.name, Site.town).order_by(Site.name_key)).all()
     storerooms = session.execute(
-        select(Storeroom.id, Storeroom.code, Storeroom.name).order_by(Storeroom.code_key)
+        select(Storeroom.id, Storeroom.code, Storeroom.name, Storeroom.site_id).order_by(
+            Storeroom.code_key
+        )
     ).all()
     return PlaceNames(
         categories=load_category_paths(session, language=language),
         departments={id_: name for id_, name in departments},
         sites={id_: f"{name}, {town}" if town else name for id_, name, town in sites},
-        storerooms={id_: (code, name) for id_, code, name in storerooms},
+        storerooms={id_: (code, name) for id_, code, name, _site in storerooms},
+        storeroom_sites={id_: site_id for id_, _code, _name, site_id in storerooms},
     )

@@ -161,10 +161,6 @@ def sites() -> Select[tuple[Site]]:
     return select(Site).order_by(Site.name_key)
 
 
-def storerooms() -> Select[tuple[Storeroom]]:
-    return select(Storeroom).options(selectinload(Storeroom.site)).order_by(Storeroom.code_key)
-
-
 def categories() -> Select[tuple[Category]]:
     return select(Category).options(selectinload(Category.parent))
 

@@ -21,6 +21,7 @@ from inventory.web import (
     list_page,
     photo_quota,
     photo_response,
+    storeroom_choices,
     visible_item_or_404,
 )
 
@@ -47,10 +48,7 @@ def fill_choices(form) -> None:
             depts = [d for d in depts if d.id == current_user.department_id]
         form.department_id.choices = [SelectChoice(d.id, d.name) for d in depts]
     if hasattr(form, "storeroom_id"):
-        rooms = db.session.scalars(queries.storerooms())
-        form.storeroom_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(s.id, f"{s.code} · {s.name}") for s in rooms
-        ]
+        form.storeroom_id.choices = storeroom_choices()
 
 
 # --- pages ------------------------------------------------------------------------------

@@ -5,12 +5,14 @@ based on, and photos' quotas and responses. Views import these; nothing here is 
 from flask import Response, abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.pagination import Page, cursor_from_args, keyset_page
 from app.request_values import db_id
 from inventory import access, item_photos, queries
 from inventory.models import Condition, Item, ItemPhoto, ItemStatus
+from inventory.place_names import load_place_names
 
 
 def visible_item_or_404(item_id: int) -> Item:
@@ -77,3 +79,14 @@ def photo_response(photo: ItemPhoto, size: str) -> Response:
     response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+def storeroom_choices(blank: str = "—") -> list[SelectChoice]:
+    """Every storeroom for a select, "code · name" under its site (an <optgroup>), after a
+    first choice of none (`blank`)."""
+    groups = load_place_names(db.session).storerooms_by_site()
+    return [SelectChoice("", blank)] + [
+        SelectChoice(id_, label, optgroup=site)
+        for site, rooms in groups.items()
+        for id_, label in rooms.items()
+    ]

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.folding import keeps_key, key_column
 from app.timeutil import utcnow
 from inventory.models import Item, Storeroom, enum_column
+from labels import scan_messages
 
 
 class PrinterProfile(db.Model):
@@ -111,7 +112,10 @@ class Scan(db.Model):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[ScanOutcome] = enum_column(ScanOutcome)
+    # The message's msgid, with its parameters beside it (labels/scan_messages.py); rows from
+    # before hold the text itself and no parameters.
     message: Mapped[str] = mapped_column(String(300), default="")
+    message_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # For a move: where the item was before, so the last move can be undone.
     moved_from: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -119,3 +123,12 @@ class Scan(db.Model):
     storeroom: Mapped[Storeroom | None] = relationship()
 
     __table_args__ = (UniqueConstraint("user_id", "client_id", name="uq_scans_user_client"),)
+
+    def say(self, message: object) -> None:
+        """Keep `message` (made with `_l`) to be put in words when it is read."""
+        self.message, self.message_params = scan_messages.kept(message)
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language."""
+        return scan_messages.read(self.message, self.message_params)

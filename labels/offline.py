@@ -140,15 +140,20 @@ def apply_queue(
         except scanning.ScanError as error:
             session.rollback()
             results.append(
-                SyncResult(request.client_id, request.code, ScanOutcome.REFUSED.value, str(error),
-                           stocktake_id)
+                SyncResult(request.client_id, request.code, ScanOutcome.REFUSED.value,
+                           refusal(request.code, error), stocktake_id)
             )  # fmt: skip
             continue
         session.commit()
         results.append(
-            SyncResult(scan.client_id, scan.code, scan.outcome.value, scan.message, stocktake_id)
+            SyncResult(scan.client_id, scan.code, scan.outcome.value, scan.text, stocktake_id)
         )
     return results
+
+
+def refusal(code: str, error: Exception) -> str:
+    """Why a scan was not applied, naming what was scanned: a queue answers many at once."""
+    return str(_l("%(code)s was not applied: %(why)s", code=code, why=str(error)))
 
 
 def stocktake_counts(session: Session, stocktake: Stocktake) -> dict[str, int]:

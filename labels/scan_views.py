@@ -146,7 +146,7 @@ def move_into(storeroom_id: int):
             )
             result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
             db.session.commit()
-            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
+            flash(result.text, "success" if result.outcome == ScanOutcome.DONE else "error")
         return redirect(url_for("scan.move_into", storeroom_id=room.id))
     since = utcnow() - timedelta(hours=12)
     moves = scanning.recent_moves(db.session, current_user, room, since=since)
@@ -166,7 +166,7 @@ def undo_move(storeroom_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(scan.message if scan else _("Nothing to undo."), "success" if scan else "error")
+        flash(scan.text if scan else _("Nothing to undo."), "success" if scan else "error")
     return redirect(url_for("scan.move_into", storeroom_id=room.id))
 
 

@@ -63,11 +63,13 @@ def record_scan(session: Session, user: User, request: ScanRequest, *, now: date
         return scan
     item = item_tags.find_item_by_tag(session, request.code)
     if item is None or not access.can_view_item(user, item):
-        scan.message = str(_l("No item has the code %(code)s.", code=request.code))
+        scan.say(_l("No item has the code %(code)s.", code=request.code))
     elif now - scanned_at > MAX_SCAN_AGE:
         scan.item = item
         scan.outcome = ScanOutcome.REFUSED
-        scan.message = str(_l("This scan is more than a week old and was not applied."))
+        scan.say(
+            _l("The scan of %(tag)s is more than a week old and was not applied.", tag=item.tag)
+        )
     else:
         scan.item = item
         _apply(session, user, scan, item, request)
@@ -113,7 +115,7 @@ def _apply(session: Session, user: User, scan: Scan, item: Item, request: ScanRe
     if request.mode == ScanMode.LOOKUP:
         whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=item.storeroom, by=user)
         scan.outcome = ScanOutcome.DONE
-        scan.message = str(_l("%(tag)s looked up.", tag=item.tag))
+        scan.say(_l("%(tag)s looked up.", tag=item.tag))
     elif request.mode == ScanMode.MOVE:
         _move(session, user, scan, item, request.storeroom)
     else:
@@ -144,7 +146,7 @@ def _move(session: Session, user: User, scan: Scan, item: Item, room: Storeroom 
     if item.storeroom_id == room.id and item.status in (ItemStatus.IN_STORAGE, *item_states.HELD):
         whereabouts.mark_seen(session, item, at=scan.scanned_at, storeroom=room, by=user)
         scan.outcome = ScanOutcome.UNCHANGED
-        scan.message = str(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))
+        scan.say(_l("%(tag)s is already in %(code)s.", tag=item.tag, code=room.code))
         return
     _apply_move(session, user, scan, item, room)
     # Seen here either way. After the move, which locks an offered item's listing before the
@@ -157,11 +159,11 @@ def _may_move(session: Session, user: User, scan: Scan, item: Item) -> bool:
     it, or someone moved it after the scan, and their move stands."""
     if not access.can_move_item(user, item):
         scan.outcome = ScanOutcome.REFUSED
-        scan.message = str(_l("You may not move %(tag)s.", tag=item.tag))
+        scan.say(_l("You may not move %(tag)s.", tag=item.tag))
         return False
     if moved_since(session, item, scan.scanned_at):
         scan.outcome = ScanOutcome.CONFLICT
-        scan.message = str(
+        scan.say(
             _l("%(tag)s was moved by someone else after this scan; it was left where they put it.",
                tag=item.tag)
         )  # fmt: skip
@@ -180,16 +182,18 @@ def _apply_move(session: Session, user: User, scan: Scan, item: Item, room: Stor
             whereabouts.move_item(session, item, room, by=user, now=scan.scanned_at)
     except StaleItem:
         scan.outcome = ScanOutcome.REFUSED
-        scan.message = str(
+        scan.say(
             _l("%(tag)s was changed by someone else just now and was not moved. Scan it again.",
                tag=item.tag)
         )  # fmt: skip
     except InventoryError as error:
-        scan.outcome, scan.message = ScanOutcome.REFUSED, str(error)
+        scan.outcome = ScanOutcome.REFUSED
+        why = error.args[0] if error.args else ""
+        scan.say(_l("%(tag)s was not moved: %(why)s", tag=item.tag, why=why))
     else:
         scan.moved_from = before
         scan.outcome = ScanOutcome.DONE
-        scan.message = str(_l("%(tag)s moved to %(code)s.", tag=item.tag, code=room.code))
+        scan.say(_l("%(tag)s moved to %(code)s.", tag=item.tag, code=room.code))
 
 
 def undo_last_move(session: Session, user: User, room: Storeroom, *, now: datetime) -> Scan | None:
@@ -216,7 +220,7 @@ def undo_last_move(session: Session, user: User, room: Storeroom, *, now: dateti
     if before.get("status") == ItemStatus.MISSING.value:
         whereabouts.mark_missing(session, item, by=user, now=now)
     scan.outcome = ScanOutcome.UNCHANGED
-    scan.message = str(_l("Undone: %(tag)s is back where it was.", tag=item.tag))
+    scan.say(_l("Undone: %(tag)s is back where it was.", tag=item.tag))
     session.flush()
     return scan
 
@@ -263,15 +267,15 @@ def _count(
     )
     if already:
         scan.outcome = ScanOutcome.UNCHANGED
-        scan.message = str(_l("%(tag)s was already counted.", tag=item.tag))
+        scan.say(_l("%(tag)s was already counted.", tag=item.tag))
         return
     scan.outcome = ScanOutcome.DONE
     if item.is_disposed:
-        scan.message = str(_l("%(tag)s is recorded as disposed of: unexpected here.", tag=item.tag))
+        scan.say(_l("%(tag)s is recorded as disposed of: unexpected here.", tag=item.tag))
     elif item.storeroom_id == stocktake.storeroom_id:
-        scan.message = str(_l("%(tag)s counted.", tag=item.tag))
+        scan.say(_l("%(tag)s counted.", tag=item.tag))
     else:
-        scan.message = str(_l("%(tag)s is recorded elsewhere: unexpected here.", tag=item.tag))
+        scan.say(_l("%(tag)s is recorded elsewhere: unexpected here.", tag=item.tag))
 
 
 def stocktake_scans(session: Session, user: User, stocktake: Stocktake) -> list[Scan]:

@@ -70,6 +70,15 @@ def fix_reasons(stocktake: Stocktake, groups: dict[str, list[Item]], *, by: User
     return {item_id: why for item_id, why in reasons.items() if why}
 
 
+def fixes_left(groups: dict[str, list[Item]], reasons: dict[int, str]) -> set[str]:
+    """The lists ("unexpected", "missing") whose fix would still change something: those with
+    an item no reason leaves. Once a fix is applied its items are recorded here, or missing,
+    already, so the report stops offering it."""
+    return {
+        key for key in ("unexpected", "missing") if any(i.id not in reasons for i in groups[key])
+    }
+
+
 def fix_unexpected(session: Session, stocktake: Stocktake, *, by: User, now: datetime) -> Fixed:
     """Move the items found here but recorded elsewhere into the counted storeroom. An offered
     or reserved item stays so, its listing following it here; a disposed one is left."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -69,7 +70,7 @@ def stocktake(stocktake_id: int):
             )
             result = scanning.record_scan(db.session, current_user, scan, now=utcnow())
             db.session.commit()
-            flash(result.message, "success" if result.outcome == ScanOutcome.DONE else "error")
+            flash(result.text, "success" if result.outcome == ScanOutcome.DONE else "error")
         return redirect(url_for(".stocktake", stocktake_id=take.id))
     counts = offline.stocktake_counts(db.session, take)
     scans = scanning.stocktake_scans(db.session, current_user, take)
@@ -106,7 +107,10 @@ def stocktake_report(stocktake_id: int):
         return redirect(url_for(".stocktake", stocktake_id=take.id))
     groups = report_items(take)
     why = stocktake_fixes.fix_reasons(take, groups, by=current_user)
-    return render_template("labels/stocktake_report.html", stocktake=take, groups=groups, why=why)
+    fixes = stocktake_fixes.fixes_left(groups, why)
+    return render_template(
+        "labels/stocktake_report.html", stocktake=take, groups=groups, why=why, fixes=fixes
+    )
 
 
 @bp.route("/stocktakes/<int:stocktake_id>/fix", methods=["POST"])
@@ -123,10 +127,19 @@ def fix_stocktake(stocktake_id: int):
     try:
         if action == "move-unexpected":
             fixed = stocktake_fixes.fix_unexpected(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items moved into %(code)s.", n=len(fixed.done), code=code)
+            message = ngettext(
+                "%(num)d item moved into %(code)s.",
+                "%(num)d items moved into %(code)s.",
+                len(fixed.done),
+                code=code,
+            )
         else:
             fixed = stocktake_fixes.fix_missing(db.session, take, by=current_user, now=now)
-            message = _("%(n)d items marked as missing.", n=len(fixed.done))
+            message = ngettext(
+                "%(num)d item marked as missing.",
+                "%(num)d items marked as missing.",
+                len(fixed.done),
+            )
     except InventoryError as error:  # someone changed one of them meanwhile: nothing is done
         db.session.rollback()
         flash(str(error), "error")

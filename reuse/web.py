@@ -14,12 +14,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.errors import InventoryError
-from inventory.models import Storeroom
 from reuse import access
 from reuse.errors import Conflict, ReuseError
 from reuse.listings.models import Listing
@@ -60,9 +58,3 @@ def refused(error: ReuseError | InventoryError, back: str):
         return render_template("reuse/conflict.html", message=str(error), back=back), 409
     flash(str(error), "error")
     return redirect(back)
-
-
-def storeroom_choices() -> list[tuple]:
-    """Where a request may ask its listing to be delivered."""
-    rooms = db.session.scalars(select(Storeroom).order_by(Storeroom.code)).all()
-    return [("", "—")] + [(room.id, f"{room.code} · {room.name}") for room in rooms]

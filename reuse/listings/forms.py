@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from app.request_values import optional_id
 from inventory.forms import MoneyField
-from inventory.models import Condition
+from inventory.models import Condition, Item
 from inventory.vocabulary import CONDITION
 from reuse.listings.models import ExternalMode
 
@@ -34,7 +34,9 @@ class OfferForm(FlaskForm):
         _l("Why is it surplus?"), validators=[Length(max=2000)], description=REASON_IS_SHOWN
     )
     condition = SelectField(
-        _l("Condition"), choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition]
+        _l("Condition"),
+        choices=[SelectChoice(c.value, CONDITION[c]) for c in Condition],
+        validators=[InputRequired()],
     )
     collect_from = StringField(_l("Where to collect it"), validators=[Length(max=300)])
     asking_price = MoneyField(
@@ -45,6 +47,22 @@ class OfferForm(FlaskForm):
         _l("Photos"), description=_l("Added to the item's photos; the listing shows them.")
     )
     version = HiddenField()
+
+
+def offer_form(item: Item) -> OfferForm:
+    """The offer form for `item`, filled with what it has: a lot asks how many of its units,
+    within its size; a single item has only one quantity to offer, so it is not asked."""
+    form = OfferForm(condition=item.condition.value, quantity=item.quantity)
+    if item.is_lot:
+        form.quantity.validators = [InputRequired(), NumberRange(min=1, max=item.quantity)]
+    else:
+        del form.quantity
+    return form
+
+
+def offered_quantity(form: OfferForm) -> int:
+    """How many the form offers: 1 when it did not ask."""
+    return form.quantity.data if "quantity" in form else 1
 
 
 class OfferManyForm(FlaskForm):

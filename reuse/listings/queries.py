@@ -25,13 +25,19 @@ def market(
     user: User, *, q: str = "", category_id: int | None = None, condition: str | None = None,
     site_id: int | None = None, town: str = "", sort: str = "newest",
 ) -> Select:  # fmt: skip
-    """Open listings the user's tier may see: inside tiers are the organisation's own."""
+    """Open listings the user's tier may see, with something left to ask for: one whose every
+    unit is approved waits only for its handover (its window may have ended, as an approval
+    holds it on its tier). Inside tiers are the organisation's own."""
     query = (
         select(Listing)
         .join(Listing.item)
         .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
         .outerjoin(Site, Storeroom.site_id == Site.id)
-        .where(Listing.status == ListingStatus.OPEN, access.listing_scope(user))
+        .where(
+            Listing.status == ListingStatus.OPEN,
+            Listing.reserved < Listing.quantity,
+            access.listing_scope(user),
+        )
         .options(joinedload(Listing.item).selectinload(Item.photos))
     )
     if q.strip():

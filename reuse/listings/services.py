@@ -79,6 +79,8 @@ def flag_surplus(
             raise ReuseError(_l("This item is already offered."))
         raise ReuseError(_l("This item cannot be offered now."))
     if not 1 <= quantity <= item.quantity:
+        if not item.is_lot:
+            raise ReuseError(_l("A single item is offered whole: 1."))
         raise ReuseError(_l("Offer between 1 and %(n)d.", n=item.quantity))
     if asking_price is not None and asking_price < 0:
         raise ReuseError(_l("An asking price cannot be negative."))

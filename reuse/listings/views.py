@@ -19,22 +19,27 @@ from inventory.errors import InventoryError
 from inventory.models import ItemPhoto
 from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
-from inventory.web import expected_version, photo_quota, photo_response, visible_item_or_404
+from inventory.web import (
+    expected_version,
+    photo_quota,
+    photo_response,
+    storeroom_choices,
+    visible_item_or_404,
+)
 from reuse import access as reuse_access
 from reuse.errors import ReuseError
 from reuse.listings import queries, services
-from reuse.listings.forms import OfferForm, WindowForm
+from reuse.listings.forms import WindowForm, offer_form, offered_quantity
 from reuse.listings.models import Listing
 from reuse.outside import interests
 from reuse.outside.catalogue import clean_text
-from reuse.requests.forms import DecisionForm, RequestForm
+from reuse.requests.forms import DecisionForm, request_form
 from reuse.web import (
     ConfirmForm,
     bp,
     flash_errors,
     listing_or_404,
     refused,
-    storeroom_choices,
     today,
 )
 
@@ -46,14 +51,14 @@ def offer(item_id: int):
     item = visible_item_or_404(item_id)
     if not access.can_edit_item(current_user, item):
         abort(403)
-    form = OfferForm(condition=item.condition.value, quantity=item.quantity)
+    form = offer_form(item)
     if request.method == "GET":
         form.version.data = item.version
     if form.validate_on_submit():
         try:
             photos = uploaded_photos(form.photos.data)
             listing = services.flag_surplus(
-                db.session, item, quantity=form.quantity.data, reason=form.reason.data or "",
+                db.session, item, quantity=offered_quantity(form), reason=form.reason.data or "",
                 condition=form.condition.data, collect_from=form.collect_from.data or "",
                 asking_price=form.asking_price.data, by=current_user, now=utcnow(),
                 expected_version=expected_version(form),
@@ -70,6 +75,8 @@ def offer(item_id: int):
             if request.args.get("then") == "scan":  # offering while scanning: scan the next
                 return redirect(url_for("reuse_offers.scan_offer"))
             return redirect(url_for(".listing", listing_id=listing.id))
+    elif form.errors:  # say so at the top too: a phone shows the first field, not the error
+        flash(_("Nothing was offered: the form below says what is missing."), "error")
     return render_template("reuse/offer.html", form=form, item=item)
 
 
@@ -116,7 +123,7 @@ def listing(listing_id: int):
     """A listing: the item on offer, a request form, and for managers the requests side by
     side with their decisions."""
     listing = listing_or_404(listing_id)
-    form = RequestForm()
+    form = request_form(listing)
     form.deliver_to.choices = storeroom_choices()
     return render_template(
         "reuse/listing.html",

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.background import background
 from app.extensions import db
+from app.i18n import spoken
 from app.timeutil import utcnow
 from reuse.notices.models import MailState, Notification
 from reuse.notices.notifications import MAIL_ENABLED, OUTBOX
@@ -77,7 +78,7 @@ def mail_settings(config: Mapping[str, Any]) -> MailSettings | None:
 def compose(notification: Notification, user: User, *, sender: str, base_url: str,
             default_language: str = "en") -> EmailMessage:  # fmt: skip
     """The mail of a notification, in its reader's language, linking to it in Reshelf."""
-    with force_locale(user.language or default_language):
+    with force_locale(spoken(user.language) or default_language):
         notice = describe(notification)
         link = gettext("Open it in Reshelf: %(url)s", url=f"{base_url}/inbox/{notification.id}")
         footer = gettext("Your inbox in Reshelf keeps every notice.")

@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.request_values import optional_id
+from reuse.listings.models import Listing
 from reuse.requests.models import HandoverMode
 
 
@@ -17,6 +18,20 @@ class RequestForm(FlaskForm):
     deliver_to = SelectField(_l("Deliver to storeroom"), coerce=optional_id, validate_choice=True)
     deliver_place = StringField(_l("…or to this place"), validators=[Length(max=200)])
     message = TextAreaField(_l("Message"), validators=[Length(max=2000)])
+
+
+def request_form(listing: Listing) -> RequestForm:
+    """The form to ask for `listing`: with one unit left there is nothing to choose, so it
+    does not ask how many."""
+    form = RequestForm()
+    if listing.available <= 1:
+        del form.quantity
+    return form
+
+
+def requested_quantity(form: RequestForm) -> int:
+    """How many the form asks for: 1 when it did not ask."""
+    return form.quantity.data if "quantity" in form else 1
 
 
 class DecisionForm(FlaskForm):

@@ -11,10 +11,11 @@ from app.extensions import db
 from app.timeutil import utcnow
 from inventory.errors import InventoryError
 from inventory.models import Storeroom
+from inventory.web import storeroom_choices
 from reuse import access
 from reuse.errors import ReuseError
 from reuse.requests import queries, services
-from reuse.requests.forms import DecisionForm, RequestForm
+from reuse.requests.forms import DecisionForm, request_form, requested_quantity
 from reuse.requests.models import RequestStatus, TransferRequest
 from reuse.web import (
     ConfirmForm,
@@ -22,7 +23,6 @@ from reuse.web import (
     flash_errors,
     listing_or_404,
     refused,
-    storeroom_choices,
     today,
 )
 
@@ -32,7 +32,7 @@ from reuse.web import (
 def ask(listing_id: int):
     """Ask for (part of) a listing for the user's department."""
     listing = listing_or_404(listing_id)
-    form = RequestForm()
+    form = request_form(listing)
     form.deliver_to.choices = storeroom_choices()
     back = url_for(".listing", listing_id=listing.id)
     if not form.validate_on_submit():
@@ -40,7 +40,7 @@ def ask(listing_id: int):
         return redirect(back)
     try:
         services.request_transfer(
-            db.session, listing, user=current_user, quantity=form.quantity.data,
+            db.session, listing, user=current_user, quantity=requested_quantity(form),
             needed_by=form.needed_by.data,
             deliver_to=db.session.get(Storeroom, form.deliver_to.data) if form.deliver_to.data else None,
             deliver_place=form.deliver_place.data or "", message=form.message.data or "",

@@ -33,7 +33,7 @@ def used_msgids() -> set[str]:
     """Every msgid of the code and templates, extracted now as babel.cfg says (with _l)."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
     found = extract_from_dir(ROOT, method_map, options_map, keywords=keywords)
     return {msgid(message) for _file, _line, message, _comments, _context in found}
 

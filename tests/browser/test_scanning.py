@@ -67,9 +67,9 @@ def test_count_a_storeroom_and_fix_what_the_report_shows(
     expect(phone.get_by_role("heading", level=1)).to_contain_text("B1-04")
     screenshot(phone, "report")
     phone.get_by_role("button", name="Move these into B1-04").tap()
-    expect(phone.get_by_role("status")).to_have_text("1 items moved into B1-04.")
+    expect(phone.get_by_role("status")).to_have_text("1 item moved into B1-04.")
     phone.get_by_role("button", name="Mark these as missing").tap()
-    expect(phone.get_by_role("status")).to_have_text("1 items marked as missing.")
+    expect(phone.get_by_role("status")).to_have_text("1 item marked as missing.")
     db_session.expire_all()
     assert stray.storeroom_id == room.id
     assert gone.status.value == "missing" and here.status.value == "in_storage"

@@ -389,6 +389,13 @@ def test_a_file_without_a_name_column_says_so_once_and_names_its_columns(
     assert count_items(db_session) == 0
 
 
+def test_one_row_without_a_name_is_counted_in_the_singular(manager_client):
+    batch_id = upload(
+        manager_client, xlsx([["Nummer", "Tingen", "Antal"], ["DK-1", "Seng", 2]]), "en.xlsx"
+    )
+    assert "which new items need (1 row). " in manager_client.get(f"/imports/{batch_id}").text
+
+
 def test_the_preview_lists_the_rows_it_skipped_and_why(manager_client, db_session):
     data = xlsx([
         ["Inventarisnummer", "Omschrijving", "Aantal"], ["OCMW1", "Stoel", 4],

@@ -148,7 +148,10 @@ def test_queued_counts_update_the_stocktake_and_a_finished_one_refuses_them(
     staff_client.post(f"/stocktakes/{take_id}/finish")
     late = [{**queue[0], "client_id": "late"}]
     result = staff_client.post("/scan/sync", json={"scans": late}).get_json()["results"][0]
-    assert result["outcome"] == "refused" and "finished" in result["message"]
+    assert result["outcome"] == "refused"
+    assert result["message"] == (
+        f"{here.tag} was not applied: This stocktake is finished; start a new one."
+    )
 
 
 def test_the_sync_endpoint_takes_the_csrf_token_from_a_header(

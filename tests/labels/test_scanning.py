@@ -194,6 +194,10 @@ def test_not_seen_report_lists_items_forgotten_in_storerooms(
     assert "Forgotten" in section and "Recent" not in section
 
 
+def test_a_single_month_not_seen_reads_in_the_singular(staff_client):
+    assert "Not seen for 1 month<" in staff_client.get("/reports/not-seen?months=1").text
+
+
 def test_a_scan_does_not_make_an_open_edit_form_stale(db_session, make_item, make_storeroom):
     item = make_item()
     version = item.version

@@ -122,7 +122,7 @@ def test_fixes_with_offered_reserved_and_disposed_items_on_both_lists(
     marked = staff_client.post(f"{take_url}/fix", data={"action": "mark-missing"})
     assert marked.status_code == 302
     page = staff_client.get(report_url).text
-    assert "1 items marked as missing." in page
+    assert "1 item marked as missing." in page
     left = ", ".join(sorted([desk.tag, bed.tag, shelf.tag]))
     assert f"Left as they are: {left}. The list below says why." in page
     assert "it is offered for reuse and stays so: find it, or withdraw its listing" in page
@@ -190,6 +190,32 @@ def test_pressing_a_fix_again_changes_nothing_and_says_why(staff_client, store, 
     edits = db_session.scalar(select(func.count()).where(
         ItemEvent.item_id == lamp.id, ItemEvent.kind == EventKind.EDITED))  # fmt: skip
     assert edits == 1
+
+
+def test_the_fixes_count_in_each_languages_plural_forms(
+    client, login, make_user, store, db_session
+):
+    login(client, make_user(Role.STAFF, language="sv"))
+    chair, stool = store.item("Chair", store.basement), store.item("Stool", store.basement)
+    store.item("Lamp", store.central)
+    fix = count(client, [chair, stool]).replace("/report", "/fix")
+    moved = client.post(fix, data={"action": "move-unexpected"}, follow_redirects=True).text
+    assert "2 inventarier flyttade till K1." in moved
+    marked = client.post(fix, data={"action": "mark-missing"}, follow_redirects=True).text
+    assert "1 inventarie markerad som saknad." in marked
+
+
+def test_a_fix_once_applied_is_no_longer_offered(staff_client, store, db_session):
+    chair = store.item("Chair", store.basement)
+    store.item("Lamp", store.central)
+    report = count(staff_client, [chair])
+    fix = report.replace("/report", "/fix")
+    page = staff_client.get(report).text
+    assert 'value="move-unexpected"' in page and 'value="mark-missing"' in page
+    page = staff_client.post(fix, data={"action": "move-unexpected"}, follow_redirects=True).text
+    assert 'value="move-unexpected"' not in page and 'value="mark-missing"' in page
+    page = staff_client.post(fix, data={"action": "mark-missing"}, follow_redirects=True).text
+    assert 'value="move-unexpected"' not in page and 'value="mark-missing"' not in page
 
 
 def test_a_requester_cannot_fix_a_stocktake(app, client, login, make_user, store, db_session):

@@ -121,6 +121,19 @@ def test_the_mail_speaks_the_requesters_language(
     assert "Tyvärr" in message.get_content()
 
 
+def test_a_language_no_locale_knows_is_mailed_in_english(
+    app, client, login, db_session, mail_on, pending_request
+):
+    request, manager = pending_request
+    request.requested_by.language = "fi-SV"  # stored long ago, or by hand
+    db_session.commit()
+    login(client, manager)
+    client.post(f"/reuse/requests/{request.id}/decline", data={"message": "Sorry"})
+    mail_on.wait_for(1)
+    [message] = mail_on.messages
+    assert message["Subject"] == "Your request for Standing desk was declined."
+
+
 def test_a_rolled_back_approval_leaves_no_row_and_sends_nothing(
     app, client, login, db_session, mail_on, pending_request, monkeypatch
 ):
