@@ -29,10 +29,10 @@ from sqlalchemy import (
     cast,
     column,
     literal,
+    literal_column,
     or_,
     select,
     table,
-    text,
 )
 from sqlalchemy.engine import Dialect
 
@@ -83,7 +83,7 @@ def _patterns(term: str, level: int) -> list[str]:
 def _text_match(patterns: list[str], dialect: Dialect) -> ColumnElement[bool]:
     """Items whose indexed text holds one of `patterns` (letters, digits and spaces only)."""
     if dialect.name == "postgresql":
-        indexed = text("items.search_text")
+        indexed = literal_column("items.search_text", String)
         return or_(*(indexed.like(f"%{pattern}%") for pattern in patterns))
     phrases = " OR ".join(f'"{pattern}"' for pattern in patterns)
     index = table("items_search", column("rowid"), column("items_search"))
