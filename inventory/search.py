@@ -33,6 +33,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    union_all,
 )
 from sqlalchemy.engine import Dialect
 
@@ -80,25 +81,27 @@ def _patterns(term: str, level: int) -> list[str]:
     return [term, *stems(term)]
 
 
-def _text_match(patterns: list[str], dialect: Dialect) -> ColumnElement[bool]:
-    """Items whose indexed text holds one of `patterns` (letters, digits and spaces only)."""
-    if dialect.name == "postgresql":
-        indexed = literal_column("items.search_text", String)
-        return or_(*(indexed.like(f"%{pattern}%") for pattern in patterns))
+def _sqlite_ids(patterns: list[str]) -> Select:
+    """The ids of the items whose indexed text holds one of `patterns` (letters, digits and
+    spaces only, so they cannot be FTS5 syntax)."""
     phrases = " OR ".join(f'"{pattern}"' for pattern in patterns)
     index = table("items_search", column("rowid"), column("items_search"))
     # An anonymous parameter: one query holds several of these conditions.
-    matching = select(index.c.rowid).where(
-        index.c.items_search.op("MATCH")(bindparam(None, phrases))
-    )
-    return Item.id.in_(matching)
+    return select(index.c.rowid).where(index.c.items_search.op("MATCH")(bindparam(None, phrases)))
 
 
 def _term_match(term: str, level: int, dialect: Dialect) -> ColumnElement[bool]:
-    condition = _text_match(_patterns(term, level), dialect)
-    if level != INSIDE:
-        return condition
-    return or_(condition, Item.category_id.in_(categories_named(term)))
+    """Items that `term` matches at `level` or better; at INSIDE, by category names too."""
+    patterns = _patterns(term, level)
+    in_category = select(Item.id).where(Item.category_id.in_(categories_named(term)))
+    if dialect.name == "postgresql":
+        indexed = literal_column("items.search_text", String)
+        condition = or_(*(indexed.like(f"%{pattern}%") for pattern in patterns))
+        return condition if level != INSIDE else or_(condition, Item.id.in_(in_category))
+    # One IN (...) per term: SQLite looks the ids up by rowid, where an OR of two IN
+    # conditions made it scan every item.
+    ids = _sqlite_ids(patterns)
+    return Item.id.in_(ids if level != INSIDE else union_all(ids, in_category))
 
 
 def categories_named(term: str) -> Select:
