@@ -24,10 +24,12 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    any_,
     bindparam,
     case,
     cast,
     column,
+    func,
     literal,
     literal_column,
     or_,
@@ -97,7 +99,11 @@ def _term_match(term: str, level: int, dialect: Dialect) -> ColumnElement[bool]:
     if dialect.name == "postgresql":
         indexed = literal_column("items.search_text", String)
         condition = or_(*(indexed.like(f"%{pattern}%") for pattern in patterns))
-        return condition if level != INSIDE else or_(condition, Item.id.in_(in_category))
+        if level != INSIDE:
+            return condition
+        # = ANY(ARRAY(...)), not IN (...): the planner can then OR two index scans.
+        named = func.array(categories_named(term).scalar_subquery())
+        return or_(condition, Item.category_id == any_(named))
     # One IN (...) per term: SQLite looks the ids up by rowid, where an OR of two IN
     # conditions made it scan every item.
     ids = _sqlite_ids(patterns)
