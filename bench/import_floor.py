@@ -112,7 +112,7 @@ def _postgresql_floor(file: Path, url: str, source: str) -> dict:
     with psycopg.connect(conninfo(source)) as given, given.cursor() as cursor:
         for table in WRITTEN:
             cursor.execute(f"SELECT * FROM {table} LIMIT 0")
-            columns = [d.name for d in cursor.description if d.name != "search_vector"]
+            columns = [d.name for d in cursor.description if d.name != "search_text"]
             query = f"COPY (SELECT {', '.join(columns)} FROM {table} ORDER BY id) TO STDOUT"
             with cursor.copy(query) as copy:
                 written[table] = (columns, [bytes(data) for data in copy])

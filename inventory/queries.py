@@ -20,7 +20,7 @@ from inventory.models import (
     Site,
     Storeroom,
 )
-from inventory.search import filter_matching, match_order_key, search_terms
+from inventory.search import filter_matching, match_score, search_terms
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -93,11 +93,8 @@ def category_and_descendants(category_id: int) -> Select:
 
 
 def effective_sort(filters: ItemFilter) -> str:
-    """The chosen sort, or the default: newest registered when searching, else by name.
-
-    Sorting thousands of matches of a common word by name costs more than the page itself,
-    while the search index yields the newest matches in order at no cost.
-    """
+    """The chosen sort, or the default: best match, then newest registered, when searching;
+    else by name."""
     if filters.sort in SORTS:
         return filters.sort
     return "registered" if search_terms(filters.q) else "name"
@@ -105,8 +102,9 @@ def effective_sort(filters: ItemFilter) -> str:
 
 def sort_key(filters: ItemFilter, dialect: Dialect) -> SortKey:
     sort = effective_sort(filters)
-    if sort == "registered" and search_terms(filters.q):
-        return SortKey((match_order_key(dialect),), descending=True, anchor=(Item.id,))
+    terms = search_terms(filters.q)
+    if sort == "registered" and terms:
+        return SortKey((match_score(terms, dialect), Item.id), descending=True)
     return SORTS[sort]
 
 

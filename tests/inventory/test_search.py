@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from app.auth.roles import Role
@@ -57,10 +59,97 @@ def test_every_word_must_match(search, staff, make_item):
     assert search(staff, q="red nothing") == []
 
 
-@pytest.mark.parametrize("query", ['"', "*", "NEAR(", "a OR b", "'; DROP TABLE items; --", "::"])
+@pytest.mark.parametrize(
+    "query",
+    ['"', "*", "NEAR(", "a OR b", "'; DROP TABLE items; --", "::", "^chair", "-chair", "c*",
+     "NEAR(chair desk)", "%", "_", "chair\x00desk", "\x00", "!?.,;", "x" * 500, "é" * 200,
+     "a b c d e f g h i j k"],
+)  # fmt: skip
 def test_search_syntax_characters_are_just_text(search, staff, make_item, query):
     make_item("Chair")
     search(staff, q=query)  # must not raise
+
+
+def test_a_word_inside_a_compound_is_found(search, staff, make_item):
+    make_item("Vårdsäng Carisma")
+    make_item("Kontorsstol Kinnarps")
+    assert search(staff, q="säng") == ["Vårdsäng Carisma"]
+    assert search(staff, q="STOL") == ["Kontorsstol Kinnarps"]
+
+
+@pytest.mark.parametrize("query", ["rullstolar", "rullstolen", "wheelchairs"])
+def test_a_plural_or_definite_form_finds_the_singular(search, staff, make_item, query):
+    make_item("Rullstol Etac")
+    make_item("Wheelchair Invacare")
+    make_item("Rollator")
+    found = search(staff, q=query)
+    assert found and "Rollator" not in found
+
+
+def test_a_category_name_in_any_language_finds_its_items_and_its_subcategories(
+    search, staff, make_item, make_category, db_session
+):
+    wheelchairs = make_category("Rullstol")
+    wheelchairs.names = {"en": "Wheelchair", "da": "Kørestol"}
+    electric = make_category("Elrullstolar", parent=wheelchairs)
+    db_session.commit()
+    make_item("Etac Cross", category=wheelchairs)
+    make_item("Permobil M3", category=electric)
+    make_item("Skrivbord", category=make_category("Bord"))
+    assert sorted(search(staff, q="wheelchair")) == ["Etac Cross", "Permobil M3"]
+    assert sorted(search(staff, q="kørestol")) == ["Etac Cross", "Permobil M3"]
+    assert search(staff, q="elrullstolar") == ["Permobil M3"]
+    assert search(staff, q="wheelchair permobil") == ["Permobil M3"]
+
+
+def test_part_of_a_tag_finds_it(search, staff, make_item):
+    make_item("Chair", tag="INV-000012")
+    make_item("Desk", tag="INV-000345")
+    make_item("Lamp", tag="INV-000112")
+    assert search(staff, q="12") == ["Lamp", "Chair"]  # two characters: a word's start or end
+    assert search(staff, q="0011") == ["Lamp"]
+    assert search(staff, q="034") == ["Desk"]
+
+
+def test_whole_words_rank_before_word_starts_before_words_inside(search, staff, make_item):
+    make_item("Stol Kinnarps")
+    make_item("Kontorsstol")
+    make_item("Stolpe")
+    make_item("Stol IKEA")
+    assert search(staff, q="stol") == ["Stol IKEA", "Stol Kinnarps", "Stolpe", "Kontorsstol"]
+    assert search(staff, q="stol", sort="name") == [
+        "Kontorsstol", "Stol IKEA", "Stol Kinnarps", "Stolpe"
+    ]  # fmt: skip
+
+
+NAMES = ("Kontorsstol A", "Stol A", "Stolpe", "Stol B", "Kontorsstol B")
+
+
+def test_ranking_holds_across_pages(client, login, staff, make_item, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
+    for name in NAMES:
+        make_item(name)
+    login(client, staff)
+    names, url = [], "/items?q=stol"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        names += sorted((n for n in NAMES if f">{n}<" in page), key=lambda n: page.index(f">{n}<"))
+        found = re.search(r'rel="next" href="([^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert names == ["Stol B", "Stol A", "Stolpe", "Kontorsstol B", "Kontorsstol A"]
+
+
+@pytest.mark.parametrize("query", ["xylofon", "zz", "q", "säng stol"])
+def test_no_match_is_an_empty_list(search, staff, make_item, query):
+    make_item("Vårdsäng")
+    assert search(staff, q=query) == []
+
+
+@pytest.mark.parametrize("query", ["säng", '"*NEAR^-', "x" * 300, "rullstolar", "%_"])
+def test_the_list_page_answers_any_search(client, login, staff, make_item, query):
+    make_item("Vårdsäng")
+    login(client, staff)
+    assert client.get("/items", query_string={"q": query}).status_code == 200
 
 
 def test_search_follows_edits(db_session, search, staff, make_item):
