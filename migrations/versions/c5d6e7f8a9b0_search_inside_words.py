@@ -10,14 +10,14 @@ SQLite: a contentless FTS5 table `items_search` with the trigram tokenizer, kept
 PostgreSQL: a generated column `items.search_text` with a pg_trgm GIN index, read by LIKE.
 
 Revision ID: c5d6e7f8a9b0
-Revises: b7d2c9e4a1f3
+Revises: c5e1a9d3f7b2
 Create Date: 2026-12-05 18:20:00
 """
 
 from alembic import op
 
 revision = "c5d6e7f8a9b0"
-down_revision = "b7d2c9e4a1f3"
+down_revision = "c5e1a9d3f7b2"
 branch_labels = None
 depends_on = None
 
