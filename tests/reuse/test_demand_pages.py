@@ -239,7 +239,9 @@ def test_a_requester_sees_other_departments_stock_as_counts_and_whom_to_ask(
 
 def test_a_department_without_a_manager_is_asked_by_its_name(client, login, make_user, stock):
     login(client, make_user(Role.REQUESTER))
-    row = re.search(r"<tr><td[^>]*>Furniture &gt; Desks</td>.*?</tr>", check_page(client, stock), re.S)
+    row = re.search(
+        r"<tr><td[^>]*>Furniture &gt; Desks</td>.*?</tr>", check_page(client, stock), re.S
+    )
     assert row.group(0).count("Library") == 2  # the department, and whom to ask
 
 
