@@ -156,12 +156,14 @@ def register_signals(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from app.auth.login import register_login
     from app.form_messages import register_form_messages
+    from app.navigation import register_navigation
     from app.security import register_security_headers
     from app.templating import register_template_helpers
 
     register_login(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_navigation(app)
     register_form_messages(app)
 
 

@@ -176,3 +176,8 @@ def log_in(page: Page, base_url: str, user: User, password: str = PASSWORD) -> N
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/login\b"))
+
+
+def open_menu(page: Page) -> None:
+    """Open the top bar's menu, where every page but Scan is, as a person taps it."""
+    page.locator("details.menu > summary").click()

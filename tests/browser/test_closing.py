@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
 from inventory.models import Organisation
-from tests.browser.conftest import Screenshot, log_in
+from tests.browser.conftest import Screenshot, log_in, open_menu
 from tests.reuse import making
 
 
@@ -35,6 +35,7 @@ def test_a_manager_closes_a_listing_as_sold_and_sees_it_in_the_report(
     phone.get_by_role("button", name="Close the listing").click()
     expect(phone.get_by_text("The listing is closed: Sold.")).to_be_visible()
 
+    open_menu(phone)
     phone.get_by_role("link", name="Savings").click()
     table = phone.locator("#outcomes")
     expect(table.get_by_role("row", name="Health centre north")).to_contain_text("SEK\xa0450.00")

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from playwright.sync_api import Page, expect
 
 from app.auth.roles import Role
-from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in
+from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in, open_menu
 
 ITEM_PAGE = re.compile(r"/items/\d+$")
 TAG = re.compile(r"^INV-\d{6}$")
@@ -30,6 +30,7 @@ def test_first_run_setup_creates_the_organisation(
     expect(desktop).to_have_url(f"{live_server}/sites")
     expect(desktop.get_by_role("status")).to_contain_text("Welcome to Reshelf")
     expect(desktop.get_by_role("heading", name="Sites and storerooms")).to_be_visible()
+    open_menu(desktop)
     expect(desktop.get_by_role("button", name="Log out")).to_be_visible()
     screenshot(desktop, "sites")
 

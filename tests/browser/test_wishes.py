@@ -9,7 +9,7 @@ from app.auth.roles import Role
 from app.timeutil import utcnow
 from reuse.demand import services as demand
 from reuse.notices.models import Notification
-from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in
+from tests.browser.conftest import PHONE_VIEWPORT, Screenshot, log_in, open_menu
 from tests.reuse import making
 
 
@@ -36,6 +36,8 @@ def test_a_wish_is_told_of_a_new_listing_in_the_inbox_on_a_phone(
     db_session.commit()
 
     phone.reload()
+    expect(phone.locator(".menu-count")).to_have_text("1")  # seen without opening the menu
+    open_menu(phone)
     inbox = phone.get_by_role("link", name=re.compile(r"^Inbox"))
     expect(inbox).to_contain_text("1 unread")
     inbox.tap()
@@ -48,6 +50,8 @@ def test_a_wish_is_told_of_a_new_listing_in_the_inbox_on_a_phone(
     notice.get_by_role("button").tap()  # a POST: opening marks it read
     expect(phone).to_have_url(f"{live_server}/reuse/listings/{listing.id}")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Standing desk, electric")
+    expect(phone.locator(".menu-count")).to_have_count(0)
+    open_menu(phone)
     expect(phone.get_by_role("link", name=re.compile(r"^Inbox"))).not_to_contain_text("unread")
     screenshot(phone, "listing")
 
