@@ -17,8 +17,8 @@ set-up and reset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice, repeat
 from typing import Any
 
 import orjson
@@ -38,10 +38,10 @@ def insert_rows(
 
     :param ready: columns and constants already in the database's form (JSON text).
     """
+    if not len(next(iter(columns.values()), ())):
+        return
     connection = session.connection()
     names, rows = _rows(connection.dialect, target, columns, constants or {}, ready)
-    if not rows:
-        return
     if connection.dialect.name == "postgresql":
         _copy(connection, target, names, rows)
     else:
@@ -79,8 +79,9 @@ def update_rows(
 def _rows(
     dialect: Dialect, target: Table, columns: dict[str, list[Any]], constants: dict[str, Any],
     ready: tuple[str, ...],
-) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
-    """The column names and the rows as tuples of values in the database's form."""
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:  # fmt: skip
+    """The column names, and the rows as tuples of values in the database's form, made one at a
+    time as they are written: the columns are held once, not a second time as rows."""
     count = len(next(iter(columns.values()), ()))
     names = [*columns, *constants]
     missing = [
@@ -94,12 +95,14 @@ def _rows(
              for name, values in columns.items()]  # fmt: skip
     for name, value in constants.items():
         process = None if name in ready else _processor(target, name, dialect)
-        lists.append([value if process is None else process(value)] * count)
-    return names, list(zip(*lists, strict=True))
+        lists.append(repeat(value if process is None else process(value), count))
+    return names, zip(*lists, strict=True)
 
 
-def _copy(connection: Connection, target: Table, names: list[str], rows: list[tuple]) -> None:
-    """COPY the rows in, through the session's own connection (so in its transaction)."""
+def _copy(connection: Connection, target: Table, names: list[str], rows: Iterable[tuple]) -> None:
+    """COPY the rows in, through the session's own connection (so in its transaction). psycopg
+    formats each row as it is given and sends the data on whenever its buffer fills, so the
+    COPY's text is never all in memory at once."""
     quote = connection.dialect.identifier_preparer.quote
     statement = f"COPY {quote(target.name)} ({', '.join(map(quote, names))}) FROM STDIN"
     dbapi = connection.dialect.loaded_dbapi
@@ -113,7 +116,7 @@ def _copy(connection: Connection, target: Table, names: list[str], rows: list[tu
 
 
 def _insert_statements(
-    dialect: Dialect, target: Table, names: list[str], rows: list[tuple]
+    dialect: Dialect, target: Table, names: list[str], rows: Iterator[tuple]
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Multi-row INSERTs of up to a thousand rows (fewer for wide rows: SQLite takes at most
     32,766 parameters a statement)."""
@@ -122,8 +125,7 @@ def _insert_statements(
     head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
     one = f"({', '.join([mark] * len(names))})"
     per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
-    for start in range(0, len(rows), per):
-        chunk = rows[start : start + per]
+    while chunk := list(islice(rows, per)):
         yield head + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk))
 
 
