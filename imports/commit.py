@@ -1,10 +1,11 @@
 """Writing a planned import: every valid row in one transaction, each change in history.
 
 Everything is written in bulk, two thousand rows at a time, never an ORM object or a query
-per row (inventory/bulk.py): that is what lets 100,000 rows go in within seconds. Places the
-file names that do not exist are created first (imports/missing_places.py), then the new
-items (imports/new_items.py) and the updates (imports/item_updates.py), each with its history
-events as an item made or edited by hand has them. What each row did is kept per batch, with
+per row (inventory/bulk.py), so that what a large import costs beyond the database's own work
+is a little Python per row (docs/benchmarks.md, Import). Places the file names that do not
+exist are created first (imports/missing_places.py), then the new items (imports/new_items.py)
+and the updates (imports/item_updates.py), each with its history events as an item made or
+edited by hand has them. What each row did is kept per batch, with
 the values it replaced, so the batch can be undone.
 """
 

@@ -9,10 +9,8 @@ repeats a few hundred of them), values the same for every row once in all, and t
 the driver as tuples.
 
 PostgreSQL takes rows fastest by COPY (psycopg's `cursor.copy`), which parses no statement and
-plans nothing per row. SQLite has no COPY; a multi-row INSERT of a thousand rows took it half
-the time an executemany of the same rows did (its full-text trigger and a dozen indexes on
-items, docs/benchmarks.md), since every executed statement is a step of its virtual machine's
-set-up and reset.
+plans nothing per row. SQLite has no COPY; a multi-row INSERT of up to a thousand rows sets up
+and resets its virtual machine once for them all, where an executemany does it for every row.
 """
 
 from __future__ import annotations
@@ -147,8 +145,8 @@ def by_object(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
 def _processed(values: list[Any], target: Table, name: str, dialect: Dialect) -> list[Any]:
     """The values in the database's form, each distinct value processed once; JSON (extra
     attributes, history changes, what the batch keeps for undo) is written by orjson, compact
-    and with its letters as they are, about six times faster than the standard library's
-    encoder that the column type would use (100,000 updated items make 160,000 such values),
+    and with its letters as they are, several times faster than the standard library's
+    encoder that the column type would use (an updated item makes two or three such values),
     each value on its own: most are made per row."""
     process = _processor(target, name, dialect)
     if process is None:
