@@ -1,5 +1,7 @@
 """`flask --app app import FILE`: the same import as the web page, for big files and scripts."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -47,7 +49,7 @@ def import_command(
     chosen = _choices(choices)
     now = utcnow()
     config = current_app.config
-    try:
+    with _refusals_shown():
         batch, table = services.start_batch(
             db.session, file.read_bytes(), file.name, user=user, sheet=sheet, now=now,
             max_rows=config["IMPORT_MAX_ROWS"], fill_merged=fill_merged,
@@ -61,6 +63,20 @@ def import_command(
                 db.session, batch, table, user=user, now=now,
                 tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"],
             )  # fmt: skip
+    _print_errors(plan.errors)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run, nothing changed: {_summary(plan.counts)}")
+    else:
+        db.session.commit()
+        click.echo(f"{_summary(plan.counts)} (batch {batch.id})")
+
+
+@contextmanager
+def _refusals_shown() -> Iterator[None]:
+    """A file we cannot read, or an import refused: nothing kept, and the reason shown."""
+    try:
+        yield
     except MergedCells as error:
         db.session.rollback()
         raise click.ClickException(
@@ -72,18 +88,13 @@ def import_command(
     except (ImportRejected, ImportRefused) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    _print_errors(plan.errors)
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    counts = plan.counts
-    summary = (
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return (
         f"created {counts['new']}, updated {counts['update']}, "
         f"unchanged {counts['unchanged']}, errors {counts['error']}"
     )
-    click.echo(f"{'Dry run, nothing changed: ' if dry_run else ''}{summary}"
-               f"{'' if dry_run else f' (batch {batch.id})'}")  # fmt: skip
 
 
 def _print_errors(errors: list[tuple[int, str, str]]) -> None:

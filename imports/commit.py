@@ -1,17 +1,16 @@
 """Writing a planned import: every valid row in one transaction, each change in history.
 
 Everything is written in bulk, two thousand rows at a time, never an ORM object or a query
-per row (inventory/bulk.py): that is what lets 100,000 rows go in within seconds. Places the
-file names that do not exist are created first (imports/missing_places.py), then the new
-items (imports/new_items.py) and the updates (imports/item_updates.py), each with its history
-events as an item made or edited by hand has them. What each row did is kept per batch, with
+per row (inventory/bulk.py), so that what a large import costs beyond the database's own work
+is a little Python per row (docs/benchmarks.md, Import). Places the file names that do not
+exist are created first (imports/missing_places.py), then the new items (imports/new_items.py)
+and the updates (imports/item_updates.py), each with its history events as an item made or
+edited by hand has them. What each row did is kept per batch, with
 the values it replaced, so the batch can be undone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,13 +25,12 @@ from imports.models import BatchStatus, ImportBatch
 from imports.new_items import insert_new
 from imports.plan import Plan
 from imports.progress import Progress, RowsWritten
+from inventory.sqlite_pages import larger_page_cache
 
 if TYPE_CHECKING:
     from app.auth.models import User
 
 __all__ = ["ImportRefused", "commit_plan"]
-
-SQLITE_CACHE_KIB = 32 * 1024
 
 
 def commit_plan(
@@ -51,7 +49,7 @@ def commit_plan(
     new = [row for row in plan.rows if row.action == "new"]
     updates = [row for row in plan.rows if row.action == "update"]
     written = RowsWritten(progress, len(new) + len(updates))
-    with _larger_page_cache(session):
+    with larger_page_cache(session):
         insert_new(session, batch, plan, new, user=user, now=now, note=note,
                     prefix=tag_prefix, digits=tag_digits, written=written)  # fmt: skip
         apply_updates(session, batch, plan, updates, user=user, now=now, note=note,
@@ -77,20 +75,3 @@ def _refuse_unwritable(batch: ImportBatch, plan: Plan) -> None:
                 errors,
             )
         )
-
-
-@contextmanager
-def _larger_page_cache(session: Session) -> Iterator[None]:
-    """SQLite keeps 2 MB of database pages per connection; the items' dozen indexes need more
-    while 100,000 rows go in, or the same pages are read again and again (a quarter of the
-    time). 32 MB for the import, then back to what it was."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-    connection.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")

@@ -5,8 +5,8 @@ and the batch's rows for undo.
 A new item's "imported" event names the file, the batch and the row the item came from,
 rather than copying every field as an item made by hand has them: the batch keeps that file
 (its page downloads it), so the row is the item's first state, and every later change is an
-event of its own with the values before and after. A copy of each row was a third of what an
-import wrote (docs/benchmarks.md)."""
+event of its own with the values before and after; a copy of each row would be written for
+nothing."""
 
 from __future__ import annotations
 

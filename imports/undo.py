@@ -3,8 +3,8 @@ ones it updated get the values they had back, with history, as update_item, move
 mark_missing would record it; anything changed since (its version moved on), or pointed at by
 a part split off it, is left and named in the report.
 
-Everything goes through inventory.bulk a couple of thousand items at a time: restoring 50,000
-updated items one ORM object at a time took minutes.
+Everything goes through inventory.bulk a couple of thousand items at a time, never one ORM
+object per item.
 """
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ def xlsb_marks(
     data = read_part(archive, part, SHEET_PART_BYTES)
     marks: dict[int, dict[int, Any]] = {}
     merges: list[MergedRange] = []
-    span, row, unpack = CellSpan(), 0, struct.unpack_from
+    row, unpack = 0, struct.unpack_from
     top = left = 2**32
     bottom = right = -1
     cells = strings = 0
@@ -162,11 +162,18 @@ def xlsb_marks(
             first, last, column, _ = unpack("<IIII", data, body)
             if last > first:
                 merges.append(MergedRange(first + 1, last + 1, column))
+    text = len(data) + strings * (longest + STRING_BYTES)  # inline texts are in the records
+    check_whole_read(span=_block(top, bottom, left, right), cells=cells, text=text)
+    return marks, merges
+
+
+def _block(top: int, bottom: int, left: int, right: int) -> int:
+    """The cells calamine allocates for a sheet whose used cells lie from row `top`, column
+    `left` to row `bottom`, column `right` (none if `bottom` is below 0); refused as CellSpan
+    refuses a span."""
+    span = CellSpan()
     if bottom >= 0:
         span.add(top, left, right)
         span.add(bottom, left, right)
     span.check()
-    block = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
-    text = len(data) + strings * (longest + STRING_BYTES)  # inline texts are in the records
-    check_whole_read(span=block, cells=cells, text=text)
-    return marks, merges
+    return (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0

@@ -180,7 +180,7 @@ def pointed_at(session: Session, ids: list[int]) -> set[int]:
 def remove_items(session: Session, ids: Iterable[int]) -> None:
     """Delete items a thousand at a time; the database removes their history, photos and
     listings with them and lets go of scans, outcomes and batch rows pointing at them (the
-    foreign keys' ON DELETE). One ORM object at a time, 100,000 items took over ten minutes."""
+    foreign keys' ON DELETE), not one ORM object at a time."""
     ids = list(ids)
     for start in range(0, len(ids), REMOVE_CHUNK):
         chunk = ids[start : start + REMOVE_CHUNK]

@@ -9,16 +9,14 @@ repeats a few hundred of them), values the same for every row once in all, and t
 the driver as tuples.
 
 PostgreSQL takes rows fastest by COPY (psycopg's `cursor.copy`), which parses no statement and
-plans nothing per row. SQLite has no COPY; a multi-row INSERT of a thousand rows took it half
-the time an executemany of the same rows did (its full-text trigger and a dozen indexes on
-items, docs/benchmarks.md), since every executed statement is a step of its virtual machine's
-set-up and reset.
+plans nothing per row. SQLite has no COPY; a multi-row INSERT of up to a thousand rows sets up
+and resets its virtual machine once for them all, where an executemany does it for every row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice, repeat
 from typing import Any
 
 import orjson
@@ -38,10 +36,10 @@ def insert_rows(
 
     :param ready: columns and constants already in the database's form (JSON text).
     """
+    if not len(next(iter(columns.values()), ())):
+        return
     connection = session.connection()
     names, rows = _rows(connection.dialect, target, columns, constants or {}, ready)
-    if not rows:
-        return
     if connection.dialect.name == "postgresql":
         _copy(connection, target, names, rows)
     else:
@@ -79,8 +77,9 @@ def update_rows(
 def _rows(
     dialect: Dialect, target: Table, columns: dict[str, list[Any]], constants: dict[str, Any],
     ready: tuple[str, ...],
-) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
-    """The column names and the rows as tuples of values in the database's form."""
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:  # fmt: skip
+    """The column names, and the rows as tuples of values in the database's form, made one at a
+    time as they are written: the columns are held once, not a second time as rows."""
     count = len(next(iter(columns.values()), ()))
     names = [*columns, *constants]
     missing = [
@@ -94,12 +93,14 @@ def _rows(
              for name, values in columns.items()]  # fmt: skip
     for name, value in constants.items():
         process = None if name in ready else _processor(target, name, dialect)
-        lists.append([value if process is None else process(value)] * count)
-    return names, list(zip(*lists, strict=True))
+        lists.append(repeat(value if process is None else process(value), count))
+    return names, zip(*lists, strict=True)
 
 
-def _copy(connection: Connection, target: Table, names: list[str], rows: list[tuple]) -> None:
-    """COPY the rows in, through the session's own connection (so in its transaction)."""
+def _copy(connection: Connection, target: Table, names: list[str], rows: Iterable[tuple]) -> None:
+    """COPY the rows in, through the session's own connection (so in its transaction). psycopg
+    formats each row as it is given and sends the data on whenever its buffer fills, so the
+    COPY's text is never all in memory at once."""
     quote = connection.dialect.identifier_preparer.quote
     statement = f"COPY {quote(target.name)} ({', '.join(map(quote, names))}) FROM STDIN"
     dbapi = connection.dialect.loaded_dbapi
@@ -113,7 +114,7 @@ def _copy(connection: Connection, target: Table, names: list[str], rows: list[tu
 
 
 def _insert_statements(
-    dialect: Dialect, target: Table, names: list[str], rows: list[tuple]
+    dialect: Dialect, target: Table, names: list[str], rows: Iterator[tuple]
 ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Multi-row INSERTs of up to a thousand rows (fewer for wide rows: SQLite takes at most
     32,766 parameters a statement)."""
@@ -122,8 +123,7 @@ def _insert_statements(
     head = f"INSERT INTO {quote(target.name)} ({', '.join(map(quote, names))}) VALUES "
     one = f"({', '.join([mark] * len(names))})"
     per = max(1, min(MAX_ROWS_PER_STATEMENT, dialect.insertmanyvalues_max_parameters // len(names)))
-    for start in range(0, len(rows), per):
-        chunk = rows[start : start + per]
+    while chunk := list(islice(rows, per)):
         yield head + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk))
 
 
@@ -145,8 +145,8 @@ def by_object(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
 def _processed(values: list[Any], target: Table, name: str, dialect: Dialect) -> list[Any]:
     """The values in the database's form, each distinct value processed once; JSON (extra
     attributes, history changes, what the batch keeps for undo) is written by orjson, compact
-    and with its letters as they are, about six times faster than the standard library's
-    encoder that the column type would use (100,000 updated items make 160,000 such values),
+    and with its letters as they are, several times faster than the standard library's
+    encoder that the column type would use (an updated item makes two or three such values),
     each value on its own: most are made per row."""
     process = _processor(target, name, dialect)
     if process is None:

@@ -108,3 +108,52 @@ def test_only_the_core_writes_items_and_their_history_past_the_orm():
         if (writes := item_writes(path))
     }
     assert found == {}
+
+
+def raw_sql(path: Path) -> list[str]:
+    """SQL a module runs itself: exec_driver_sql, or text() other than a partial index's
+    WHERE (`sqlite_where=text(...)`, `postgresql_where=text(...)`)."""
+    tree = ast.parse(path.read_text())
+    where = {id(k.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
+             for k in node.keywords if k.arg in ("sqlite_where", "postgresql_where")}  # fmt: skip
+    return [
+        f"{getattr(node.func, 'attr', getattr(node.func, 'id', ''))}(), line {node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and id(node) not in where
+        and (getattr(node.func, "attr", "") == "exec_driver_sql"
+             or getattr(node.func, "id", "") == "text")
+    ]  # fmt: skip
+
+
+def test_only_the_core_runs_raw_sql():
+    found = {
+        str(path.relative_to(ROOT)): calls
+        for package in FEATURES
+        for path in (ROOT / package).rglob("*.py")
+        if (calls := raw_sql(path))
+    }
+    assert found == {}
+
+
+def status_writes(path: Path) -> list[str]:
+    """Assignments to an item's status (`item.status = ...`, `listing.item.status = ...`)."""
+    return [
+        f"line {node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute) and target.attr == "status"
+        and getattr(target.value, "id", getattr(target.value, "attr", "")).endswith("item")
+    ]  # fmt: skip
+
+
+def test_only_the_core_writes_an_items_status():
+    """Features change an item's status through inventory's operations (offers, lots,
+    transfers, disposals), which follow the table of inventory/item_states.py."""
+    found = {
+        str(path.relative_to(ROOT)): writes
+        for package in ("app", *FEATURES)
+        for path in (ROOT / package).rglob("*.py")
+        if (writes := status_writes(path))
+    }
+    assert found == {}
