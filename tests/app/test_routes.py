@@ -125,6 +125,9 @@ POLICY = {
     "auth.login": {**{role: REDIRECT for role in ROLES}, ANON: OK},
     "auth.setup": {role: REDIRECT for role in ROLES},
     "auth.set_password": {role: HIDDEN for role in ROLES},
+    # The scan page's decoder, for everyone; the walk's name ("L7160") is no file it serves.
+    # tests/app/test_vendor.py checks what it does serve.
+    "vendor.vendor_file": {role: HIDDEN for role in ROLES},
     # POST-only endpoints: checked by test_forbidden_posts_change_nothing
     "inventory.add_photo": None,
     "scan.attach_code": None,
