@@ -98,3 +98,36 @@ def keyset_page(
     if backwards:
         return Page(items=rows[::-1], has_next=True, has_previous=more)
     return Page(items=rows, has_next=more, has_previous=anchor is not None)
+
+
+def tiered_page(
+    session: Session,
+    tiers: Sequence[tuple[Select, ColumnElement[int]]],
+    *,
+    anchor: tuple[int, int] | None,
+    backwards: bool,
+    per_page: int,
+) -> Page:
+    """One page of several lists shown one after another (the best matches of a search, then
+    the next best), each a query and the id column it is ordered by, newest first.
+
+    `anchor` is the edge row's list (its index in `tiers`) and id. Each list is asked only for
+    the rows the page still lacks, so a page costs the same wherever it is, and a list that
+    fills the page leaves the ones after it unread.
+    """
+    start, edge_id = anchor if anchor is not None else (0, None)
+    order = range(start, -1, -1) if backwards else range(start, len(tiers))
+    rows: list[Any] = []
+    for index in order:
+        query, id_column = tiers[index]
+        if index == start and edge_id is not None:
+            query = query.where(id_column > edge_id if backwards else id_column < edge_id)
+        query = query.order_by(None).order_by(id_column.asc() if backwards else id_column.desc())
+        rows += session.execute(query.limit(per_page + 1 - len(rows))).all()
+        if len(rows) > per_page:
+            break
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        return Page(items=rows[::-1], has_next=True, has_previous=more)
+    return Page(items=rows, has_next=more, has_previous=anchor is not None)

@@ -16,7 +16,7 @@ from bench.inventory_seed import World
 from bench.inventory_vocabulary import COMMON_WORD, NO_MATCH, RARE_PHRASE
 from inventory import item_tags, queries
 from inventory.models import Item, ItemStatus
-from inventory.search import filter_matching, search_terms
+from inventory.search import Search
 
 
 @dataclass
@@ -117,9 +117,7 @@ def check_searches(staff: User, items: int) -> tuple[int, int]:
     common = count_matches(staff, q=COMMON_WORD)
     share = db.session.scalar(  # including disposed items
         select(func.count()).select_from(
-            filter_matching(
-                select(Item.id), search_terms(COMMON_WORD), db.engine.dialect
-            ).subquery()
+            select(Item.id).where(Search.prepare(db.session, COMMON_WORD).matches()).subquery()
         )
     )
     rare = count_matches(staff, q=RARE_PHRASE)
@@ -153,14 +151,14 @@ def _spread(user: User, q: str, filter_values: list[dict]) -> str:
 
 def count_matches(user, **filters) -> int:
     """How many items the list would page through for these filters (not timed)."""
-    query = queries.search_items(user, queries.ItemFilter(**filters), db.engine.dialect)
+    query = queries.search_items(db.session, user, queries.ItemFilter(**filters))
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def anchors_at(user, share: float, spread: int, **filters) -> list[int]:
     """Ids of rows `spread` pages around `share` of the way through a list (not timed):
     the ?after= a user reaches by following "next" that far."""
-    query = queries.search_items(user, queries.ItemFilter(**filters), db.engine.dialect)
+    query = queries.search_items(db.session, user, queries.ItemFilter(**filters))
     total = count_matches(user, **filters)
     per_page = current_app.config["ITEMS_PER_PAGE"]
     start = max(0, min(int(total * share), total - (spread + 1) * per_page))

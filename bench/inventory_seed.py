@@ -42,7 +42,7 @@ from bench.inventory_vocabulary import (
     SIZES,
     STATUS_WEIGHTS,
 )
-from inventory import place_records
+from inventory import bulk, place_records
 from inventory.models import (
     Counter,
     Department,
@@ -324,6 +324,7 @@ def seed_items(
         _insert_chunk(session, chunk, first_id, staff_id, rng)
     # Keep the tag sequence in step, so the app would hand out the next free tag.
     session.execute(update(Counter).where(Counter.name == "item_tag").values(value=count))
+    bulk.compact_search_index(session)  # as an import of that many rows does
     session.commit()
     max_id = session.scalar(select(func.max(Item.id)))
     assert max_id == count, f"expected item ids 1..{count}, got max {max_id}"

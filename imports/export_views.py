@@ -43,7 +43,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 def export_items(fmt: str):
     """Download the items the list shows, with the same filters and order."""
     filters = item_filter_from_args()
-    query = queries.search_items(current_user, filters, db.engine.dialect)
+    query = queries.search_items(db.session, current_user, filters)
     return download(query, fmt, "items", back=url_for("inventory.items", **query_args()))
 
 

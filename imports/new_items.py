@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from imports.plan import Plan
 
 SHOWN_CONFLICTS = 10  # tags named when a concurrent import took some
+COMPACT_AFTER = 1_000  # new items after which the search index is merged (inventory.bulk)
 # The item fields a row may give; the others keep inventory.bulk's defaults.
 FIELDS = ("condition", "quantity", "serial_number", "manufacturer", "model", "purchase_date",
           "purchase_price", "replacement_value", "notes", "position", "place")  # fmt: skip
@@ -122,3 +123,5 @@ def insert_new(
                     "row": [row.number for row in chunk]},
                     constants=batch_constants, ready=("before",))  # fmt: skip
         written.add(len(chunk))
+    if len(rows) >= COMPACT_AFTER:
+        bulk.compact_search_index(session)

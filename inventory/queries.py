@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from inventory.access import item_scope
 from inventory.models import (
@@ -20,7 +19,7 @@ from inventory.models import (
     Site,
     Storeroom,
 )
-from inventory.search import filter_matching, match_score, search_terms
+from inventory.search import Search, search_terms
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -30,19 +29,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SortKey:
-    """An order that is unique (its last column is the item id), all one direction.
-
-    `anchor` are the same values read from `items` alone, to start a page after a given item;
-    they differ from `order` only where the search index delivers the order itself.
-    """
+    """An order that is unique (its last column is the item id), all one direction."""
 
     order: tuple[ColumnElement, ...]
     descending: bool
-    anchor: tuple[ColumnElement, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.anchor:
-            object.__setattr__(self, "anchor", self.order)
 
     def clauses(self) -> list[ColumnElement]:
         return [c.desc() if self.descending else c.asc() for c in self.order]
@@ -100,20 +90,28 @@ def effective_sort(filters: ItemFilter) -> str:
     return "registered" if search_terms(filters.q) else "name"
 
 
-def sort_key(filters: ItemFilter, dialect: Dialect) -> SortKey:
-    sort = effective_sort(filters)
-    terms = search_terms(filters.q)
-    if sort == "registered" and terms:
-        return SortKey((match_score(terms, dialect), Item.id), descending=True)
-    return SORTS[sort]
+def ranked(filters: ItemFilter) -> bool:
+    """Whether the list is a search in its default order, best matches first (see
+    inventory.search: such a list is paged tier by tier)."""
+    return effective_sort(filters) == "registered" and bool(search_terms(filters.q))
 
 
-def search_items(user: User, filters: ItemFilter, dialect: Dialect) -> Select[tuple[Item]]:
-    """Items `user` may see that match `filters`, sorted by `sort_key`."""
+def search_items(session: Session, user: User, filters: ItemFilter) -> Select[tuple[Item]]:
+    """Items `user` may see that match `filters`, in the list's order: the whole list, for
+    exports and labels. The list page itself reads a search page by page (inventory.web)."""
+    search = Search.prepare(session, filters.q)
+    query = filtered_items(user, filters)
+    if search is None:
+        return query.order_by(*SORTS[effective_sort(filters)].clauses())
+    query = query.where(search.matches())
+    if ranked(filters):
+        return query.order_by(search.score().desc(), Item.id.desc())
+    return query.order_by(*SORTS[effective_sort(filters)].clauses())
+
+
+def filtered_items(user: User, filters: ItemFilter) -> Select[tuple[Item]]:
+    """Items `user` may see that pass every filter but the search, in no order."""
     query = select(Item).where(item_scope(user))
-    terms = search_terms(filters.q)
-    if terms:
-        query = filter_matching(query, terms, dialect)
     if filters.category_id:
         query = query.where(Item.category_id.in_(category_and_descendants(filters.category_id)))
     if filters.department_id:
@@ -129,7 +127,7 @@ def search_items(user: User, filters: ItemFilter, dialect: Dialect) -> Select[tu
         query = query.where(Item.status != ItemStatus.DISPOSED)
     if filters.condition:
         query = query.where(Item.condition == filters.condition)
-    return query.order_by(*sort_key(filters, dialect).clauses())
+    return query
 
 
 def list_rows(query: Select) -> Select:
@@ -139,7 +137,7 @@ def list_rows(query: Select) -> Select:
 
 def anchor_values(user: User, key: SortKey, item_id: int) -> Select:
     """The sort values of an item `user` may see, where the next or previous page starts."""
-    return select(*key.anchor).where(Item.id == item_id, item_scope(user))
+    return select(*key.order).where(Item.id == item_id, item_scope(user))
 
 
 def item_history(item_id: int) -> Select[tuple[ItemEvent]]:

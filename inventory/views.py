@@ -18,7 +18,7 @@ from inventory.place_names import load_category_paths, load_place_names
 from inventory.web import (
     expected_version,
     item_filter_from_args,
-    list_page,
+    item_list_page,
     photo_quota,
     photo_response,
     storeroom_choices,
@@ -67,10 +67,7 @@ def home():
 def items():
     """Search and filter the items the user may see."""
     filters = item_filter_from_args()
-    dialect = db.engine.dialect
-    page = list_page(
-        queries.search_items(current_user, filters, dialect), queries.sort_key(filters, dialect)
-    )
+    page = item_list_page(filters)
     return render_template(
         "inventory/items.html",
         page=page,

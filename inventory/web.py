@@ -8,11 +8,12 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.pagination import Page, cursor_from_args, keyset_page
+from app.pagination import Page, cursor_from_args, keyset_page, tiered_page
 from app.request_values import db_id
 from inventory import access, item_photos, queries
 from inventory.models import Condition, Item, ItemPhoto, ItemStatus
 from inventory.place_names import load_place_names
+from inventory.search import TIERS, Search
 
 
 def visible_item_or_404(item_id: int) -> Item:
@@ -36,6 +37,30 @@ def list_page(query, key: queries.SortKey) -> Page:
         queries.list_rows(query),
         order=key.order,
         descending=key.descending,
+        anchor=anchor,
+        backwards=cursor.before is not None,
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+    )
+
+
+def item_list_page(filters: queries.ItemFilter) -> Page:
+    """The page of the item list for `filters`: a search in its default order is read tier by
+    tier (whole words, word starts, the rest), any other list in its sort order."""
+    if not queries.ranked(filters):
+        key = queries.SORTS[queries.effective_sort(filters)]
+        return list_page(queries.search_items(db.session, current_user, filters), key)
+    search = Search.prepare(db.session, filters.q)
+    cursor = cursor_from_args()
+    anchor = None
+    if cursor.anchor is not None:
+        by_id = queries.SORTS["registered"]
+        if db.session.scalar(queries.anchor_values(current_user, by_id, cursor.anchor)) is None:
+            abort(404)
+        anchor = (TIERS.index(search.tier_of(db.session, cursor.anchor)), cursor.anchor)
+    rows = queries.list_rows(queries.filtered_items(current_user, filters))
+    return tiered_page(
+        db.session,
+        [search.tier_rows(rows, tier) for tier in TIERS],
         anchor=anchor,
         backwards=cursor.before is not None,
         per_page=current_app.config["ITEMS_PER_PAGE"],

@@ -64,7 +64,7 @@ def selection_from_args() -> Selection:
     source = args.get("source", "")
     if source == "list":
         filters = item_filter_from_args()
-        query = queries.search_items(user, filters, db.engine.dialect)
+        query = queries.search_items(db.session, user, filters)
         return Selection(_("The items in your list"), items=query)
     if source == "items":
         ids = [int(v) for v in args.getlist("item") if v.isdigit()]

@@ -12,7 +12,7 @@ from imports.commit import commit_plan
 from imports.plan import plan_import
 from inventory import item_tags
 from inventory.models import Counter, EventKind, Item, ItemEvent
-from inventory.search import filter_matching, search_terms
+from inventory.search import Search
 
 
 @pytest.fixture
@@ -44,8 +44,8 @@ def test_a_bulk_load_writes_every_item_with_its_event_in_row_order(app, db_sessi
     ).all()  # fmt: skip
     assert [item_id for item_id, _ in events] == [item_id for item_id, *_ in items]
     assert events[-1].note == f"Imported from list.csv (batch {batch.id}), row 5001"
-    dialect = db_session.get_bind().dialect
-    found = db_session.scalars(filter_matching(select(Item.id), search_terms("stol"), dialect))
+    search = Search.prepare(db_session, "stol")
+    found = db_session.scalars(select(Item.id).where(search.matches()))
     assert len(found.all()) == 5_000  # the search index has every one
 
 

@@ -24,7 +24,7 @@ from imports.xlsx_xml import special_cells, special_cells_parsed
 from inventory import item_records, whereabouts
 from inventory.errors import StaleItem
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
-from inventory.search import filter_matching, search_terms
+from inventory.search import Search
 from tests.stock_lists import sample
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -423,10 +423,9 @@ def test_imported_items_are_found_by_search_as_items_made_by_hand(
     data = workbook([["Name", "Serial number"], ["Kontorsstol Kinnarps Capella", "KIN-2024-7"]])
     with app.test_request_context():
         import_rows(db_session, manager, data)
-    dialect = db_session.get_bind().dialect
 
     def found(words: str) -> list[str]:
-        query = filter_matching(select(Item.name), search_terms(words), dialect)
+        query = select(Item.name).where(Search.prepare(db_session, words).matches())
         return sorted(db_session.scalars(query))
 
     assert found("kinnarps") == ["Kontorsstol Kinnarps 8000", "Kontorsstol Kinnarps Capella"]
