@@ -170,7 +170,11 @@ class Search:
         exactly = self.at_least(tier)
         if tier != WHOLE:
             exactly = and_(exactly, not_(self.at_least(tier + 1)))
-        return query.where(exactly), Item.id
+        # With several terms the planner takes their shares as unrelated ("bord" in 8% of
+        # items, "hp" in 5%: 400 of 100,000 both), so it walks the primary key backwards to
+        # find the newest, through every item when none match (30 ms). Ordering by id + 0,
+        # which no index holds, leaves it the trigram index, which intersects the terms.
+        return query.where(exactly), Item.id + 0 if len(self.terms) > 1 else Item.id
 
     def tier_of(self, session: Session, item_id: int) -> int:
         """The tier of one item; INSIDE for one the search does not match (a page reached by
