@@ -43,7 +43,7 @@ def commit_plan(
         thousand rows and once at the end.
     """
     _refuse_unwritable(batch, plan)
-    note = str(_l("Imported from %(file)s (batch %(id)d)", file=batch.filename, id=batch.id))
+    note = _l("Imported from %(file)s (batch %(id)d)", file=batch.filename, id=batch.id)
     if batch.create_missing:
         create_missing(session, plan)
     new = [row for row in plan.rows if row.action == "new"]

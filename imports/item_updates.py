@@ -87,7 +87,7 @@ class _Update:
         if position != item.position:  # a column set, even to what it was, redoes its search
             self.columns["position"] = position  # index entry (the full-text trigger)
 
-    def change(self, note: str) -> bulk.ItemChange:
+    def change(self, note: item_history.Note) -> bulk.ItemChange:
         """The change for inventory.bulk: the edit's event, then the move's (into storage)."""
         events = [(kind, changes, text) for kind, changes, text in (
             (EventKind.IMPORTED, self.edit, note), (EventKind.MOVED, self.move, ""))
@@ -98,7 +98,7 @@ class _Update:
 
 def apply_updates(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
-    now: datetime, note: str, written: RowsWritten,
+    now: datetime, note: item_history.Note, written: RowsWritten,
 ) -> None:  # fmt: skip
     """Write the updates a chunk at a time, each with its history events and batch row."""
     for start in range(0, len(rows), PROGRESS_EVERY):

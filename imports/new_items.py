@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from imports.progress import PROGRESS_EVERY, RowsWritten
 from imports.row_values import RowPlan
 from inventory import bulk, item_tags
 from inventory.bulk_rows import insert_rows
+from inventory.item_history import Note, kept_note
 from inventory.models import EventKind
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ def _give_tags(session: Session, rows: list[RowPlan], *, prefix: str, digits: in
 
 def insert_new(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
-    now: datetime, note: str, prefix: str, digits: int, written: RowsWritten,
+    now: datetime, note: Note, prefix: str, digits: int, written: RowsWritten,
 ) -> None:  # fmt: skip
     """Insert the new items a chunk at a time through inventory.bulk, each with its history
     event, and the batch's row for each."""
@@ -109,16 +111,17 @@ def insert_new(
         return
     _give_tags(session, rows, prefix=prefix, digits=digits)
     new_items = _NewItems(plan, user)
-    # "Imported from list.xlsx (batch 7), row 12", translated once: the file's name may hold
-    # anything, so the row number goes where the translation puts a NUL, not by str.format.
-    head, tail = str(_l("%(note)s, row %(row)s", note=note, row="\0")).split("\0")
+    # "Imported from list.xlsx (batch 7), row 12", kept as its msgid and parameters to be read
+    # in each reader's language: one msgid for every row, the row number in the parameters.
+    msgid, params = kept_note(_l("%(note)s, row %(row)s", note=note, row=0))
     batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
                        "before": "{}"}  # fmt: skip
     for start in range(0, len(rows), PROGRESS_EVERY):
         chunk = rows[start : start + PROGRESS_EVERY]
         ids = bulk.insert_items(session, new_items.columns(chunk), by=user, now=now,
-                                kind=EventKind.IMPORTED,
-                                notes=[f"{head}{row.number}{tail}" for row in chunk])  # fmt: skip
+                                kind=EventKind.IMPORTED, notes=[msgid] * len(chunk),
+                                note_params=[orjson.dumps({**params, "row": row.number}).decode()
+                                             for row in chunk])  # fmt: skip
         insert_rows(session, BatchItem.__table__, {"item_id": ids,
                     "row": [row.number for row in chunk]},
                     constants=batch_constants, ready=("before",))  # fmt: skip

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from app.folding import folded
 from app.states import Transition
-from inventory.bulk_rows import insert_rows, update_rows
+from inventory.bulk_rows import by_object, insert_rows, update_rows
 from inventory.errors import StaleItem
+from inventory.item_history import Note, kept_note
 from inventory.item_records import STALE_MESSAGE
 from inventory.models import Condition, EventKind, Item, ItemEvent, ItemStatus
 
@@ -57,10 +58,13 @@ KEYS = {"tag": "tag_key", "name": "name_key"}  # value column -> its key column
 
 def insert_items(
     session: Session, columns: dict[str, list[Any]], *, by: User | None, now: datetime,
-    kind: EventKind, notes: list[str],
+    kind: EventKind, notes: list[str], note_params: list[str] | None = None,
 ) -> list[int]:  # fmt: skip
     """Write new items given as columns (tag, name and department_id at least), each with a
     history event of `kind` and its note; their ids, in the order of the rows.
+
+    :param note_params: the notes' parameters as JSON text, where the notes are msgids to be
+        read in the reader's language (inventory.item_history.kept_note).
 
     An item with a storeroom is in storage, one without in use, as create_item makes them.
     The ids are taken before the rows are written, so the events need not read them back."""
@@ -75,7 +79,10 @@ def insert_items(
                       for room in rows["storeroom_id"]]  # fmt: skip
     insert_rows(session, ITEMS, {"id": ids, **rows},
                 constants={"version": 1, "created_at": now, "updated_at": now})  # fmt: skip
-    insert_rows(session, EVENTS, {"item_id": ids, "note": notes}, ready=("changes",),
+    events = {"item_id": ids, "note": notes}
+    if note_params is not None:
+        events["note_params"] = note_params
+    insert_rows(session, EVENTS, events, ready=("changes", "note_params"),
                 constants={"kind": kind, "user_id": by.id if by else None, "at": now,
                            "changes": "{}"})  # fmt: skip
     return ids
@@ -112,7 +119,7 @@ class ItemChange:
     item_id: int
     version: int
     columns: dict[str, Any]
-    events: list[tuple[EventKind, dict[str, list[Any]], str]]
+    events: list[tuple[EventKind, dict[str, list[Any]], Note]]
     moves: tuple[Transition[ItemStatus], ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -143,8 +150,10 @@ def update_items(
     events = [(c.item_id, kind, diff, note) for c in changes for kind, diff, note in c.events]
     if events:
         item_ids, kinds, diffs, notes = map(list, zip(*events, strict=True))
-        insert_rows(session, EVENTS,
-                    {"item_id": item_ids, "kind": kinds, "changes": diffs, "note": notes},
+        # An import's changes share one note object: kept once, not once per event.
+        texts, params = map(list, zip(*by_object(notes, kept_note), strict=True))
+        insert_rows(session, EVENTS, {"item_id": item_ids, "kind": kinds, "changes": diffs,
+                                      "note": texts, "note_params": params},
                     constants={"user_id": by.id if by else None, "at": now})  # fmt: skip
     expire_items(session, {change.item_id for change in changes})
 

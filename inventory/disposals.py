@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from inventory import item_states
-from inventory.item_history import record_event
+from inventory.item_history import Note, record_event
 from inventory.item_records import check_version, flush_item_change
 from inventory.models import Disposition, EventKind, Item, ItemEvent, ItemStatus
 
@@ -21,7 +21,7 @@ def dispose_item(
     item: Item,
     disposition: Disposition,
     *,
-    note: str = "",
+    note: Note = "",
     by: User | None,
     now: datetime,
     expected_version: int | None = None,

@@ -33,12 +33,12 @@ def split_lot(session: Session, item: Item, quantity: int, *, by: User | None, n
     part = create_item(
         session, {**fields, "quantity": quantity}, by=by, now=now, storeroom=item.storeroom,
         tag_prefix=tag_prefix, tag_digits=tag_digits, event_kind=EventKind.SPLIT,
-        note=str(_l("Split from %(tag)s", tag=item.tag)),
+        note=_l("Split from %(tag)s", tag=item.tag),
     )  # fmt: skip
     part.split_from_id = item.id
     item.quantity -= quantity
     record_event(session, item, EventKind.SPLIT, by=by, now=now,
                  changes={"quantity": [item.quantity + quantity, item.quantity]},
-                 note=str(_l("Split off as %(tag)s", tag=part.tag)))  # fmt: skip
+                 note=_l("Split off as %(tag)s", tag=part.tag))  # fmt: skip
     flush_item_change(session)
     return part

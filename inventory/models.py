@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import kept_messages
 from app.db_types import UTCDateTime
 from app.extensions import db
 from app.folding import keeps_key, key_column
@@ -321,10 +322,18 @@ class ItemEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # {field: [before, after]} in display-ready form, so history survives renamed storerooms.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What a person typed, or the msgid of the app's note with its parameters beside it, put
+    # in the reader's language when read (app/kept_messages.py); typed notes have none.
     note: Mapped[str] = mapped_column(Text, default="")
+    note_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     item: Mapped[Item] = relationship(back_populates="events")
     user = relationship("User")
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        return kept_messages.read(self.note, self.note_params)
 
 
 class ItemPhoto(db.Model):

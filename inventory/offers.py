@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.states import Transition
 from inventory import item_states
-from inventory.item_history import record_event
+from inventory.item_history import Note, record_event
 from inventory.item_records import flush_item_change
 from inventory.models import Condition, EventKind, Item, ItemStatus
 
@@ -42,7 +42,7 @@ def offer_item(
 
 def change_hold(
     session: Session, item: Item, move: Transition[ItemStatus] | None, *, by: User | None,
-    now: datetime, kind: EventKind = EventKind.EDITED, note: str = "",
+    now: datetime, kind: EventKind = EventKind.EDITED, note: Note = "",
     changes: dict[str, list[Any]] | None = None,
 ) -> None:  # fmt: skip
     """Record a change of what the listing holds (`changes`: what was reserved), moving the
@@ -58,6 +58,6 @@ def change_hold(
 
 
 def back_to_stock(session: Session, item: Item, *, by: User | None, now: datetime,
-                  note: str) -> None:  # fmt: skip
+                  note: Note) -> None:  # fmt: skip
     """The listing ended without the item leaving: it is in storage or in use again."""
     change_hold(session, item, item_states.restocking(item), by=by, now=now, note=note)

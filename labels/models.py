@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import kept_messages
 from app.db_types import UTCDateTime
 from app.extensions import db
 from app.folding import keeps_key, key_column
 from app.timeutil import utcnow
 from inventory.models import Item, Storeroom, enum_column
-from labels import scan_messages
 
 
 class PrinterProfile(db.Model):
@@ -112,7 +112,7 @@ class Scan(db.Model):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[ScanOutcome] = enum_column(ScanOutcome)
-    # The message's msgid, with its parameters beside it (labels/scan_messages.py); rows from
+    # The message's msgid, with its parameters beside it (app/kept_messages.py); rows from
     # before hold the text itself and no parameters.
     message: Mapped[str] = mapped_column(String(300), default="")
     message_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -126,9 +126,9 @@ class Scan(db.Model):
 
     def say(self, message: object) -> None:
         """Keep `message` (made with `_l`) to be put in words when it is read."""
-        self.message, self.message_params = scan_messages.kept(message)
+        self.message, self.message_params = kept_messages.kept(message)
 
     @property
     def text(self) -> str:
         """The message in the reader's language."""
-        return scan_messages.read(self.message, self.message_params)
+        return kept_messages.read(self.message, self.message_params)

@@ -115,7 +115,7 @@ def attach_reserved_tag(
     item.updated_at = now
     item_history.record_event(
         session, item, EventKind.EDITED, by=by, now=now, changes={"tag": [old, reserved.tag]},
-        note=str(_l("Pre-printed label attached")),
+        note=_l("Pre-printed label attached"),
     )  # fmt: skip
     item_records.flush_item_change(session)
     session.delete(reserved)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.states import advance
 from inventory import disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
+from inventory.item_history import Note
 from inventory.models import Disposition, Item, ItemStatus
 from reuse.errors import Conflict, ReuseError
 from reuse.listings import services as listing_services
@@ -136,13 +137,13 @@ def _dispose_offered(
     if item.quantity < listing.quantity:
         raise Conflict(_l("The item's quantity changed meanwhile: %(n)d left, %(offered)d "
                           "offered.", n=item.quantity, offered=listing.quantity))  # fmt: skip
-    how = str(CLOSING_WORDS[closing])
+    how = CLOSING_WORDS[closing]
     request_services.decline_pending(session, listing, by=by, now=now,
                                      message=str(_l("The listing was closed: %(how)s.", how=how)))  # fmt: skip
     part = item
     if listing.quantity < item.quantity:  # the rest of the lot goes back to stock
         offers.back_to_stock(session, item, by=by, now=now,
-                             note=str(_l("Listing closed: %(how)s", how=how)))  # fmt: skip
+                             note=_l("Listing closed: %(how)s", how=how))  # fmt: skip
         part = lots.split_lot(session, item, listing.quantity, by=by, now=now,
                               tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
     record_outcome(session, listing, part, closing, by=by, now=now,
@@ -153,9 +154,14 @@ def _dispose_offered(
     return part
 
 
-def disposal_note(listing: Listing, how: str, note: str) -> str:
-    """The disposal's line in the history: how, to whom, for how much, and the user's note."""
-    parts = [how, listing.closed_to]
+def disposal_note(listing: Listing, how: Note, note: str) -> Note:
+    """The disposal's line in the history: how, to whom, for how much, and the user's note;
+    each reader reads the words in their own language (inventory.item_history.kept_note)."""
+    parts = [listing.closed_to]
     if listing.sale_price is not None:
-        parts.append(str(_l("price %(price)s", price=f"{listing.sale_price:.2f}")))
-    return " · ".join(p for p in (*parts, note.strip()) if p)
+        parts.append(_l("price %(price)s", price=f"{listing.sale_price:.2f}"))
+    line = how
+    for part in (*parts, note.strip()):
+        if part:
+            line = _l("%(first)s · %(then)s", first=line, then=part)
+    return line

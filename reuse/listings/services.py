@@ -147,7 +147,7 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
                                      message=str(_l("The listing was withdrawn.")))  # fmt: skip
     notifications.listing_withdrawn(session, listing, by=by, now=now)
     offers.back_to_stock(session, listing.item, by=by, now=now,
-                         note=str(_l("Listing withdrawn")))  # fmt: skip
+                         note=_l("Listing withdrawn"))  # fmt: skip
 
 
 # --- the ladder ------------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def set_window(
     item_history.record_event(
         session, listing.item, EventKind.EDITED, by=by, now=now,
         changes={"window_ends": [_iso(before), _iso(ends_at)]},
-        note=str(_l("Window of the listing changed")),
+        note=_l("Window of the listing changed"),
     )  # fmt: skip
     session.flush()
 

@@ -38,12 +38,11 @@ def test_a_bulk_load_writes_every_item_with_its_event_in_row_order(app, db_sessi
     items = db_session.execute(select(Item.id, Item.name, Item.tag).order_by(Item.id)).all()
     assert [name for _, name, _ in items] == names
     assert [tag for *_, tag in items] == [f"INV-{n:06d}" for n in range(1, 5_001)]
-    events = db_session.execute(
-        select(ItemEvent.item_id, ItemEvent.note).where(ItemEvent.kind == EventKind.IMPORTED)
-        .order_by(ItemEvent.item_id)
-    ).all()  # fmt: skip
-    assert [item_id for item_id, _ in events] == [item_id for item_id, *_ in items]
-    assert events[-1].note == f"Imported from list.csv (batch {batch.id}), row 5001"
+    events = db_session.scalars(
+        select(ItemEvent).where(ItemEvent.kind == EventKind.IMPORTED).order_by(ItemEvent.item_id)
+    ).all()
+    assert [event.item_id for event in events] == [item_id for item_id, *_ in items]
+    assert events[-1].note_text == f"Imported from list.csv (batch {batch.id}), row 5001"
     search = Search.prepare(db_session, "stol")
     found = db_session.scalars(select(Item.id).where(search.matches()))
     assert len(found.all()) == 5_000  # the search index has every one

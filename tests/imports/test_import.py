@@ -82,7 +82,7 @@ def test_an_updated_row_changes_only_what_differs_and_records_it(
         select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.id.desc())
     ).first()
     assert event.kind == EventKind.IMPORTED and event.changes == {"quantity": [2, 5]}
-    assert "update.xlsx" in event.note
+    assert "update.xlsx" in event.note_text
 
 
 def test_items_with_the_same_extra_attributes_are_updated_each_on_its_own(

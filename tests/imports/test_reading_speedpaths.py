@@ -397,7 +397,7 @@ def test_a_new_items_history_names_the_file_and_row_it_came_from(app, db_session
     item = db_session.scalar(select(Item).where(Item.name == "Stol"))
     (event,) = db_session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id))
     assert (event.kind, event.changes, event.user_id) == (EventKind.IMPORTED, {}, manager.id)
-    assert event.note == f"Imported from lager {{1}}.xlsx (batch {batch.id}), row 3"
+    assert event.note_text == f"Imported from lager {{1}}.xlsx (batch {batch.id}), row 3"
     assert (item.quantity, item.condition, item.purchase_price, item.purchase_date,
             item.extra) == (12, Condition.GOOD, Decimal("1250.50"), date(2024, 3, 15),
                             {"Färg": "Grå"})  # fmt: skip

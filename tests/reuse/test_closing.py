@@ -128,7 +128,7 @@ def test_closing_disposes_of_the_item_with_its_disposition(
     assert disposed.kind == EventKind.DISPOSED and disposed.user_id == owner.id
     assert disposed.changes == {"status": ["offered", "disposed"],
                                 "disposition": [None, disposition.value]}  # fmt: skip
-    assert disposed.at == listing.closed_at and "Collected" in disposed.note
+    assert disposed.at == listing.closed_at and "Collected" in disposed.note_text
     [outcome] = outcomes(db_session)
     assert (outcome.kind, outcome.quantity, outcome.department_id, outcome.item_id) == (
         how.value, 1, owner.department_id, item.id)  # fmt: skip
@@ -150,7 +150,7 @@ def test_a_sale_records_its_price_as_revenue(db_session, app, offer, owner):
     assert (outcome.kind, outcome.quantity, outcome.revenue) == ("sold", 2, Decimal("350.00"))
     assert outcome.value_avoided == Decimal("1800.00")  # the item's own value wins, times 2
     assert outcome.co2e_kg == Decimal("71.00")
-    assert "350.00" in events(db_session, listing.item_id)[-1].note
+    assert "350.00" in events(db_session, listing.item_id)[-1].note_text
 
 
 def test_closing_part_of_a_lot_splits_it_and_keeps_the_rest_in_stock(db_session, app, offer, owner):

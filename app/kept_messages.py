@@ -1,11 +1,12 @@
-"""A scan's message is kept as its msgid and parameters and put in words when it is read, so
-each reader sees it in their own language, not in the scanner's.
+"""Messages kept in the database as their msgid and parameters and put in words when read, so
+each reader sees them in their own language, not in the language of whoever caused them: a
+scan's message (labels), the note of an item's history event ("Split from INV-000012").
 
 A message is made with `_l("%(tag)s moved to %(code)s.", tag=..., code=...)`, as any other,
 so the catalogues find it; `kept` takes that lazy string apart into what a row stores, and
 `read` translates it for the reader. A parameter may itself be such a message (the reason an
-inventory service gave), stored the same way. Rows from before hold their text with no
-parameters (None), and read as they were written.
+inventory service gave), stored the same way. Rows from before, and text people typed, hold
+their text with no parameters (None), and read as they were written.
 """
 
 from __future__ import annotations
