@@ -10,6 +10,7 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -105,26 +106,32 @@ def insert_new(
     session: Session, batch: ImportBatch, plan: Plan, rows: list[RowPlan], *, user: User,
     now: datetime, note: Note, prefix: str, digits: int, written: RowsWritten,
 ) -> None:  # fmt: skip
-    """Insert the new items a chunk at a time through inventory.bulk, each with its history
-    event, and the batch's row for each."""
+    """Insert the new items through inventory.bulk, each with its history event, and the
+    batch's row for each. The items' columns are made a chunk at a time as the database takes
+    the rows before (inventory.bulk.insert_item_chunks)."""
     if not rows:
         return
     _give_tags(session, rows, prefix=prefix, digits=digits)
     new_items = _NewItems(plan, user)
+
+    def chunks() -> Iterator[dict[str, list[Any]]]:
+        for start in range(0, len(rows), PROGRESS_EVERY):
+            chunk = rows[start : start + PROGRESS_EVERY]
+            yield new_items.columns(chunk)
+            written.add(len(chunk))
+
     # "Imported from list.xlsx (batch 7), row 12", kept as its msgid and parameters to be read
     # in each reader's language: one msgid for every row, the row number in the parameters.
     msgid, params = kept_note(_l("%(note)s, row %(row)s", note=note, row=0))
-    batch_constants = {"batch_id": batch.id, "action": BatchAction.CREATED, "version_after": 1,
-                       "before": "{}"}  # fmt: skip
-    for start in range(0, len(rows), PROGRESS_EVERY):
-        chunk = rows[start : start + PROGRESS_EVERY]
-        ids = bulk.insert_items(session, new_items.columns(chunk), by=user, now=now,
-                                kind=EventKind.IMPORTED, notes=[msgid] * len(chunk),
-                                note_params=[orjson.dumps({**params, "row": row.number}).decode()
-                                             for row in chunk])  # fmt: skip
-        insert_rows(session, BatchItem.__table__, {"item_id": ids,
-                    "row": [row.number for row in chunk]},
-                    constants=batch_constants, ready=("before",))  # fmt: skip
-        written.add(len(chunk))
+    numbers = [row.number for row in rows]
+    ids = bulk.insert_item_chunks(
+        session, chunks(), count=len(rows), by=user, now=now, kind=EventKind.IMPORTED,
+        notes=[msgid] * len(rows),
+        note_params=[orjson.dumps({**params, "row": number}).decode() for number in numbers],
+    )  # fmt: skip
+    insert_rows(session, BatchItem.__table__, {"item_id": ids, "row": numbers},
+                constants={"batch_id": batch.id, "action": BatchAction.CREATED,
+                           "version_after": 1, "before": "{}"},
+                ready=("before",))  # fmt: skip
     if len(rows) >= COMPACT_AFTER:
         bulk.compact_search_index(session)

@@ -15,7 +15,7 @@ column. The key columns (app/folding.py) are filled here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.folding import folded
 from app.states import Transition
-from inventory.bulk_rows import by_object, insert_rows, update_rows
+from inventory.bulk_rows import by_object, insert_row_chunks, insert_rows, update_rows
 from inventory.errors import StaleItem
 from inventory.item_history import Note, kept_note
 from inventory.item_records import STALE_MESSAGE
@@ -63,22 +63,30 @@ def insert_items(
     """Write new items given as columns (tag, name and department_id at least), each with a
     history event of `kind` and its note; their ids, in the order of the rows.
 
-    :param note_params: the notes' parameters as JSON text, where the notes are msgids to be
-        read in the reader's language (inventory.item_history.kept_note).
-
     An item with a storeroom is in storage, one without in use, as create_item makes them.
     The ids are taken before the rows are written, so the events need not read them back."""
     count = len(columns["tag"])
+    return insert_item_chunks(session, [columns], count=count, by=by, now=now, kind=kind,
+                              notes=notes, note_params=note_params)  # fmt: skip
+
+
+def insert_item_chunks(
+    session: Session, chunks: Iterable[dict[str, list[Any]]], *, count: int, by: User | None,
+    now: datetime, kind: EventKind, notes: list[str], note_params: list[str] | None = None,
+) -> list[int]:  # fmt: skip
+    """insert_items for `count` rows that come a chunk of columns at a time, each made only
+    when the one before is written (inventory.bulk_rows.insert_row_chunks): a hundred thousand
+    rows are never all held as columns, and PostgreSQL writes while Python makes the next.
+
+    :param notes: the events' notes, one per row of all the chunks.
+    :param note_params: the notes' parameters as JSON text, where the notes are msgids to be
+        read in the reader's language (inventory.item_history.kept_note).
+    """
     if not count:
         return []
     ids = new_ids(session, count)
-    rows = {name: [default] * count for name, default in NEW_ITEM_DEFAULTS.items()}
-    rows.update(columns)
-    rows.update({key: list(map(folded, rows[name])) for name, key in KEYS.items()})
-    rows["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
-                      for room in rows["storeroom_id"]]  # fmt: skip
-    insert_rows(session, ITEMS, {"id": ids, **rows},
-                constants={"version": 1, "created_at": now, "updated_at": now})  # fmt: skip
+    insert_row_chunks(session, ITEMS, _new_item_rows(chunks, ids),
+                      constants={"version": 1, "created_at": now, "updated_at": now})  # fmt: skip
     events = {"item_id": ids, "note": notes}
     if note_params is not None:
         events["note_params"] = note_params
@@ -86,6 +94,24 @@ def insert_items(
                 constants={"kind": kind, "user_id": by.id if by else None, "at": now,
                            "changes": "{}"})  # fmt: skip
     return ids
+
+
+def _new_item_rows(
+    chunks: Iterable[dict[str, list[Any]]], ids: list[int]
+) -> Iterator[dict[str, list[Any]]]:
+    """Each chunk's columns completed: its ids, the defaults, the keys and the status."""
+    start = 0
+    for columns in chunks:
+        count = len(columns["tag"])
+        rows = {name: [default] * count for name, default in NEW_ITEM_DEFAULTS.items()}
+        rows.update(columns)
+        rows.update({key: list(map(folded, rows[name])) for name, key in KEYS.items()})
+        rows["status"] = [ItemStatus.IN_STORAGE if room else ItemStatus.IN_USE
+                          for room in rows["storeroom_id"]]  # fmt: skip
+        yield {"id": ids[start : start + count], **rows}
+        start += count
+    if start != len(ids):
+        raise ValueError(f"{len(ids)} new items announced, {start} given")
 
 
 def new_ids(session: Session, count: int) -> list[int]:

@@ -36,14 +36,38 @@ def insert_rows(
 
     :param ready: columns and constants already in the database's form (JSON text).
     """
-    if not len(next(iter(columns.values()), ())):
-        return
+    insert_row_chunks(session, target, [columns], constants=constants, ready=ready)
+
+
+def insert_row_chunks(
+    session: Session, target: Table, chunks: Iterable[dict[str, list[Any]]], *,
+    constants: dict[str, Any] | None = None, ready: tuple[str, ...] = (),
+) -> None:  # fmt: skip
+    """insert_rows for rows that come a chunk of columns at a time, each chunk made only when
+    the one before is written, all with the same columns.
+
+    On PostgreSQL they go as one COPY, so the server works on the rows already sent while
+    Python makes the next chunk; a COPY per chunk would wait at its end for the server to
+    finish, and the server would wait idle for the next."""
     connection = session.connection()
-    names, rows = _rows(connection.dialect, target, columns, constants or {}, ready)
-    if connection.dialect.name == "postgresql":
-        _copy(connection, target, names, rows)
+    dialect = connection.dialect
+    chunks = (chunk for chunk in chunks if len(next(iter(chunk.values()), ())))
+    first = next(chunks, None)
+    if first is None:
+        return
+    names = [*first, *(constants or {})]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for chunk in chain([first], chunks):
+            chunk_names, chunk_rows = _rows(dialect, target, chunk, constants or {}, ready)
+            if chunk_names != names:
+                raise ValueError(f"{target.name}: a chunk with other columns: {chunk_names}")
+            yield from chunk_rows
+
+    if dialect.name == "postgresql":
+        _copy(connection, target, names, rows())
     else:
-        for statement in _insert_statements(connection.dialect, target, names, rows):
+        for statement in _insert_statements(dialect, target, names, rows()):
             connection.exec_driver_sql(*statement)
 
 

@@ -1,8 +1,8 @@
 """A worker killed in the middle of an import leaves no half import (T-A21).
 
 The page queues the import; a worker process (the consumer `flask --app app worker` runs) takes
-it and is killed with SIGKILL once it has written 200 of 500 new items inside its transaction.
-The database then holds none of them; the batch is still to be imported, its job shown as
+it and is killed with SIGKILL once it has written the 500 new items and their history inside its
+transaction, before the batch's rows. The database then holds none of them; the batch is still to be imported, its job shown as
 stopped once it has been silent for IMPORT_JOB_STALL_SECONDS; running it again (a worker takes the new task) imports all 500.
 """
 
@@ -23,27 +23,23 @@ from tests.bombs import ROOT
 from tests.imports.importing import run_import
 from tests.imports.test_import_pages import finished
 
-KILLED_AT = 200
-# A worker whose import writes 50 rows a chunk, and stops for good after 200: the test kills it.
-WORKER = f"""
+# A worker whose import stops for good after writing the items, before the batch's rows: the
+# test kills it.
+WORKER = """
 import sys, time
 from sqlalchemy import func, select
 from app import create_app
 from app.background import background
 from app.extensions import db
-from imports import new_items, progress
+from imports import new_items
 from inventory.models import Item
-app = create_app({{"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
-                  "BACKGROUND_IMMEDIATE": False}})
-new_items.PROGRESS_EVERY = 50
-add = progress.RowsWritten.add
-def written(self, rows):
-    add(self, rows)
-    if self.done >= {KILLED_AT}:
-        seen = db.session.scalar(select(func.count()).select_from(Item))
-        print(f"written {{self.done}}, items seen by the import {{seen}}", flush=True)
-        time.sleep(600)
-progress.RowsWritten.add = written
+app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "BACKGROUND_IMMEDIATE": False})
+def stalled(*args, **kwargs):
+    seen = db.session.scalar(select(func.count()).select_from(Item))
+    print(f"items written, items seen by the import {seen}", flush=True)
+    time.sleep(600)
+new_items.insert_rows = stalled
 background(app).huey.create_consumer(workers=1, periodic=False).run()
 """
 
@@ -82,11 +78,11 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(60)
         problems = worker.stderr.read()
-    assert said.startswith(f"written {KILLED_AT}, items seen by the import 800"), problems
+    assert said.startswith("items written, items seen by the import 1100"), problems
 
     db_session.expire_all()
     batch = db_session.get(ImportBatch, batch.id)
-    assert count(db_session, Item) == 600  # the 200 died with the worker's transaction
+    assert count(db_session, Item) == 600  # the 500 died with the worker's transaction
     assert count(db_session, BatchItem, batch_id=batch.id) == 0
     assert count(db_session, ItemEvent) == 600
     assert batch.status == BatchStatus.PREVIEW and batch.job == JobKind.COMMIT

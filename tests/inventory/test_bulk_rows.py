@@ -5,12 +5,13 @@ import tracemalloc
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, select
 
 from app.timeutil import utcnow
 from inventory import bulk
 from inventory.bulk_rows import insert_rows
-from inventory.models import Condition, EventKind, Item
+from inventory.models import Condition, EventKind, Item, ItemEvent
 
 ROWS = 3_000
 ODD_TEXTS = ["tab\there", "new\nline", "cr\r\nlf", "back\\slash", "\\N", "\\.", "",
@@ -89,3 +90,28 @@ def tracemalloc_peak(work) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_items_in_chunks_come_back_in_order_with_their_events(db_session, make_department):
+    """One stream of chunks (one COPY on PostgreSQL): every chunk's rows, in order, with the
+    ids handed out, and each item's history event."""
+    columns = odd_columns(make_department().id)
+    chunks = [{name: values[start : start + 700] for name, values in columns.items()}
+              for start in range(0, ROWS, 700)]  # fmt: skip
+    ids = bulk.insert_item_chunks(db_session, iter(chunks), count=ROWS, by=None, now=utcnow(),
+                                  kind=EventKind.IMPORTED, notes=["n"] * ROWS)  # fmt: skip
+    db_session.commit()
+    read = db_session.execute(select(Item.id, Item.tag).order_by(Item.id)).all()
+    assert [tuple(row) for row in read] == list(zip(ids, columns["tag"], strict=True))
+    events = db_session.scalars(select(ItemEvent.item_id).order_by(ItemEvent.item_id)).all()
+    assert events == ids
+
+
+def test_a_stream_that_does_not_hold_what_it_announced_writes_nothing(db_session, make_department):
+    columns = odd_columns(make_department().id)
+    short = {name: values[:100] for name, values in columns.items()}
+    with pytest.raises(ValueError, match="announced"):
+        bulk.insert_item_chunks(db_session, iter([short]), count=150, by=None, now=utcnow(),
+                                kind=EventKind.IMPORTED, notes=["n"] * 150)  # fmt: skip
+    db_session.rollback()
+    assert db_session.scalar(select(Item.id).limit(1)) is None
