@@ -163,7 +163,7 @@ def tick(session: Session, *, now: datetime) -> int:
         select(Listing).where(
             Listing.status == ListingStatus.OPEN, Listing.tier < Tier.PUBLIC,
             Listing.tier_ends_at <= now, Listing.reserved == 0,
-        )
+        ).order_by(Listing.tier_ends_at, Listing.id)  # the longest overdue first
     ).all()  # fmt: skip
     moved = 0
     for listing in due:
