@@ -19,6 +19,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from imports.errors import ImportRefused
+from imports.gc_pause import gc_paused
 from imports.item_updates import apply_updates
 from imports.missing_places import create_missing
 from imports.models import BatchStatus, ImportBatch
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportRefused", "commit_plan"]
 
 
+@gc_paused()
 def commit_plan(
     session: Session, batch: ImportBatch, plan: Plan, *, user: User, now: datetime,
     tag_prefix: str, tag_digits: int, progress: Progress | None = None,

@@ -18,6 +18,7 @@ from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from app.folding import folded
+from imports.gc_pause import gc_paused
 from imports.merged import refuse_merged
 from imports.places import Places, load_places
 from imports.progress import Progress
@@ -93,6 +94,7 @@ def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict
     return found
 
 
+@gc_paused()
 def plan_import(
     session: Session,
     table: Table,

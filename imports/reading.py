@@ -49,6 +49,7 @@ from python_calamine import (
 from imports.containers import damaged, invalid_xml, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
+from imports.gc_pause import gc_paused
 from imports.header import table_from_rows
 from imports.merged import settle_merged
 from imports.table import Table, Uncalculated
@@ -64,6 +65,7 @@ MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
+@gc_paused()
 def read_table(
     data: bytes, filename: str, *, sheet: str | None = None, max_rows: int,
     fill_merged: bool = False,

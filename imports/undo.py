@@ -18,6 +18,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from imports.errors import ImportRefused
+from imports.gc_pause import gc_paused
 from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
 from imports.places import Places, load_places
 from imports.progress import PROGRESS_EVERY
@@ -33,6 +34,7 @@ PLACES = {"department": "department_id", "category": "category_id"}
 WHEREABOUTS = ("storeroom_id", "position", "place", "status", "version", "extra")
 
 
+@gc_paused()
 def undo(session: Session, batch: ImportBatch, *, user: User, now: datetime) -> dict[str, list]:
     """Take a batch back; what happened to each item is in the report, by tag."""
     if batch.status != BatchStatus.COMMITTED:
