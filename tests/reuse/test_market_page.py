@@ -47,3 +47,17 @@ def test_a_listing_with_nothing_left_to_ask_for_is_not_listed(
     page = client.get("/reuse").text
     assert f"/reuse/listings/{left.id}" in page
     assert f"/reuse/listings/{taken.id}" not in page and "0 available" not in page
+
+
+def test_each_requests_line_is_inside_its_link(
+    client, login, db_session, make_user, make_department, make_item
+):
+    north, school = make_department("North"), make_department("School")
+    owner = make_user(Role.MANAGER, department=north)
+    teacher = make_user(Role.REQUESTER, department=school)
+    listing = flag(db_session, make_item("Desk", department=north), by=owner)
+    ask(db_session, listing, user=teacher, quantity=1)
+    db_session.commit()
+    login(client, teacher)
+    inside = card(client.get("/reuse/requests").text, listing.id)
+    assert "Desk" in inside and "1 unit" in inside and "Waiting for an answer" in inside
