@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inventory import item_states
 from inventory.errors import DuplicateTag, ItemNotAvailable, StaleItem
-from inventory.item_history import history_value, record_event
+from inventory.item_history import Note, history_value, record_event
 from inventory.item_tags import next_tag, normalise_tag, tag_in_use, tag_taken
 from inventory.models import EventKind, Item, ItemEvent, ItemStatus, Storeroom
 from inventory.place_records import find_storeroom_by_code
@@ -54,7 +54,7 @@ def create_item(
     tag_digits: int,
     storeroom: Storeroom | None = None,
     event_kind: EventKind = EventKind.CREATED,
-    note: str = "",
+    note: Note = "",
 ) -> Item:
     """Create an item with a given or generated tag and record its creation."""
     if tag:

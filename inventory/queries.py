@@ -99,13 +99,12 @@ def ranked(filters: ItemFilter) -> bool:
 def search_items(session: Session, user: User, filters: ItemFilter) -> Select[tuple[Item]]:
     """Items `user` may see that match `filters`, in the list's order: the whole list, for
     exports and labels. The list page itself reads a search page by page (inventory.web)."""
-    search = Search.prepare(session, filters.q)
     query = filtered_items(user, filters)
-    if search is None:
-        return query.order_by(*SORTS[effective_sort(filters)].clauses())
-    query = query.where(search.matches())
-    if ranked(filters):
-        return query.order_by(search.score().desc(), Item.id.desc())
+    search = Search.prepare(session, filters.q)
+    if search is not None:
+        query = query.where(search.matches())
+        if ranked(filters):
+            return query.order_by(search.score().desc(), Item.id.desc())
     return query.order_by(*SORTS[effective_sort(filters)].clauses())
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from inventory import item_states, signals
 from inventory.errors import ItemNotAvailable
-from inventory.item_history import history_value, record_event
+from inventory.item_history import Note, history_value, record_event
 from inventory.item_records import check_version, flush_item_change
 from inventory.models import EventKind, Item, ItemEvent, Storeroom
 
@@ -74,7 +74,7 @@ def _follow_move(session: Session, item: Item, **move: Any) -> dict[str, list[An
 
 
 def mark_missing(
-    session: Session, item: Item, *, by: User | None, now: datetime, note: str = ""
+    session: Session, item: Item, *, by: User | None, now: datetime, note: Note = ""
 ) -> ItemEvent:
     """Record that an item was not where it should be; it keeps its storeroom until found."""
     before = item.status.value

@@ -97,7 +97,7 @@ def fix_missing(session: Session, stocktake: Stocktake, *, by: User, now: dateti
     """Mark the items recorded here but not found as missing (still recorded here). An item on
     offer is left as it is: its listing is for its owner to withdraw, not for a count."""
     room, fixed = stocktake.storeroom, Fixed()
-    note = str(_l("Not found at the stocktake of %(code)s", code=room.code))
+    note = _l("Not found at the stocktake of %(code)s", code=room.code)
     for item in report_items(session, stocktake, "missing"):
         why = why_not_marked_missing(item, room, by)
         if why:

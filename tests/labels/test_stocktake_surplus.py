@@ -205,6 +205,18 @@ def test_the_fixes_count_in_each_languages_plural_forms(
     assert "1 inventarie markerad som saknad." in marked
 
 
+def test_the_missing_note_reads_in_each_readers_language(
+    app, staff_client, login, make_user, store, db_session
+):
+    lamp = store.item("Lamp", store.central)
+    fix = count(staff_client, []).replace("/report", "/fix")
+    staff_client.post(fix, data={"action": "mark-missing"})
+    assert "Not found at the stocktake of K1" in staff_client.get(f"/items/{lamp.id}").text
+    reader = app.test_client()
+    login(reader, make_user(Role.STAFF, language="sv"))
+    assert "Hittades inte vid inventeringen av K1" in reader.get(f"/items/{lamp.id}").text
+
+
 def test_a_fix_once_applied_is_no_longer_offered(staff_client, store, db_session):
     chair = store.item("Chair", store.basement)
     store.item("Lamp", store.central)
