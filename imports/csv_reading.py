@@ -1,7 +1,9 @@
 """Reading CSV as Excel and other tools write it: its encoding and delimiter found, not asked.
 
 The file is decoded as it is read, never whole: a 50 MB file holding one emoji would be a
-200 MB string (Python keeps four bytes a character for such a text).
+200 MB string (Python keeps four bytes a character for such a text). Its rows are handed on a
+block at a time through imports/cell_columns.py, as a workbook's are: an empty cell is None,
+equal texts are kept once, and a table holding too much is refused.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from itertools import islice, repeat
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from imports.cell_columns import BLOCK_ROWS, CellColumns
 from imports.errors import ImportRejected
 from imports.header import table_from_rows
 from imports.table import Table
@@ -89,10 +93,11 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     reader = csv.reader(text, delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        once = {}.setdefault  # equal texts kept once: the rows stay in memory to the end
+        cells = CellColumns()  # equal texts kept once, and what the rows hold counted
         try:
-            for row in reader:
-                yield tuple(map(once, row, row))
+            while block := list(islice(reader, BLOCK_ROWS)):
+                columns = cells.read(block)
+                yield from zip(*columns, strict=True) if columns else repeat((), len(block))
         except csv.Error:
             raise ImportRejected(
                 _l("Malformed CSV near line %(line)d.", line=reader.line_num)

@@ -12,19 +12,21 @@ from __future__ import annotations
 import json
 from collections import namedtuple
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from app.folding import folded
+from imports.freed_memory import giving_back
 from imports.gc_pause import gc_paused
 from imports.merged import refuse_merged
 from imports.places import Places, load_places
 from imports.progress import Progress
 from imports.resolve import Resolver, Status, Value
 from imports.row_checks import Judge, mark_duplicate_tags
-from imports.row_values import ExistingItem, RowPlan, read_rows
+from imports.row_values import NO_FIELDS, ExistingItem, RowPlan, read_rows
 from imports.table import Table
 from imports.value_choices import remembered_choices
 from inventory.models import Item
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 LOOKUP_CHUNK = 5_000  # tags looked up in one query
+SAMPLE_ROWS = 10  # the first rows, which the preview shows as they will be saved, errors or not
 
 
 @dataclass
@@ -94,6 +97,7 @@ def _existing_items(session: Session, tags: list[str], fields: set[str]) -> dict
     return found
 
 
+@giving_back
 @gc_paused()
 def plan_import(
     session: Session,
@@ -128,6 +132,7 @@ def plan_import(
     judge.name_places(rows, resolver)
     _judge_rows(rows, items, judge)
     _mark_imported(rows, resolver.values)
+    _let_go_of_refused(rows)
     if progress:
         progress("checking", len(rows), len(rows))
     return Plan(rows, places, resolver.values, headers)
@@ -143,6 +148,14 @@ def _judge_rows(rows: list[RowPlan], items: dict[str, ExistingItem], judge: Judg
             judge.update(row, item)
         else:
             judge.new(row)
+
+
+def _let_go_of_refused(rows: list[RowPlan]) -> None:
+    """Drop the values of rows with errors, past the sample: nothing writes them, they were
+    counted with the file's values, and a check of 200,000 refused rows held 90 MB of them."""
+    for row in islice(rows, SAMPLE_ROWS, None):
+        if row.errors:
+            row.fields, row.extra_items = NO_FIELDS, ()
 
 
 def _mark_imported(rows: list[RowPlan], values: dict[str, dict[str, Value]]) -> None:

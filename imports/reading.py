@@ -30,8 +30,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from itertools import islice, repeat, zip_longest
+from itertools import islice, repeat
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -46,9 +45,11 @@ from python_calamine import (
     XmlError,
 )
 
+from imports.cell_columns import BLOCK_ROWS, CellColumns
 from imports.containers import damaged, invalid_xml, not_a_spreadsheet, password_protected
 from imports.csv_reading import read_csv
 from imports.errors import ImportRejected, NoHeader
+from imports.freed_memory import giving_back
 from imports.gc_pause import gc_paused
 from imports.header import table_from_rows
 from imports.merged import settle_merged
@@ -58,13 +59,12 @@ from imports.xlsx_slices import SheetPiece
 
 __all__ = ["ImportRejected", "NoHeader", "Table", "Uncalculated", "read_table"]
 
-BLOCK_ROWS = 4_096  # rows converted a column at a time
-MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 # Named so but neither a zip nor an OLE2 file: damaged. Not .xls: programs export
 # tab-separated text so named, which is read as CSV.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 
 
+@giving_back
 @gc_paused()
 def read_table(
     data: bytes, filename: str, *, sheet: str | None = None, max_rows: int,
@@ -155,7 +155,7 @@ def _workbook_rows(pieces: Iterable[SheetPiece]) -> Iterator[tuple[Any, ...]]:
     """Every row from the sheet's first, cells as openpyxl gives them, marked cells put in;
     a blank row as (). Refused as damaged should a piece begin before the one before ended
     (rows out of order across slices of an xlsx sheet, which Excel would repair)."""
-    cells = _CellColumns()
+    cells = CellColumns()
     count = 0
     for piece in pieces:
         for index, row in _piece_rows(piece, cells):
@@ -167,7 +167,7 @@ def _workbook_rows(pieces: Iterable[SheetPiece]) -> Iterator[tuple[Any, ...]]:
             count = index + 1
 
 
-def _piece_rows(piece: SheetPiece, cells: _CellColumns) -> Iterator[tuple[int, tuple]]:
+def _piece_rows(piece: SheetPiece, cells: CellColumns) -> Iterator[tuple[int, tuple]]:
     """A piece's rows by their index in the sheet, marked cells put in.
 
     calamine gives a whole sheet's rows from the sheet's first row (iter_rows, one at a time),
@@ -190,41 +190,6 @@ def _piece_rows(piece: SheetPiece, cells: _CellColumns) -> Iterator[tuple[int, t
                 index += 1
     after = (row for row in sorted(marks) if index is None or row >= index)
     yield from ((row, _marked((), marks[row])) for row in after)
-
-
-class _CellColumns:
-    """calamine's cells made openpyxl's a column at a time, each distinct cell of a column
-    once: a stock list repeats its conditions, places, quantities and prices on every row,
-    and converting 1.2 million cells one by one cost as much as calamine's reading. Equal
-    texts come out as one string (calamine makes one per cell), which saves a third of the
-    memory of a typical stock list. A column stops remembering its cells past MAX_REMEMBERED
-    distinct ones (names, serial numbers, prices): remembering them would double what they
-    take, and nothing repeats to save."""
-
-    def __init__(self) -> None:
-        self.seen: list[dict[Any, Any]] = []  # per column: cell -> the cell as openpyxl's
-
-    def read(self, rows: list[list[Any]]) -> list[list[Any]]:
-        columns = list(zip_longest(*rows, fillvalue=""))
-        self.seen += [{"": None} for _ in range(len(columns) - len(self.seen))]
-        return [self._column(c, seen) for c, seen in zip(columns, self.seen, strict=False)]
-
-    @staticmethod
-    def _column(cells: tuple[Any, ...], seen: dict[Any, Any]) -> list[Any]:
-        if len(seen) > MAX_REMEMBERED or bool in set(map(type, cells)):  # TRUE == 1.0
-            return [None if cell == "" else _cell(cell) for cell in cells]
-        for cell in set(cells).difference(seen):
-            seen[cell] = _cell(cell)
-        return list(map(seen.__getitem__, cells))
-
-
-def _cell(value: Any) -> Any:
-    kind = type(value)
-    if kind is float:  # calamine reads every number as float; openpyxl "12" as int
-        return int(value) if value.is_integer() and -(2**53) < value < 2**53 else value
-    if kind is date:  # openpyxl gives datetime for every date cell
-        return datetime(value.year, value.month, value.day)
-    return value
 
 
 def _marked(cells: tuple[Any, ...], marks: dict[int, Any]) -> tuple[Any, ...]:

@@ -4,6 +4,7 @@ the fields that differ), nothing, or errors, each naming its column."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -35,13 +36,12 @@ def mark_duplicate_tags(rows: list[RowPlan], column: str) -> None:
     for same in by_tag.values():
         if len(same) > 1:
             numbers = ", ".join(str(row.number) for row in same)
+            problem = (
+                column,
+                str(_l("the tag appears more than once (rows %(rows)s)", rows=numbers)),
+            )
             for row in same:
-                row.errors.append(
-                    (
-                        column,
-                        str(_l("the tag appears more than once (rows %(rows)s)", rows=numbers)),
-                    )
-                )
+                row.error(problem)
 
 
 class Judge:
@@ -64,14 +64,13 @@ class Judge:
                 continue  # no column gives this kind of value
             texts = [row.fields.get(kind) for row in rows]
             sites = [row.fields.get("site") for row in rows] if kind == "storeroom" else None
-            pairs = list(zip(texts, sites, strict=True)) if sites else texts
             found: dict[Any, Value] = {}
-            for pair, count in Counter(pairs).items():
+            for pair, count in Counter(_named(texts, sites)).items():
                 text, site = pair if sites else (pair, None)
                 if text is not None:
                     found[pair] = value = resolver.value(kind, text, site)
                     value.rows += count
-            named = list(map(found.get, pairs))
+            named = list(map(found.get, _named(texts, sites)))
             if kind != "condition":
                 for row, value in zip(rows, named, strict=True):
                     if value is not None:
@@ -84,10 +83,11 @@ class Judge:
         problems = {value: self._problem(value) for value in set(named) if value is not None}
         if any(problems.values()):
             column = self.headers[kind]
+            refusals = {value: (column, problem) for value, problem in problems.items() if problem}
             for row, value in zip(rows, named, strict=True):
-                problem = problems.get(value)
-                if problem is not None and (kind != "site" or "storeroom" in row.fields):
-                    row.errors.append((column, problem))
+                refusal = refusals.get(value)
+                if refusal is not None and (kind != "site" or "storeroom" in row.fields):
+                    row.error(refusal)
         if kind == "condition":
             conditions = {v: Condition(v.target) for v in problems if not problems[v] and v.target}
             for row, value in zip(rows, named, strict=True):
@@ -112,9 +112,9 @@ class Judge:
             self._settle_place(row, in_storeroom="storeroom" in row.fields)
         if not row.fields.get("name"):
             if "name" in self.headers:
-                row.errors.append((self.headers["name"], str(_l("a new item needs a name"))))
+                row.error((self.headers["name"], str(_l("a new item needs a name"))))
             else:
-                row.errors.append(("", str(NO_NAME_COLUMN)))
+                row.error(("", str(NO_NAME_COLUMN)))
         row.action = "error" if row.errors else "new"
 
     def update(self, row: RowPlan, item: ExistingItem) -> None:
@@ -124,13 +124,13 @@ class Judge:
         if editable is None:
             editable = self.editable[item.department_id] = access.can_edit_item(self.user, item)
         if not editable:
-            row.errors.append((column, str(_l("this tag belongs to another department's item"))))
+            row.error((column, str(_l("this tag belongs to another department's item"))))
         elif item.status == ItemStatus.DISPOSED:
-            row.errors.append((column, str(_l("this item has been disposed of"))))
+            row.error((column, str(_l("this item has been disposed of"))))
         if row.errors:
             row.action = "error"
             return
-        fields, changes = row.fields, row.changes
+        fields, changes = row.fields, {}
         if "place" in fields or "position" in fields:
             in_storeroom = "storeroom" in fields or item.storeroom_id is not None
             self._settle_place(row, in_storeroom=in_storeroom)
@@ -148,10 +148,11 @@ class Judge:
         merged = {**(item.extra or {}), **row.extra}
         if merged != (item.extra or {}):
             changes["extra"] = (item.extra, merged)
-        refusal = self._refusal(row, item) if changes else None
+        refusal = self._refusal(item, changes) if changes else None
         if refusal is not None:
-            changes.clear()
-            row.errors.append(refusal)
+            row.error(refusal)
+        elif changes:
+            row.changes = changes
         row.action = "error" if row.errors else "update" if changes else "unchanged"
 
     def _settle_place(self, row: RowPlan, *, in_storeroom: bool) -> None:
@@ -165,26 +166,34 @@ class Judge:
             return
         value, column = fields.pop(have), self.headers[have]
         if want in fields:
-            row.extra[column] = value
+            row.keep_extra(column, value)
         elif len(value) > TEXT_LIMITS[want]:
-            row.errors.append((column, str(_l("%(field)s longer than %(n)d characters",
+            row.error((column, str(_l("%(field)s longer than %(n)d characters",
                                               field=column, n=TEXT_LIMITS[want]))))  # fmt: skip
         else:
             fields[want] = value
 
-    def _refusal(self, row: RowPlan, item: ExistingItem) -> tuple[str, str] | None:
+    def _refusal(
+        self, item: ExistingItem, changes: dict[str, tuple[Any, Any]]
+    ) -> tuple[str, str] | None:
         """Why the item cannot take these changes now, with the column to blame."""
-        if "storeroom" in row.changes and item.status not in item_states.ACTIVE:
+        if "storeroom" in changes and item.status not in item_states.ACTIVE:
             status = vocabulary.STATUS[item.status]
             return self.headers["storeroom"], str(
                 _l("This item cannot be moved now. Its status: %(s)s.", s=status)
             )
-        bound = [name for name in item_states.HELD_FIELDS if name in row.changes]
+        bound = [name for name in item_states.HELD_FIELDS if name in changes]
         if bound and item.status in (ItemStatus.OFFERED, ItemStatus.RESERVED):
             return self.headers.get(bound[0], ""), str(_l(
                 "this item is offered for reuse: its quantity and department stay until its "
                 "listing is withdrawn or closed"))  # fmt: skip
         return None
+
+
+def _named(texts: list[Any], sites: list[Any] | None) -> Iterable[Any]:
+    """What rows name of a kind: a text, or a storeroom's (text, site). Made when asked, not
+    kept: 200,000 pairs are 11 MB."""
+    return zip(texts, sites, strict=True) if sites else texts
 
 
 NO_NAME_COLUMN = _l("a new item needs a name, and no column holds names")

@@ -31,6 +31,10 @@ TEXT_LIMITS = {
     "condition": 100,  # a word, resolved with the file's other values (imports/resolve.py)
 }
 MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat a few values)
+# A column whose distinct cells pass this share of its rows read so far (names, serial numbers,
+# notes) is no longer remembered: nothing repeats to save, and remembering every cell of a wide
+# sheet of distinct texts cost more than the sheet itself.
+DISTINCT_SHARE = 0.5
 
 
 # An existing item's columns that an import compares and writes from: a named tuple made per
@@ -39,22 +43,56 @@ MEMO_LIMIT = 20_000  # distinct cells remembered per column (most columns repeat
 ExistingItem = tuple
 
 
+NO_FIELDS: dict[str, Any] = {}  # a refused row's fields once the check is done; never changed
+NO_CHANGES: dict[str, tuple[Any, Any]] = {}  # a row's changes until it updates an item
+
+
 @dataclass(slots=True)
 class RowPlan:
+    """One row's plan. Its lists and dicts are made when the row first needs them (`error`,
+    `warn`, `keep_extra`): a check holds 200,000 of these at once, and four empty containers
+    made a third of each."""
+
     number: int  # the row in the file
     action: str = "new"  # new, update, unchanged, error
     tag: str | None = None
     # Parsed item fields; a department, site, storeroom or category as the file's value it
     # resolved to (imports/resolve.Value), a condition as ours once its word is known.
     fields: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    # The extra attributes as (column, value, column, value, ...): a tuple of two takes a third
+    # of what a dict of one key does (`extra` makes the dict).
+    extra_items: tuple[Any, ...] = ()
+    errors: tuple[tuple[str, str], ...] = ()  # (column, reason)
+    warnings: list[tuple[str, str]] | tuple[()] = ()
     item_id: int | None = None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(
+        default_factory=lambda: NO_CHANGES
+    )  # field -> (before, after)
     current: ExistingItem | None = (
         None  # the item's columns as planned from; commit writes from these
     )
+
+    def error(self, problem: tuple[str, str]) -> None:
+        """Refuse the row: (the column to blame, the reason); one tuple may serve many rows."""
+        self.errors = (*self.errors, problem)
+
+    def warn(self, column: str, reason: str) -> None:
+        if self.warnings:
+            self.warnings.append((column, reason))
+        else:
+            self.warnings = [(column, reason)]
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The row's extra attributes, column name -> value (a dict made on each call)."""
+        items = self.extra_items
+        return dict(zip(items[::2], items[1::2], strict=True))
+
+    def keep_extra(self, column: str, value: Any) -> None:
+        """Keep a value as an extra attribute under its column's name."""
+        extra = self.extra
+        extra[column] = value
+        self.extra_items = tuple(item for pair in extra.items() for item in pair)
 
 
 def _parser(target: str, header: str, epoch: datetime | None) -> Callable[[Any], Any]:
@@ -124,19 +162,39 @@ def read_rows(
         lines = [cells for _, cells in chunk]
         if lines and min(map(len, lines)) < width:
             lines = [(*cells, *(None,) * (width - len(cells))) for cells in lines]
+        extras: list[tuple[str, list[Any]]] = []
         for index, header, target, parse, memo in columns:
-            cells = list(map(itemgetter(index), lines))
-            _take(plans, header, target, _outcomes(cells, parse, memo))
+            outcomes = _outcomes(list(map(itemgetter(index), lines)), parse, memo)
+            if target == EXTRA:
+                extras.append((header, _extra_values(plans, header, outcomes)))
+            else:
+                _take(plans, header, target, outcomes)
+        if extras:
+            _keep_extras(plans, extras)
         rows += plans
+        _forget_distinct(columns, len(rows))
         if progress and len(rows) % PROGRESS_EVERY == 0:
             progress("checking", len(rows), total)
     return rows
+
+
+def _forget_distinct(columns: list[tuple[int, str, str, Any, dict]], rows: int) -> None:
+    """Stop remembering the columns whose cells hardly repeat."""
+    for *_, memo in columns:
+        if memo.get(_FORGET) is None and len(memo) > rows * DISTINCT_SHARE:
+            memo.clear()
+            memo[_FORGET] = True
+
+
+_FORGET = object()  # in a column's memo: remember no more of its cells
 
 
 def _outcomes(
     cells: list[Any], parse: Callable[[Any], Any], memo: dict[Any, tuple[Any, str | None]]
 ) -> list[tuple[Any, str | None]]:
     """Each cell read (see _outcome), each distinct cell once (typed: 1 is not True)."""
+    if _FORGET in memo:
+        return [_outcome(parse, cell) for cell in cells]
     keys = list(zip(map(type, cells), cells, strict=True))
     found = {}
     for key in dict.fromkeys(keys):
@@ -155,20 +213,41 @@ def _take(
     """Put a column's values on its rows: into the field, the extra attributes or the tag, or
     an error naming the column."""
     pairs = zip(rows, outcomes, strict=True)
-    if target not in (EXTRA, "tag"):
+    if target != "tag":
         for row, (value, problem) in pairs:
             if problem is not None:
-                row.errors.append((header, problem))
+                row.error((header, problem))
             elif value is not None:
                 row.fields[target] = value
         return
     for row, (value, problem) in pairs:
         if problem is not None:
-            row.errors.append((header, problem))
-        elif target == EXTRA:
-            if value not in (None, ""):
-                row.extra[header] = value
+            row.error((header, problem))
         else:
             row.tag, warning = value
             if warning:
-                row.warnings.append((header, str(warning)))
+                row.warn(header, str(warning))
+
+
+def _extra_values(
+    rows: list[RowPlan], header: str, outcomes: list[tuple[Any, str | None]]
+) -> list[Any]:
+    """A column kept as extra attributes: its values (None where empty), an error naming the
+    column for a cell that cannot be kept."""
+    kept = []
+    for row, (value, problem) in zip(rows, outcomes, strict=True):
+        if problem is not None:
+            row.error((header, problem))
+        kept.append(None if value == "" or problem is not None else value)
+    return kept
+
+
+def _keep_extras(rows: list[RowPlan], extras: list[tuple[str, list[Any]]]) -> None:
+    """Put the values of the columns kept as extra attributes on their rows, each row's at once."""
+    headers = [header for header, _ in extras]
+    columns = zip(*(kept for _, kept in extras), strict=True)
+    for row, cells in zip(rows, columns, strict=True):
+        row.extra_items = tuple(
+            item for pair in zip(headers, cells, strict=True) if pair[1] is not None
+            for item in pair
+        )  # fmt: skip

@@ -39,6 +39,7 @@ from imports.forms import ConfirmForm, MappingForm, SheetForm, UploadForm, field
 from imports.mapping import FIELDS, check_mapping
 from imports.models import BatchStatus, ImportBatch, JobKind
 from imports.places import PLACE_FIELDS, load_places
+from imports.preview import row_ranges, rows_of, shown_error_groups, stored_error_groups
 from imports.reading import ImportRejected
 from inventory.models import Condition
 from inventory.vocabulary import CONDITION
@@ -47,7 +48,7 @@ bp = Blueprint("imports", __name__, template_folder="templates", url_prefix="/im
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_OVERHEAD = 64 * 1024  # the multipart envelope around the file
-SHOWN_ERRORS = 200  # on the page; the download has them all
+SHOWN_ERRORS = 200  # on the page (of each kind: errors by column and reason, warnings)
 
 
 def get_batch(batch_id: int) -> ImportBatch:
@@ -135,6 +136,7 @@ def batch(batch_id: int):
     )
     sheet_form = SheetForm(formdata=None, sheet=batch.sheet)
     sheet_form.sheet.choices = (batch.preview or {}).get("sheets") or []
+    groups = shown_error_groups(batch.preview or {})
     return render_template(
         "imports/batch.html",
         batch=batch,
@@ -148,6 +150,9 @@ def batch(batch_id: int):
         condition_label=condition_label,
         sample_columns=sample_columns(batch.preview or {}),
         shown_errors=SHOWN_ERRORS,
+        error_groups=groups,
+        error_count=sum(len(steps) for _, _, steps in groups),
+        row_ranges=row_ranges,
     )
 
 
@@ -271,8 +276,10 @@ def refused_rows(batch: ImportBatch) -> dict[int, list[str]]:
     """Row number -> "Column: reason" texts, from the import or else from the preview."""
     reasons: dict[int, list[str]] = {}
     if batch.status == BatchStatus.PREVIEW:
-        for number, column, reason in (batch.preview or {}).get("errors", []):
-            reasons.setdefault(number, []).append(f"{column}: {reason}" if column else reason)
+        for column, reason, steps in stored_error_groups(batch.preview or {}):
+            said = f"{column}: {reason}" if column else reason
+            for number in rows_of(steps):
+                reasons.setdefault(number, []).append(said)
     else:
         for entry in batch.refused:
             reasons[entry["row"]] = [f"{c}: {r}" if c else r for c, r in entry["errors"]]

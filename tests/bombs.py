@@ -111,6 +111,21 @@ def one_string_in_every_cell(rows: int, length: int) -> tuple[Iterable[bytes], b
     return blocks(), strings
 
 
+def distinct_texts(rows: int, columns: int) -> Iterable[bytes]:
+    """A header of Name, Quantity and columns we have no field for, then rows in which every
+    cell of those columns is a text of its own (20 characters): nothing to share."""
+    names = ["Name", "Quantity"] + [f"Note {n}" for n in range(3, columns + 1)]
+    cell = b'<c t="inlineStr"><is><t>%s</t></is></c>'
+    yield b'<row r="1">' + b"".join(cell % name.encode() for name in names) + b"</row>"
+    for first in range(2, rows + 2, 1_000):
+        yield b"".join(
+            b'<row r="%d">' % row + cell % b"Chair %d" % row + b"<c><v>1</v></c>"
+            + b"".join(cell % b"r%dc%d-xxxxxxxxxxxx" % (row, column) for column in range(3, columns + 1))
+            + b"</row>"
+            for row in range(first, min(first + 1_000, rows + 2))
+        )  # fmt: skip
+
+
 def billion_laughs() -> bytes:
     """Shared strings whose one string is ten entities nested ten deep: 10^10 characters."""
     entities = '<!ENTITY a0 "lol">' + "".join(

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import services
+from imports.cell_columns import BLOCK_ROWS
 from imports.commit import commit_plan
 from imports.header import table_from_rows
 from imports.plan import plan_import
-from imports.reading import BLOCK_ROWS, ImportRejected, Table, Uncalculated, read_table
+from imports.reading import ImportRejected, Table, Uncalculated, read_table
 from imports.undo import undo
 from imports.xlsx_xml import special_cells, special_cells_parsed
 from inventory import item_records, whereabouts
