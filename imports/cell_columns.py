@@ -1,4 +1,5 @@
-"""A reader's cells made the ones openpyxl gives, a column at a time, within a memory budget.
+"""A workbook's cells made the ones openpyxl gives, a column at a time, and what a table
+holds counted as it is read.
 
 A table is held whole until it is checked (imports/header.py), so what it holds is counted as
 its cells are made: each distinct object once, as Python sizes it, and each row's tuple. A
@@ -29,18 +30,33 @@ REMEMBERED_BYTES = 64  # a cell's place among a column's remembered ones, while 
 NONE_BYTES = getsizeof(None)  # None is one object, however many cells are empty
 
 
+class HeldBytes:
+    """What a table holds so far, as counted; ImportRejected once past TABLE_BYTES."""
+
+    def __init__(self) -> None:
+        self.held = 0
+
+    def add(self, size: int) -> None:
+        self.held += size
+        if self.held > TABLE_BYTES:
+            raise ImportRejected(
+                _l("The file holds too much to check at once. Split it into smaller files, or "
+                   "leave out the columns you do not need.")
+            )  # fmt: skip
+
+
 class CellColumns:
-    """calamine's or the CSV reader's cells made openpyxl's a column at a time, each distinct
+    """calamine's cells made openpyxl's a column at a time, each distinct
     cell of a column once: a stock list repeats its conditions, places, quantities and prices
     on every row, and converting 1.2 million cells one by one cost as much as calamine's
-    reading. Equal texts come out as one string (the readers make one per cell), which saves a
+    reading. Equal texts come out as one string (calamine makes one per cell), which saves a
     third of the memory of a typical stock list. A column stops remembering its cells past
     MAX_REMEMBERED distinct ones (names, serial numbers, prices): remembering them would double
     what they take, and nothing repeats to save."""
 
     def __init__(self) -> None:
         self.seen: list[dict[Any, Any]] = []  # per column: cell -> the cell as openpyxl's
-        self.held = 0  # bytes the rows made so far hold, as counted
+        self.held = HeldBytes()
 
     def read(self, rows: list[list[Any]]) -> list[list[Any]]:
         """These rows' cells as columns (a short row padded with None); ImportRejected once
@@ -48,27 +64,19 @@ class CellColumns:
         columns = list(zip_longest(*rows, fillvalue=""))
         self.seen += [{"": None} for _ in range(len(columns) - len(self.seen))]
         read = [self._column(c, seen) for c, seen in zip(columns, self.seen, strict=False)]
-        self._hold(len(rows) * (ROW_BYTES + 8 * len(columns)))
+        self.held.add(len(rows) * (ROW_BYTES + 8 * len(columns)))
         return read
 
     def _column(self, cells: tuple[Any, ...], seen: dict[Any, Any]) -> list[Any]:
         if len(seen) > MAX_REMEMBERED or bool in set(map(type, cells)):  # TRUE == 1.0
             made = [None if cell == "" else _cell(cell) for cell in cells]
-            self._hold(sum(map(getsizeof, made)) - NONE_BYTES * made.count(None))
+            self.held.add(sum(map(getsizeof, made)) - NONE_BYTES * made.count(None))
             return made
         new = {cell: _cell(cell) for cell in set(cells).difference(seen)}
         if new:
             seen.update(new)
-            self._hold(sum(map(getsizeof, new.values())) + REMEMBERED_BYTES * len(new))
+            self.held.add(sum(map(getsizeof, new.values())) + REMEMBERED_BYTES * len(new))
         return list(map(seen.__getitem__, cells))
-
-    def _hold(self, size: int) -> None:
-        self.held += size
-        if self.held > TABLE_BYTES:
-            raise ImportRejected(
-                _l("The file holds too much to check at once. Split it into smaller files, or "
-                   "leave out the columns you do not need.")
-            )  # fmt: skip
 
 
 def _cell(value: Any) -> Any:

@@ -1,9 +1,9 @@
 """Reading CSV as Excel and other tools write it: its encoding and delimiter found, not asked.
 
 The file is decoded as it is read, never whole: a 50 MB file holding one emoji would be a
-200 MB string (Python keeps four bytes a character for such a text). Its rows are handed on a
-block at a time through imports/cell_columns.py, as a workbook's are: an empty cell is None,
-equal texts are kept once, and a table holding too much is refused.
+200 MB string (Python keeps four bytes a character for such a text). Equal texts are kept
+once, and what the rows hold is counted as a workbook's is (imports/cell_columns.py): a table
+holding too much is refused.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from itertools import islice, repeat
+from itertools import islice
+from sys import getsizeof
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from imports.cell_columns import BLOCK_ROWS, CellColumns
+from imports.cell_columns import BLOCK_ROWS, REMEMBERED_BYTES, ROW_BYTES, HeldBytes
 from imports.errors import ImportRejected
 from imports.header import table_from_rows
 from imports.table import Table
@@ -93,11 +94,18 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     reader = csv.reader(text, delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        cells = CellColumns()  # equal texts kept once, and what the rows hold counted
+        # Equal texts kept once, all of them (the rows stay in memory to the end), and what
+        # the rows hold counted a block at a time: the texts new to the block are the last
+        # ones kept.
+        kept: dict[str, str] = {}
+        once, held, counted = kept.setdefault, HeldBytes(), 0
         try:
-            while block := list(islice(reader, BLOCK_ROWS)):
-                columns = cells.read(block)
-                yield from zip(*columns, strict=True) if columns else repeat((), len(block))
+            while block := [tuple(map(once, row, row)) for row in islice(reader, BLOCK_ROWS)]:
+                new, counted = len(kept) - counted, len(kept)
+                held.add(sum(map(getsizeof, islice(reversed(kept), new)))
+                         + REMEMBERED_BYTES * new + 8 * sum(map(len, block))
+                         + ROW_BYTES * len(block))  # fmt: skip
+                yield from block
         except csv.Error:
             raise ImportRejected(
                 _l("Malformed CSV near line %(line)d.", line=reader.line_num)
