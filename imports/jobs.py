@@ -233,7 +233,7 @@ def _work(app: Flask, batch_id: int, kind: JobKind, user_id: int, remote_addr: s
         services.check(session, batch, table, user=user, progress=progress)
     elif kind == JobKind.COMMIT:
         progress("reading", 0, 0)
-        table = services.table_of(batch, max_rows=config["IMPORT_MAX_ROWS"])
+        table = services.table_of(session, batch, max_rows=config["IMPORT_MAX_ROWS"])
         services.commit(session, batch, table, user=user, now=now, progress=progress,
                         tag_prefix=config["TAG_PREFIX"], tag_digits=config["TAG_DIGITS"])  # fmt: skip
     else:

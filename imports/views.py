@@ -263,7 +263,7 @@ def error_rows(batch_id: int):
     if not refused:
         abort(404)
     try:
-        table = services.table_of(batch, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        table = services.table_of(db.session, batch, max_rows=current_app.config["IMPORT_MAX_ROWS"])
     except ImportRejected:
         abort(404)
     data = error_rows_xlsx(table, refused)
@@ -291,5 +291,6 @@ def refused_rows(batch: ImportBatch) -> dict[int, list[str]]:
 def original(batch_id: int):
     """The file as it was uploaded."""
     batch = get_batch(batch_id)
-    return send_file(io.BytesIO(batch.data), mimetype="application/octet-stream",
+    return send_file(io.BytesIO(services.stored_file(db.session, batch)),
+                     mimetype="application/octet-stream",
                      as_attachment=True, download_name=batch.filename)  # fmt: skip
