@@ -13,7 +13,9 @@ by another, as the upload page does.
 - stock list, create missing: the same, with "create missing" ticked: no errors;
 - distinct texts: a sheet of 98 columns we have no field for, every cell a text of its own
   (tests/bombs.py), at 12,000 rows (checked) and 24,000 (refused: more than a table may hold);
-- cells past the cap: a sheet declaring 450 MB of small cells (refused at the row cap).
+- cells past the cap: a sheet declaring 450 MB of small cells (refused at the row cap);
+- a CSV of 49 MB, near the upload limit, of Swedish text with an emoji on every line (which
+  makes Python keep each such text at four bytes a character).
 
     python bench/bench_check_memory.py [--runs 3] [--database-url URL]
 """
@@ -50,12 +52,16 @@ def write_files(work: Path) -> dict[str, tuple[Path, bool]]:
     bombs.xlsx(work / "wide.xlsx", bombs.distinct_texts(12_000, 100))
     bombs.xlsx(work / "wider.xlsx", bombs.distinct_texts(24_000, 100))
     bombs.xlsx(work / "cells.xlsx", bombs.rows_far_past_the_cap(450_000_000))
+    line = "Stol {};{};" + "Sliten men hel. " * 14 + "\U0001f600\n"
+    text = "Name;Quantity;Notes\n" + "".join(line.format(n, n % 9) for n in range(190_000))
+    (work / "emoji.csv").write_bytes(text.encode())
     return {
         "stock list 200,000 rows, errors": (work / "stock.xlsx", False),
         "stock list 200,000 rows, create missing": (work / "stock.xlsx", True),
         "distinct texts 12,000 x 100": (work / "wide.xlsx", False),
         "distinct texts 24,000 x 100": (work / "wider.xlsx", False),
         "450 MB of cells declared": (work / "cells.xlsx", False),
+        "CSV of 49 MB, an emoji on every line": (work / "emoji.csv", False),
     }
 
 

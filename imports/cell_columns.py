@@ -22,8 +22,8 @@ from imports.errors import ImportRejected
 BLOCK_ROWS = 4_096  # rows converted a column at a time
 MAX_REMEMBERED = 5_000  # distinct cells of a column converted once and shared
 # What a table may hold, as counted here: a check then takes about as much again, and a worker
-# checking any upload stays under 400 MB (tests/imports/test_read_memory.py). A stock list of
-# 200,000 rows of 12 columns holds about 70 MB.
+# checking any upload stays under 400 MB (bench/bench_check_memory.py). A stock list of 200,000
+# rows of 12 columns, each with a name and a serial number of its own, holds about 80 MB.
 TABLE_BYTES = 150 * 1024 * 1024
 ROW_BYTES = 120  # a row's place in the table: its tuple, its number and the pair of them
 REMEMBERED_BYTES = 64  # a cell's place among a column's remembered ones, while reading
@@ -46,13 +46,13 @@ class HeldBytes:
 
 
 class CellColumns:
-    """calamine's cells made openpyxl's a column at a time, each distinct
-    cell of a column once: a stock list repeats its conditions, places, quantities and prices
-    on every row, and converting 1.2 million cells one by one cost as much as calamine's
-    reading. Equal texts come out as one string (calamine makes one per cell), which saves a
-    third of the memory of a typical stock list. A column stops remembering its cells past
-    MAX_REMEMBERED distinct ones (names, serial numbers, prices): remembering them would double
-    what they take, and nothing repeats to save."""
+    """calamine's cells made openpyxl's a column at a time, each distinct cell of a column
+    once: a stock list repeats its conditions, places, quantities and prices on every row, and
+    converting 1.2 million cells one by one cost as much as calamine's reading. Equal texts
+    come out as one string (calamine makes one per cell), which saves a third of the memory of
+    a typical stock list. A column stops remembering its cells past MAX_REMEMBERED distinct
+    ones (names, serial numbers, prices): remembering them would double what they take, and
+    nothing repeats to save."""
 
     def __init__(self) -> None:
         self.seen: list[dict[Any, Any]] = []  # per column: cell -> the cell as openpyxl's

@@ -49,9 +49,9 @@ NO_CHANGES: dict[str, tuple[Any, Any]] = {}  # a row's changes until it updates 
 
 @dataclass(slots=True)
 class RowPlan:
-    """One row's plan. Its lists and dicts are made when the row first needs them (`error`,
-    `warn`, `keep_extra`): a check holds 200,000 of these at once, and four empty containers
-    made a third of each."""
+    """One row's plan. Its errors, warnings, extra attributes and changes are made when the row
+    first has some (`error`, `warn`, `keep_extra`): a check holds 200,000 of these at once, and
+    four empty lists and dicts made a third of each."""
 
     number: int  # the row in the file
     action: str = "new"  # new, update, unchanged, error
@@ -65,9 +65,8 @@ class RowPlan:
     errors: tuple[tuple[str, str], ...] = ()  # (column, reason)
     warnings: list[tuple[str, str]] | tuple[()] = ()
     item_id: int | None = None
-    changes: dict[str, tuple[Any, Any]] = field(
-        default_factory=lambda: NO_CHANGES
-    )  # field -> (before, after)
+    # field -> (before, after), for a row that updates an item
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=lambda: NO_CHANGES)
     current: ExistingItem | None = (
         None  # the item's columns as planned from; commit writes from these
     )
