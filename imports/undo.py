@@ -23,7 +23,7 @@ from imports.models import BatchAction, BatchItem, BatchStatus, ImportBatch
 from imports.places import Places, load_places
 from imports.progress import PROGRESS_EVERY
 from inventory import bulk, item_states
-from inventory.item_history import history_value
+from inventory.item_history import Note, history_value
 from inventory.models import EventKind, Item, ItemStatus
 
 if TYPE_CHECKING:
@@ -59,14 +59,16 @@ def undo(session: Session, batch: ImportBatch, *, user: User, now: datetime) -> 
         else:
             report["restored"].append(entry.tag)
             restored.append(entry)
-    _restore(session, restored, by=user, now=now)
+    # Each restored item's events say why, in the reader's language (app/kept_messages.py).
+    note = _l("Undo of the import of %(file)s (batch %(id)d)", file=batch.filename, id=batch.id)
+    _restore(session, restored, note=note, by=user, now=now)
     bulk.remove_items(session, removed)
     batch.status, batch.undone_at, batch.undo_report = BatchStatus.UNDONE, now, report
     session.flush()
     return report
 
 
-def _restore(session: Session, entries: list[Row], *, by: User, now: datetime) -> None:
+def _restore(session: Session, entries: list[Row], *, note: Note, by: User, now: datetime) -> None:
     """Give updated items their recorded values back, a chunk at a time."""
     if not entries:
         return
@@ -78,7 +80,8 @@ def _restore(session: Session, entries: list[Row], *, by: User, now: datetime) -
         chunk = entries[start : start + PROGRESS_EVERY]
         ids = [entry.item_id for entry in chunk]
         current = {row.id: row for row in session.execute(query.where(COLUMNS.id.in_(ids)))}
-        changes = [_Restoring(current[e.item_id], e.before, places).change() for e in chunk]
+        changes = [_Restoring(current[e.item_id], e.before, places, note).change()
+                   for e in chunk]  # fmt: skip
         bulk.update_items(session, [c for c in changes if c is not None], by=by, now=now)
 
 
@@ -87,10 +90,10 @@ class _Restoring:
     batch changed, then a move back to the storeroom or place it was in, then marking it
     missing if it was."""
 
-    def __init__(self, item: Row, before: dict[str, Any], places: Places) -> None:
-        self.item, self.before, self.places = item, before, places
+    def __init__(self, item: Row, before: dict[str, Any], places: Places, note: Note) -> None:
+        self.item, self.before, self.places, self.note = item, before, places, note
         self.columns: dict[str, Any] = {}
-        self.events: list[tuple[EventKind, dict[str, list[Any]], str]] = []
+        self.events: list[tuple[EventKind, dict[str, list[Any]], Note]] = []
         self.moves: tuple = ()
 
     def change(self) -> bulk.ItemChange | None:
@@ -115,7 +118,7 @@ class _Restoring:
                 name = next((n for n, c in PLACES.items() if c == column), column)
                 diff[name] = [self._shown(name, current), self._shown(name, old)]
         if diff:
-            self.events.append((EventKind.EDITED, diff, ""))
+            self.events.append((EventKind.EDITED, diff, self.note))
 
     def _shown(self, name: str, value: Any) -> Any:
         """A value as history shows it: a department by its name, a category by its path."""
@@ -137,12 +140,13 @@ class _Restoring:
               "place": place, "status": move.target.value}  # fmt: skip
         self.columns.update(storeroom_id=room, position=position, place=place)
         self.events.append((EventKind.MOVED, {k: [was[k], to[k]] for k in was
-                                              if was[k] != to[k]}, ""))  # fmt: skip
+                                              if was[k] != to[k]}, self.note))  # fmt: skip
         self.moves = (move,)
         if self.before.get("status") == ItemStatus.MISSING.value:
             self.moves += (item_states.MARK_MISSING,)
             self.events.append((EventKind.EDITED, {"status": [move.target.value,
-                                                              ItemStatus.MISSING.value]}, ""))  # fmt: skip
+                                                              ItemStatus.MISSING.value]},
+                                self.note))  # fmt: skip
 
 
 def _typed(name: str, old: Any) -> Any:

@@ -56,3 +56,9 @@ def test_undo_moves_an_item_back_and_marks_it_missing_again(
         (EventKind.MOVED, {"storeroom": ["K2 Vinden", "K1 Källaren"]}),
         (EventKind.EDITED, {"status": ["in_storage", "missing"]}),
     ]  # fmt: skip
+    notes = db_session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id)
+                               .order_by(ItemEvent.id)).all()[-3:]  # fmt: skip
+    for language, said in (("en", "Undo of the import of flytt.xlsx (batch %d)"),
+                           ("sv", "Ångrad import av flytt.xlsx (import %d)")):  # fmt: skip
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert {event.note_text for event in notes} == {said % batch.id}
