@@ -35,6 +35,7 @@ class Places:
     room_plain_names: dict[int, str] = field(default_factory=dict)
     category_names: dict[int, str] = field(default_factory=dict)
     category_parent: dict[int, int | None] = field(default_factory=dict)
+    category_keys: dict[int, tuple[str, ...]] = field(default_factory=dict)  # every name's key
 
     def add_department(self, id_: int, name: str) -> None:
         self.department.setdefault(same_key(name), id_)
@@ -51,10 +52,27 @@ class Places:
         self.room_plain_names[id_] = name
         self.room_site[id_] = site_id
 
-    def add_category(self, id_: int, name: str, parent_id: int | None) -> None:
-        self.categories_by_name[same_key(name)].append(id_)
+    def add_category(
+        self, id_: int, name: str, parent_id: int | None, names: dict[str, str] | None = None
+    ) -> None:
+        """A category, found by its main name and by its name in each language (a Danish list
+        names "Kontorstol" what is "Kontorsstol" here); shown by its main name."""
+        keys = tuple(dict.fromkeys(same_key(text) for text in (name, *(names or {}).values())))
+        for key in keys:
+            self.categories_by_name[key].append(id_)
+        self.category_keys[id_] = keys
         self.category_names[id_] = name
         self.category_parent[id_] = parent_id
+
+    def ends_path(self, id_: int, keys: list[str]) -> bool:
+        """Whether the category's path ends with these names (keys), each level named in any
+        of its languages."""
+        node: int | None = id_
+        for key in reversed(keys):
+            if node is None or key not in self.category_keys[node]:
+                return False
+            node = self.category_parent[node]
+        return True
 
     def category_path(self, id_: int) -> list[str]:
         """The names from the root down to this category."""
@@ -105,7 +123,8 @@ def load_places(session: Session) -> Places:
     rooms = select(Storeroom.id, Storeroom.code, Storeroom.name, Storeroom.site_id)
     for room in session.execute(rooms.order_by(Storeroom.id)):
         places.add_storeroom(*room)
-    categories = select(Category.id, Category.name, Category.parent_id).order_by(Category.id)
+    categories = select(Category.id, Category.name, Category.parent_id, Category.names)
+    categories = categories.order_by(Category.id)
     for category in session.execute(categories):
         places.add_category(*category)
     return places

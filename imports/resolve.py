@@ -156,10 +156,11 @@ class Resolver:
         self._near(value, places.category_names, text=parts[-1])
 
     def _by_path(self, parts: list[str]) -> list[int]:
-        """The categories whose paths end with these names (a path may start anywhere)."""
+        """The categories whose paths end with these names (a path may start anywhere), each
+        level named in any of its languages."""
         wanted = [same_key(part) for part in parts]
         return [id_ for id_ in self.places.categories_by_name.get(wanted[-1], [])
-                if [same_key(n) for n in self.places.category_path(id_)][-len(wanted):] == wanted]  # fmt: skip
+                if self.places.ends_path(id_, wanted)]  # fmt: skip
 
     def _deepest(self, parts: list[str]) -> tuple[int | None, list[str]]:
         """Where a new category path joins the tree: the deepest category its start names

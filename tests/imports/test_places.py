@@ -307,3 +307,19 @@ def test_a_choice_on_the_command_line_that_says_nothing_clear_is_refused(
     result = runner.invoke(args=["import", str(path), "--choose", choice, "--user", manager.email])
     assert result.exit_code == 2 and "--choose" in result.output
     assert count(db_session, Item) == 0
+
+
+@pytest.mark.parametrize("written", ["Kontorstol", "Møbler > Kontorstol", "Möbler > Kontorstol"])
+def test_a_category_is_found_by_its_name_in_another_language(
+    db_session, manager, make_category, written
+):
+    """A Danish stock list names "Kontorstol" what is "Kontorsstol" here, and "Møbler" what
+    is "Möbler": each level of a path may be named in any of its languages."""
+    furniture = make_category("Möbler")
+    furniture.names = {"da": "Møbler"}
+    chairs = make_category("Kontorsstol", parent=furniture)
+    chairs.names = {"da": "Kontorstol", "nl": "Bureaustoel"}
+    db_session.commit()
+    data = xlsx([["Tag", "Name", "Category"], ["A-1", "Stol", written]])
+    run_import(db_session, manager, data, "dansk.xlsx", create_missing=True)
+    assert item(db_session, "A-1").category_id == chairs.id and count(db_session, Category) == 2
