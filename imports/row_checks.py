@@ -169,7 +169,7 @@ class Judge:
             row.keep_extra(column, value)
         elif len(value) > TEXT_LIMITS[want]:
             row.error((column, str(_l("%(field)s longer than %(n)d characters",
-                                              field=column, n=TEXT_LIMITS[want]))))  # fmt: skip
+                                      field=column, n=TEXT_LIMITS[want]))))  # fmt: skip
         else:
             fields[want] = value
 

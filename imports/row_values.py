@@ -63,7 +63,7 @@ class RowPlan:
     # of what a dict of one key does (`extra` makes the dict).
     extra_items: tuple[Any, ...] = ()
     errors: tuple[tuple[str, str], ...] = ()  # (column, reason)
-    warnings: list[tuple[str, str]] | tuple[()] = ()
+    warnings: tuple[tuple[str, str], ...] = ()
     item_id: int | None = None
     # field -> (before, after), for a row that updates an item
     changes: dict[str, tuple[Any, Any]] = field(default_factory=lambda: NO_CHANGES)
@@ -76,10 +76,7 @@ class RowPlan:
         self.errors = (*self.errors, problem)
 
     def warn(self, column: str, reason: str) -> None:
-        if self.warnings:
-            self.warnings.append((column, reason))
-        else:
-            self.warnings = [(column, reason)]
+        self.warnings = (*self.warnings, (column, reason))
 
     @property
     def extra(self) -> dict[str, Any]:

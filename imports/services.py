@@ -96,14 +96,16 @@ def table_of(session: Session, batch: ImportBatch, *, max_rows: int) -> Table:
 
 
 def stored_file(session: Session, batch: ImportBatch) -> bytes:
-    """The batch's file, read from the database a few megabytes at a time. PostgreSQL sends a
-    bytea read whole as hexadecimal text, and fetching a 19 MB file so took 110 MB; in pieces
-    it takes twice the file and one piece."""
-    piece = select(func.substr(ImportBatch.data, bindparam("start"), FILE_PIECE)).where(
+    """The batch's file, read from the database a few megabytes at a time, until a piece comes
+    back short. PostgreSQL sends a bytea read whole as hexadecimal text, and fetching a 19 MB
+    file so took 110 MB; in pieces it takes twice the file and one piece."""
+    query = select(func.substr(ImportBatch.data, bindparam("start"), FILE_PIECE)).where(
         ImportBatch.id == batch.id
     )
-    return b"".join([session.scalar(piece, {"start": start})
-                     for start in range(1, batch.size_bytes + 1, FILE_PIECE)])  # fmt: skip
+    pieces = [session.scalar(query, {"start": 1}) or b""]
+    while len(pieces[-1]) == FILE_PIECE:
+        pieces.append(session.scalar(query, {"start": len(pieces) * FILE_PIECE + 1}) or b"")
+    return b"".join(pieces)
 
 
 def set_mapping(batch: ImportBatch, mapping: list[str]) -> list[str]:
