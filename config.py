@@ -91,6 +91,13 @@ class Config:
     LOGIN_LOCK_FOR = timedelta(hours=int(os.environ.get("LOGIN_LOCK_HOURS", "24")))
     PASSWORD_TOKEN_LIFETIME = timedelta(hours=48)
 
+    # The REST API (app/api): requests per token in each window, answered 429 with
+    # Retry-After beyond; a token made on the account page lives API_TOKEN_DAYS by default.
+    API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+    API_RATE_WINDOW_SECONDS = 60
+    API_PER_PAGE = 50
+    API_MAX_PER_PAGE = 200
+
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

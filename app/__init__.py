@@ -97,6 +97,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
+    import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
+    import inventory.place_api_views  # noqa: F401
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
@@ -105,6 +107,8 @@ def register_blueprints(app: Flask) -> None:
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
+    from app.api.token_views import bp as tokens_bp
+    from app.api.web import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -132,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
         partners_bp, partner_pages_bp, market_bp,
-        closing_bp, savings_bp, audit_bp, vendor_bp,
+        closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -168,9 +172,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
+    from app.api.errors import register_api_errors
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
+    register_api_errors(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -166,6 +166,7 @@ def restore_command(file: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.api.cli import create_token_command
     from app.background import worker_command
     from imports.cli import import_command
     from imports.export_cli import export_command
@@ -175,6 +176,7 @@ def register_commands(app: Flask) -> None:
     commands = (
         create_user_command, unlock_user_command, demo_command, labels_command, import_command,
         export_command, reuse_cli, backup_command, restore_command, worker_command,
+        create_token_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

@@ -8,6 +8,12 @@ from flask_login import current_user
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from app.api.errors import (
+    api_error_body,
+    http_error_response,
+    is_api_request,
+    server_error_response,
+)
 from app.extensions import db
 from app.request_values import InvalidInput
 
@@ -30,6 +36,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def http_error(error: HTTPException):
+    if is_api_request():
+        return http_error_response(error)
     if error.code == 403:
         security_log.warning(
             "forbidden",
@@ -52,6 +60,8 @@ def value_out_of_range(error: DataError):
     db.session.rollback()
     log.warning("value refused by the database: %s", error.orig)
     message = _("A value was too long or too large to be stored. Nothing was saved.")
+    if is_api_request():
+        return jsonify(error=api_error_body("invalid", message)), 422
     return render_template("errors/400.html", error=InvalidInput(message)), 400
 
 
@@ -83,7 +93,9 @@ def database_error(error: DBAPIError):
         "Reshelf cannot reach its database just now. Wait a minute and try again; if you were"
         " saving something, check afterwards whether it was saved."
     )
-    if wants_json():
+    if is_api_request():
+        response = jsonify(error=api_error_body("database_unreachable", message))
+    elif wants_json():
         response = jsonify(error=message)
     else:
         response = current_app.make_response(render_template("errors/503.html", message=message))
@@ -116,4 +128,6 @@ def server_error(error: Exception):
     if propagate or (propagate is None and current_app.testing):
         raise error  # tests see the real traceback
     log.exception("unhandled error")
+    if is_api_request():
+        return server_error_response()
     return render_template("errors/500.html"), 500

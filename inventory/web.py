@@ -24,7 +24,7 @@ def visible_item_or_404(item_id: int) -> Item:
     return item
 
 
-def list_page(query, key: queries.SortKey) -> Page:
+def list_page(query, key: queries.SortKey, per_page: int | None = None) -> Page:
     """The page of an item list that ?after= or ?before= asks for; an unknown anchor is a 404."""
     cursor = cursor_from_args()
     anchor = None
@@ -39,16 +39,16 @@ def list_page(query, key: queries.SortKey) -> Page:
         descending=key.descending,
         anchor=anchor,
         backwards=cursor.before is not None,
-        per_page=current_app.config["ITEMS_PER_PAGE"],
+        per_page=per_page or current_app.config["ITEMS_PER_PAGE"],
     )
 
 
-def item_list_page(filters: queries.ItemFilter) -> Page:
+def item_list_page(filters: queries.ItemFilter, per_page: int | None = None) -> Page:
     """The page of the item list for `filters`: a search in its default order is read tier by
     tier (whole words, word starts, the rest), any other list in its sort order."""
     if not queries.ranked(filters):
         key = queries.SORTS[queries.effective_sort(filters)]
-        return list_page(queries.search_items(db.session, current_user, filters), key)
+        return list_page(queries.search_items(db.session, current_user, filters), key, per_page)
     search = Search.prepare(db.session, filters.q)
     cursor = cursor_from_args()
     anchor = None
@@ -63,7 +63,7 @@ def item_list_page(filters: queries.ItemFilter) -> Page:
         [search.tier_rows(rows, tier) for tier in TIERS],
         anchor=anchor,
         backwards=cursor.before is not None,
-        per_page=current_app.config["ITEMS_PER_PAGE"],
+        per_page=per_page or current_app.config["ITEMS_PER_PAGE"],
     )
 
 

@@ -47,6 +47,8 @@ ACTION_LABELS = {
     AuditAction.STOREROOM_CHANGED: _l("Storeroom changed"),
     AuditAction.CATEGORY_CREATED: _l("Category created"),
     AuditAction.CATEGORY_CHANGED: _l("Category changed"),
+    AuditAction.TOKEN_CREATED: _l("API token made"),
+    AuditAction.TOKEN_REVOKED: _l("API token revoked"),
 }
 OBJECT_LABELS = {
     AuditObject.USER: _l("User"),
@@ -58,6 +60,7 @@ OBJECT_LABELS = {
     AuditObject.SITE: _l("Site"),
     AuditObject.STOREROOM: _l("Storeroom"),
     AuditObject.CATEGORY: _l("Category"),
+    AuditObject.API_TOKEN: _l("API token"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

@@ -52,10 +52,13 @@ class AuditAction(enum.StrEnum):
     STOREROOM_CHANGED = "storeroom_changed"  # its code, name, site, department or notes
     CATEGORY_CREATED = "category_created"
     CATEGORY_CHANGED = "category_changed"  # its place in the tree, kind or values
+    TOKEN_CREATED = "token_created"  # an API token, on the account page or the CLI
+    TOKEN_REVOKED = "token_revoked"
 
 
 class AuditObject(enum.StrEnum):
     USER = "user"
+    API_TOKEN = "api_token"
     SETTINGS = "settings"
     PARTNER = "partner"
     IMPORT_BATCH = "import_batch"

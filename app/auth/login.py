@@ -34,8 +34,11 @@ def register_login(app: Flask) -> None:
 
     @app.before_request
     def require_setup():
-        """Send every request to the setup page until the first admin exists."""
-        if request.endpoint in OPEN_BEFORE_SETUP or current_user.is_authenticated:
+        """Send every page to the setup page until the first admin exists (the API answers
+        for itself: without an account there is no token, so a 401)."""
+        if request.endpoint in OPEN_BEFORE_SETUP or request.blueprint == "api":
+            return None
+        if current_user.is_authenticated:
             return None
         if not any_user_exists(db.session):
             return redirect(url_for("auth.setup"))
