@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from app.api.tokens import TokenScope, make_token
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from imports import services as imports
@@ -80,6 +81,9 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     notice = Notification(user_id=target_user.id, kind="wish_match", listing_id=listing.id,
                           params={"item": "Foreign desk"})  # fmt: skip
     db_session.add_all([wish, notice])
+    api_token = make_token(
+        db_session, target_user, name="Sync", scope=TokenScope.WRITE, now=utcnow()
+    )
     db_session.commit()
     return {
         "users": users,
@@ -107,6 +111,8 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "partner_id": partner.id,
             "interest_id": interest.id,
             "slug": listing.public_slug,
+            "token_id": api_token.token.id,
+            "tag": item.tag,
         },
     }
 

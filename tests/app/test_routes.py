@@ -11,7 +11,7 @@ from app.auth.roles import Role
 from inventory.models import Item
 from tests.app.conftest import ANON, ROLES, client_for, rules, snapshot, url_for_rule
 
-OK, REDIRECT, LOGIN, FORBIDDEN, HIDDEN = 200, 302, "login", 403, 404
+OK, REDIRECT, LOGIN, FORBIDDEN, HIDDEN, NO_TOKEN = 200, 302, "login", 403, 404, 401
 
 # endpoint -> GET status per role, on objects owned by a department that is not the user's.
 # LOGIN means a redirect to the login page.
@@ -122,6 +122,11 @@ POLICY = {
     "audit.events": _admins,
     "audit.download": _admins,
     "auth.account": _everyone,
+    "tokens.tokens": _everyone,  # one's own tokens
+    # The API's description is public; a session cookie opens no call of the API (a token
+    # does, walked by tests/app/test_api_routes.py).
+    "api.openapi": {role: OK for role in ROLES},
+    "api.reference": {role: OK for role in ROLES},
     "auth.login": {**{role: REDIRECT for role in ROLES}, ANON: OK},
     "auth.setup": {role: REDIRECT for role in ROLES},
     "auth.set_password": {role: HIDDEN for role in ROLES},
@@ -158,6 +163,8 @@ POLICY = {
     "imports.choose_sheet": None,
     "imports.commit": None,
     "imports.undo": None,
+    "tokens.make": None,
+    "tokens.revoke": None,
 }
 # POST endpoint -> roles that may use it on another department's objects.
 POST_ALLOWED = {
@@ -205,12 +212,22 @@ POST_ALLOWED = {
     "imports.choose_sheet": {Role.MANAGER, Role.ADMIN},
     "imports.commit": {Role.MANAGER, Role.ADMIN},
     "imports.undo": {Role.MANAGER, Role.ADMIN},
+    "tokens.make": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
+    "tokens.revoke": set(),  # another's token: a 404 for everyone
 }
+
+
+def policy_of(endpoint: str) -> dict | None:
+    """What each role gets from a route; every call of the API answers a session with 401."""
+    if endpoint.startswith("api.") and endpoint not in POLICY:
+        return {role: NO_TOKEN for role in ROLES}
+    return POLICY[endpoint]
 
 
 def test_every_route_has_a_policy(app):
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
-    assert endpoints - POLICY.keys() == set(), "add the new routes to POLICY"
+    web = {endpoint for endpoint in endpoints if not endpoint.startswith("api.")}
+    assert web - POLICY.keys() == set(), "add the new routes to POLICY"
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
@@ -218,7 +235,7 @@ def test_get_every_route_as_every_role(app, world, role):
     client = client_for(app, role, world)
     failures = []
     for rule in rules(app, "GET"):
-        expected = POLICY[rule.endpoint][role]
+        expected = policy_of(rule.endpoint)[role]
         url = url_for_rule(app, rule, world["args"])
         response = client.get(url)
         if expected == LOGIN:
