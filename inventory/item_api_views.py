@@ -98,8 +98,11 @@ def list_items():
     def link(**edge: int) -> str:
         return url_for("api.list_items", **query, **edge)
 
+    rows = [ItemRow.model_validate(row, from_attributes=True) for row in page.items]
+    if not rows:  # past either end of the list: back to its start, as the page's pager does
+        return ItemList(items=[], links=PageLinks(previous=link() if page.has_previous else None))
     return ItemList(
-        items=[ItemRow.model_validate(row, from_attributes=True) for row in page.items],
+        items=rows,
         links=PageLinks(
             next=link(after=page.next_after) if page.has_next else None,
             previous=link(before=page.previous_before) if page.has_previous else None,

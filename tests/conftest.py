@@ -239,6 +239,7 @@ def make_category(db_session) -> Callable[..., Category]:
             kind=kw.pop("kind", CategoryKind.FURNITURE),
             replacement_value=kw.pop("replacement_value", None),
             co2e_kg=kw.pop("co2e_kg", None),
+            names=kw.pop("names", None),
         )
         db_session.commit()
         return category

@@ -21,7 +21,6 @@ PREFIX = "/api/"
 
 # The code of each status a Werkzeug error may carry under /api/.
 HTTP_CODES = {
-    400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
@@ -87,10 +86,12 @@ def error_response(error: ApiError) -> Response:
 
 
 def http_error_response(error: HTTPException) -> Response:
-    """A Werkzeug error under /api/ in the API's shape."""
-    code = HTTP_CODES.get(error.code or 500, "error")
+    """A Werkzeug error under /api/ in the API's shape. A 400 (a NUL in a value, a body that
+    cannot be parsed) is a malformed request: a 422, as the API promises for one."""
+    status = 422 if error.code == 400 else error.code or 500
+    code = HTTP_CODES.get(status, "error")
     message = getattr(error, "user_message", None) or error.description or code
-    api_error = ApiError(error.code or 500, code, message)
+    api_error = ApiError(status, code, message)
     if error.code == 405 and error.valid_methods:
         api_error.headers["Allow"] = ", ".join(error.valid_methods)
     return error_response(api_error)

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.plugins.flask_plugin import FlaskPlugin
 
@@ -92,15 +93,22 @@ def authenticate() -> None:
         raise error
     g._login_user = token.user  # Flask-Login's current_user, for this request only
     g.api_token = token
+    refresh_locale()  # messages in the token user's language, not one guessed before
     refuse_malformed_json()
 
 
 def refuse_malformed_json() -> None:
-    """A body that is not JSON at all is a 422 (spectree would read it as `{}`)."""
-    if request.method in READING or not request.content_length:
+    """A call that takes a JSON body refuses any other (spectree would read a form as no
+    body, and a broken JSON text as `{}`): a 422 that says so."""
+    if request.method in READING:
         return
-    if request.mimetype == "application/json" and request.get_json(silent=True) is None:
-        raise invalid(_("The body is not valid JSON."))
+    calls = spec.get_function_metadata(current_app.view_functions[request.endpoint])
+    if calls is None or calls.json is None:
+        return
+    if request.mimetype != "application/json" or (
+        request.content_length and request.get_json(silent=True) is None
+    ):
+        raise invalid(_("Send the body as JSON, with Content-Type: application/json."))
 
 
 @bp.route("/openapi.json")
