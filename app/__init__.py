@@ -95,10 +95,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
-    import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
+def load_api_calls() -> None:
+    """Put each feature's calls on the API's blueprint before it is registered."""
+    import inventory.item_api_views  # noqa: F401
     import inventory.place_api_views  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    load_api_calls()
+    import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
