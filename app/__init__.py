@@ -96,9 +96,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import imports.api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import inventory.place_api_views  # noqa: F401
+    import labels.api_views  # noqa: F401
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
