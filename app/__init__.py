@@ -95,7 +95,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
+def import_feature_modules() -> None:
+    """Load the modules that register themselves elsewhere: models for the ORM and Alembic,
+    pages and API calls added to another module's blueprint before it is registered."""
     import imports.api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
@@ -109,6 +111,10 @@ def register_blueprints(app: Flask) -> None:
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
+
+
+def register_blueprints(app: Flask) -> None:
+    import_feature_modules()
     from app.api.token_views import bp as tokens_bp
     from app.api.web import bp as api_bp
     from app.audit.views import bp as audit_bp
