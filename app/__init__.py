@@ -95,15 +95,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-def load_api_calls() -> None:
-    """Put each feature's calls on the API's blueprint before it is registered."""
-    import inventory.item_api_views  # noqa: F401
-    import inventory.place_api_views  # noqa: F401
-
-
-def register_blueprints(app: Flask) -> None:
-    load_api_calls()
+def import_feature_modules() -> None:
+    """Load the modules that register themselves elsewhere: models for the ORM and Alembic,
+    pages and API calls added to another module's blueprint before it is registered."""
+    import imports.api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
+    import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
+    import inventory.place_api_views  # noqa: F401
+    import labels.api_views  # noqa: F401
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
@@ -112,6 +111,10 @@ def register_blueprints(app: Flask) -> None:
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
+
+
+def register_blueprints(app: Flask) -> None:
+    import_feature_modules()
     from app.api.token_views import bp as tokens_bp
     from app.api.web import bp as api_bp
     from app.audit.views import bp as audit_bp

@@ -99,6 +99,15 @@ def claim(batch_id: int, kind: JobKind, *, now: datetime, limit: timedelta) -> s
     return token if result.rowcount == 1 else None
 
 
+def claim_refusal(batch: ImportBatch, kind: JobKind) -> str:
+    """Why the batch (reloaded after a failed `claim`) cannot take a job of `kind` now."""
+    if batch.job is not None:
+        return str(_l("This import is busy: wait until it is done."))
+    if batch.status == BatchStatus.COMMITTED and kind != JobKind.UNDO:
+        return str(_l("This file was already imported."))
+    return str(_l("This import cannot do that now."))
+
+
 def start(
     app: Flask,
     batch: ImportBatch,

@@ -50,6 +50,15 @@ def store_upload(
     return batch
 
 
+def discard_unreadable(session: Session, batch: ImportBatch) -> None:
+    """Forget an upload whose file could not be read, so that a refused file leaves nothing
+    behind (the API answers so; the page keeps it, to say why)."""
+    if batch.headers or batch.status != BatchStatus.PREVIEW:
+        raise ImportRefused(_l("This import cannot do that now."))
+    session.delete(batch)
+    session.flush()
+
+
 def open_table(session: Session, batch: ImportBatch, *, max_rows: int) -> Table:
     """Read the batch's file (ImportRejected if it cannot be). A file read for the first time,
     or another of its sheets, gets the mapping remembered for its headers, or a guessed one."""

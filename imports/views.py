@@ -75,12 +75,7 @@ def claim(batch: ImportBatch, kind: JobKind) -> bool:
     token = jobs.claim(batch.id, kind, now=utcnow(), limit=jobs.stall_limit(current_app))
     db.session.refresh(batch)
     if token is None:
-        if batch.job is not None:
-            flash(_("This import is busy: wait until it is done."), "error")
-        elif batch.status == BatchStatus.COMMITTED and kind != JobKind.UNDO:
-            flash(_("This file was already imported."), "error")
-        else:
-            flash(_("This import cannot do that now."), "error")
+        flash(jobs.claim_refusal(batch, kind), "error")
     return token is not None
 
 
