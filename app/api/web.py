@@ -53,6 +53,7 @@ class NamedCalls(FlaskPlugin):
 spec = SpecTree(
     backend=NamedCalls,
     naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda _parent, child: child,  # one ItemStatus, wherever it is used
     mode="strict",
     title="Reshelf API",
     version="1",
