@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, ValidationError
+from wtforms import SelectChoice, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,6 +31,6 @@ class WebhookForm(FlaskForm):
     )
     events = CheckboxesField(
         _l("Events"),
-        choices=[(event.value, EVENT_LABELS[event]) for event in WebhookEvent],
+        choices=[SelectChoice(event.value, EVENT_LABELS[event]) for event in WebhookEvent],
         validators=[InputRequired(_l("Choose at least one event."))],
     )

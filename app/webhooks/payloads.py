@@ -7,6 +7,7 @@ the API's (`/api/v1/items/{tag}`), so a receiver can ask it for more.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,11 @@ Data = dict[str, Any]
 TIERS = {1: "department", 2: "organisation", 3: "partners", 4: "public"}  # reuse's Tier
 
 
+def _value(value: enum.Enum | str) -> str:
+    """An enum's value; callers may have set a column to the plain string already."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -35,7 +41,7 @@ def item_data(item: Item) -> Data:
         "tag": item.tag,
         "name": item.name,
         "quantity": item.quantity,
-        "status": item.status.value,
+        "status": _value(item.status),
         "department_id": item.department_id,
         "department": item.department.name if item.department else None,
     }
@@ -67,7 +73,7 @@ def listing_data(listing: Listing) -> Data:
     return {
         "id": listing.id,
         "quantity": listing.quantity,
-        "condition": listing.condition.value,
+        "condition": _value(listing.condition),
         "audience": TIERS.get(listing.tier),
         "audience_ends_at": _moment(listing.tier_ends_at),
         "asking_price": _money(listing.asking_price),
