@@ -146,7 +146,7 @@ def register_signals(app: Flask) -> None:
     """Let features follow the core's changes (an offered item's listing follows its moves),
     add to its pages (the item page's reuse buttons and handovers), answer for the groups of
     items they keep (an import batch's items, which labels prints), and hear the shell's (an
-    account locked by failed logins is a notice to the admins)."""
+    account locked by failed logins is a notice to the admins); webhooks follow the moves."""
     from app.webhooks import events as webhook_events
     from imports import item_groups
     from reuse import item_page

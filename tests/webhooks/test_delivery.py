@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from app.webhooks import delivery
+from app.webhooks import delivery, outbox
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from app.webhooks.services import publish
+from tests.background import run_queued
 
 TIMEOUT = 2.0
 
@@ -173,3 +174,25 @@ def test_old_finished_deliveries_are_forgotten(db_session, receiver, make_webhoo
     delivery.forget_old(db_session, now=utcnow())
     left = db_session.scalars(select(WebhookDelivery.id)).all()
     assert left == [waiting.id]  # a pending one is kept until it is sent or fails
+
+
+def test_after_commit_a_delivery_waits_on_the_queue_for_the_worker(
+    app, db_session, receiver, make_webhook, queued
+):
+    make_webhook(receiver.url)
+    with app.app_context():
+        publish(db.session, WebhookEvent.ITEM_MOVED, {}, now=utcnow())
+        db.session.commit()
+    assert receiver.requests == []  # queued by the commit, not sent by it
+    assert run_queued(app) == 1
+    assert receiver.events() == ["item.moved"]
+
+
+def test_the_periodic_retry_sends_a_delivery_whose_task_was_lost(
+    app, db_session, receiver, make_webhook
+):
+    make_webhook(receiver.url)
+    published(db_session, now=utcnow())  # a session with no outbox hook: no task was queued
+    assert receiver.requests == []
+    outbox.send_due(app)
+    assert receiver.events() == ["item.moved"]
