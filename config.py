@@ -97,6 +97,8 @@ class Config:
     API_RATE_WINDOW_SECONDS = 60
     API_PER_PAGE = 50
     API_MAX_PER_PAGE = 200
+    # Webhooks (app/webhooks): a receiver that has not answered after this long is tried again.
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
     SESSION_COOKIE_HTTPONLY = True

@@ -121,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.admin_views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.vendor import bp as vendor_bp
+    from app.webhooks.views import bp as webhooks_bp
     from imports.export_views import bp as exports_bp
     from imports.views import bp as imports_bp
     from inventory.places_views import bp as places_bp
@@ -144,7 +145,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
         partners_bp, partner_pages_bp, market_bp,
-        closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp,
+        closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp, webhooks_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -153,7 +154,8 @@ def register_signals(app: Flask) -> None:
     """Let features follow the core's changes (an offered item's listing follows its moves),
     add to its pages (the item page's reuse buttons and handovers), answer for the groups of
     items they keep (an import batch's items, which labels prints), and hear the shell's (an
-    account locked by failed logins is a notice to the admins)."""
+    account locked by failed logins is a notice to the admins); webhooks follow the moves."""
+    from app.webhooks import events as webhook_events
     from imports import item_groups
     from reuse import item_page
     from reuse.listings import collect_from
@@ -163,6 +165,7 @@ def register_signals(app: Flask) -> None:
     item_page.listen()
     item_groups.listen()
     notifications.listen()
+    webhook_events.listen()
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -196,6 +199,7 @@ def register_cli(app: Flask) -> None:
 def register_background_work(app: Flask) -> None:
     """Make the task queue and let each feature add its tasks (run by `flask worker`)."""
     from app.background import Background
+    from app.webhooks.outbox import register_webhook_work
     from imports.jobs import register_import_tasks
     from reuse.notices.mail import register_outbox
     from reuse.tasks import register_reuse_tasks
@@ -204,3 +208,4 @@ def register_background_work(app: Flask) -> None:
     register_import_tasks(work)
     register_reuse_tasks(work, app.config)
     register_outbox(app)
+    register_webhook_work(work)

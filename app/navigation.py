@@ -89,6 +89,7 @@ MENU = (
             Entry("admin.users", _l("Users")),
             Entry("audit.events", _l("Audit trail")),
             Entry("reuse_settings.edit", _l("Reuse settings")),
+            Entry("webhooks.index", _l("Webhooks")),
         ),
     ),
 )

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
+from app.webhooks import events as webhook_events
 from imports.errors import ImportRefused
 from imports.gc_pause import gc_paused
 from imports.item_updates import apply_updates
@@ -61,6 +62,7 @@ def commit_plan(
     batch.refused = [{"row": row.number, "errors": [list(error) for error in row.errors]}
                      for row in plan.rows if row.action == "error"]  # fmt: skip
     session.flush()
+    webhook_events.import_committed(session, batch, plan.counts, now=now)
     return plan.counts
 
 

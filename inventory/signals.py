@@ -14,6 +14,12 @@ _signals = Namespace()
 # records; an exception it raises refuses the move, and the caller rolls back.
 item_moving = _signals.signal("item-moving")
 
+# Sent by `whereabouts.move_item` once the item has moved and its history event is flushed,
+# with the keyword arguments session, from_storeroom, from_position, from_place, by and now
+# (the item itself says where it is now). A receiver adds to the same transaction, such as a
+# webhook's delivery (app/webhooks), which the move's commit or rollback carries or drops.
+item_moved = _signals.signal("item-moved")
+
 # Sent by a label's /s/ link when the item its code names is not the user's to see, with the
 # keyword argument user. A receiver returns where the user may go instead (the URL of the
 # item's public face in its feature, such as another department's offered surplus), or None.

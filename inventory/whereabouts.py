@@ -41,6 +41,8 @@ def move_item(
     position, place = (position.strip(), "") if to else ("", place.strip())
     followed = _follow_move(session, item, to=to, position=position, place=place, by=by, now=now)
     before = _whereabouts(item)
+    origin = {"from_storeroom": item.storeroom, "from_position": item.position,
+              "from_place": item.place}  # fmt: skip
     item.storeroom, item.position, item.place = to, position, place
     item_states.step(item, move)
     item.updated_at = now
@@ -50,6 +52,7 @@ def move_item(
         session, item, EventKind.MOVED, by=by, now=now, changes={**diff, **followed}
     )
     flush_item_change(session)
+    signals.item_moved.send(item, session=session, by=by, now=now, **origin)
     return event
 
 

@@ -49,6 +49,10 @@ ACTION_LABELS = {
     AuditAction.CATEGORY_CHANGED: _l("Category changed"),
     AuditAction.TOKEN_CREATED: _l("API token made"),
     AuditAction.TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.WEBHOOK_CREATED: _l("Webhook added"),
+    AuditAction.WEBHOOK_DEACTIVATED: _l("Webhook switched off"),
+    AuditAction.WEBHOOK_REACTIVATED: _l("Webhook switched on"),
+    AuditAction.WEBHOOK_DELETED: _l("Webhook deleted"),
 }
 OBJECT_LABELS = {
     AuditObject.USER: _l("User"),
@@ -61,6 +65,7 @@ OBJECT_LABELS = {
     AuditObject.STOREROOM: _l("Storeroom"),
     AuditObject.CATEGORY: _l("Category"),
     AuditObject.API_TOKEN: _l("API token"),
+    AuditObject.WEBHOOK: _l("Webhook"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

@@ -54,6 +54,10 @@ class AuditAction(enum.StrEnum):
     CATEGORY_CHANGED = "category_changed"  # its place in the tree, kind or values
     TOKEN_CREATED = "token_created"  # an API token, on the account page or the CLI
     TOKEN_REVOKED = "token_revoked"
+    WEBHOOK_CREATED = "webhook_created"
+    WEBHOOK_DEACTIVATED = "webhook_deactivated"
+    WEBHOOK_REACTIVATED = "webhook_reactivated"
+    WEBHOOK_DELETED = "webhook_deleted"
 
 
 class AuditObject(enum.StrEnum):
@@ -67,6 +71,7 @@ class AuditObject(enum.StrEnum):
     SITE = "site"
     STOREROOM = "storeroom"
     CATEGORY = "category"
+    WEBHOOK = "webhook"
 
 
 class AuditEvent(db.Model):

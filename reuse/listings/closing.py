@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.states import advance
+from app.webhooks import events as webhook_events
 from inventory import disposals, lots, offers, vocabulary
 from inventory.errors import InventoryError
 from inventory.item_history import Note
@@ -151,6 +152,8 @@ def _dispose_offered(
     disposals.dispose_item(session, part, DISPOSITIONS[closing], by=by, now=now,
                            note=disposal_note(listing, how, note), closing_offer=True)  # fmt: skip
     notifications.listing_closed(session, listing, closing=closing.value, by=by, now=now)
+    webhook_events.listing_closed(session, listing, closing=closing.value, item=part,
+                                  sale_price=listing.sale_price, now=now)  # fmt: skip
     return part
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.states import advance
+from app.webhooks import events as webhook_events
 from inventory import item_history, item_records, item_states, offers
 from inventory.errors import InventoryError
 from inventory.models import Condition, EventKind, Item, ItemStatus
@@ -98,6 +99,7 @@ def flag_surplus(
     except IntegrityError:
         raise Conflict(_l("This item is already offered.")) from None
     notifications.listing_offered(session, listing, now=now)
+    webhook_events.listing_offered(session, listing, now=now)
     return listing
 
 
@@ -148,6 +150,7 @@ def withdraw(session: Session, listing: Listing, *, by: User, now: datetime) -> 
     notifications.listing_withdrawn(session, listing, by=by, now=now)
     offers.back_to_stock(session, listing.item, by=by, now=now,
                          note=_l("Listing withdrawn"))  # fmt: skip
+    webhook_events.listing_closed(session, listing, closing=Closing.WITHDRAWN, now=now)
 
 
 # --- the ladder ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.formats import format_day
 from app.states import Transition, advance
+from app.webhooks import events as webhook_events
 from inventory import item_history, item_states, lots, offers, transfers, vocabulary
 from inventory.models import Department, EventKind, Item, ItemStatus, Storeroom
 from reuse import access
@@ -192,7 +193,7 @@ def hand_over(
     if not _set_request(session, request, requests.HAND_OVER, completed_at=now):
         raise Conflict(_l("This request is not approved, or was already handed over."))
     listing, item = request.listing, request.listing.item
-    department = session.get(Department, request.department_id)
+    department, giver = session.get(Department, request.department_id), item.department
     whole = request.quantity == item.quantity
     received = item if whole else lots.split_lot(session, item, request.quantity, by=by, now=now,
                                                  tag_prefix=tag_prefix, tag_digits=tag_digits)  # fmt: skip
@@ -208,6 +209,8 @@ def hand_over(
         move = listings.HAND_OVER_LAST
         values.update(closing=Closing.TRANSFERRED, closed_at=now, closed_by_id=by.id)
         notifications.listing_closed(session, listing, closing=Closing.TRANSFERRED, by=by, now=now)
+        webhook_events.listing_closed(session, listing, closing=Closing.TRANSFERRED,
+                                      item=received, now=now)  # fmt: skip
     else:
         move = listings.HAND_OVER_PART
         values["quantity"] = left
@@ -216,6 +219,7 @@ def hand_over(
     if not whole:  # the rest of the lot: offered again, still reserved, or back to stock
         session.refresh(listing)
         offers.change_hold(session, item, _rest_of_lot(listing, item), by=by, now=now)
+    webhook_events.transfer_handed_over(session, request, received, from_department=giver, now=now)
     return received
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.api.tokens import TokenScope, make_token
 from app.auth.roles import Role
 from app.timeutil import utcnow
+from app.webhooks.services import make_webhook
 from imports import services as imports
 from inventory import item_photos
 from inventory.models import Item, ItemEvent, ItemPhoto, Organisation
@@ -84,6 +85,9 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     api_token = make_token(
         db_session, target_user, name="Sync", scope=TokenScope.WRITE, now=utcnow()
     )
+    webhook = make_webhook(db_session, url="http://127.0.0.1:9/hook", events=["item.moved"],
+                           by=None, now=utcnow())  # fmt: skip
+    webhook.is_active = False  # the walk's moves send nothing anywhere
     db_session.commit()
     return {
         "users": users,
@@ -113,6 +117,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "slug": listing.public_slug,
             "token_id": api_token.token.id,
             "tag": item.tag,
+            "webhook_id": webhook.id,
         },
     }
 

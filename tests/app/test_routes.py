@@ -123,6 +123,7 @@ POLICY = {
     "audit.download": _admins,
     "auth.account": _everyone,
     "tokens.tokens": _everyone,  # one's own tokens
+    "webhooks.index": _managers,
     # The API's description is public; a session cookie opens no call of the API (a token
     # does, walked by tests/app/test_api_routes.py).
     "api.openapi": {role: OK for role in ROLES},
@@ -165,6 +166,10 @@ POLICY = {
     "imports.undo": None,
     "tokens.make": None,
     "tokens.revoke": None,
+    "webhooks.add": None,
+    "webhooks.switch": None,
+    "webhooks.delete": None,
+    "webhooks.ping": None,
 }
 # POST endpoint -> roles that may use it on another department's objects.
 POST_ALLOWED = {
@@ -214,6 +219,10 @@ POST_ALLOWED = {
     "imports.undo": {Role.MANAGER, Role.ADMIN},
     "tokens.make": {Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN},  # one's own
     "tokens.revoke": set(),  # another's token: a 404 for everyone
+    "webhooks.add": {Role.MANAGER, Role.ADMIN},
+    "webhooks.switch": {Role.MANAGER, Role.ADMIN},
+    "webhooks.delete": {Role.MANAGER, Role.ADMIN},
+    "webhooks.ping": {Role.MANAGER, Role.ADMIN},
 }
 
 
