@@ -95,10 +95,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
+def import_feature_modules() -> None:
+    """Load the modules that register themselves elsewhere: models for the ORM and Alembic,
+    pages and API calls added to another module's blueprint before it is registered."""
     import imports.models  # noqa: F401  (the import batch tables, for the ORM and Alembic)
     import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import inventory.place_api_views  # noqa: F401
+    import reuse.api_views  # noqa: F401  (listings and requests in the API)
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
@@ -107,6 +110,10 @@ def register_blueprints(app: Flask) -> None:
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
+
+
+def register_blueprints(app: Flask) -> None:
+    import_feature_modules()
     from app.api.token_views import bp as tokens_bp
     from app.api.web import bp as api_bp
     from app.audit.views import bp as audit_bp

@@ -27,6 +27,12 @@ READ = {
     "api.list_sites": ANYONE,
     "api.list_storerooms": ANYONE,
     "api.list_categories": ANYONE,
+    "api.list_listings": ANYONE,  # each sees what their tier may (tests/api/test_reuse_api.py)
+    "api.get_listing": ANYONE,  # offered to the whole organisation
+    # the world's photo is of another item than the listing's, as for the page's reuse.photo
+    "api.listing_photo": set(),
+    "api.list_requests": ANYONE,  # each reads what they may (tests/api/test_reuse_api.py)
+    "api.get_request": MANAGERS,  # another department's request on a third one's listing
 }
 # POST, PATCH or DELETE call -> roles that may use it on the world's objects.
 WRITE = {
@@ -44,6 +50,13 @@ WRITE = {
     "api.change_storeroom": MANAGERS,
     "api.create_category": MANAGERS,
     "api.change_category": MANAGERS,
+    "api.offer_item": CROSS,
+    "api.withdraw_listing": MANAGERS,  # and the owning department
+    "api.request_listing": ANYONE,  # any other department
+    "api.approve_request": MANAGERS,
+    "api.decline_request": MANAGERS,
+    "api.cancel_request": MANAGERS,  # and the requesting department
+    "api.hand_over_request": MANAGERS,  # and the receiving department
 }
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
@@ -57,6 +70,13 @@ def body_for(endpoint: str, args: dict) -> dict:
         "api.dispose_item": {"disposition": "sold"},
         "api.create_storeroom": {"code": "HACK", "name": "x", "site_id": args["site_id"]},
         "api.change_storeroom": {"code": "HACK", "name": "x", "site_id": args["site_id"]},
+        "api.offer_item": {"reason": "hacked"},
+        "api.withdraw_listing": {},
+        "api.request_listing": {"deliver_place": "Hall"},
+        "api.approve_request": {"message": "hacked"},
+        "api.decline_request": {"message": "hacked"},
+        "api.cancel_request": {},
+        "api.hand_over_request": {},
     }
     return bodies.get(endpoint, {"name": "hacked"})
 
