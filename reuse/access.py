@@ -103,6 +103,30 @@ def is_other_side(user: User, request: TransferRequest) -> bool:
     return user.id != request.requested_by_id and user.department_id != request.department_id
 
 
+def may_read_request(user: User, request: TransferRequest) -> bool:
+    """A request is read by the department that made it, the department whose listing it asks
+    for, and whoever decides on that listing (its page shows them every request side by side).
+    Anyone else who may see the listing does not see who asked for it, nor their message."""
+    listing = request.listing
+    return (
+        request.department_id == user.department_id
+        or listing.item.department_id == user.department_id
+        or may_decide(user, listing)
+    )
+
+
+def request_scope(user: User) -> ColumnElement[bool]:
+    """`may_read_request` as SQL, for a query of requests joined to their listing, its item
+    and the item's storeroom."""
+    seen = [
+        TransferRequest.department_id == user.department_id,
+        Item.department_id == user.department_id,
+    ]
+    if user.role in MANAGERS:  # the deciders: every request of a listing they see
+        seen.append(listing_scope(user))
+    return or_(*seen)
+
+
 def may_cancel(user: User, request: TransferRequest) -> bool:
     """The requesting department takes its request back; the deciders may too."""
     return request.department_id == user.department_id or may_decide(user, request.listing)

@@ -106,9 +106,9 @@ def refuse_malformed_json() -> None:
     calls = spec.get_function_metadata(current_app.view_functions[request.endpoint])
     if calls is None or calls.json is None:
         return
-    if request.mimetype != "application/json" or (
+    if request.mimetype not in ("application/json", "") or (
         request.content_length and request.get_json(silent=True) is None
-    ):
+    ):  # no body at all reads as `{}`: a call whose fields are all optional takes nothing
         raise invalid(_("Send the body as JSON, with Content-Type: application/json."))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.folding import folded, folded_sql
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
     from app.auth.models import User
 
 SORTS = ("newest", "ending")
+# Where "ending soon" puts a listing that never climbs (the public market has no window).
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+# Each of the market's orders as a unique key, for a page that starts after a listing: the
+# newest first (descending), or the soonest to climb first (ascending), never-climbing last.
+MARKET_ORDER: dict[str, tuple[ColumnElement, ...]] = {
+    "newest": (Listing.created_at, Listing.id),
+    "ending": (func.coalesce(Listing.tier_ends_at, NEVER), Listing.id),
+}
 
 
 def market(
@@ -54,6 +63,17 @@ def market(
     if sort == "ending":
         return query.order_by(Listing.tier_ends_at.is_(None), Listing.tier_ends_at, Listing.id)
     return query.order_by(Listing.created_at.desc(), Listing.id.desc())
+
+
+def market_anchor(user: User, order: tuple[ColumnElement, ...], listing_id: int) -> Select:
+    """The values of `order` of a listing `user` may see, where the next page starts."""
+    return (
+        select(*order)
+        .select_from(Listing)
+        .join(Listing.item)
+        .outerjoin(Storeroom, Item.storeroom_id == Storeroom.id)
+        .where(Listing.id == listing_id, access.listing_scope(user))
+    )
 
 
 def open_listing_id(session: Session, item_id: int) -> int | None:

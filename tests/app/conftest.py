@@ -22,10 +22,12 @@ from labels import scanning
 from labels import services as label_services
 from reuse.demand.models import Wish
 from reuse.listings import services as listing_services
+from reuse.listings.models import Listing
 from reuse.notices.models import Notification
 from reuse.outside import partners as partner_services
 from reuse.outside.models import Interest
 from reuse.requests import services as request_services
+from reuse.requests.models import TransferRequest
 
 ANON = "anonymous"
 ROLES = [ANON, Role.REQUESTER, Role.STAFF, Role.MANAGER, Role.ADMIN]
@@ -153,4 +155,8 @@ def snapshot(db_session):
         db_session.scalar(select(func.count()).select_from(ItemEvent)),
         db_session.scalar(select(func.count()).select_from(ItemPhoto)),
         db_session.scalars(select(Item.version).order_by(Item.id)).all(),
-    )
+        db_session.execute(select(Listing.status, Listing.quantity, Listing.reserved,
+                                  Listing.tier_ends_at).order_by(Listing.id)).all(),
+        db_session.execute(select(TransferRequest.status, TransferRequest.quantity)
+                           .order_by(TransferRequest.id)).all(),
+    )  # fmt: skip

@@ -30,6 +30,12 @@ READ = {
     "api.list_imports": MANAGERS,  # who import, as the import pages
     "api.get_import": MANAGERS,
     "api.import_progress": MANAGERS,
+    "api.list_listings": ANYONE,  # each sees what their tier may (tests/api/test_reuse_api.py)
+    "api.get_listing": ANYONE,  # offered to the whole organisation
+    # the world's photo is of another item than the listing's, as for the page's reuse.photo
+    "api.listing_photo": set(),
+    "api.list_requests": ANYONE,  # each reads what they may (tests/api/test_reuse_api.py)
+    "api.get_request": MANAGERS,  # another department's request on a third one's listing
 }
 # Lists a role may not read at all: 403, as their pages answer (any other call: 404).
 ROLE_LISTS = {"api.list_imports"}
@@ -55,6 +61,13 @@ WRITE = {
     # Anyone prints labels, of what they may see: a tag they may not see is refused as one that
     # does not exist (tests/api/test_labels_api.py).
     "api.print_labels_api": ANYONE,
+    "api.offer_item": CROSS,
+    "api.withdraw_listing": MANAGERS,  # and the owning department
+    "api.request_listing": ANYONE,  # any other department
+    "api.approve_request": MANAGERS,
+    "api.decline_request": MANAGERS,
+    "api.cancel_request": MANAGERS,  # and the requesting department
+    "api.hand_over_request": MANAGERS,  # and the receiving department
 }
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
@@ -72,6 +85,13 @@ def body_for(endpoint: str, args: dict) -> dict:
         "api.commit_import": {},
         "api.undo_import": {},
         "api.print_labels_api": {"tags": [args["tag"]]},
+        "api.offer_item": {"reason": "hacked"},
+        "api.withdraw_listing": {},
+        "api.request_listing": {"deliver_place": "Hall"},
+        "api.approve_request": {"message": "hacked"},
+        "api.decline_request": {"message": "hacked"},
+        "api.cancel_request": {},
+        "api.hand_over_request": {},
     }
     return bodies.get(endpoint, {"name": "hacked"})
 
