@@ -88,30 +88,39 @@ class ItemListQuery(BaseModel):
     per_page: int = Field(50, ge=1, le=200)
 
 
-class ItemFields(Body):
-    """Fields of an item a create or a change may set."""
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
-    name: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
+
+def absent(**constraints: Any) -> Any:
+    """A field a body may leave out but never send as null (its column holds a value):
+    pydantic fills in None only when the field is missing, and the description shows no
+    default, since there is none to send."""
+    return Field(None, json_schema_extra=_no_default, **constraints)
+
+
+class ItemFields(Body):
+    """Fields of an item a create or a change may set; null clears only what may be empty
+    (the category, the purchase date, the prices)."""
+
+    name: Annotated[Text, Field(min_length=1, max_length=200)] = absent()
     category_id: Id | None = None
-    department_id: Id | None = None
-    condition: Condition | None = None
-    quantity: int | None = Field(None, ge=1, le=1_000_000)
-    serial_number: Annotated[Text, Field(max_length=120)] | None = None
-    manufacturer: Annotated[Text, Field(max_length=120)] | None = None
-    model: Annotated[Text, Field(max_length=120)] | None = None
+    department_id: Id = absent()
+    condition: Condition = absent()
+    quantity: int = absent(ge=1, le=1_000_000)
+    serial_number: Annotated[Text, Field(max_length=120)] = absent()
+    manufacturer: Annotated[Text, Field(max_length=120)] = absent()
+    model: Annotated[Text, Field(max_length=120)] = absent()
     purchase_date: date | None = None
     purchase_price: Money | None = None
     replacement_value: Money | None = None
-    notes: Annotated[str, Field(max_length=10_000)] | None = None
-    position: Annotated[Text, Field(max_length=100)] | None = None
-    place: Annotated[Text, Field(max_length=200)] | None = None
-    extra: (
-        dict[
-            Annotated[str, Field(min_length=1, max_length=100)],
-            Annotated[str, Field(max_length=1000)],
-        ]
-        | None
-    ) = Field(None, max_length=MAX_EXTRA_ATTRIBUTES)
+    notes: Annotated[str, Field(max_length=10_000)] = absent()
+    position: Annotated[Text, Field(max_length=100)] = absent()
+    place: Annotated[Text, Field(max_length=200)] = absent()
+    extra: dict[
+        Annotated[str, Field(min_length=1, max_length=100)],
+        Annotated[str, Field(max_length=1000)],
+    ] = absent(max_length=MAX_EXTRA_ATTRIBUTES)
 
 
 class ItemCreate(ItemFields):
@@ -225,3 +234,30 @@ class CategoryIn(Body):
     names: dict[
         Annotated[str, Field(pattern="^(en|sv|da|nl)$")], Annotated[str, Field(max_length=200)]
     ] = Field(default_factory=dict, description="The name in other languages, by code.")
+
+
+class SiteChange(Body):
+    """A PATCH of a site: what it names changes, the rest stays."""
+
+    name: Annotated[Text, Field(min_length=1, max_length=200)] = absent()
+    town: Annotated[Text, Field(max_length=120)] = absent()
+    address: Annotated[Text, Field(max_length=300)] = absent()
+
+
+class StoreroomChange(Body):
+    code: Annotated[Text, Field(min_length=1, max_length=32)] = absent()
+    name: Annotated[Text, Field(min_length=1, max_length=200)] = absent()
+    site_id: Id = absent()
+    department_id: Id | None = Field(None, description="null: the storeroom is no department's.")
+    notes: Annotated[str, Field(max_length=10_000)] = absent()
+
+
+class CategoryChange(Body):
+    name: Annotated[Text, Field(min_length=1, max_length=200)] = absent()
+    parent_id: Id | None = Field(None, description="null: at the top of the tree.")
+    kind: CategoryKind = absent()
+    replacement_value: Money | None = None
+    co2e_kg: Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=2)] | None = None
+    names: dict[
+        Annotated[str, Field(pattern="^(en|sv|da|nl)$")], Annotated[str, Field(max_length=200)]
+    ] = absent()

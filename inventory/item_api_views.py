@@ -11,7 +11,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.errors import ApiError, conflict, forbidden, invalid, not_found
+from app.api.errors import forbidden, invalid, not_found
 from app.api.schemas import PageLinks, responses
 from app.api.web import bp, spec
 from app.extensions import db
@@ -30,30 +30,13 @@ from inventory.api_schemas import (
     MoveIn,
     PhotoOut,
 )
-from inventory.errors import InventoryError, PhotoRejected, StaleItem
-from inventory.item_tags import find_item_by_tag
+from inventory.api_web import item_or_404, refused
+from inventory.errors import InventoryError, PhotoRejected
 from inventory.models import Category, Department, Item, ItemPhoto, Storeroom
 from inventory.photos import process_photo, shared_budget
 from inventory.web import item_list_page, photo_quota, photo_response
 
 TAGS = ("items",)
-
-
-def item_or_404(tag: str) -> Item:
-    """The item with this tag, if the token's user may see it."""
-    item = find_item_by_tag(db.session, tag)
-    if item is None or not access.can_view_item(current_user, item):
-        raise not_found()
-    return item
-
-
-def refused(error: InventoryError, item: Item | None = None) -> ApiError:
-    """A domain refusal as a 409, with the version now when the caller's was stale."""
-    if isinstance(error, StaleItem) and item is not None:
-        db.session.rollback()
-        version = db.session.scalar(db.select(Item.version).where(Item.id == item.id))
-        return conflict(str(error), "stale_version", current_version=version)
-    return conflict(access.refusal_shown(current_user, error))
 
 
 def item_out(item: Item) -> ItemOut:
@@ -92,8 +75,8 @@ def list_items():
         condition=args.condition, sort=args.sort,
     )  # fmt: skip
     page = item_list_page(filters, per_page=args.per_page)
-    query = request.args.to_dict()
-    query.pop("after", None), query.pop("before", None)
+    # From the checked arguments, not the raw ones: url_for takes `_method` and such as its own.
+    query = args.model_dump(mode="json", exclude_defaults=True, exclude={"after", "before"})
 
     def link(**edge: int) -> str:
         return url_for("api.list_items", **query, **edge)

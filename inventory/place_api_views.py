@@ -5,30 +5,35 @@ trail as the places pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import request
 from flask_login import current_user
 
-from app.api.errors import conflict, forbidden, not_found
-from app.api.schemas import responses
+from app.api.errors import forbidden, not_found
+from app.api.schemas import Body, responses
 from app.api.web import bp, spec
 from app.extensions import db
 from app.formats import reader_language
 from inventory import access, place_records, queries
 from inventory.api_schemas import (
     Categories,
+    CategoryChange,
     CategoryIn,
     CategoryOut,
     DepartmentIn,
     DepartmentOut,
     Departments,
+    SiteChange,
     SiteIn,
     SiteOut,
     Sites,
+    StoreroomChange,
     StoreroomIn,
     StoreroomOut,
     Storerooms,
 )
+from inventory.api_web import refused
 from inventory.errors import InventoryError
 from inventory.item_api_views import chosen
 from inventory.models import Category, Department, Site, Storeroom
@@ -55,7 +60,7 @@ def saved(save: Callable, place) -> object:
         result = save()
         audit_place(result, before)
     except InventoryError as error:
-        raise conflict(str(error)) from None
+        raise refused(error, field="code") from None
     db.session.commit()
     return result
 
@@ -118,10 +123,16 @@ def list_sites():
     return Sites(items=[site_out(site) for site in db.session.scalars(queries.sites())])
 
 
-def save_site(body: SiteIn, site: Site | None) -> Site:
-    return place_records.save_site(
-        db.session, name=body.name, town=body.town, address=body.address, site=site
-    )
+def patched(body: Body, place, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The place's values with the body's over them: a PATCH changes only what it names."""
+    return {
+        **{name: getattr(place, name) for name in fields},
+        **body.model_dump(exclude_unset=True),
+    }
+
+
+def save_site(values: dict[str, Any], site: Site | None) -> Site:
+    return place_records.save_site(db.session, **values, site=site)
 
 
 @bp.post("/sites")
@@ -129,16 +140,16 @@ def save_site(body: SiteIn, site: Site | None) -> Site:
 def create_site():
     """Create a site (facility managers and admins)."""
     body: SiteIn = request.context.json
-    return site_out(saved(lambda: save_site(body, None), None)), 201
+    return site_out(saved(lambda: save_site(body.model_dump(), None), None)), 201
 
 
 @bp.patch("/sites/<int:site_id>")
-@spec.validate(json=SiteIn, resp=responses(HTTP_200=SiteOut, errors=WRITTEN), tags=TAGS)
+@spec.validate(json=SiteChange, resp=responses(HTTP_200=SiteOut, errors=WRITTEN), tags=TAGS)
 def change_site(site_id: int):
-    """Change a site (facility managers and admins)."""
+    """Change what the body names of a site (facility managers and admins)."""
     site = place_or_404(Site, site_id)
-    body: SiteIn = request.context.json
-    return site_out(saved(lambda: save_site(body, site), site))
+    values = patched(request.context.json, site, ("name", "town", "address"))
+    return site_out(saved(lambda: save_site(values, site), site))
 
 
 @bp.get("/storerooms")
@@ -149,11 +160,11 @@ def list_storerooms():
     return Storerooms(items=[storeroom_out(room) for room in rooms])
 
 
-def save_storeroom(body: StoreroomIn, room: Storeroom | None) -> Storeroom:
+def save_storeroom(values: dict[str, Any], room: Storeroom | None) -> Storeroom:
     return place_records.save_storeroom(
-        db.session, code=body.code, name=body.name, notes=body.notes, storeroom=room,
-        site=chosen(Site, body.site_id, "site_id"),
-        department=chosen(Department, body.department_id, "department_id"),
+        db.session, code=values["code"], name=values["name"], notes=values["notes"],
+        storeroom=room, site=chosen(Site, values["site_id"], "site_id"),
+        department=chosen(Department, values["department_id"], "department_id"),
     )  # fmt: skip
 
 
@@ -162,16 +173,18 @@ def save_storeroom(body: StoreroomIn, room: Storeroom | None) -> Storeroom:
 def create_storeroom():
     """Create a storeroom (facility managers and admins); its code is unique and no tag."""
     body: StoreroomIn = request.context.json
-    return storeroom_out(saved(lambda: save_storeroom(body, None), None)), 201
+    return storeroom_out(saved(lambda: save_storeroom(body.model_dump(), None), None)), 201
 
 
 @bp.patch("/storerooms/<int:storeroom_id>")
-@spec.validate(json=StoreroomIn, resp=responses(HTTP_200=StoreroomOut, errors=WRITTEN), tags=TAGS)
+@spec.validate(json=StoreroomChange, resp=responses(HTTP_200=StoreroomOut, errors=WRITTEN),
+              tags=TAGS)  # fmt: skip
 def change_storeroom(storeroom_id: int):
-    """Change a storeroom (facility managers and admins)."""
+    """Change what the body names of a storeroom (facility managers and admins)."""
     room = place_or_404(Storeroom, storeroom_id)
-    body: StoreroomIn = request.context.json
-    return storeroom_out(saved(lambda: save_storeroom(body, room), room))
+    fields = ("code", "name", "site_id", "department_id", "notes")
+    values = patched(request.context.json, room, fields)
+    return storeroom_out(saved(lambda: save_storeroom(values, room), room))
 
 
 @bp.get("/categories")
@@ -182,11 +195,12 @@ def list_categories():
     return Categories(items=sorted(rows, key=lambda row: row.path.lower()))
 
 
-def save_category(body: CategoryIn, category: Category | None) -> Category:
+def save_category(values: dict[str, Any], category: Category | None) -> Category:
     return place_records.save_category(
-        db.session, name=body.name, parent=chosen(Category, body.parent_id, "parent_id"),
-        kind=body.kind, replacement_value=body.replacement_value, co2e_kg=body.co2e_kg,
-        names=body.names, category=category,
+        db.session, name=values["name"], kind=values["kind"], names=values["names"],
+        parent=chosen(Category, values["parent_id"], "parent_id"),
+        replacement_value=values["replacement_value"], co2e_kg=values["co2e_kg"],
+        category=category,
     )  # fmt: skip
 
 
@@ -195,13 +209,16 @@ def save_category(body: CategoryIn, category: Category | None) -> Category:
 def create_category():
     """Create a category (facility managers and admins)."""
     body: CategoryIn = request.context.json
-    return category_out(saved(lambda: save_category(body, None), None)), 201
+    return category_out(saved(lambda: save_category(body.model_dump(), None), None)), 201
 
 
 @bp.patch("/categories/<int:category_id>")
-@spec.validate(json=CategoryIn, resp=responses(HTTP_200=CategoryOut, errors=WRITTEN), tags=TAGS)
+@spec.validate(json=CategoryChange, resp=responses(HTTP_200=CategoryOut, errors=WRITTEN),
+              tags=TAGS)  # fmt: skip
 def change_category(category_id: int):
-    """Change a category (facility managers and admins); never under itself."""
+    """Change what the body names of a category (facility managers and admins); never
+    under itself."""
     category = place_or_404(Category, category_id)
-    body: CategoryIn = request.context.json
-    return category_out(saved(lambda: save_category(body, category), category))
+    fields = ("name", "parent_id", "kind", "replacement_value", "co2e_kg", "names")
+    values = patched(request.context.json, category, fields)
+    return category_out(saved(lambda: save_category(values, category), category))

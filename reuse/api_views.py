@@ -18,7 +18,6 @@ from typing import Any
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.api.errors import ApiError, conflict, forbidden, invalid, not_found
@@ -28,8 +27,9 @@ from app.extensions import db
 from app.pagination import keyset_page
 from app.timeutil import utcnow
 from inventory import access as inventory_access
-from inventory.errors import InventoryError, StaleItem
-from inventory.item_tags import find_item_by_tag
+from inventory.api_web import item_or_404
+from inventory.api_web import refused as item_refused
+from inventory.errors import InventoryError
 from inventory.models import Item, ItemPhoto, Storeroom
 from inventory.web import photo_response
 from reuse import access
@@ -71,33 +71,24 @@ def listing_or_404(listing_id: int) -> Listing:
     return listing
 
 
-def request_or_404(request_id: int) -> TransferRequest:
-    """A request of a listing the user may see, as the request pages find it before they ask
-    whether the user may act on it (a 403 when not)."""
+def readable_request_or_404(request_id: int) -> TransferRequest:
+    """A request the user may read (theirs, on their department's listing, or one they decide
+    on); any other is a 404 for every call, reading or acting, so none shows it exists."""
     transfer = db.session.get(TransferRequest, request_id)
     if transfer is None or not access.may_see(current_user, transfer.listing):
         raise not_found()
-    return transfer
-
-
-def readable_request_or_404(request_id: int) -> TransferRequest:
-    """A request the user may read: theirs, on their department's listing, or one they decide."""
-    transfer = request_or_404(request_id)
     if not access.may_read_request(current_user, transfer):
         raise not_found()
     return transfer
 
 
 def refused(error: ReuseError | InventoryError, item: Item | None = None) -> ApiError:
-    """A refusal of the services as a 409; the item's stale version with the version now.
-    The session is rolled back first: the message is put in the user's language, which reads
-    the user, and a refused flush leaves the session unusable until then."""
-    db.session.rollback()
-    if isinstance(error, StaleItem) and item is not None:
-        version = db.session.scalar(select(Item.version).where(Item.id == item.id))
-        return conflict(str(error), "stale_version", current_version=version)
+    """A refusal of the services as a 409 (the core's as inventory.api_web says), having
+    rolled back first: the message reads the user, and a refused flush leaves the session
+    unusable until then."""
     if isinstance(error, InventoryError):
-        return conflict(inventory_access.refusal_shown(current_user, error))
+        return item_refused(error, item)
+    db.session.rollback()
     return conflict(str(error))
 
 
@@ -159,8 +150,9 @@ def next_link(endpoint: str, after: int | None) -> PageLinks:
     """The link to the page after the row `after`, with the same filters."""
     if after is None:
         return PageLinks()
-    query = request.args.to_dict()
-    query.pop("after", None)
+    # From the checked arguments, not the raw ones: url_for takes `_method` and such as its own.
+    query = request.context.query.model_dump(mode="json", exclude_defaults=True,
+                                             exclude={"after"})  # fmt: skip
     return PageLinks(next=url_for(endpoint, **query, after=after))
 
 
@@ -220,9 +212,7 @@ def listing_photo(listing_id: int, photo_id: int, size: str):
 def offer_item(tag: str):
     """Offer an item, or part of a lot, as surplus: first to its own department, then up the
     ladder. Its photos are the item's (POST /items/{tag}/photos)."""
-    item = find_item_by_tag(db.session, tag)
-    if item is None or not inventory_access.can_view_item(current_user, item):
-        raise not_found()
+    item = item_or_404(tag)
     if not inventory_access.can_edit_item(current_user, item):
         raise forbidden()
     body: OfferIn = request.context.json
@@ -321,7 +311,7 @@ def approve_request(request_id: int):
     """Approve a pending request: its quantity is reserved for the department, and how it
     travels is set. Once the listing is fully reserved, its other pending requests are
     declined. A request decided meanwhile, or not enough left, is a 409."""
-    transfer = request_or_404(request_id)
+    transfer = readable_request_or_404(request_id)
     decider_or_403(transfer)
     body: ApproveIn = request.context.json
     handover_from = (
@@ -339,7 +329,7 @@ def approve_request(request_id: int):
 @spec.validate(json=DeclineIn, resp=responses(HTTP_200=RequestOut, errors=WRITTEN), tags=REQUESTS)
 def decline_request(request_id: int):
     """Decline a pending request, with a message to the department that asked."""
-    transfer = request_or_404(request_id)
+    transfer = readable_request_or_404(request_id)
     decider_or_403(transfer)
     body: DeclineIn = request.context.json
     done(lambda: request_services.decline(db.session, transfer, by=current_user, now=utcnow(),
@@ -352,7 +342,7 @@ def decline_request(request_id: int):
 def cancel_request(request_id: int):
     """Take a request back before its handover (the department that asked, or a decider);
     what an approval reserved is free again."""
-    transfer = request_or_404(request_id)
+    transfer = readable_request_or_404(request_id)
     if not access.may_cancel(current_user, transfer):
         raise forbidden()
     done(lambda: request_services.cancel(db.session, transfer, by=current_user, now=utcnow()))
@@ -365,7 +355,7 @@ def hand_over_request(request_id: int):
     """Record the handover of an approved request (a decider), or confirm its receipt (the
     department that asked): the item, or the part split off a lot under a new tag
     (`received_item_tag`), becomes the department's, where the request said."""
-    transfer = request_or_404(request_id)
+    transfer = readable_request_or_404(request_id)
     if not access.may_confirm_handover(current_user, transfer):
         raise forbidden()
     config = current_app.config

@@ -104,3 +104,26 @@ def test_the_rate_limit_is_per_token(app, api_as, make_user):
         assert second.get("/api/v1/sites").status_code == 200
     finally:
         app.config["API_RATE_LIMIT"] = 600
+
+
+@pytest.mark.parametrize("field", ["name", "condition", "quantity", "notes", "extra", "place"])
+def test_null_is_refused_where_an_item_always_has_a_value(api_as, make_user, make_item,
+                                                          db_session, field):  # fmt: skip
+    item = make_item("Desk")
+    api = api_as(make_user(Role.STAFF))
+    response = api.patch(f"/api/v1/items/{item.tag}", json={"version": item.version, field: None})
+    assert response.status_code == 422 and response.json["error"]["field"] == field
+    created = api.post("/api/v1/items", json={"name": "Chair", "place": "Hall", field: None})
+    assert created.status_code == 422
+    db_session.refresh(item)
+    assert item.version == 1
+
+
+def test_null_clears_what_may_be_empty(api_as, make_user, make_item, make_category, db_session):
+    item = make_item("Desk", category=make_category("Desks"), purchase_price=100)
+    response = api_as(make_user(Role.STAFF)).patch(
+        f"/api/v1/items/{item.tag}",
+        json={"version": item.version, "category_id": None, "purchase_price": None},
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["category"] is None and response.json["purchase_price"] is None

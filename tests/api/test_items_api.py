@@ -178,3 +178,19 @@ def test_a_file_that_is_no_photo_is_a_422(api_as, make_user, make_item, db_sessi
     )
     assert response.status_code == 422 and response.json["error"]["field"] == "photo"
     assert db_session.scalar(select(func.count()).select_from(ItemPhoto)) == 0
+
+
+def test_page_links_keep_the_filters_and_nothing_else(api_as, make_user, make_item):
+    for n in range(3):
+        make_item(f"Chair {n}")
+    api = api_as(make_user(Role.STAFF))
+    page = api.get("/api/v1/items?q=chair&per_page=1&_method=POST&_anchor=x&_scheme=ftp")
+    assert page.status_code == 200, page.json
+    assert page.json["links"]["next"].startswith("/api/v1/items?")
+    assert "_method" not in page.json["links"]["next"] and "#" not in page.json["links"]["next"]
+    assert "q=chair" in page.json["links"]["next"] and "per_page=1" in page.json["links"]["next"]
+
+
+def test_a_malformed_tag_is_a_422(api_as, make_user):
+    response = api_as(make_user(Role.STAFF)).post("/api/v1/items", json={"name": "x", "tag": "a b"})
+    assert response.status_code == 422 and response.json["error"]["field"] == "tag"

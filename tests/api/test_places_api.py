@@ -73,3 +73,22 @@ def test_an_unknown_site_is_a_422(api_as, make_user, db_session):
     )
     assert response.status_code == 422 and response.json["error"]["field"] == "site_id"
     assert db_session.scalar(select(Storeroom)) is None
+
+
+def test_a_patch_changes_only_what_it_names(api_as, make_user, make_storeroom, make_department,
+                                           make_category, db_session):  # fmt: skip
+    owner = make_department("Owner")
+    room = make_storeroom(code="P1", department=owner, notes="Key at reception")
+    top = make_category("Furniture")
+    chairs = make_category("Chairs", parent=top, replacement_value=900, names={"sv": "Stolar"})
+    api = api_as(make_user(Role.MANAGER))
+    assert api.patch(f"/api/v1/storerooms/{room.id}", json={"name": "Attic"}).status_code == 200
+    changed = api.patch(f"/api/v1/categories/{chairs.id}", json={"co2e_kg": 12})
+    assert changed.status_code == 200, changed.json
+    db_session.refresh(room), db_session.refresh(chairs)
+    assert (room.code, room.name, room.department_id, room.notes) == (
+        "P1", "Attic", owner.id, "Key at reception")  # fmt: skip
+    assert chairs.parent_id == top.id and chairs.replacement_value == 900
+    assert chairs.names == {"sv": "Stolar"} and chairs.co2e_kg == 12
+    moved = api.patch(f"/api/v1/categories/{chairs.id}", json={"parent_id": None})
+    assert moved.json["path"] == "Chairs"

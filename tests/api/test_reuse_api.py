@@ -457,9 +457,10 @@ def test_decision_refusals_change_nothing(api_as, db_session, town, offered, ask
     before = state(db_session)
     for action in ("approve", "decline"):
         url = f"/api/v1/requests/{transfer.id}/{action}"
-        # the teacher and the staff see the listing, but do not decide
+        # the teacher reads the request (their department's) but does not decide; the staff
+        # see the listing, not the request: to them it is not there
         refused(api_as(town.teacher).post(url), 403, "forbidden")
-        refused(api_as(town.staff).post(url), 403, "forbidden")
+        refused(api_as(town.staff).post(url), 404, "not_found")
         # a manager of the department that asked: decided by someone else
         refused(api_as(town.school_manager).post(url), 403, "forbidden", "someone else")
         refused(api_as(town.manager).post(url, json={"message": 3}), 422)
@@ -565,7 +566,7 @@ def test_hand_over_refusals_change_nothing(api_as, db_session, town, offered, as
     url = f"/api/v1/requests/{transfer.id}/hand-over"
     before = state(db_session)
     refused(api_as(town.manager).post(url), 409, "conflict", "not approved")  # still pending
-    refused(api_as(town.nurse).post(url), 403, "forbidden")  # sees the listing, not theirs
+    refused(api_as(town.nurse).post(url), 404, "not_found")  # sees the listing, not the request
     refused(api_as(town.manager).post(url, json={"note": "x"}), 422)
     assert state(db_session) == before
     assert api_as(town.manager).post(f"/api/v1/requests/{transfer.id}/approve").status_code == 200
@@ -598,7 +599,7 @@ def test_cancel_refusals_change_nothing(api_as, db_session, town, offered, asked
     url = f"/api/v1/requests/{transfer.id}/cancel"
     before = state(db_session)
     refused(api_as(town.owner).post(url), 403, "forbidden")  # the listing's, not the request's
-    refused(api_as(town.staff).post(url), 403)
+    refused(api_as(town.staff).post(url), 404)  # sees the listing, not the request
     refused(api_as(town.teacher).post(url, json={"reason": "x"}), 422)
     assert state(db_session) == before
     assert api_as(town.manager).post(url).status_code == 200  # a decider may cancel too
