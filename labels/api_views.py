@@ -119,7 +119,7 @@ def print_labels_api():
     fmt = FORMATS[body.format]
     profile = chosen_profile(body, fmt)
     labels, title = chosen_labels(body)
-    db.session.commit()
     pdf = render_labels(labels, fmt, start=body.start, copies=body.copies,
                         adjust=services.adjustment(profile), title=title)  # fmt: skip
+    db.session.commit()  # "label printed" is kept only once there is a sheet to print
     return pdf_response(pdf, f"labels-{fmt.name}.pdf")

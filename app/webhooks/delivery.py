@@ -17,6 +17,7 @@ import http.client
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -185,11 +186,15 @@ def due_ids(session: Session, *, now: datetime, limit: int = DUE_AT_ONCE) -> lis
     return ids
 
 
-def send_due(session: Session, *, now: datetime, timeout: float) -> int:
+def send_due(
+    session: Session, *, now: datetime, timeout: float, clock: Callable[[], datetime] | None = None
+) -> int:
     """Attempt every due delivery (the first attempt of one whose task was lost, or a retry);
-    return how many were attempted."""
+    return how many were attempted. Each attempt reads `clock` (the worker's: the real time),
+    since a run of slow receivers takes minutes: its lease, signature and back-off start
+    when it is made, not when the run began."""
     return sum(
-        attempt(session, delivery_id, now=now, timeout=timeout) is not None
+        attempt(session, delivery_id, now=clock() if clock else now, timeout=timeout) is not None
         for delivery_id in due_ids(session, now=now)
     )
 

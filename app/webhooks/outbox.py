@@ -67,7 +67,7 @@ def send_due(app: Flask) -> None:
     """Attempt the deliveries that are due, and forget the old finished ones."""
     with app.app_context(), Session(db.engine) as session:
         try:
-            delivery.send_due(session, now=utcnow(), timeout=timeout_of(app))
+            delivery.send_due(session, now=utcnow(), timeout=timeout_of(app), clock=utcnow)
             delivery.forget_old(session, now=utcnow())
         except Exception:
             session.rollback()

@@ -196,3 +196,16 @@ def test_the_periodic_retry_sends_a_delivery_whose_task_was_lost(
     assert receiver.requests == []
     outbox.send_due(app)
     assert receiver.events() == ["item.moved"]
+
+
+def test_each_attempt_of_a_run_is_timed_when_it_is_made(db_session, receiver, make_webhook):
+    """A run of slow receivers takes minutes: each attempt's signature and lease start when
+    it is made, so none goes out stale nor is taken again by the next run meanwhile."""
+    make_webhook(receiver.url)
+    start = utcnow().replace(microsecond=0)
+    first, second = published(db_session, now=start), published(db_session, now=start)
+    times = iter([start + timedelta(minutes=4), start + timedelta(minutes=9)])
+    assert delivery.send_due(db_session, now=start, timeout=TIMEOUT, clock=lambda: next(times)) == 2
+    stamps = sorted(int(got.headers["X-Reshelf-Timestamp"]) for got in receiver.requests)
+    assert stamps == [int((start + timedelta(minutes=m)).timestamp()) for m in (4, 9)]
+    assert {state_of(db_session, row.id).status for row in (first, second)} == {"delivered"}
