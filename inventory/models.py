@@ -82,6 +82,7 @@ class EventKind(enum.StrEnum):
     OFFERED_WIDER = "offered_wider"  # its listing climbed to a wider audience
     REQUEST_DECLINED = "request_declined"  # a transfer request for it was declined
     REQUEST_CANCELLED = "request_cancelled"  # a transfer request for it was taken back
+    AID_STEP = "aid_step"  # a step of an assistive aid's cycle (reuse/aids)
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):

@@ -54,6 +54,7 @@ EVENT = {
     EventKind.OFFERED_WIDER: _l("Offered more widely"),
     EventKind.REQUEST_DECLINED: _l("Request declined"),
     EventKind.REQUEST_CANCELLED: _l("Request cancelled"),
+    EventKind.AID_STEP: _l("Aid cycle"),
 }
 FIELD = {
     "name": _l("Name"),

@@ -1,0 +1,1 @@
+"""Assistive aids: their reconditioning cycle, kits, maintenance plans and issuing, oldest first."""
