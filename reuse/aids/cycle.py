@@ -202,7 +202,11 @@ def issued(ctx: Context, details: Details) -> None:
 
 
 def _carry(ctx: Context, to: Storeroom | None, place: str = "") -> None:
-    move_item(ctx.session, ctx.item, to, place=place, by=ctx.by, now=ctx.now)
+    """Move the aid, and the accessories that travel with it, in or out of a storeroom."""
+    items = [ctx.item] + [accessory.item for accessory in ctx.aid.accessories
+                          if accessory.item.status in item_states.STOCK]  # fmt: skip
+    for item in items:
+        move_item(ctx.session, item, to, place=place, by=ctx.by, now=ctx.now)
 
 
 STEPS = {
