@@ -103,6 +103,7 @@ def import_feature_modules() -> None:
     import inventory.item_api_views  # noqa: F401  (the API's calls, on app.api.web's blueprint)
     import inventory.place_api_views  # noqa: F401
     import labels.api_views  # noqa: F401
+    import reuse.aids.api_views  # noqa: F401  (aid steps and ready aids in the API)
     import reuse.aids.models  # noqa: F401  (assistive aids: their cycle, plans, kits)
     import reuse.api_views  # noqa: F401  (listings and requests in the API)
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)

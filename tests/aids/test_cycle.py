@@ -15,7 +15,7 @@ from reuse.aids import states as s
 from reuse.aids.cycle import AidRefused
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
-from tests.aids.conftest import cycle_to
+from tests.aids.fixtures import cycle_to
 
 
 def counts(db_session, item) -> tuple[int, int]:

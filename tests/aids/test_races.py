@@ -10,7 +10,7 @@ from inventory.models import Department, Item
 from reuse.aids.cycle import Details, take_step
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
-from tests.aids.conftest import cycle_to
+from tests.aids.fixtures import cycle_to
 from tests.reuse.racing import REPEAT, race
 
 
@@ -20,7 +20,7 @@ def test_two_people_issuing_one_ready_aid_only_one_wins(app, db_session, depot, 
         cycle_to(step, lift, depot, Step.READY)
         item_id, user_id, to_id = lift.id, depot.manager.id, depot.home_care.id
 
-        def issue(session, unit: str) -> None:
+        def issue(session, unit: str, item_id=item_id, user_id=user_id, to_id=to_id) -> None:
             item, user = session.get(Item, item_id), session.get(User, user_id)
             details = Details(to=session.get(Department, to_id), unit=unit)
             take_step(session, item, Step.ISSUED, details, by=user, now=utcnow(),

@@ -54,3 +54,6 @@ def api_as(client, make_token_for) -> Callable[..., ApiClient]:
         return ApiClient(client, make_token_for(user, scope))
 
     return make
+
+
+from tests.aids.fixtures import depot, make_aid, step  # noqa: E402, F401  (the aid calls)

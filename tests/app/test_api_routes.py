@@ -36,6 +36,7 @@ READ = {
     "api.listing_photo": set(),
     "api.list_requests": ANYONE,  # each reads what they may (tests/api/test_reuse_api.py)
     "api.get_request": MANAGERS,  # another department's request on a third one's listing
+    "api.list_ready_aids": ANYONE,  # each sees what they may (tests/api/test_aids_api.py)
 }
 # Lists a role may not read at all: 403, as their pages answer (any other call: 404).
 ROLE_LISTS = {"api.list_imports"}
@@ -68,6 +69,7 @@ WRITE = {
     "api.decline_request": MANAGERS,
     "api.cancel_request": MANAGERS,  # and the requesting department
     "api.hand_over_request": MANAGERS,  # and the receiving department
+    "api.take_aid_step": CROSS,  # those who move the item (tests/api/test_aids_api.py)
 }
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
@@ -92,6 +94,7 @@ def body_for(endpoint: str, args: dict) -> dict:
         "api.decline_request": {"message": "hacked"},
         "api.cancel_request": {},
         "api.hand_over_request": {},
+        "api.take_aid_step": {"step": "returned"},
     }
     return bodies.get(endpoint, {"name": "hacked"})
 
