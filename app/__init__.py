@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from labels.scan_views import bp as scan_bp
     from labels.stocktake_views import bp as stocktake_bp
     from labels.views import bp as labels_bp
+    from reuse.aids.views import bp as aids_bp
     from reuse.demand.views import bp as demand_bp
     from reuse.listings.closing_views import bp as closing_bp
     from reuse.listings.offer_views import bp as reuse_offers_bp
@@ -146,7 +147,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, stocktake_bp,
         exports_bp, imports_bp,
-        reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
+        reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp, aids_bp,
         partners_bp, partner_pages_bp, market_bp,
         closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp, webhooks_bp,
     ):  # fmt: skip
@@ -161,11 +162,13 @@ def register_signals(app: Flask) -> None:
     from app.webhooks import events as webhook_events
     from imports import item_groups
     from reuse import item_page
+    from reuse.aids import item_card
     from reuse.listings import collect_from
     from reuse.notices import notifications
 
     collect_from.listen()
     item_page.listen()
+    item_card.listen()
     item_groups.listen()
     notifications.listen()
     webhook_events.listen()

@@ -61,6 +61,7 @@ MENU = (
             Entry("market.index", _l("Public market")),
         ),
     ),
+    Group(_l("Assistive aids"), (Entry("aids.overview", _l("Aids to do")),)),
     Group(
         _l("Places"),
         (

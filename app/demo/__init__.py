@@ -4,7 +4,8 @@ same services the pages use, so its history, notifications and audit trail are r
 The modules, in the order they run: places (departments, sites, storerooms, categories),
 people, stock (two years of items, photos drawn by pictures, moves), counting (eighteen
 months of scans and a stocktake), then two months day by day on the calendar: the import
-(stock_list), labels (printing), the partner directory and demand, and the surplus ladder.
+(stock_list), labels (printing), the partner directory and demand, and the surplus ladder;
+last, the aid depot (aids), whose aids are its own items.
 A fixed seed makes every run the same, except for the passwords, which are fresh each time.
 """
 
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.demo import counting, demand, ladder, printing, stock, stock_list
+from app.demo import aids, counting, demand, ladder, printing, stock, stock_list
 from app.demo.calendar import Calendar
 from app.demo.people import People, load_people
 from app.demo.places import load_places
@@ -45,6 +46,7 @@ def load_demo(
     calendar = Calendar()
     _plan(world, calendar, import_max_rows)
     calendar.run(session, start=world.days_ago(CALENDAR_DAYS), now=now)
+    aids.load_aids(world)
     session.flush()
     return people
 

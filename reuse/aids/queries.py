@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, joinedload
 from inventory.models import Item
 from inventory.queries import category_and_descendants
 from reuse.aids import plans
-from reuse.aids.models import Aid, AidPlan
-from reuse.aids.states import AidState
+from reuse.aids.models import Aid, AidPlan, AidStep
+from reuse.aids.states import AidState, Step
 
 
 def oldest_first(statement: Select) -> Select:
@@ -91,3 +91,17 @@ def _aids(session: Session, scope: ColumnElement[bool]) -> list[Aid]:
     statement = (select(Aid).join(Aid.item).where(scope)
                  .options(joinedload(Aid.item).joinedload(Item.category)))  # fmt: skip
     return list(session.scalars(statement.order_by(Item.id)).unique())
+
+
+def visible_aids(session: Session, scope: ColumnElement[bool]) -> list[Aid]:
+    """Every aid in the cycle the user may see."""
+    statement = select(Aid).join(Aid.item).where(scope).options(joinedload(Aid.item))
+    return list(session.scalars(statement).unique())
+
+
+def inspections(session: Session, item_id: int) -> list[AidStep]:
+    """An aid's journal: every inspection, the latest first."""
+    statement = (select(AidStep)
+                 .where(AidStep.item_id == item_id, AidStep.step == Step.INSPECTED)
+                 .order_by(AidStep.id.desc()))  # fmt: skip
+    return list(session.scalars(statement))

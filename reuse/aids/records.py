@@ -93,6 +93,16 @@ def unlink_accessory(session: Session, aid: Aid, accessory: AidAccessory, *, by:
     session.expire(aid, ["accessories"])
 
 
+def record_service(session: Session, aid: Aid, *, notes: str, by: User, now: datetime) -> None:
+    """A service done to the plan (a lift's motor, a bed's electrics): its date starts the
+    count to the next one, which an aid must not be issued past."""
+    aid.last_serviced_on = now.date()
+    notes = notes.strip()
+    note = _l("Serviced: %(notes)s", notes=notes) if notes else _l("Serviced.")
+    record_event(session, aid.item, EventKind.AID_STEP, by=by, now=now, note=note)
+    session.flush()
+
+
 def save_plan(session: Session, category: Category, *, service_days: int | None,
               inspection_days: int | None, checklist: str, step_days: dict[str, int],
               group: EquivalenceGroup | None) -> AidPlan:  # fmt: skip

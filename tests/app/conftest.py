@@ -120,6 +120,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "token_id": api_token.token.id,
             "tag": item.tag,
             "webhook_id": webhook.id,
+            "accessory_id": item.id,  # no aid's accessory: a 404
         },
     }
 

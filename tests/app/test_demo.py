@@ -25,6 +25,9 @@ from inventory.models import (
     Storeroom,
 )
 from labels.models import PrinterProfile, ReservedTag, Scan, Stocktake
+from reuse.aids import plans
+from reuse.aids.models import Aid, AidStep, EquivalenceGroup
+from reuse.aids.states import AidState
 from reuse.demand.models import BuyCheck, BuyCheckOutcome, Watch, Wish
 from reuse.listings.models import Closing, Listing, Tier
 from reuse.listings.states import ListingStatus
@@ -130,6 +133,27 @@ def test_demo_has_wishes_watches_checks_and_outside_interest(demo, db_session):
     assert outcomes == set(BuyCheckOutcome)
     assert count(db_session, Interest, Interest.partner_id.is_(None)) >= 2
     assert count(db_session, Interest, Interest.partner_id.is_not(None)) >= 1
+
+
+def test_demo_has_aids_in_every_state_a_group_a_kit_gap_and_an_overdue_lift(demo, db_session):
+    assert set(db_session.scalars(select(Aid.status))) == set(AidState)
+    assert {group.forced for group in db_session.scalars(select(EquivalenceGroup))} == {True, False}
+    aids = db_session.scalars(select(Aid)).all()
+    assert any(plans.missing_parts(db_session, aid) for aid in aids)
+    assert any(aid.accessories for aid in aids)
+    today = utcnow().date()
+    overdue = [
+        aid
+        for aid in aids
+        if aid.status == AidState.ISSUED
+        and (plan := plans.plan_for(db_session, aid.item.category)) is not None
+        and plans.due_dates(aid, aid.item, plan).inspection < today
+    ]
+    assert [aid.item.category.names["en"] for aid in overdue] == ["Patient lift"]
+    journal = db_session.scalars(
+        select(AidStep).where(AidStep.item_id == overdue[0].item_id, AidStep.passed.is_not(None))
+    ).all()
+    assert len(journal) == 2
 
 
 def test_demo_accounts_can_log_in_and_a_second_load_is_refused(demo, runner, client):

@@ -124,6 +124,8 @@ POLICY = {
     "auth.account": _everyone,
     "tokens.tokens": _everyone,  # one's own tokens
     "webhooks.index": _managers,
+    "aids.overview": _warehouse,
+    "aids.journal": _warehouse,  # any item one sees; an item that is no aid has no entries
     # The API's description is public; a session cookie opens no call of the API (a token
     # does, walked by tests/app/test_api_routes.py).
     "api.openapi": {role: OK for role in ROLES},
@@ -170,6 +172,10 @@ POLICY = {
     "webhooks.switch": None,
     "webhooks.delete": None,
     "webhooks.ping": None,
+    "aids.step": None,
+    "aids.record": None,
+    "aids.link_accessory": None,
+    "aids.unlink_accessory": None,
 }
 # POST endpoint -> roles that may use it on another department's objects.
 POST_ALLOWED = {
@@ -223,6 +229,10 @@ POST_ALLOWED = {
     "webhooks.switch": {Role.MANAGER, Role.ADMIN},
     "webhooks.delete": {Role.MANAGER, Role.ADMIN},
     "webhooks.ping": {Role.MANAGER, Role.ADMIN},
+    "aids.step": {Role.STAFF, Role.MANAGER, Role.ADMIN},  # as moving the item
+    "aids.record": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "aids.link_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "aids.unlink_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
 }
 
 

@@ -1,0 +1,182 @@
+"""The aid depot at Solgården: rollators, wheelchairs, shower chairs and patient lifts going
+round the reconditioning cycle, so every state, a kit with a gap, two equivalence groups and
+a lift whose yearly inspection is overdue are there to see.
+
+Each aid is a new item whose whole life is stepped through the same services the pages use,
+oldest step first, so its history and inspection journal read as they happened.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from app.auth.roles import Role
+from app.demo.world import World
+from inventory import item_records, place_records
+from inventory.models import Category, CategoryKind, Condition, Item
+from reuse.aids import records
+from reuse.aids.cycle import Details, enrol, take_step
+from reuse.aids.models import Aid, ArticleScheme
+from reuse.aids.states import Step
+
+DEPOT, ISSUED_TO = "SG-H1", "Hemtjänst Norr"
+CHECKS = {
+    "Rollator": "Bromsar\nHjul och gaffel\nHandtag och höjdinställning",
+    "Manuell rullstol": "Bromsar\nDäck och lufttryck\nFotstöd\nSittdyna",
+    "Duschstol": "Ben och gummitassar\nSits och ryggstöd",
+    "Personlyft": "Lyftmotor\nNödsänkning\nBatteri och laddning\nLyftbygel och sele",
+}
+# The steps from a return up to each state; an aid is taken as far as its state.
+CLEANED = {"method": "Spritavtorkning", "agent": "Etanol 70 %"}
+ROUND = [(Step.RETURNED, {}), (Step.CLEANED, CLEANED), (Step.INSPECTED, {"passed": True}),
+         (Step.READY, {}), (Step.ISSUED, {"unit": "Team 2"})]  # fmt: skip
+
+
+def load_aids(world: World) -> None:
+    """Plans, kits, groups, and aids in every state of the cycle."""
+    categories = _categories(world)
+    staff = world.people.first(Role.STAFF)
+    lifts, slings, chargers = (
+        categories["Personlyft"],
+        categories["Lyftsele"],
+        categories["Laddare"],
+    )
+    groups = {"Rollator": records.save_group(world.session, "Rollatorer", forced=True),
+              "Manuell rullstol": records.save_group(world.session, "Rullstolar", forced=False)}  # fmt: skip
+    for name, checklist in CHECKS.items():
+        records.save_plan(world.session, categories[name], checklist=checklist,
+                          inspection_days=365, service_days=182 if name == "Personlyft" else None,
+                          step_days={"returned": 2, "quarantined": 3, "cleaned": 2,
+                                     "inspected": 2, "in_repair": 21},
+                          group=groups.get(name))  # fmt: skip
+    records.set_kit(world.session, lifts, [slings, chargers])
+
+    def aid(category: Category, name: str, bought: int, years_ago: float = 1.5) -> Item:
+        return _new_aid(world, category, name, bought=bought, at=world.days_ago(years_ago * 365))
+
+    rollator, wheelchair = categories["Rollator"], categories["Manuell rullstol"]
+    shower = categories["Duschstol"]
+    # Ready rollators of different ages: the oldest goes first.
+    for bought, name in ((2016, "Rollator Topro Olympos"), (2019, "Rollator Server"),
+                         (2021, "Rollator Topro Olympos")):  # fmt: skip
+        _round(world, aid(rollator, name, bought), staff, up_to=Step.READY, days_ago=40)
+    _round(world, aid(rollator, "Rollator Server", 2018), staff, up_to=Step.ISSUED, days_ago=30)
+    _round(world, aid(rollator, "Rollator Topro Olympos", 2017), staff, up_to=Step.RETURNED,
+           days_ago=1)  # fmt: skip
+    contaminated = aid(wheelchair, "Rullstol Etac Cross 6", 2018)
+    _round(world, contaminated, staff, up_to=Step.RETURNED, days_ago=6)
+    _step(world, contaminated, Step.QUARANTINED, staff, world.days_ago(6, hour=11),
+          notes="Kom tillbaka nedsmutsad; väntar på desinfektion.")  # fmt: skip
+    _round(world, aid(wheelchair, "Rullstol Panthera", 2020), staff, up_to=Step.CLEANED,
+           days_ago=3)  # fmt: skip
+    _round(world, aid(wheelchair, "Rullstol Etac Cross 6", 2015), staff, up_to=Step.READY,
+           days_ago=20)  # fmt: skip
+    _round(world, aid(shower, "Duschstol Etac Swift", 2022), staff, up_to=Step.INSPECTED,
+           days_ago=2)  # fmt: skip
+    broken = aid(shower, "Duschpall", 2014)
+    _round(world, broken, staff, up_to=Step.CLEANED, days_ago=9)
+    _step(world, broken, Step.INSPECTED, staff, world.days_ago(8), passed=False,
+          notes="Ett ben böjt; gummitassar saknas.",
+          checks=[("Ben och gummitassar", False), ("Sits och ryggstöd", True)])  # fmt: skip
+    _lifts(world, lifts, slings, chargers, staff)
+
+
+def _lifts(world: World, lifts: Category, slings: Category, chargers: Category, staff) -> None:
+    """An issued lift whose yearly inspection is overdue (two inspections in its journal), a
+    lift back without its sling (lost where it was used), and a ready one whose missing
+    charger was accepted."""
+    overdue = _new_aid(world, lifts, "Personlyft Molift Smart 150", bought=2019,
+                       at=world.days_ago(820))  # fmt: skip
+    _kit(world, overdue, (slings, chargers), staff, world.days_ago(815))
+    _round(world, overdue, staff, up_to=Step.ISSUED, days_ago=800)
+    _round(world, overdue, staff, up_to=Step.ISSUED, days_ago=420)
+    records.edit_record(world.session, _aid_of(world, overdue), iso_class="12 36 03",
+                        scheme=ArticleScheme.HMI, number="109876", by=staff,
+                        now=world.days_ago(419))  # fmt: skip
+    no_sling = _new_aid(world, lifts, "Personlyft Liko Viking", bought=2021,
+                        at=world.days_ago(500))  # fmt: skip
+    _kit(world, no_sling, (slings, chargers), staff, world.days_ago(499))
+    _round(world, no_sling, staff, up_to=Step.ISSUED, days_ago=300)
+    lost = next(a for a in _aid_of(world, no_sling).accessories if a.item.category == slings)
+    records.unlink_accessory(world.session, _aid_of(world, no_sling), lost, by=staff,
+                             now=world.days_ago(5))  # fmt: skip
+    _round(world, no_sling, staff, up_to=Step.INSPECTED, days_ago=4)
+    gap = _new_aid(world, lifts, "Personlyft Molift Smart 150", bought=2022,
+                   at=world.days_ago(200))  # fmt: skip
+    _kit(world, gap, (slings,), staff, world.days_ago(199))
+    _round(world, gap, staff, up_to=Step.INSPECTED, days_ago=12)
+    _step(
+        world,
+        gap,
+        Step.READY,
+        staff,
+        world.days_ago(11),
+        gap_reason="Laddaren är beställd; en lånas ut från förrådet tills den kommer.",
+    )
+
+
+def _categories(world: World) -> dict[str, Category]:
+    """The demo's aid categories by Swedish name, with a lift and its accessories added."""
+    aids = {c.name: c for c, _leaf in world.places.leaves if c.kind == CategoryKind.ASSISTIVE_AID}
+    root = next(iter(aids.values())).parent.parent
+    save = place_records.save_category
+    lifts = save(world.session, name="Personlyft", parent=root, kind=CategoryKind.ASSISTIVE_AID,
+                 names={"en": "Patient lift", "da": "Personløfter", "nl": "Tillift"},
+                 replacement_value=Decimal(45000), co2e_kg=Decimal(310))  # fmt: skip
+    slings = save(world.session, name="Lyftsele", parent=root, kind=CategoryKind.EQUIPMENT,
+                  names={"en": "Lifting sling", "da": "Løftesejl", "nl": "Tilband"},
+                  replacement_value=Decimal(2400), co2e_kg=Decimal(6))  # fmt: skip
+    chargers = save(world.session, name="Laddare", parent=root, kind=CategoryKind.EQUIPMENT,
+                    names={"en": "Charger", "da": "Oplader", "nl": "Oplader"},
+                    replacement_value=Decimal(1500), co2e_kg=Decimal(4))  # fmt: skip
+    return {**aids, "Personlyft": lifts, "Lyftsele": slings, "Laddare": chargers}
+
+
+def _new_aid(world: World, category: Category, name: str, *, bought: int, at: datetime) -> Item:
+    room = world.places.rooms[DEPOT]
+    fields = {
+        "name": name, "category": category, "department": room.department,
+        "condition": Condition.GOOD, "quantity": 1,
+        "serial_number": f"SN{world.rng.randint(100000, 999999)}",
+        "purchase_date": date(bought, world.rng.randint(1, 12), world.rng.randint(1, 28)),
+        "purchase_price": category.replacement_value, "notes": "", "position": "", "place": "",
+    }  # fmt: skip
+    return item_records.create_item(
+        world.session,
+        fields,
+        storeroom=room,
+        by=world.people.first(Role.STAFF),
+        now=at,
+        **world.tags,
+    )
+
+
+def _kit(world: World, item: Item, parts: tuple[Category, ...], by, at: datetime) -> None:
+    """Enrol the aid as in use and link an accessory of each category in `parts`."""
+    aid = enrol(world.session, item, now=at)
+    for part in parts:
+        accessory = _new_aid(world, part, part.name, bought=item.purchase_date.year, at=at)
+        records.link_accessory(world.session, aid, accessory, by=by, now=at)
+
+
+def _aid_of(world: World, item: Item) -> Aid:
+    return world.session.get(Aid, item.id)
+
+
+def _round(world: World, item: Item, by, *, up_to: Step, days_ago: float) -> None:
+    """Take the aid from a return up to `up_to`, a few hours apart, from `days_ago`."""
+    to = world.places.departments[ISSUED_TO]
+    for hours, (step, details) in enumerate(ROUND):
+        when = world.days_ago(days_ago, hour=8) + timedelta(hours=hours)
+        if step == Step.INSPECTED and item.category.name == "Personlyft":
+            records.record_service(world.session, _aid_of(world, item), by=by, now=when,
+                                   notes="Batteri bytt, nödsänkning provad.")  # fmt: skip
+        _step(world, item, step, by, when, **({"to": to} if step == Step.ISSUED else {}),
+              **details)  # fmt: skip
+        if step == up_to:
+            return
+
+
+def _step(world: World, item: Item, step: Step, by, when: datetime, **details) -> None:
+    take_step(world.session, item, step, Details(**details), by=by, now=when, today=when.date())

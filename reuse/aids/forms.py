@@ -1,0 +1,60 @@
+"""The forms of the aid pages: one step of the cycle, an aid's record, an accessory."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from reuse.aids.models import ArticleScheme
+from reuse.aids.states import Step
+from reuse.aids.vocabulary import SCHEME
+
+
+class CheckList(SelectMultipleField):
+    """The checklist as tick boxes: a ticked check passed."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StepForm(FlaskForm):
+    """One step; the item page shows the fields the step needs, the service checks them."""
+
+    step = HiddenField(validators=[AnyOf([step.value for step in Step])])
+    method = StringField(_l("Cleaning method"), validators=[Optional(), Length(max=200)])
+    agent = StringField(_l("Cleaning agent"), validators=[Optional(), Length(max=200)])
+    passed = RadioField(_l("Result"), choices=[SelectChoice("yes", _l("Passed")), SelectChoice("no", _l("Failed"))],
+                        validators=[Optional()])  # fmt: skip
+    checks = CheckList(_l("Checks that passed"), choices=[], validate_choice=False)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    to = SelectField(_l("Issued to department"), coerce=str, validate_choice=False)
+    unit = StringField(_l("Unit or team (never a person's name)"),
+                       validators=[Optional(), Length(max=200)])  # fmt: skip
+    gap_reason = TextAreaField(_l("Why the kit may go incomplete"),
+                               validators=[Optional(), Length(max=2000)])  # fmt: skip
+
+
+class RecordForm(FlaskForm):
+    iso_class = StringField(_l("ISO 9999 class"), validators=[Optional(), Length(max=20)])
+    article_scheme = SelectField(
+        _l("Article number kind"),
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(scheme.value, label) for scheme, label in SCHEME.items()],
+        validators=[Optional(), AnyOf([""] + [scheme.value for scheme in ArticleScheme])],
+    )
+    article_number = StringField(_l("Article number"), validators=[Optional(), Length(max=40)])
+
+
+class AccessoryForm(FlaskForm):
+    tag = StringField(_l("Accessory's tag"), validators=[DataRequired(), Length(max=64)])

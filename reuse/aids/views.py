@@ -1,0 +1,192 @@
+"""The aid pages: a step of the cycle, an aid's record and accessories (all posted from the
+item page's aid card), the overview of what needs doing, and an aid's inspection journal.
+
+Each POST goes through the services of reuse/aids and commits once; a refusal rolls back and
+says why on the item page (409 when someone else stepped the aid first), changing nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.roles import role_required
+from app.extensions import db
+from app.formats import reader_csv_style
+from app.sheets import csv_lines
+from app.timeutil import utcnow
+from inventory import access
+from inventory.errors import InventoryError
+from inventory.item_tags import find_item_by_tag
+from inventory.models import Department, Item
+from inventory.web import visible_item_or_404
+from reuse.aids import plans, queries, records
+from reuse.aids.cycle import Details, take_step
+from reuse.aids.forms import AccessoryForm, RecordForm, StepForm
+from reuse.aids.models import Aid, AidAccessory, AidStep, ArticleScheme
+from reuse.aids.states import AidState, Step
+from reuse.aids.vocabulary import STATE
+from reuse.errors import ReuseError
+from reuse.web import ConfirmForm, flash_errors, refused, today
+
+bp = Blueprint("aids", __name__, url_prefix="/aids", template_folder="../templates")
+MOVERS = tuple(access.MOVERS)
+
+
+def movable_item_or_404(item_id: int) -> Item:
+    """An item the user may see (else 404) and step (else 403)."""
+    item = visible_item_or_404(item_id)
+    if not access.can_move_item(current_user, item):
+        abort(403)
+    return item
+
+
+def item_url(item: Item) -> str:
+    return url_for("inventory.item", item_id=item.id) + "#aid"
+
+
+@bp.route("/items/<int:item_id>/step", methods=["POST"])
+@role_required(*MOVERS)
+def step(item_id: int):
+    """Take one step of the cycle from the aid card's button."""
+    item = movable_item_or_404(item_id)
+    form = posted_step_form()
+    if form is None or not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(item_url(item))
+    chosen = form.to.data or ""
+    to = db.session.get(Department, int(chosen)) if chosen.isdigit() else None
+    details = Details(
+        method=form.method.data or "", agent=form.agent.data or "", notes=form.notes.data or "",
+        passed={"yes": True, "no": False}.get(form.passed.data or ""),
+        checks=_checks(item, set(form.checks.data or [])), to=to, unit=form.unit.data or "",
+        gap_reason=form.gap_reason.data or "",
+    )  # fmt: skip
+    try:
+        aid = take_step(db.session, item, Step(form.step.data), details, by=current_user,
+                        now=utcnow(), today=today())  # fmt: skip
+    except (ReuseError, InventoryError) as error:
+        return refused(error, item_url(item))
+    db.session.commit()
+    flash(_("Done: the aid is %(state)s.", state=STATE[aid.status]), "success")
+    return redirect(item_url(item))
+
+
+def posted_step_form() -> StepForm | None:
+    """The form of the step posted: its fields carry the step's name (item_card.step_form)."""
+    for step in Step:
+        if request.form.get(f"{step.value}-step") == step.value:
+            form = StepForm(prefix=step.value)
+            form.to.choices = []
+            return form
+    return None
+
+
+def _checks(item: Item, ticked: set[str]) -> list[tuple[str, bool]]:
+    """Every check of the item's plan, with whether it was ticked as passed."""
+    plan = plans.plan_for(db.session, item.category)
+    return [(check, check in ticked) for check in (plan.checks if plan else [])]
+
+
+@bp.route("/items/<int:item_id>/record", methods=["POST"])
+@role_required(*MOVERS)
+def record(item_id: int):
+    """Set an aid's ISO 9999 class and article number."""
+    item = movable_item_or_404(item_id)
+    aid = db.session.get(Aid, item.id) or abort(404)
+    form = RecordForm(prefix="record")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(item_url(item))
+    scheme = ArticleScheme(form.article_scheme.data) if form.article_scheme.data else None
+    try:
+        records.edit_record(db.session, aid, iso_class=form.iso_class.data or "", scheme=scheme,
+                            number=form.article_number.data or "", by=current_user,
+                            now=utcnow())  # fmt: skip
+    except ReuseError as error:
+        return refused(error, item_url(item))
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(item_url(item))
+
+
+@bp.route("/items/<int:item_id>/accessories", methods=["POST"])
+@role_required(*MOVERS)
+def link_accessory(item_id: int):
+    """Link an accessory by its tag; one the user may not see is refused as unknown."""
+    item = movable_item_or_404(item_id)
+    aid = db.session.get(Aid, item.id) or abort(404)
+    form = AccessoryForm(prefix="accessory")
+    accessory = find_item_by_tag(db.session, form.tag.data or "") if form.validate() else None
+    if accessory is None or not access.can_move_item(current_user, accessory):
+        flash(_("No item of yours has that tag."), "error")
+        return redirect(item_url(item))
+    try:
+        records.link_accessory(db.session, aid, accessory, by=current_user, now=utcnow())
+    except ReuseError as error:
+        return refused(error, item_url(item))
+    db.session.commit()
+    return redirect(item_url(item))
+
+
+@bp.route("/items/<int:item_id>/accessories/<int:accessory_id>/unlink", methods=["POST"])
+@role_required(*MOVERS)
+def unlink_accessory(item_id: int, accessory_id: int):
+    item = movable_item_or_404(item_id)
+    link = db.session.get(AidAccessory, accessory_id)
+    if link is None or link.aid_item_id != item.id or not ConfirmForm().validate_on_submit():
+        abort(404)
+    records.unlink_accessory(db.session, link.aid, link, by=current_user, now=utcnow())
+    db.session.commit()
+    return redirect(item_url(item))
+
+
+@bp.route("")
+@role_required(*MOVERS)
+def overview():
+    """What needs doing: aids in each state, those stuck in a step, and maintenance due or
+    overdue in the next 30 days, by storeroom."""
+    scope, now = access.item_scope(current_user), utcnow()
+    aids = queries.visible_aids(db.session, scope)
+    counts = {state: 0 for state in AidState}
+    for aid in aids:
+        counts[aid.status] += 1
+    by_storeroom = defaultdict(list)
+    for due in queries.maintenance_due(db.session, scope, today=today()):
+        room = due.aid.item.storeroom or due.aid.home_storeroom
+        by_storeroom[room.code if room else ""].append(due)
+    return render_template("reuse/aids/overview.html", counts=counts, STATE=STATE,
+                           stuck=queries.stuck(db.session, scope, now=now),
+                           due=dict(sorted(by_storeroom.items())), today=today())  # fmt: skip
+
+
+@bp.route("/items/<int:item_id>/journal")
+@role_required(*MOVERS)
+def journal(item_id: int):
+    """Every inspection of an aid (a lift's journal), its result and who signed it; printable,
+    and as CSV with ?format=csv."""
+    item = visible_item_or_404(item_id)
+    entries = queries.inspections(db.session, item.id)
+    if request.args.get("format") == "csv":
+        return _journal_csv(item, entries)
+    return render_template("reuse/aids/journal.html", item=item, entries=entries,
+                           aid=db.session.get(Aid, item.id))  # fmt: skip
+
+
+def _journal_csv(item: Item, entries: list[AidStep]) -> Response:
+    header = [_("Date"), _("Tag"), _("Result"), _("Checks"), _("Notes"), _("Signed by")]
+    rows = [[_when(e.at), item.tag, _("Passed") if e.passed else _("Failed"),
+             "; ".join(f"{c}: {_('ok') if ok else _('failed')}" for c, ok in e.checks),
+             e.notes, e.by_name] for e in entries]  # fmt: skip
+    body = "".join(csv_lines([header, *rows], reader_csv_style(request.args.get("sep"))))
+    name = f"journal-{item.tag}.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,99 @@
+"""The aid card on the item page (what a scanned label opens), its step buttons, the journal
+and the overview, as warehouse staff use them."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from reuse.aids import records
+from reuse.aids.models import Aid, AidStep
+from reuse.aids.states import AidState, Step
+from tests.aids.fixtures import cycle_to
+
+
+def post_step(client, item, step: str, **fields):
+    data = {f"{step}-step": step, **{f"{step}-{k}": v for k, v in fields.items()}}
+    return client.post(f"/aids/items/{item.id}/step", data=data)
+
+
+def test_the_card_offers_the_next_steps_and_a_button_takes_one(
+    client, login, db_session, depot, make_aid, make_user
+):
+    lift = make_aid()
+    staff = make_user(Role.STAFF, department=depot.department)
+    login(client, staff)
+    page = client.get(f"/s/{lift.tag}", follow_redirects=True).get_data(as_text=True)
+    assert "Not in the aid cycle yet" in page and 'name="returned-step"' in page
+    assert post_step(client, lift, "returned").status_code == 302
+    page = client.get(f"/items/{lift.id}").get_data(as_text=True)
+    assert 'name="cleaned-step"' in page and 'name="quarantined-step"' in page
+    assert 'name="issued-step"' not in page
+    post_step(client, lift, "cleaned", method="Washer-disinfector", agent="Virkon")
+    post_step(client, lift, "inspected", passed="no", notes="Sling bar cracked",
+              checks=["Brakes", "Battery"])  # fmt: skip
+    aid = db_session.get(Aid, lift.id)
+    db_session.refresh(aid)
+    assert aid.status == AidState.IN_REPAIR
+    inspection = db_session.scalars(select(AidStep).where(AidStep.step == Step.INSPECTED)).one()
+    assert inspection.checks == [["Brakes", True], ["Sling bar", False], ["Battery", True]]
+    assert inspection.by_name == staff.display_name
+
+
+def test_a_step_out_of_order_is_told_and_changes_nothing(client, login, db_session, depot,
+                                                          make_aid, step):  # fmt: skip
+    lift = make_aid()
+    step(lift, Step.RETURNED)
+    login(client, depot.manager)
+    answer = post_step(client, lift, "issued", to=str(depot.home_care.id))
+    assert answer.status_code == 302
+    page = client.get(answer.location).get_data(as_text=True)
+    assert "that step does not come next" in page
+    assert db_session.scalar(select(func.count()).select_from(AidStep)) == 1
+
+
+def test_a_requester_sees_no_buttons_and_may_not_step(client, login, db_session, depot,
+                                                      make_aid, make_user):  # fmt: skip
+    lift = make_aid()
+    requester = make_user(Role.REQUESTER, department=depot.department)
+    login(client, requester)
+    page = client.get(f"/items/{lift.id}").get_data(as_text=True)
+    assert "Assistive aid" in page and 'name="returned-step"' not in page
+    assert post_step(client, lift, "returned").status_code == 403
+    assert db_session.get(Aid, lift.id) is None
+
+
+def test_the_journal_lists_every_inspection_and_downloads_as_csv(client, login, depot,
+                                                                 make_aid, step):  # fmt: skip
+    lift = make_aid()
+    cycle_to(step, lift, depot, Step.CLEANED)
+    step(lift, Step.INSPECTED, passed=False, notes="Brake worn", checks=[("Brakes", False)])
+    step(lift, Step.INSPECTED, passed=True, checks=[("Brakes", True)])
+    login(client, depot.manager)
+    page = client.get(f"/aids/items/{lift.id}/journal").get_data(as_text=True)
+    assert page.count("Brakes:") == 2 and "Brake worn" in page
+    csv = client.get(f"/aids/items/{lift.id}/journal?format=csv&sep=comma")
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).strip().splitlines()
+    assert len(lines) == 3 and "Passed" in lines[1] and "Brake worn" in lines[2]
+
+
+def test_the_overview_lists_overdue_maintenance_by_storeroom_and_aids_stuck_in_a_step(
+    client, login, db_session, depot, make_aid, step
+):
+    late = make_aid("Lift Old", purchase_date=date.today() - timedelta(days=900))
+    cycle_to(step, late, depot, Step.RETURNED)
+    stuck = make_aid("Lift Stuck")
+    cycle_to(step, stuck, depot, Step.CLEANED)  # cleaned: allowed 2 days
+    aid = db_session.get(Aid, stuck.id)
+    aid.since -= timedelta(days=5)
+    db_session.commit()
+    records.save_plan(db_session, depot.lifts, service_days=365, inspection_days=180,
+                      checklist="", step_days={"cleaned": 2}, group=None)  # fmt: skip
+    db_session.commit()
+    login(client, depot.manager)
+    page = client.get("/aids").get_data(as_text=True)
+    stuck_part = page.split("Stuck in a step")[1].split("Maintenance due")[0]
+    assert stuck.tag in stuck_part and late.tag not in stuck_part
+    due_part = page.split("Maintenance due")[1]
+    assert "DEP" in due_part and late.tag in due_part and "overdue" in due_part
