@@ -61,7 +61,10 @@ MENU = (
             Entry("market.index", _l("Public market")),
         ),
     ),
-    Group(_l("Assistive aids"), (Entry("aids.overview", _l("Aids to do")),)),
+    Group(
+        _l("Assistive aids"),
+        (Entry("aids.overview", _l("Aids to do")), Entry("aids.issue", _l("Issue an aid"))),
+    ),
     Group(
         _l("Places"),
         (

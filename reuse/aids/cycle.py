@@ -192,13 +192,26 @@ def issued(ctx: Context, details: Details) -> None:
         raise AidRefused(_l("This aid is held by a reuse listing: withdraw it first."))
     unit = details.unit.strip()[:200]
     where = f"{details.to.name} · {unit}" if unit else details.to.name
-    _move(ctx, s.ISSUE, Step.ISSUED, _l("Issued to %(to)s.", to=where),
+    _move(ctx, s.ISSUE, Step.ISSUED, _issue_note(ctx, details, where),
                   issued_department_id=details.to.id, issued_unit=unit,
                   home_storeroom_id=ctx.item.storeroom_id or ctx.aid.home_storeroom_id,
                   journal={"department_id": details.to.id, "unit": unit, "notes": details.notes,
                            "proposed_item_id": details.proposed.id if details.proposed else None,
                            "override_reason": details.override_reason.strip()})  # fmt: skip
     _carry(ctx, None, place=where[:200])
+
+
+def _issue_note(ctx: Context, details: Details, where: str) -> LazyString:
+    """Where the aid went, and whether it went in place of the unit the tool proposed."""
+    proposed = details.proposed
+    if proposed is None or proposed.id == ctx.item.id:
+        return _l("Issued to %(to)s.", to=where)
+    reason = details.override_reason.strip()
+    if reason:
+        return _l("Issued to %(to)s in place of %(proposed)s, the oldest: %(reason)s", to=where,
+                  proposed=proposed.tag, reason=reason)  # fmt: skip
+    return _l("Issued to %(to)s in place of %(proposed)s, the oldest.", to=where,
+              proposed=proposed.tag)  # fmt: skip
 
 
 def _carry(ctx: Context, to: Storeroom | None, place: str = "") -> None:

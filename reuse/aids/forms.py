@@ -58,3 +58,30 @@ class RecordForm(FlaskForm):
 
 class AccessoryForm(FlaskForm):
     tag = StringField(_l("Accessory's tag"), validators=[DataRequired(), Length(max=64)])
+
+
+class ServiceForm(FlaskForm):
+    notes = StringField(_l("What was done"), validators=[Optional(), Length(max=500)])
+
+
+class AskForm(FlaskForm):
+    """What a department asks for: a category of aid (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    category = SelectField(_l("Aid asked for"), coerce=str, validate_choice=False)
+
+
+class IssueForm(FlaskForm):
+    """The unit chosen for a request, where it goes, and why when not the proposed one."""
+
+    category = HiddenField(validators=[DataRequired()])
+    chosen = RadioField(_l("Unit to issue"), coerce=str, validate_choice=False,
+                        validators=[DataRequired(_l("Choose the unit to issue."))])  # fmt: skip
+    to = SelectField(_l("Issued to department"), coerce=str, validate_choice=False,
+                     validators=[DataRequired(_l("Choose the department the aid is issued to."))])  # fmt: skip
+    unit = StringField(_l("Unit or team (never a person's name)"),
+                       validators=[Optional(), Length(max=200)])  # fmt: skip
+    reason = TextAreaField(_l("Why another unit than the proposed one"),
+                           validators=[Optional(), Length(max=2000)])  # fmt: skip

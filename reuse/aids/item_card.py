@@ -16,7 +16,7 @@ from inventory import access
 from inventory.models import CategoryKind, Department, Item
 from inventory.signals import ItemPageParts, item_page
 from reuse.aids import plans
-from reuse.aids.forms import AccessoryForm, RecordForm, StepForm
+from reuse.aids.forms import AccessoryForm, RecordForm, ServiceForm, StepForm
 from reuse.aids.models import Aid, AidPlan
 from reuse.aids.states import OFFERED, Step
 from reuse.aids.vocabulary import STATE, STEP
@@ -40,15 +40,17 @@ FIELDS = {
 }
 
 
+def department_choices() -> list[SelectChoice]:
+    departments = db.session.scalars(select(Department).order_by(Department.name_key))
+    return [SelectChoice("", "—")] + [SelectChoice(str(d.id), d.name) for d in departments]
+
+
 def step_form(step: Step, plan: AidPlan | None) -> StepForm:
     """The form of one step, its fields named after the step (`cleaned-method`), so the
     forms of several steps on one page keep their fields apart."""
     form = StepForm(prefix=step.value, step=step.value)
     if step == Step.ISSUED:
-        departments = db.session.scalars(select(Department).order_by(Department.name_key))
-        form.to.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(d.id), d.name) for d in departments
-        ]
+        form.to.choices = department_choices()
     form.checks.choices = [SelectChoice(check, check) for check in plan.checks] if plan else []
     return form
 
@@ -68,6 +70,7 @@ def item_card(item: Item, *, user: Any, **_: Any) -> ItemPageParts | None:
         missing=plans.missing_parts(db.session, aid) if aid else [],
         record_form=RecordForm(obj=aid, prefix="record") if aid else None,
         accessory_form=AccessoryForm(prefix="accessory"),
+        service_form=ServiceForm(prefix="service"),
     )  # fmt: skip
     return ItemPageParts(cards=[Markup(card)])
 

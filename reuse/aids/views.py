@@ -13,6 +13,8 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.extensions import db
@@ -22,11 +24,13 @@ from app.timeutil import utcnow
 from inventory import access
 from inventory.errors import InventoryError
 from inventory.item_tags import find_item_by_tag
-from inventory.models import Department, Item
+from inventory.models import Category, CategoryKind, Department, Item
+from inventory.place_names import load_category_paths
 from inventory.web import visible_item_or_404
-from reuse.aids import plans, queries, records
+from reuse.aids import plans, proposals, queries, records
 from reuse.aids.cycle import Details, take_step
-from reuse.aids.forms import AccessoryForm, RecordForm, StepForm
+from reuse.aids.forms import AccessoryForm, AskForm, IssueForm, RecordForm, ServiceForm, StepForm
+from reuse.aids.item_card import department_choices
 from reuse.aids.models import Aid, AidAccessory, AidStep, ArticleScheme
 from reuse.aids.states import AidState, Step
 from reuse.aids.vocabulary import STATE
@@ -114,6 +118,23 @@ def record(item_id: int):
     return redirect(item_url(item))
 
 
+@bp.route("/items/<int:item_id>/service", methods=["POST"])
+@role_required(*MOVERS)
+def service(item_id: int):
+    """Record a service done to the aid's plan; the next one is due from today."""
+    item = movable_item_or_404(item_id)
+    aid = db.session.get(Aid, item.id) or abort(404)
+    form = ServiceForm(prefix="service")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(item_url(item))
+    records.record_service(db.session, aid, notes=form.notes.data or "", by=current_user,
+                           now=utcnow())  # fmt: skip
+    db.session.commit()
+    flash(_("Service recorded."), "success")
+    return redirect(item_url(item))
+
+
 @bp.route("/items/<int:item_id>/accessories", methods=["POST"])
 @role_required(*MOVERS)
 def link_accessory(item_id: int):
@@ -143,6 +164,64 @@ def unlink_accessory(item_id: int, accessory_id: int):
     records.unlink_accessory(db.session, link.aid, link, by=current_user, now=utcnow())
     db.session.commit()
     return redirect(item_url(item))
+
+
+@bp.route("/issue", methods=["GET", "POST"])
+@role_required(*MOVERS)
+def issue():
+    """Meet a department's request for an aid: the ready unit with the oldest purchase in the
+    category's equivalence group is proposed, with its accessories; another may be chosen,
+    with a reason where the group is forced."""
+    ask = AskForm(request.args)
+    ask.category.choices = aid_category_choices()
+    form = IssueForm()
+    category = _category(request.form.get("category") or ask.category.data or "")
+    if category is None:
+        return render_template("reuse/aids/issue.html", ask=ask, form=form, offer=None)
+    scope = access.item_scope(current_user)
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = _chosen_item(form.chosen.data)
+        to = db.session.get(Department, int(form.to.data)) if form.to.data.isdigit() else None
+        try:
+            aid = proposals.issue_chosen(
+                db.session, category, chosen, to=to, unit=form.unit.data or "",
+                reason=form.reason.data or "", scope=scope, by=current_user, now=utcnow(),
+                today=today(),
+            )  # fmt: skip
+        except (ReuseError, InventoryError) as error:
+            return refused(error, url_for("aids.issue", category=category.id))
+        db.session.commit()
+        flash(_("%(tag)s is issued to %(to)s.", tag=aid.item.tag, to=to.name), "success")
+        return redirect(url_for("inventory.item", item_id=aid.item_id))
+    flash_errors(form)
+    offer = proposals.offer(db.session, category, scope, today=today())
+    form.category.data = str(category.id)
+    form.to.choices = department_choices()
+    form.chosen.choices = [SelectChoice(str(aid.item_id), aid.item.tag) for aid in offer.aids]
+    if offer.proposed and not form.chosen.data:
+        form.chosen.data = str(offer.proposed.item_id)
+    return render_template("reuse/aids/issue.html", ask=ask, form=form, offer=offer,
+                           category=category)  # fmt: skip
+
+
+def aid_category_choices() -> list[SelectChoice]:
+    """Categories of assistive aids, by their path."""
+    paths = load_category_paths(db.session)
+    kinds = dict(db.session.execute(select(Category.id, Category.kind)).all())
+    return [SelectChoice("", "—")] + [
+        SelectChoice(str(cid), path) for cid, path in paths.items()
+        if kinds.get(cid) == CategoryKind.ASSISTIVE_AID
+    ]  # fmt: skip
+
+
+def _category(value: str) -> Category | None:
+    return db.session.get(Category, int(value)) if value.isdigit() else None
+
+
+def _chosen_item(value: str) -> Item:
+    """The unit chosen; one that does not exist is refused as not on offer."""
+    item = db.session.get(Item, int(value)) if value.isdigit() else None
+    return item or abort(404)
 
 
 @bp.route("")

@@ -125,6 +125,7 @@ POLICY = {
     "tokens.tokens": _everyone,  # one's own tokens
     "webhooks.index": _managers,
     "aids.overview": _warehouse,
+    "aids.issue": _warehouse,
     "aids.journal": _warehouse,  # any item one sees; an item that is no aid has no entries
     # The API's description is public; a session cookie opens no call of the API (a token
     # does, walked by tests/app/test_api_routes.py).
@@ -174,6 +175,7 @@ POLICY = {
     "webhooks.ping": None,
     "aids.step": None,
     "aids.record": None,
+    "aids.service": None,
     "aids.link_accessory": None,
     "aids.unlink_accessory": None,
 }
@@ -231,6 +233,7 @@ POST_ALLOWED = {
     "webhooks.ping": {Role.MANAGER, Role.ADMIN},
     "aids.step": {Role.STAFF, Role.MANAGER, Role.ADMIN},  # as moving the item
     "aids.record": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "aids.service": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.link_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.unlink_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
 }
