@@ -105,6 +105,7 @@ def import_feature_modules() -> None:
     import labels.api_views  # noqa: F401
     import reuse.aids.api_views  # noqa: F401  (aid steps and ready aids in the API)
     import reuse.aids.models  # noqa: F401  (assistive aids: their cycle, plans, kits)
+    import reuse.aids.plan_views  # noqa: F401  (plans and groups, on the aids blueprint)
     import reuse.api_views  # noqa: F401  (listings and requests in the API)
     import reuse.demand.models  # noqa: F401  (wishes, watches, buy checks)
     import reuse.listings.models  # noqa: F401  (listings and the reuse settings, likewise)

@@ -63,7 +63,11 @@ MENU = (
     ),
     Group(
         _l("Assistive aids"),
-        (Entry("aids.overview", _l("Aids to do")), Entry("aids.issue", _l("Issue an aid"))),
+        (
+            Entry("aids.overview", _l("Aids to do")),
+            Entry("aids.issue", _l("Issue an aid")),
+            Entry("aids.plan_list", _l("Aid plans and groups")),
+        ),
     ),
     Group(
         _l("Places"),

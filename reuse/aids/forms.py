@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -13,12 +15,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from reuse.aids.models import ArticleScheme
-from reuse.aids.states import Step
-from reuse.aids.vocabulary import SCHEME
+from reuse.aids.states import AidState, Step
+from reuse.aids.vocabulary import SCHEME, STATE
 
 
 class CheckList(SelectMultipleField):
@@ -85,3 +87,27 @@ class IssueForm(FlaskForm):
                        validators=[Optional(), Length(max=200)])  # fmt: skip
     reason = TextAreaField(_l("Why another unit than the proposed one"),
                            validators=[Optional(), Length(max=2000)])  # fmt: skip
+
+
+class PlanForm(FlaskForm):
+    """A category's plan: intervals, checklist, the days each step may take, group and kit.
+    A field `days_<state>` per state is added below."""
+
+    service_days = IntegerField(_l("Service every (days)"),
+                                validators=[Optional(), NumberRange(1, 3650)])  # fmt: skip
+    inspection_days = IntegerField(_l("Inspection every (days)"),
+                                   validators=[Optional(), NumberRange(1, 3650)])  # fmt: skip
+    checklist = TextAreaField(_l("Inspection checklist, one check a line"),
+                              validators=[Optional(), Length(max=4000)])  # fmt: skip
+    group = SelectField(_l("Equivalence group"), coerce=str, validate_choice=True)
+    kit = CheckList(_l("A complete kit holds"), coerce=str, validate_choice=True)
+
+
+for _state in AidState:
+    setattr(PlanForm, f"days_{_state.value}",
+            IntegerField(STATE[_state], validators=[Optional(), NumberRange(1, 365)]))  # fmt: skip
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=120)])
+    forced = BooleanField(_l("Forced: the oldest ready unit must go, unless a reason is given"))

@@ -112,7 +112,7 @@ def save_plan(session: Session, category: Category, *, service_days: int | None,
     plan.checklist = "\n".join(line.strip() for line in checklist.splitlines() if line.strip())
     known = {state.value for state in AidState}
     plan.step_days = {k: int(v) for k, v in step_days.items() if k in known and v}
-    plan.group_id = group.id if group else None
+    plan.group = group
     session.add(plan)
     session.flush()
     return plan

@@ -121,6 +121,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "tag": item.tag,
             "webhook_id": webhook.id,
             "accessory_id": item.id,  # no aid's accessory: a 404
+            "group_id": 1,  # no equivalence group: a 404
         },
     }
 

@@ -126,7 +126,9 @@ POLICY = {
     "webhooks.index": _managers,
     "aids.overview": _warehouse,
     "aids.issue": _warehouse,
-    "aids.journal": _warehouse,  # any item one sees; an item that is no aid has no entries
+    "aids.journal": _warehouse,
+    "aids.plan_list": _managers,
+    "aids.edit_plan": _managers,  # any item one sees; an item that is no aid has no entries
     # The API's description is public; a session cookie opens no call of the API (a token
     # does, walked by tests/app/test_api_routes.py).
     "api.openapi": {role: OK for role in ROLES},
@@ -175,6 +177,7 @@ POLICY = {
     "webhooks.ping": None,
     "aids.step": None,
     "aids.record": None,
+    "aids.save_group": None,
     "aids.service": None,
     "aids.link_accessory": None,
     "aids.unlink_accessory": None,
@@ -233,6 +236,8 @@ POST_ALLOWED = {
     "webhooks.ping": {Role.MANAGER, Role.ADMIN},
     "aids.step": {Role.STAFF, Role.MANAGER, Role.ADMIN},  # as moving the item
     "aids.record": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "aids.edit_plan": {Role.MANAGER, Role.ADMIN},
+    "aids.save_group": {Role.MANAGER, Role.ADMIN},
     "aids.service": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.link_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.unlink_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
