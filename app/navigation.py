@@ -66,6 +66,7 @@ MENU = (
         (
             Entry("aids.overview", _l("Aids to do")),
             Entry("aids.issue", _l("Issue an aid")),
+            Entry("aids.figures", _l("Aid figures")),
             Entry("aids.plan_list", _l("Aid plans and groups")),
         ),
     ),

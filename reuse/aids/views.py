@@ -18,7 +18,7 @@ from wtforms import SelectChoice
 
 from app.auth.roles import role_required
 from app.extensions import db
-from app.formats import reader_csv_style
+from app.formats import reader_csv_style, reader_language
 from app.sheets import csv_lines
 from app.timeutil import utcnow
 from inventory import access
@@ -27,6 +27,7 @@ from inventory.item_tags import find_item_by_tag
 from inventory.models import Category, CategoryKind, Department, Item
 from inventory.place_names import load_category_paths
 from inventory.web import visible_item_or_404
+from reuse.aids import figures as aid_figures
 from reuse.aids import plans, proposals, queries, records
 from reuse.aids.cycle import Details, take_step
 from reuse.aids.forms import AccessoryForm, AskForm, IssueForm, RecordForm, ServiceForm, StepForm
@@ -241,6 +242,19 @@ def overview():
     return render_template("reuse/aids/overview.html", counts=counts, STATE=STATE,
                            stuck=queries.stuck(db.session, scope, now=now),
                            due=dict(sorted(by_storeroom.items())), today=today())  # fmt: skip
+
+
+@bp.route("/figures")
+@role_required(*MOVERS)
+def figures():
+    """How the cycle goes, per category and per equivalence group, of the aids one sees."""
+    language = reader_language()
+    found = aid_figures.aid_figures(
+        db.session, access.item_scope(current_user), now=utcnow(),
+        category_label=lambda item: item.category.path_in(language) if item.category else "—",
+    )  # fmt: skip
+    return render_template("reuse/aids/figures.html", figures=found, AidState=AidState,
+                           STATE=STATE)  # fmt: skip
 
 
 @bp.route("/items/<int:item_id>/journal")

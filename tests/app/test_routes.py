@@ -127,6 +127,7 @@ POLICY = {
     "aids.overview": _warehouse,
     "aids.issue": _warehouse,
     "aids.journal": _warehouse,
+    "aids.figures": _warehouse,
     "aids.plan_list": _managers,
     "aids.edit_plan": _managers,  # any item one sees; an item that is no aid has no entries
     # The API's description is public; a session cookie opens no call of the API (a token
