@@ -18,10 +18,14 @@ from app.navigation import may_open
 from app.timeutil import utcnow
 from imports import services as imports
 from inventory import item_photos
-from inventory.models import Organisation
+from inventory.models import CategoryKind, Organisation
 from inventory.photos import process_photo
 from labels import scanning
 from labels import services as label_services
+from reuse.aids import records as aid_records
+from reuse.aids.cycle import Details, take_step
+from reuse.aids.models import Aid
+from reuse.aids.states import Step
 from reuse.demand.models import BuyCheck, BuyCheckOutcome, Wish
 from reuse.listings import services as listing_services
 from reuse.notices.models import Notification
@@ -86,7 +90,7 @@ AXE_RUN = """async () => {
 
 
 @pytest.fixture
-def shop(db_session, make_department, make_user, make_item, make_storeroom, make_category):
+def shop(app, db_session, make_department, make_user, make_item, make_storeroom, make_category):
     """Users of every role in one department, and one of each thing its pages show."""
     home, other = make_department("Home care north"), make_department("Sundby school")
     # Long addresses and names, as real ones are: they must wrap, not widen the page.
@@ -143,8 +147,14 @@ def shop(db_session, make_department, make_user, make_item, make_storeroom, make
                             quantity=2, outcome=BuyCheckOutcome.FOUND_REQUESTED,
                             listing_id=listing.id))  # fmt: skip
     db_session.commit()
+    lifts, lift = aid_depot(app, db_session, users[Role.MANAGER], home, room, make_category,
+                            make_item)  # fmt: skip
     objects = [
         ("inventory.item", {"item_id": item.id}),
+        ("inventory.item", {"item_id": lift.id}),  # its aid card, with the steps' forms
+        ("aids.journal", {"item_id": lift.id}),
+        ("aids.edit_plan", {"category_id": lifts.id}),
+        ("aids.issue", {"category": lifts.id}),
         ("places.storeroom", {"storeroom_id": room.id}),
         ("reuse.listing", {"listing_id": listing.id}),
         ("demand.check", {"words": "desk"}),
@@ -157,6 +167,34 @@ def shop(db_session, make_department, make_user, make_item, make_storeroom, make
         ("places.edit_category", {"category_id": chairs.id}),
     ]
     return users, objects
+
+
+def aid_depot(app, session, manager, department, room, make_category, make_item):
+    """A category of lifts with a plan, kit and group; a lift ready with its sling, with an
+    inspection in its journal, and another just returned."""
+    lifts = make_category("Patient lifts", kind=CategoryKind.ASSISTIVE_AID)
+    slings = make_category("Slings", kind=CategoryKind.EQUIPMENT)
+    group = aid_records.save_group(session, "Lifts and hoists", forced=True)
+    aid_records.save_plan(session, lifts, service_days=182, inspection_days=365,
+                          checklist="Motor\nEmergency lowering\nBattery", group=group,
+                          step_days={"returned": 2, "in_repair": 21})  # fmt: skip
+    aid_records.set_kit(session, lifts, [slings])
+    ready, back = (make_item(name, department=department, storeroom=room, category=lifts)
+                   for name in ("Patient lift Molift Smart 150", "Patient lift Liko Viking"))  # fmt: skip
+    sling = make_item("Sling, size M", department=department, storeroom=room, category=slings)
+    steps = [(Step.RETURNED, {}), (Step.CLEANED, {"method": "Washer-disinfector"}),
+             (Step.INSPECTED, {"passed": True, "checks": [("Motor", True)]}),
+             (Step.READY, {"gap_reason": "Sling on order"})]  # fmt: skip
+    with app.test_request_context():
+        for step, details in steps:
+            take_step(session, ready, step, Details(**details), by=manager, now=utcnow(),
+                      today=utcnow().date())  # fmt: skip
+        aid_records.link_accessory(session, session.get(Aid, ready.id), sling, by=manager,
+                                   now=utcnow())  # fmt: skip
+        take_step(session, back, Step.RETURNED, Details(), by=manager, now=utcnow(),
+                  today=utcnow().date())  # fmt: skip
+    session.commit()
+    return lifts, ready
 
 
 def add_photo(session, item) -> None:
