@@ -277,7 +277,8 @@
   form.addEventListener("submit", function (event) {
     whenField.value = new Date().toISOString();
     if (photoField && photoField.files.length) return; // photos are read by the server
-    if (state.mode === "offer") return; // the server opens the item's offer form
+    // The server opens the item's offer form, or takes the aid's step.
+    if (state.mode === "offer" || state.mode === "aid") return;
     var code = codeFromScan(codeField.value);
     if (!code) return; // the server asks for a code
     answer.hidden = true;

@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from reuse.aids.models import ArticleScheme
 from reuse.aids.states import AidState, Step
-from reuse.aids.vocabulary import SCHEME, STATE
+from reuse.aids.vocabulary import SCHEME, STATE, STEP
 
 
 class CheckList(SelectMultipleField):
@@ -111,3 +111,16 @@ for _state in AidState:
 class GroupForm(FlaskForm):
     name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=120)])
     forced = BooleanField(_l("Forced: the oldest ready unit must go, unless a reason is given"))
+
+
+class ScanStepForm(FlaskForm):
+    """The step the scanning page's aid mode takes, and for cleaning the method used on the
+    whole batch (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    step = SelectField(_l("Step"), choices=[SelectChoice(s.value, STEP[s]) for s in Step],
+                       default=Step.CLEANED.value)  # fmt: skip
+    method = StringField(_l("Cleaning method"), validators=[Optional(), Length(max=200)])
+    agent = StringField(_l("Cleaning agent"), validators=[Optional(), Length(max=200)])

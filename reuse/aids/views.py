@@ -27,14 +27,23 @@ from inventory.item_tags import find_item_by_tag
 from inventory.models import Category, CategoryKind, Department, Item
 from inventory.place_names import load_category_paths
 from inventory.web import visible_item_or_404
+from labels.scan_forms import code_from_form, scan_form_context
 from reuse.aids import figures as aid_figures
 from reuse.aids import plans, proposals, queries, records
 from reuse.aids.cycle import Details, take_step
-from reuse.aids.forms import AccessoryForm, AskForm, IssueForm, RecordForm, ServiceForm, StepForm
+from reuse.aids.forms import (
+    AccessoryForm,
+    AskForm,
+    IssueForm,
+    RecordForm,
+    ScanStepForm,
+    ServiceForm,
+    StepForm,
+)
 from reuse.aids.item_card import department_choices
 from reuse.aids.models import Aid, AidAccessory, AidStep, ArticleScheme
 from reuse.aids.states import AidState, Step
-from reuse.aids.vocabulary import STATE
+from reuse.aids.vocabulary import STATE, STEP
 from reuse.errors import ReuseError
 from reuse.web import ConfirmForm, flash_errors, refused, today
 
@@ -95,6 +104,39 @@ def _checks(item: Item, ticked: set[str]) -> list[tuple[str, bool]]:
     """Every check of the item's plan, with whether it was ticked as passed."""
     plan = plans.plan_for(db.session, item.category)
     return [(check, check in ticked) for check in (plan.checks if plan else [])]
+
+
+@bp.route("/scan", methods=["GET", "POST"])
+@role_required(*MOVERS)
+def scan():
+    """The scanning page's aid mode: the step is chosen once (with the cleaning method for a
+    batch out of the washer), then each aid scanned takes it. Inspection and issue need a
+    checklist or a department of their own: the scan opens the aid's card."""
+    chosen = ScanStepForm(request.args)
+    scan_step = Step(chosen.step.data) if chosen.validate() else Step.CLEANED
+    here = url_for("aids.scan", step=scan_step.value, method=chosen.method.data or None,
+                   agent=chosen.agent.data or None)  # fmt: skip
+    if request.method == "GET":
+        return render_template("labels/scan.html", **scan_form_context(
+            mode="aid", aid_action=here, step_form=chosen, scan_step=scan_step, STEP=STEP))  # fmt: skip
+    code = code_from_form()
+    item = find_item_by_tag(db.session, code) if code else None
+    if code and (item is None or not access.can_move_item(current_user, item)):
+        flash(_("%(code)s is not an item you can see.", code=code), "error")
+    elif item is not None and scan_step in (Step.INSPECTED, Step.ISSUED):
+        return redirect(item_url(item))
+    elif item is not None:
+        details = Details(method=chosen.method.data or "", agent=chosen.agent.data or "")
+        try:
+            aid = take_step(db.session, item, scan_step, details, by=current_user, now=utcnow(),
+                            today=today())  # fmt: skip
+        except (ReuseError, InventoryError) as error:
+            db.session.rollback()
+            flash(_("%(tag)s: %(why)s", tag=item.tag, why=error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(tag)s is %(state)s.", tag=item.tag, state=STATE[aid.status]), "success")
+    return redirect(here)
 
 
 @bp.route("/items/<int:item_id>/record", methods=["POST"])

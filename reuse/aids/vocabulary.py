@@ -15,9 +15,9 @@ STATE = {
     AidState.ISSUED: _l("Issued"),
 }
 STEP = {
-    Step.RETURNED: _l("Returned"),
+    Step.RETURNED: _l("Take back"),
     Step.QUARANTINED: _l("Quarantine"),
-    Step.CLEANED: _l("Cleaned"),
+    Step.CLEANED: _l("Clean"),
     Step.INSPECTED: _l("Inspect"),
     Step.READY: _l("Make ready"),
     Step.ISSUED: _l("Issue"),

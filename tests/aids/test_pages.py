@@ -97,3 +97,38 @@ def test_the_overview_lists_overdue_maintenance_by_storeroom_and_aids_stuck_in_a
     assert stuck.tag in stuck_part and late.tag not in stuck_part
     due_part = page.split("Maintenance due")[1]
     assert "DEP" in due_part and late.tag in due_part and "overdue" in due_part
+
+
+def test_the_scan_mode_takes_the_chosen_step_on_each_aid_scanned(client, login, db_session,
+                                                                  depot, make_aid, step,
+                                                                  make_user):  # fmt: skip
+    first, second, issued = make_aid("Lift 1"), make_aid("Lift 2"), make_aid("Lift 3")
+    for lift in (first, second):
+        step(lift, Step.RETURNED)
+    login(client, make_user(Role.STAFF, department=depot.department))
+    url = "/aids/scan?step=cleaned&method=Washer-disinfector&agent=Virkon"
+    page = client.get(url).get_data(as_text=True)
+    assert "Aid step: Clean" in page and 'data-mode="aid"' in page
+    for lift in (first, second):
+        answer = client.post(url, data={"code": lift.tag})
+        assert answer.status_code == 302 and "method=Washer-disinfector" in answer.location
+    cleanings = db_session.scalars(select(AidStep).where(AidStep.step == Step.CLEANED)).all()
+    assert sorted((c.item_id, c.method, c.agent) for c in cleanings) == [
+        (first.id, "Washer-disinfector", "Virkon"),
+        (second.id, "Washer-disinfector", "Virkon"),
+    ]
+    refused = client.post(url, data={"code": issued.tag}, follow_redirects=True)
+    assert "not in the aid cycle yet" in refused.get_data(as_text=True)
+    assert db_session.get(Aid, issued.id) is None
+    inspect = client.post("/aids/scan?step=inspected", data={"code": first.tag})
+    assert inspect.location.endswith(f"/items/{first.id}#aid")
+
+
+def test_department_staff_have_no_aid_scan_mode(client, login, db_session, depot, make_aid,
+                                                 make_user):  # fmt: skip
+    lift = make_aid()
+    requester = make_user(Role.REQUESTER, department=depot.department)
+    login(client, requester)
+    assert client.get("/aids/scan").status_code == 403
+    assert client.post("/aids/scan?step=returned", data={"code": lift.tag}).status_code == 403
+    assert db_session.get(Aid, lift.id) is None

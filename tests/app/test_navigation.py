@@ -10,6 +10,7 @@ from app.navigation import MENU, menu_for
 REACHED_FROM = {
     "inventory.home": "inventory.items",  # the brand
     "scan.lookup": "inventory.items",  # the top bar's Scan
+    "aids.scan": "scan.lookup",  # the scanning page's modes
     "inbox.inbox": "inventory.items",  # the menu's account group
     "auth.account": "inventory.items",
     "admin.invite_user": "admin.users",

@@ -128,6 +128,7 @@ POLICY = {
     "aids.issue": _warehouse,
     "aids.journal": _warehouse,
     "aids.figures": _warehouse,
+    "aids.scan": _warehouse,
     "aids.plan_list": _managers,
     "aids.edit_plan": _managers,  # any item one sees; an item that is no aid has no entries
     # The API's description is public; a session cookie opens no call of the API (a token
@@ -237,6 +238,7 @@ POST_ALLOWED = {
     "webhooks.ping": {Role.MANAGER, Role.ADMIN},
     "aids.step": {Role.STAFF, Role.MANAGER, Role.ADMIN},  # as moving the item
     "aids.record": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "aids.scan": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.edit_plan": {Role.MANAGER, Role.ADMIN},
     "aids.save_group": {Role.MANAGER, Role.ADMIN},
     "aids.service": {Role.STAFF, Role.MANAGER, Role.ADMIN},
