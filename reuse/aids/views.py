@@ -59,6 +59,12 @@ def movable_item_or_404(item_id: int) -> Item:
     return item
 
 
+def movable_aid_or_404(item_id: int) -> tuple[Item, Aid]:
+    """An item the user may step that is in the aid cycle (else 404), with its aid."""
+    item = movable_item_or_404(item_id)
+    return item, db.session.get(Aid, item.id) or abort(404)
+
+
 def item_url(item: Item) -> str:
     return url_for("inventory.item", item_id=item.id) + "#aid"
 
@@ -143,8 +149,7 @@ def scan():
 @role_required(*MOVERS)
 def record(item_id: int):
     """Set an aid's ISO 9999 class and article number."""
-    item = movable_item_or_404(item_id)
-    aid = db.session.get(Aid, item.id) or abort(404)
+    item, aid = movable_aid_or_404(item_id)
     form = RecordForm(prefix="record")
     if not form.validate_on_submit():
         flash_errors(form)
@@ -165,8 +170,7 @@ def record(item_id: int):
 @role_required(*MOVERS)
 def service(item_id: int):
     """Record a service done to the aid's plan; the next one is due from today."""
-    item = movable_item_or_404(item_id)
-    aid = db.session.get(Aid, item.id) or abort(404)
+    item, aid = movable_aid_or_404(item_id)
     form = ServiceForm(prefix="service")
     if not form.validate_on_submit():
         flash_errors(form)
@@ -182,8 +186,7 @@ def service(item_id: int):
 @role_required(*MOVERS)
 def link_accessory(item_id: int):
     """Link an accessory by its tag; one the user may not see is refused as unknown."""
-    item = movable_item_or_404(item_id)
-    aid = db.session.get(Aid, item.id) or abort(404)
+    item, aid = movable_aid_or_404(item_id)
     form = AccessoryForm(prefix="accessory")
     accessory = find_item_by_tag(db.session, form.tag.data or "") if form.validate() else None
     if accessory is None or not access.can_move_item(current_user, accessory):
