@@ -37,11 +37,14 @@ def load_aids(world: World) -> None:
     """Plans, kits, groups, and aids in every state of the cycle."""
     categories = _categories(world)
     staff = world.people.first(Role.STAFF)
-    lifts, slings, chargers = (
-        categories["Personlyft"],
-        categories["Lyftsele"],
-        categories["Laddare"],
-    )
+    _plans(world, categories)
+    _walking_and_hygiene(world, categories, staff)
+    _lifts(world, categories["Personlyft"], categories["Lyftsele"], categories["Laddare"], staff)
+
+
+def _plans(world: World, categories: dict[str, Category]) -> None:
+    """A plan for each aid category; rollators in a forced group, wheelchairs in an optional
+    one; a lift's kit is its sling and charger."""
     groups = {"Rollator": records.save_group(world.session, "Rollatorer", forced=True),
               "Manuell rullstol": records.save_group(world.session, "Rullstolar", forced=False)}  # fmt: skip
     for name, checklist in CHECKS.items():
@@ -50,36 +53,38 @@ def load_aids(world: World) -> None:
                           step_days={"returned": 2, "quarantined": 3, "cleaned": 2,
                                      "inspected": 2, "in_repair": 21},
                           group=groups.get(name))  # fmt: skip
-    records.set_kit(world.session, lifts, [slings, chargers])
+    records.set_kit(world.session, categories["Personlyft"],
+                    [categories["Lyftsele"], categories["Laddare"]])  # fmt: skip
 
-    def aid(category: Category, name: str, bought: int, years_ago: float = 1.5) -> Item:
-        return _new_aid(world, category, name, bought=bought, at=world.days_ago(years_ago * 365))
 
-    rollator, wheelchair = categories["Rollator"], categories["Manuell rullstol"]
-    shower = categories["Duschstol"]
-    # Ready rollators of different ages: the oldest goes first.
+def _walking_and_hygiene(world: World, categories: dict[str, Category], staff) -> None:
+    """Rollators ready at different ages (the oldest goes first), out and just back; a
+    wheelchair in quarantine, one cleaned, one ready; a shower chair inspected, one failed."""
+
+    def aid(name: str, bought: int, category: str = "Rollator") -> Item:
+        return _new_aid(world, categories[category], name, bought=bought,
+                        at=world.days_ago(1.5 * 365))  # fmt: skip
+
+    chair, shower = "Manuell rullstol", "Duschstol"
     for bought, name in ((2016, "Rollator Topro Olympos"), (2019, "Rollator Server"),
                          (2021, "Rollator Topro Olympos")):  # fmt: skip
-        _round(world, aid(rollator, name, bought), staff, up_to=Step.READY, days_ago=40)
-    _round(world, aid(rollator, "Rollator Server", 2018), staff, up_to=Step.ISSUED, days_ago=30)
-    _round(world, aid(rollator, "Rollator Topro Olympos", 2017), staff, up_to=Step.RETURNED,
-           days_ago=1)  # fmt: skip
-    contaminated = aid(wheelchair, "Rullstol Etac Cross 6", 2018)
+        _round(world, aid(name, bought), staff, up_to=Step.READY, days_ago=40)
+    _round(world, aid("Rollator Server", 2018), staff, up_to=Step.ISSUED, days_ago=30)
+    _round(world, aid("Rollator Topro Olympos", 2017), staff, up_to=Step.RETURNED, days_ago=1)
+    contaminated = aid("Rullstol Etac Cross 6", 2018, chair)
     _round(world, contaminated, staff, up_to=Step.RETURNED, days_ago=6)
     _step(world, contaminated, Step.QUARANTINED, staff, world.days_ago(6, hour=11),
           notes="Kom tillbaka nedsmutsad; väntar på desinfektion.")  # fmt: skip
-    _round(world, aid(wheelchair, "Rullstol Panthera", 2020), staff, up_to=Step.CLEANED,
-           days_ago=3)  # fmt: skip
-    _round(world, aid(wheelchair, "Rullstol Etac Cross 6", 2015), staff, up_to=Step.READY,
+    _round(world, aid("Rullstol Panthera", 2020, chair), staff, up_to=Step.CLEANED, days_ago=3)
+    _round(world, aid("Rullstol Etac Cross 6", 2015, chair), staff, up_to=Step.READY,
            days_ago=20)  # fmt: skip
-    _round(world, aid(shower, "Duschstol Etac Swift", 2022), staff, up_to=Step.INSPECTED,
+    _round(world, aid("Duschstol Etac Swift", 2022, shower), staff, up_to=Step.INSPECTED,
            days_ago=2)  # fmt: skip
-    broken = aid(shower, "Duschpall", 2014)
+    broken = aid("Duschpall", 2014, shower)
     _round(world, broken, staff, up_to=Step.CLEANED, days_ago=9)
     _step(world, broken, Step.INSPECTED, staff, world.days_ago(8), passed=False,
           notes="Ett ben böjt; gummitassar saknas.",
           checks=[("Ben och gummitassar", False), ("Sits och ryggstöd", True)])  # fmt: skip
-    _lifts(world, lifts, slings, chargers, staff)
 
 
 def _lifts(world: World, lifts: Category, slings: Category, chargers: Category, staff) -> None:

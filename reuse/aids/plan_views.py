@@ -53,20 +53,8 @@ def edit_plan(category_id: int):
     """A category's plan and kit."""
     category = db.session.get(Category, category_id) or abort(404)
     plan = db.session.get(AidPlan, category.id)
-    form = PlanForm(obj=plan)
+    form = plan_form(category, plan)
     paths = load_category_paths(db.session)
-    groups = db.session.scalars(select(EquivalenceGroup).order_by(EquivalenceGroup.name_key))
-    form.group.choices = [SelectChoice("", "—")] + [SelectChoice(str(g.id), g.name) for g in groups]
-    form.kit.choices = [SelectChoice(str(cid), path) for cid, path in
-                        sorted(paths.items(), key=lambda pair: pair[1].lower())
-                        if cid != category.id]  # fmt: skip
-    if not form.is_submitted():
-        form.group.data = str(plan.group_id) if plan and plan.group_id else ""
-        form.kit.data = [str(part.id) for part in plans.kit_parts(db.session, category.id)]
-        for state in AidState:
-            form[f"days_{state.value}"].data = (
-                (plan.step_days or {}).get(state.value) if plan else None
-            )
     if form.validate_on_submit():
         before = plan_state(category)
         try:
@@ -91,6 +79,24 @@ def edit_plan(category_id: int):
             return redirect(url_for("aids.plan_list"))
     return render_template("reuse/aids/plan_form.html", form=form, category=category,
                            path=paths[category.id], AidState=AidState)  # fmt: skip
+
+
+def plan_form(category: Category, plan: AidPlan | None) -> PlanForm:
+    """The plan's form with its choices, filled from the plan unless it was posted."""
+    form = PlanForm(obj=plan)
+    paths = load_category_paths(db.session)
+    groups = db.session.scalars(select(EquivalenceGroup).order_by(EquivalenceGroup.name_key))
+    form.group.choices = [SelectChoice("", "—")] + [SelectChoice(str(g.id), g.name) for g in groups]
+    form.kit.choices = [SelectChoice(str(cid), path) for cid, path in
+                        sorted(paths.items(), key=lambda pair: pair[1].lower())
+                        if cid != category.id]  # fmt: skip
+    if not form.is_submitted():
+        form.group.data = str(plan.group_id) if plan and plan.group_id else ""
+        form.kit.data = [str(part.id) for part in plans.kit_parts(db.session, category.id)]
+        for state in AidState:
+            days = (plan.step_days or {}).get(state.value) if plan else None
+            form[f"days_{state.value}"].data = days
+    return form
 
 
 def plan_state(category: Category) -> State:
