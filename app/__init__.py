@@ -111,6 +111,7 @@ def import_feature_modules() -> None:
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
     import reuse.notices.models  # noqa: F401  (notifications)
     import reuse.outside.models  # noqa: F401  (partners, outside interest)
+    import reuse.repairs.models  # noqa: F401  (repair jobs, their parts and labour)
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
