@@ -141,6 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from reuse.outside.market import bp as market_bp
     from reuse.outside.partner_pages import bp as partner_pages_bp
     from reuse.outside.partner_views import bp as partners_bp
+    from reuse.repairs.partner_views import bp as repair_partner_bp
+    from reuse.repairs.views import bp as repairs_bp
     from reuse.savings.views import bp as savings_bp
     from reuse.web import bp as reuse_bp
 
@@ -148,7 +150,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, stocktake_bp,
         exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp,
-        partners_bp, partner_pages_bp, market_bp,
+        partners_bp, partner_pages_bp, market_bp, repairs_bp, repair_partner_bp,
         closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp, webhooks_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
@@ -164,9 +166,11 @@ def register_signals(app: Flask) -> None:
     from reuse import item_page
     from reuse.listings import collect_from
     from reuse.notices import notifications
+    from reuse.repairs import item_page as repair_item_page
 
     collect_from.listen()
     item_page.listen()
+    repair_item_page.listen()
     item_groups.listen()
     notifications.listen()
     webhook_events.listen()

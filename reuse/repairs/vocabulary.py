@@ -11,7 +11,7 @@ STATUS = {
     RepairStatus.QUOTED: _l("Quoted"),
     RepairStatus.APPROVED: _l("Approved"),
     RepairStatus.REPAIRED: _l("Repaired"),
-    RepairStatus.RETURNED: _l("Returned"),
+    RepairStatus.RETURNED: _l("Back from repair"),
     RepairStatus.WRITTEN_OFF: _l("Written off"),
 }
 PLACE = {

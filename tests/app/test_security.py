@@ -123,6 +123,7 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "tag": item.tag,
         "token_id": 1,
         "webhook_id": 1,
+        "job_id": 1,
     }
     checked = []
     for rule in csrf_app.url_map.iter_rules():
