@@ -20,6 +20,7 @@ from app.timeutil import utcnow
 from inventory.web import visible_item_or_404
 from reuse import access
 from reuse.errors import ReuseError
+from reuse.listings.queries import open_listing_id
 from reuse.outside.models import Partner
 from reuse.repairs import figures, links, queries, services, vocabulary
 from reuse.repairs.forms import LineForm, QuoteForm, ReturnForm, WriteOffForm, send_form
@@ -111,6 +112,7 @@ def job(job_id: int):
         due=figures.due_at(limits(), job), overdue=figures.is_overdue(limits(), job, utcnow()),
         may_work=access.may_work_on_repair(current_user, job),
         may_decide=access.may_decide_repair(current_user, job), confirm=ConfirmForm(),
+        listing_id=open_listing_id(db.session, job.item_id),
         quote_form=QuoteForm(), line_form=LineForm(), return_form=ReturnForm(),
         write_off_form=WriteOffForm(),
     )  # fmt: skip

@@ -196,3 +196,21 @@ def test_the_savings_page_shows_what_repairs_saved(app, client, login, db_sessio
     page = client.get("/reuse/savings").text
     assert "Saved by repairs" in page and "500.00" in page and "12 kg" in page
     assert client.get("/reuse/savings.xlsx").status_code == 200
+
+
+def test_back_to_its_listing_links_the_listing(app, client, login, db_session, manager, chair):
+    from reuse.repairs import services
+    from reuse.repairs.models import RepairOutcome
+    from reuse.repairs.services import Actor
+    from tests.reuse import making
+
+    with app.test_request_context():
+        listing = making.flag(db_session, chair, by=manager)
+        job = send(db_session, chair, by=manager)
+        services.approve(db_session, job, by=manager, now=utcnow())
+        services.mark_repaired(db_session, job, actor=Actor(manager), now=utcnow())
+        services.return_item(db_session, job, RepairOutcome.TO_LISTING, by=manager, now=utcnow())
+    db_session.commit()
+    login(client, manager)
+    page = client.get(f"/repairs/jobs/{job.id}").text
+    assert "Back to its listing" in page and f'href="/reuse/listings/{listing.id}"' in page
