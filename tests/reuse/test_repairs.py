@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import disposals
-from inventory.models import Condition, Disposition, EventKind, ItemEvent
+from inventory.models import Condition, Disposition, EventKind, Item, ItemEvent
 from reuse.errors import Conflict
+from reuse.outside.models import Partner
 from reuse.repairs import figures, links, services
 from reuse.repairs.figures import Hint
 from reuse.repairs.models import LineKind, RepairJob, RepairOutcome, RepairPlace
@@ -125,14 +127,40 @@ def test_two_approvals_at_once_one_wins_the_other_is_told(app, db_session, manag
             job = send(db_session, item, by=manager)
         db_session.commit()
 
-        def approve(session, _n, job_id=job.id):
-            job = session.get(RepairJob, job_id)
-            services.approve(session, job, by=session.merge(manager), now=utcnow())
+        def approve(session, _n, job_id=job.id, user_id=manager.id):
+            services.approve(session, session.get(RepairJob, job_id),
+                             by=session.get(User, user_id), now=utcnow())  # fmt: skip
 
         outcomes = race(app, approve, [1, 2])
         assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
         assert any("just now" in o or "does not come next" in o for o in outcomes)
         assert repair_events(db_session, item.id).count("Repair approved.") == 1
+
+
+def test_repaired_and_written_off_at_once_one_wins(app, db_session, manager, make_item):
+    partner = add_partner(db_session)
+    for n in range(REPEAT):
+        item = make_item(f"Bed {n}", department=manager.department)
+        with app.test_request_context():
+            job = send(db_session, item, by=manager, place=RepairPlace.PARTNER, partner=partner)
+            services.approve(db_session, job, by=manager, now=utcnow())
+        db_session.commit()
+
+        def step(session, what, job_id=job.id, user_id=manager.id, partner_id=partner.id):
+            job = session.get(RepairJob, job_id)
+            if what == "repaired":
+                actor = Actor(partner=session.get(Partner, partner_id))
+                services.mark_repaired(session, job, actor=actor, now=utcnow())
+            else:
+                services.write_off(session, job, "Too dear", by=session.get(User, user_id),
+                                   now=utcnow())  # fmt: skip
+
+        outcomes = race(app, step, ["repaired", "write off"])
+        assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
+        db_session.expire_all()
+        assert db_session.get(RepairJob, job.id).status in (RepairStatus.REPAIRED,
+                                                            RepairStatus.WRITTEN_OFF)  # fmt: skip
+        assert len(repair_events(db_session, item.id)) == 3  # sent, approved, and one of the two
 
 
 def test_parts_and_labour_make_the_cost_and_the_hint(app, db_session, manager, chair):
@@ -208,3 +236,18 @@ def test_every_state_is_reachable_from_sent():
     from app.states import reachable
 
     assert reachable(RepairStatus.SENT, TRANSITIONS) == set(RepairStatus)
+
+
+def test_sending_one_item_twice_at_once_makes_one_job(app, db_session, manager, make_item):
+    for n in range(REPEAT):
+        item = make_item(f"Walker {n}", department=manager.department)
+
+        def send_it(session, fault, item_id=item.id, user_id=manager.id):
+            sending = services.Sending(fault=fault, place=RepairPlace.WORKSHOP)
+            services.send_to_repair(session, session.get(Item, item_id), sending,
+                                    by=session.get(User, user_id), now=utcnow())  # fmt: skip
+
+        outcomes = race(app, send_it, ["Brake", "Wheel"])
+        assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
+        jobs = select(func.count()).select_from(RepairJob).where(RepairJob.item_id == item.id)
+        assert db_session.scalar(jobs) == 1
