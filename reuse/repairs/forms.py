@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -30,6 +31,8 @@ class SendForm(FlaskForm):
     estimated_cost = MoneyField(_l("Estimated cost"))
     quantity = IntegerField(_l("How many units"), default=1,
                             validators=[InputRequired(), NumberRange(min=1)])  # fmt: skip
+    photos = MultipleFileField(_l("Photos"), description=_l("Of the fault; added to the "
+                                                             "item's photos."))  # fmt: skip
 
 
 def send_form(item: Item, partners: list) -> SendForm:

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 
 from reuse import access
 from reuse.repairs.models import RepairJob
-from reuse.repairs.states import OPEN
+from reuse.repairs.states import CLOSED, OPEN
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -23,6 +23,10 @@ def open_jobs(user: User) -> Select:
     )
 
 
-def jobs_of_item(item_id: int) -> Select:
-    """An item's jobs, the newest first."""
-    return select(RepairJob).where(RepairJob.item_id == item_id).order_by(RepairJob.id.desc())
+def closed_jobs(user: User) -> Select:
+    """The jobs the user may see that were returned or written off, the latest first."""
+    return (
+        select(RepairJob)
+        .where(RepairJob.status.in_(CLOSED), access.repair_scope(user))
+        .order_by(RepairJob.since.desc(), RepairJob.id.desc())
+    )

@@ -15,9 +15,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
+from app.pagination import page_number
 from app.templating import public_url
 from app.timeutil import utcnow
-from inventory.web import visible_item_or_404
+from inventory import item_photos
+from inventory.errors import InventoryError
+from inventory.web import photo_quota, visible_item_or_404
 from reuse import access
 from reuse.errors import ReuseError
 from reuse.listings.queries import open_listing_id
@@ -26,7 +29,7 @@ from reuse.repairs import figures, links, queries, services, vocabulary
 from reuse.repairs.forms import LineForm, QuoteForm, ReturnForm, WriteOffForm, send_form
 from reuse.repairs.models import RepairJob, RepairOutcome, RepairPlace
 from reuse.repairs.services import Actor
-from reuse.web import ConfirmForm, flash_errors, refused
+from reuse.web import ConfirmForm, flash_errors, refused, uploaded_photos
 
 bp = Blueprint("repairs", __name__, template_folder="../templates")
 
@@ -51,11 +54,15 @@ def limits() -> dict[str, int]:
 @bp.route("/repairs")
 @login_required
 def jobs():
-    """Open repair jobs, the longest waiting first; the overdue ones marked."""
-    rows = db.session.scalars(queries.open_jobs(current_user).limit(500)).all()
+    """Open repair jobs, the longest waiting first, the overdue ones marked; then the last
+    ones closed."""
+    page = db.paginate(queries.open_jobs(current_user), page=page_number(),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)  # fmt: skip
     now = utcnow()
-    return render_template("reuse/repairs/jobs.html", jobs=rows, now=now, limits=limits(),
-                           overdue={j.id for j in rows if figures.is_overdue(limits(), j, now)})  # fmt: skip
+    closed = db.session.scalars(queries.closed_jobs(current_user).limit(20)).all()
+    return render_template("reuse/repairs/jobs.html", page=page, closed=closed, limits=limits(),
+                           overdue={j.id for j in page.items
+                                    if figures.is_overdue(limits(), j, now)})  # fmt: skip
 
 
 @bp.route("/items/<int:item_id>/repair", methods=["GET", "POST"])
@@ -69,22 +76,35 @@ def new_job(item_id: int):
                                   .order_by(Partner.name)).all()  # fmt: skip
     form = send_form(item, partners)
     if form.validate_on_submit():
-        sending = services.Sending(
-            fault=form.fault.data or "", place=RepairPlace(form.place.data),
-            partner=db.session.get(Partner, form.partner_id.data) if form.partner_id.data else None,
-            estimated_cost=form.estimated_cost.data,
-            quantity=form.quantity.data if "quantity" in form else 1,
-        )  # fmt: skip
         try:
-            job = services.send_to_repair(db.session, item, sending, by=current_user, now=utcnow())
+            photos = uploaded_photos(form.photos.data)
+            job = services.send_to_repair(db.session, item, sending_of(form), by=current_user,
+                                          now=utcnow())  # fmt: skip
+            for photo in photos:
+                item_photos.add_photo(db.session, item, photo, by=current_user, now=utcnow(),
+                                      quota=photo_quota(current_app.config))  # fmt: skip
             token = _first_link(job)
+        except InventoryError as error:  # a photo refused: say so beside the form
+            db.session.rollback()
+            flash(str(error), "error")
         except ReuseError as error:
             return refused(error, url_for(".new_job", item_id=item.id))
-        db.session.commit()
-        flash(_("The item is sent to repair."), "success")
-        return show_link(job, token) if token else redirect(url_for(".job", job_id=job.id))
+        else:
+            db.session.commit()
+            flash(_("The item is sent to repair."), "success")
+            return show_link(job, token) if token else redirect(url_for(".job", job_id=job.id))
     return render_template("reuse/repairs/send.html", form=form, item=item,
                            open_job=services.open_job(db.session, item.id))  # fmt: skip
+
+
+def sending_of(form) -> services.Sending:
+    partner_id = form.partner_id.data
+    return services.Sending(
+        fault=form.fault.data or "", place=RepairPlace(form.place.data),
+        partner=db.session.get(Partner, partner_id) if partner_id else None,
+        estimated_cost=form.estimated_cost.data,
+        quantity=form.quantity.data if "quantity" in form else 1,
+    )  # fmt: skip
 
 
 def _first_link(job: RepairJob) -> str | None:

@@ -107,6 +107,10 @@ def test_the_list_marks_overdue_jobs(client, login, db_session, manager, job):
     login(client, manager)
     page = client.get("/repairs").text
     assert "Office chair" in page and "Overdue" in page
+    job.status = RepairStatus.WRITTEN_OFF
+    db_session.commit()
+    page = client.get("/repairs").text
+    assert "No open repair jobs." in page and "Written off" in page.split("closed-repair-jobs")[1]
 
 
 def test_a_partner_works_through_its_link_until_it_is_revoked(
@@ -214,3 +218,29 @@ def test_back_to_its_listing_links_the_listing(app, client, login, db_session, m
     login(client, manager)
     page = client.get(f"/repairs/jobs/{job.id}").text
     assert "Back to its listing" in page and f'href="/reuse/listings/{listing.id}"' in page
+
+
+def test_photos_of_the_fault_go_on_the_item_and_a_bad_one_sends_nothing(
+    client, login, db_session, manager, chair
+):
+    import io
+
+    from PIL import Image
+
+    from inventory.models import ItemPhoto
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, format="JPEG")
+    login(client, manager)
+    bad = client.post(f"/items/{chair.id}/repair", data={
+        "fault": "Cracked", "place": "workshop",
+        "photos": [(io.BytesIO(out.getvalue()), "a.jpg"), (io.BytesIO(b"not a photo"), "b.jpg")],
+    }, content_type="multipart/form-data")  # fmt: skip
+    assert bad.status_code == 200
+    assert db_session.scalar(select(func.count()).select_from(RepairJob)) == 0
+    good = client.post(f"/items/{chair.id}/repair", data={
+        "fault": "Cracked", "place": "workshop", "photos": [(io.BytesIO(out.getvalue()), "a.jpg")],
+    }, content_type="multipart/form-data")  # fmt: skip
+    assert good.status_code == 302
+    assert db_session.scalar(select(func.count()).select_from(ItemPhoto)) == 1
+    assert "Photo of Office chair" in client.get(good.headers["Location"]).text
