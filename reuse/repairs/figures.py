@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from reuse.repairs.states import DEFAULT_LIMIT_DAYS
 from reuse.savings.outcomes import unit_value
 
 if TYPE_CHECKING:
@@ -42,8 +41,9 @@ def repair_or_scrap(cost: Decimal | None, value: Decimal | None) -> Hint:
 
 
 def limit_days(limits: dict[str, int], job: RepairJob) -> int | None:
-    """How many days a job may stay in its state; None for a closed one."""
-    return {**DEFAULT_LIMIT_DAYS, **limits}.get(job.status.value) if job.is_open else None
+    """How many days a job may stay in its state (REPAIR_LIMIT_DAYS, by state); None for a
+    closed one, or a state without a limit."""
+    return limits.get(job.status.value) if job.is_open else None
 
 
 def due_at(limits: dict[str, int], job: RepairJob) -> datetime | None:

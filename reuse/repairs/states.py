@@ -41,5 +41,3 @@ WITHIN = {state: transition("change within", {state}, state) for state in OPEN}
 TRANSITIONS: tuple[Transition[RepairStatus], ...] = (
     QUOTE, APPROVE, MARK_REPAIRED, RETURN, WRITE_OFF, *WITHIN.values(),
 )  # fmt: skip
-# When a job has stayed in a state this long it is overdue (config REPAIR_LIMIT_DAYS overrides).
-DEFAULT_LIMIT_DAYS = {SENT.value: 5, QUOTED.value: 5, APPROVED.value: 14, REPAIRED.value: 3}
