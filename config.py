@@ -75,6 +75,10 @@ class Config:
     )
     REUSE_INTEREST_MIN_SECONDS = 3  # a form sent back faster was not filled in by a person
     REUSE_INTEREST_MAX_AGE = 4 * 3600  # seconds a shown form stays valid
+    # Repair jobs: the days a job may stay in each state before it is overdue, and how long a
+    # partner's link to a job lives.
+    REPAIR_LIMIT_DAYS = {"sent": 5, "quoted": 5, "approved": 14, "repaired": 3}
+    REPAIR_LINK_DAYS = int(os.environ.get("REPAIR_LINK_DAYS", "60"))
     # Failed logins (app/auth/throttle.py). One account from one address: LOGIN_FREE_FAILURES,
     # then a wait of LOGIN_FIRST_DELAY, doubled with each further failure up to LOGIN_MAX_DELAY.
     # An address with LOGIN_ADDRESS_LIMIT failures (at any accounts) in LOGIN_ADDRESS_WINDOW

@@ -112,6 +112,7 @@ def import_feature_modules() -> None:
     import reuse.listings.views  # noqa: F401  (the listing pages, on reuse.web's blueprint)
     import reuse.notices.models  # noqa: F401  (notifications)
     import reuse.outside.models  # noqa: F401  (partners, outside interest)
+    import reuse.repairs.models  # noqa: F401  (repair jobs, their parts and labour)
     import reuse.requests.models  # noqa: F401  (transfer requests)
     import reuse.requests.views  # noqa: F401  (the request pages, on reuse.web's blueprint)
     import reuse.savings.models  # noqa: F401  (what became of listings)
@@ -142,6 +143,8 @@ def register_blueprints(app: Flask) -> None:
     from reuse.outside.market import bp as market_bp
     from reuse.outside.partner_pages import bp as partner_pages_bp
     from reuse.outside.partner_views import bp as partners_bp
+    from reuse.repairs.partner_views import bp as repair_partner_bp
+    from reuse.repairs.views import bp as repairs_bp
     from reuse.savings.views import bp as savings_bp
     from reuse.web import bp as reuse_bp
 
@@ -149,7 +152,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp, admin_bp, inventory_bp, places_bp, labels_bp, scan_bp, stocktake_bp,
         exports_bp, imports_bp,
         reuse_bp, reuse_settings_bp, reuse_offers_bp, inbox_bp, demand_bp, aids_bp,
-        partners_bp, partner_pages_bp, market_bp,
+        partners_bp, partner_pages_bp, market_bp, repairs_bp, repair_partner_bp,
         closing_bp, savings_bp, audit_bp, vendor_bp, api_bp, tokens_bp, webhooks_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
@@ -166,10 +169,12 @@ def register_signals(app: Flask) -> None:
     from reuse.aids import item_card
     from reuse.listings import collect_from
     from reuse.notices import notifications
+    from reuse.repairs import item_page as repair_item_page
 
     collect_from.listen()
     item_page.listen()
     item_card.listen()
+    repair_item_page.listen()
     item_groups.listen()
     notifications.listen()
     webhook_events.listen()

@@ -57,6 +57,7 @@ MENU = (
             Entry("demand.check", _l("Check before buying")),
             Entry("demand.checks", _l("Recent checks before buying")),
             Entry("demand.wishes", _l("My wishes")),
+            Entry("repairs.jobs", _l("Repairs")),
             Entry("partners.directory", _l("Partners")),
             Entry("market.index", _l("Public market")),
         ),

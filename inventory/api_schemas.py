@@ -188,6 +188,7 @@ class CategoryOut(BaseModel):
     kind: CategoryKind
     replacement_value: Decimal | None
     co2e_kg: Decimal | None
+    weight_kg: Decimal | None
     names: dict[str, str]
 
 
@@ -231,6 +232,7 @@ class CategoryIn(Body):
     kind: CategoryKind = CategoryKind.FURNITURE
     replacement_value: Money | None = None
     co2e_kg: Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=2)] | None = None
+    weight_kg: Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=2)] | None = None
     names: dict[
         Annotated[str, Field(pattern="^(en|sv|da|nl)$")], Annotated[str, Field(max_length=200)]
     ] = Field(default_factory=dict, description="The name in other languages, by code.")
@@ -258,6 +260,7 @@ class CategoryChange(Body):
     kind: CategoryKind = absent()
     replacement_value: Money | None = None
     co2e_kg: Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=2)] | None = None
+    weight_kg: Annotated[Decimal, Field(ge=0, lt=Decimal("1e8"), decimal_places=2)] | None = None
     names: dict[
         Annotated[str, Field(pattern="^(en|sv|da|nl)$")], Annotated[str, Field(max_length=200)]
     ] = absent()

@@ -218,6 +218,7 @@ class CategoryForm(FlaskForm):
     )
     replacement_value = MoneyField(_l("Replacement value per unit"))
     co2e_kg = MoneyField(_l("CO2e per unit (kg)"))
+    weight_kg = MoneyField(_l("Weight per unit (kg)"))
     # The name for readers of each language we speak; empty, they read the name above.
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
     name_sv = StringField(_l("Name in Swedish"), validators=[Length(max=200)])

@@ -83,6 +83,7 @@ class EventKind(enum.StrEnum):
     REQUEST_DECLINED = "request_declined"  # a transfer request for it was declined
     REQUEST_CANCELLED = "request_cancelled"  # a transfer request for it was taken back
     AID_STEP = "aid_step"  # a step of an assistive aid's cycle (reuse/aids)
+    REPAIR = "repair"  # a repair job for it was sent, priced, approved, done or closed
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw: Any):
@@ -178,7 +179,7 @@ keeps_key(Storeroom.code, "code_key")
 
 
 class Category(db.Model):
-    """A node in the category tree; replacement value and CO2e feed the savings report."""
+    """A node in the category tree; replacement value, CO2e and weight feed the savings report."""
 
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +189,7 @@ class Category(db.Model):
     kind: Mapped[CategoryKind] = enum_column(CategoryKind, default=CategoryKind.FURNITURE)
     replacement_value: Mapped[Decimal | None] = mapped_column(Money)
     co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # kept out of waste
     # The name in other languages, by language code ({"da": "Kontorstol"}), where the
     # organisation gave one; a reader of another language sees `name`.
     names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)

@@ -85,7 +85,7 @@ def category_out(category: Category) -> CategoryOut:
         id=category.id, name=category.name, path=category.path_in(reader_language()),
         parent_id=category.parent_id, kind=category.kind,
         replacement_value=category.replacement_value, co2e_kg=category.co2e_kg,
-        names=category.names or {},
+        weight_kg=category.weight_kg, names=category.names or {},
     )  # fmt: skip
 
 
@@ -200,7 +200,7 @@ def save_category(values: dict[str, Any], category: Category | None) -> Category
         db.session, name=values["name"], kind=values["kind"], names=values["names"],
         parent=chosen(Category, values["parent_id"], "parent_id"),
         replacement_value=values["replacement_value"], co2e_kg=values["co2e_kg"],
-        category=category,
+        weight_kg=values["weight_kg"], category=category,
     )  # fmt: skip
 
 
@@ -219,6 +219,6 @@ def change_category(category_id: int):
     """Change what the body names of a category (facility managers and admins); never
     under itself."""
     category = place_or_404(Category, category_id)
-    fields = ("name", "parent_id", "kind", "replacement_value", "co2e_kg", "names")
+    fields = ("name", "parent_id", "kind", "replacement_value", "co2e_kg", "weight_kg", "names")
     values = patched(request.context.json, category, fields)
     return category_out(saved(lambda: save_category(values, category), category))

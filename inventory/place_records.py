@@ -4,6 +4,7 @@ codes never an item's tag."""
 from __future__ import annotations
 
 from decimal import Decimal
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -97,8 +98,10 @@ def save_category(
     co2e_kg: Decimal | None,
     names: dict[str, str] | None = None,
     category: Category | None = None,
+    weight_kg: Decimal | None | EllipsisType = ...,
 ) -> Category:
-    """Create or edit a category node; a category cannot become its own ancestor."""
+    """Create or edit a category node; a category cannot become its own ancestor. A caller
+    that does not know the weight (the API before it had one) leaves it as it is (`...`)."""
     node = parent
     while node is not None:
         if category is not None and node.id == category.id:
@@ -112,6 +115,8 @@ def save_category(
     category = category or Category()
     category.name, category.parent, category.kind = name.strip(), parent, kind
     category.replacement_value, category.co2e_kg = replacement_value, co2e_kg
+    if weight_kg is not ...:
+        category.weight_kg = weight_kg
     if names is not None:
         category.names = {code: text.strip() for code, text in names.items() if text.strip()}
     session.add(category)

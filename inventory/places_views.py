@@ -218,6 +218,7 @@ def edit_category(category_id: int | None):
                 kind=CategoryKind(form.kind.data),
                 replacement_value=form.replacement_value.data,
                 co2e_kg=form.co2e_kg.data,
+                weight_kg=form.weight_kg.data,
                 names=form.names_by_language(),
                 category=category,
             )

@@ -55,6 +55,7 @@ EVENT = {
     EventKind.REQUEST_DECLINED: _l("Request declined"),
     EventKind.REQUEST_CANCELLED: _l("Request cancelled"),
     EventKind.AID_STEP: _l("Aid cycle"),
+    EventKind.REPAIR: _l("Repair"),
 }
 FIELD = {
     "name": _l("Name"),

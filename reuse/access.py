@@ -15,9 +15,10 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from app.auth.roles import Role
-from inventory.access import MANAGERS
+from inventory.access import MANAGERS, MOVERS, can_view_item
 from inventory.models import Item, Storeroom
 from reuse.listings.models import Listing, Tier
+from reuse.repairs.models import RepairJob
 from reuse.requests.models import TransferRequest
 
 if TYPE_CHECKING:
@@ -158,3 +159,33 @@ def is_recipient(user: User, notification: Notification) -> bool:
 def owns_wish(user: User, wish: Wish) -> bool:
     """A wish is its maker's alone, likewise."""
     return wish.user_id == user.id
+
+
+# --- repair jobs --------------------------------------------------------------------------------
+
+
+def may_see_repair(user: User, job: RepairJob) -> bool:
+    """A job is seen by whoever sees its item."""
+    return can_view_item(user, job.item)
+
+
+def repair_scope(user: User) -> ColumnElement[bool]:
+    """`may_see_repair` as SQL, for a query of repair jobs."""
+    if user.works_across_departments:
+        return true()
+    return RepairJob.department_id == user.department_id
+
+
+def may_send_to_repair(user: User, item: Item) -> bool:
+    """Warehouse staff, managers and admins send an item they see to repair."""
+    return user.role in MOVERS and can_view_item(user, item)
+
+
+def may_work_on_repair(user: User, job: RepairJob) -> bool:
+    """The same people record a quote, parts and labour, the repair done and the return."""
+    return user.role in MOVERS and may_see_repair(user, job)
+
+
+def may_decide_repair(user: User, job: RepairJob) -> bool:
+    """Managers and admins spend the money: approve, write off, give a partner its link."""
+    return user.role in MANAGERS and may_see_repair(user, job)

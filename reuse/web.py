@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from app.extensions import db
 from app.timeutil import utcnow
 from inventory.errors import InventoryError
+from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from reuse import access
 from reuse.errors import Conflict, ReuseError
 from reuse.listings.models import Listing
@@ -58,3 +59,20 @@ def refused(error: ReuseError | InventoryError, back: str):
         return render_template("reuse/conflict.html", message=str(error), back=back), 409
     flash(str(error), "error")
     return redirect(back)
+
+
+def uploaded_photos(files) -> list[ProcessedPhoto]:
+    """Check and downscale every photo before anything is saved: one bad file refuses the
+    whole form (an offer, a repair job), so nothing is left missing half its photos."""
+    config = current_app.config
+    return [
+        process_photo(
+            file.read(config["MAX_CONTENT_LENGTH"] + 1),
+            max_pixels=config["PHOTOS_MAX_PIXELS"],
+            full_size=config["PHOTOS_FULL_SIZE"],
+            thumb_size=config["PHOTOS_THUMB_SIZE"],
+            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
+        )  # fmt: skip
+        for file in files or []
+        if file and file.filename
+    ]

@@ -4,8 +4,8 @@ same services the pages use, so its history, notifications and audit trail are r
 The modules, in the order they run: places (departments, sites, storerooms, categories),
 people, stock (two years of items, photos drawn by pictures, moves), counting (eighteen
 months of scans and a stocktake), then two months day by day on the calendar: the import
-(stock_list), labels (printing), the partner directory and demand, and the surplus ladder;
-last, the aid depot (aids), whose aids are its own items.
+(stock_list), labels (printing), the partner directory and demand, the surplus ladder, and
+repairs; last, the aid depot (aids), whose aids are its own items.
 A fixed seed makes every run the same, except for the passwords, which are fresh each time.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.demo import aids, counting, demand, ladder, printing, stock, stock_list
+from app.demo import aids, counting, demand, ladder, printing, repairs, stock, stock_list
 from app.demo.calendar import Calendar
 from app.demo.people import People, load_people
 from app.demo.places import load_places
@@ -55,6 +55,7 @@ def _plan(world: World, calendar: Calendar, import_max_rows: int) -> None:
     """Put the last two months' work on the calendar."""
     day = world.days_ago
     partners = demand.load_partners(world, day(CALENDAR_DAYS, hour=8))
+    repairs.load_weights(world)
     calendar.on(day(CALENDAR_DAYS - 1), lambda when: demand.load_wishes(world, when))
     calendar.on(day(66), lambda when: demand.load_buy_checks(world, when))
     calendar.on(day(50), lambda when: _import_and_print(world, when, import_max_rows))
@@ -63,6 +64,7 @@ def _plan(world: World, calendar: Calendar, import_max_rows: int) -> None:
     calendar.on(day(counting.COUNT_DAYS_AGO, hour=8),
                 lambda when: counting.load_stocktake(world, when))  # fmt: skip
     ladder.load_listings(world, calendar, partners[0])
+    repairs.load_repairs(world, calendar, partners[2])  # the repair workshop in the directory
 
 
 def _import_and_print(world: World, when: datetime, max_rows: int) -> None:

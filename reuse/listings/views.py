@@ -17,7 +17,6 @@ from app.timeutil import end_of_day, utcnow
 from inventory import access, item_photos
 from inventory.errors import InventoryError
 from inventory.models import ItemPhoto
-from inventory.photos import ProcessedPhoto, process_photo, shared_budget
 from inventory.place_names import load_place_names
 from inventory.web import (
     expected_version,
@@ -41,6 +40,7 @@ from reuse.web import (
     listing_or_404,
     refused,
     today,
+    uploaded_photos,
 )
 
 
@@ -78,23 +78,6 @@ def offer(item_id: int):
     elif form.errors:  # say so at the top too: a phone shows the first field, not the error
         flash(_("Nothing was offered: the form below says what is missing."), "error")
     return render_template("reuse/offer.html", form=form, item=item)
-
-
-def uploaded_photos(files) -> list[ProcessedPhoto]:
-    """Check and downscale every photo before anything is offered: one bad file refuses the
-    whole offer, so the user is not left with a listing missing half its photos."""
-    config = current_app.config
-    return [
-        process_photo(
-            file.read(config["MAX_CONTENT_LENGTH"] + 1),
-            max_pixels=config["PHOTOS_MAX_PIXELS"],
-            full_size=config["PHOTOS_FULL_SIZE"],
-            thumb_size=config["PHOTOS_THUMB_SIZE"],
-            budget=shared_budget(current_app.extensions, config["PHOTOS_DECODE_BUDGET"]),
-        )  # fmt: skip
-        for file in files or []
-        if file and file.filename
-    ]
 
 
 @bp.route("/reuse")

@@ -33,6 +33,7 @@ class ReuseOutcome(db.Model):
     quantity: Mapped[int] = mapped_column()
     value_avoided: Mapped[Decimal | None] = mapped_column(Money)  # replacement value x quantity
     co2e_kg: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # category figure x quantity
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # kept out of waste, likewise
     revenue: Mapped[Decimal | None] = mapped_column(Money)  # sale price
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

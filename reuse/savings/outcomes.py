@@ -57,11 +57,13 @@ def record_outcome(
     quantity = item.quantity
     reused = kind in REUSE_KINDS
     value, co2e = unit_value(item), category_figure(item.category, "co2e_kg")
+    weight = category_figure(item.category, "weight_kg")
     outcome = ReuseOutcome(
         listing_id=listing.id, item_id=item.id, kind=kind.value, department_id=item.department_id,
         receiving_department_id=receiving_department_id, category_id=item.category_id,
         quantity=quantity, value_avoided=value * quantity if reused and value is not None else None,
         co2e_kg=co2e * quantity if reused and co2e is not None else None, revenue=revenue,
+        weight_kg=weight * quantity if reused and weight is not None else None,
         at=now, by_id=by.id,
     )  # fmt: skip
     session.add(outcome)

@@ -12,6 +12,9 @@ The rules behind the figures:
 - "Check before buying" answers (BuyCheck) are figures of their own, never added to the
   purchases avoided: an answer "found and requested" leads to a transfer whose outcome already
   counts that purchase, so adding the check's value would count it twice.
+- Repairs count once returned, from the snapshot on the RepairJob (reuse/repairs): the
+  replacement avoided minus the repair's cost. Reuse and repairs both count the weight of
+  what they kept out of waste (the category's kilograms per unit, as it was on the day).
 - Periods follow the organisation's calendar: `start` and `end` are local days, both included.
 """
 
@@ -32,6 +35,8 @@ from sqlalchemy.orm import Session
 from inventory.models import Category, Department
 from reuse.demand.models import BuyCheck, BuyCheckOutcome
 from reuse.listings.models import Closing
+from reuse.repairs.models import RepairJob
+from reuse.repairs.states import RepairStatus
 from reuse.savings.models import ReuseOutcome
 from reuse.savings.outcomes import EXTERNAL_KINDS, INTERNAL_KINDS
 
@@ -73,12 +78,17 @@ class Figures:
     revenue: Decimal = ZERO
     recycled_units: int = 0
     scrapped_units: int = 0
+    repaired_units: int = 0
+    repair_cost: Decimal = ZERO
+    repair_net: Decimal = ZERO  # replacement avoided minus repair cost
+    waste_kg: Decimal = ZERO  # kept out of waste, by reuse and by repair
     checks_found: int = 0
     checks_found_value: Decimal = ZERO
     checks_nothing: int = 0
 
     def add_outcome(self, kind: str, quantity: int, value: Decimal | None,
-                    co2e: Decimal | None, revenue: Decimal | None) -> None:  # fmt: skip
+                    co2e: Decimal | None, revenue: Decimal | None,
+                    weight: Decimal | None = None) -> None:  # fmt: skip
         if kind in INTERNAL_KINDS:
             self.internal_items += 1
             self.internal_units += quantity
@@ -91,6 +101,17 @@ class Figures:
         self.value_avoided += value or ZERO
         self.co2e_kg += co2e or ZERO
         self.revenue += revenue or ZERO
+        self.waste_kg += weight or ZERO
+
+    def add_repair(self, quantity: int, value: Decimal | None, cost: Decimal | None,
+                   weight: Decimal | None) -> None:  # fmt: skip
+        """A repair avoids buying new, less what it cost; without a known value it saves
+        nothing that can be counted, so only its cost and units show."""
+        self.repaired_units += quantity
+        self.repair_cost += cost or ZERO
+        if value is not None:
+            self.repair_net += value - (cost or ZERO)
+        self.waste_kg += weight or ZERO
 
     def add_check(self, outcome: str, value: Decimal | None) -> None:
         if outcome == BuyCheckOutcome.FOUND_REQUESTED:
@@ -158,11 +179,18 @@ def savings_report(
 
     outcomes = _within(select(ReuseOutcome.kind, ReuseOutcome.quantity,
                               ReuseOutcome.value_avoided, ReuseOutcome.co2e_kg,
-                              ReuseOutcome.revenue, ReuseOutcome.at, ReuseOutcome.department_id,
-                              ReuseOutcome.category_id),
+                              ReuseOutcome.revenue, ReuseOutcome.weight_kg, ReuseOutcome.at,
+                              ReuseOutcome.department_id, ReuseOutcome.category_id),
                        ReuseOutcome, ReuseOutcome.at, since, until, department_id)  # fmt: skip
-    for kind, quantity, value, co2e, revenue, at, department, category in session.execute(outcomes):
-        figures(at, department, category).add_outcome(kind, quantity, value, co2e, revenue)
+    for kind, qty, value, co2e, revenue, kg, at, department, category in session.execute(outcomes):
+        figures(at, department, category).add_outcome(kind, qty, value, co2e, revenue, kg)
+    repairs = _within(select(RepairJob.quantity, RepairJob.value_avoided, RepairJob.repair_cost,
+                             RepairJob.weight_kg, RepairJob.returned_at, RepairJob.department_id,
+                             RepairJob.category_id)
+                      .where(RepairJob.status == RepairStatus.RETURNED),
+                      RepairJob, RepairJob.returned_at, since, until, department_id)  # fmt: skip
+    for quantity, value, cost, kg, at, department, category in session.execute(repairs):
+        figures(at, department, category).add_repair(quantity, value, cost, kg)
     checks = _within(select(BuyCheck.outcome, BuyCheck.value_avoided, BuyCheck.created_at,
                             BuyCheck.department_id, BuyCheck.category_id),
                      BuyCheck, BuyCheck.created_at, since, until, department_id)  # fmt: skip
@@ -268,6 +296,10 @@ OUTCOME_COLUMNS = (
     Column("revenue", _l("Revenue from sales"), "money"),
     Column("recycled_units", _l("Recycled (units)"), "count"),
     Column("scrapped_units", _l("Scrapped (units)"), "count"),
+    Column("repaired_units", _l("Repaired (units)"), "count"),
+    Column("repair_cost", _l("Repair costs"), "money"),
+    Column("repair_net", _l("Replacement avoided minus repair cost"), "money"),
+    Column("waste_kg", _l("Kept out of waste (kg)"), "kg"),
 )
 CHECK_COLUMNS = (
     Column("checks_found", _l("Found and requested"), "count"),

@@ -1,6 +1,8 @@
 """Departments, sites, storerooms and categories through the API: read by anyone with a
 token, written by facility managers and admins, with the places pages' checks and audit."""
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from app.audit.models import AuditAction, AuditEvent
@@ -83,12 +85,15 @@ def test_a_patch_changes_only_what_it_names(api_as, make_user, make_storeroom, m
     chairs = make_category("Chairs", parent=top, replacement_value=900, names={"sv": "Stolar"})
     api = api_as(make_user(Role.MANAGER))
     assert api.patch(f"/api/v1/storerooms/{room.id}", json={"name": "Attic"}).status_code == 200
-    changed = api.patch(f"/api/v1/categories/{chairs.id}", json={"co2e_kg": 12})
+    changed = api.patch(f"/api/v1/categories/{chairs.id}", json={"co2e_kg": 12, "weight_kg": 7.5})
     assert changed.status_code == 200, changed.json
     db_session.refresh(room), db_session.refresh(chairs)
     assert (room.code, room.name, room.department_id, room.notes) == (
         "P1", "Attic", owner.id, "Key at reception")  # fmt: skip
     assert chairs.parent_id == top.id and chairs.replacement_value == 900
     assert chairs.names == {"sv": "Stolar"} and chairs.co2e_kg == 12
+    assert chairs.weight_kg == Decimal("7.5") and Decimal(changed.json["weight_kg"]) == Decimal(
+        "7.5"
+    )
     moved = api.patch(f"/api/v1/categories/{chairs.id}", json={"parent_id": None})
     assert moved.json["path"] == "Chairs"

@@ -26,6 +26,8 @@ from reuse.listings.models import Listing
 from reuse.notices.models import Notification
 from reuse.outside import partners as partner_services
 from reuse.outside.models import Interest
+from reuse.repairs import services as repair_services
+from reuse.repairs.models import RepairPlace
 from reuse.requests import services as request_services
 from reuse.requests.models import TransferRequest
 
@@ -90,6 +92,10 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
     webhook = make_webhook(db_session, url="http://127.0.0.1:9/hook", events=["item.moved"],
                            by=None, now=utcnow())  # fmt: skip
     webhook.is_active = False  # the walk's moves send nothing anywhere
+    repair = repair_services.send_to_repair(
+        db_session, desk, repair_services.Sending(fault="Wobbly", place=RepairPlace.PARTNER,
+                                                  partner=partner), by=target_user, now=utcnow(),
+    )  # fmt: skip
     db_session.commit()
     return {
         "users": users,
@@ -122,6 +128,7 @@ def world(db_session, make_department, make_user, make_item, make_storeroom, mak
             "webhook_id": webhook.id,
             "accessory_id": item.id,  # no aid's accessory: a 404
             "group_id": 1,  # no equivalence group: a 404
+            "job_id": repair.id,
         },
     }
 

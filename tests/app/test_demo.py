@@ -33,6 +33,8 @@ from reuse.listings.models import Closing, Listing, Tier
 from reuse.listings.states import ListingStatus
 from reuse.notices.models import Notification
 from reuse.outside.models import Interest
+from reuse.repairs.models import RepairJob, RepairPlace
+from reuse.repairs.states import RepairStatus
 from reuse.requests.models import TransferRequest
 from reuse.requests.states import RequestStatus
 from tests.conftest import empty_all_tables
@@ -163,3 +165,9 @@ def test_demo_accounts_can_log_in_and_a_second_load_is_refused(demo, runner, cli
     assert response.status_code == 302
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "not empty" in again.output
+
+
+def test_demo_has_repair_jobs_in_every_place_and_state(demo, db_session):
+    pairs = set(db_session.execute(select(RepairJob.place, RepairJob.status)).all())
+    assert pairs == {(place, status) for place in RepairPlace for status in RepairStatus}
+    assert count(db_session, Category, Category.weight_kg.is_not(None)) > 5

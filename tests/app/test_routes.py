@@ -110,6 +110,11 @@ POLICY = {
     "partner_pages.interest": {role: HIDDEN for role in ROLES},
     "partner_pages.photo": {role: HIDDEN for role in ROLES},
     "partner_pages.feed": {role: HIDDEN for role in ROLES},
+    "repairs.jobs": _everyone,
+    "repairs.new_job": _own_department,
+    "repairs.job": _own_department,
+    # The world's job is at a partner; "not-a-token" is no link (test_repair_pages has real ones).
+    "repair_partner.job": {role: HIDDEN for role in ROLES},
     "imports.batches": _managers,
     "imports.upload": _managers,
     "imports.batch": _managers,
@@ -183,6 +188,17 @@ POLICY = {
     "aids.service": None,
     "aids.link_accessory": None,
     "aids.unlink_accessory": None,
+    "repairs.quote": None,
+    "repairs.approve": None,
+    "repairs.repaired": None,
+    "repairs.add_line": None,
+    "repairs.return_item": None,
+    "repairs.write_off": None,
+    "repairs.new_link": None,
+    "repairs.revoke_link": None,
+    "repair_partner.quote": None,
+    "repair_partner.add_line": None,
+    "repair_partner.repaired": None,
 }
 # POST endpoint -> roles that may use it on another department's objects.
 POST_ALLOWED = {
@@ -244,6 +260,18 @@ POST_ALLOWED = {
     "aids.service": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.link_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
     "aids.unlink_accessory": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.new_job": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.quote": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.add_line": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.repaired": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.return_item": {Role.STAFF, Role.MANAGER, Role.ADMIN},
+    "repairs.approve": {Role.MANAGER, Role.ADMIN},
+    "repairs.write_off": {Role.MANAGER, Role.ADMIN},
+    "repairs.new_link": {Role.MANAGER, Role.ADMIN},
+    "repairs.revoke_link": {Role.MANAGER, Role.ADMIN},
+    "repair_partner.quote": set(),  # a wrong link: a 404 for everyone
+    "repair_partner.add_line": set(),
+    "repair_partner.repaired": set(),
 }
 
 

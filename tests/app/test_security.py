@@ -125,6 +125,7 @@ def test_every_post_route_refuses_a_missing_token(csrf_app, db_session, make_use
         "webhook_id": 1,
         "accessory_id": 1,
         "group_id": 1,
+        "job_id": 1,
     }
     checked = []
     for rule in csrf_app.url_map.iter_rules():
