@@ -1,7 +1,8 @@
 """The aid figures, per category and per equivalence group: how many aids are in each state,
 how long reconditioning takes (days from a return to ready), how long ready aids wait (idle
-days), how many returned aids went out again (reuse rate, by count and by value), and the
-faults found at inspections, by ISO 9999 class.
+days), how many returned aids went out again (reuse rate, by count and by value), what their repairs cost per
+unit against what new ones would have cost, and the faults found at inspections, by ISO 9999
+class.
 
 They are read from the step journal, which keeps every step for good, so a figure can always
 be traced to the steps it counts. A depot holds hundreds or a few thousand aids: the journal
@@ -24,6 +25,8 @@ from inventory.models import Item
 from reuse.aids import plans
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
+from reuse.repairs.models import RepairJob
+from reuse.repairs.states import RepairStatus
 
 UNCLASSIFIED = ""  # an aid without an ISO 9999 class
 
@@ -41,6 +44,9 @@ class Tally:
     returned_value: Decimal = Decimal(0)
     reissued_value: Decimal = Decimal(0)
     faults: int = 0  # failed inspections
+    repaired: int = 0  # repair jobs returned
+    repair_cost: Decimal = Decimal(0)
+    repair_replacement: Decimal = Decimal(0)  # what new ones would have cost, at each return
 
     @property
     def total(self) -> int:
@@ -61,6 +67,14 @@ class Tally:
     @property
     def reuse_rate_by_value(self) -> float | None:
         return float(self.reissued_value / self.returned_value) if self.returned_value else None
+
+    @property
+    def repair_cost_per_unit(self) -> Decimal | None:
+        return self.repair_cost / self.repaired if self.repaired else None
+
+    @property
+    def replacement_per_unit(self) -> Decimal | None:
+        return self.repair_replacement / self.repaired if self.repaired else None
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,7 @@ def aid_figures(session: Session, scope: ColumnElement[bool], *, now: datetime,
     groups: dict[str, Tally] = {}
     total = Tally("")
     iso: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    repairs = returned_repairs(session, ids)
     for aid in aids:
         summed = read_round(journal[aid.item_id])
         label = category_label(aid.item)
@@ -130,6 +145,10 @@ def aid_figures(session: Session, scope: ColumnElement[bool], *, now: datetime,
             rows.append(groups.setdefault(plan.group.name, Tally(plan.group.name)))
         for tally in rows:
             _add(tally, aid, summed, now)
+            for job in repairs.get(aid.item_id, []):
+                tally.repaired += 1
+                tally.repair_cost += job.repair_cost or 0
+                tally.repair_replacement += job.value_avoided or 0
         iso[aid.iso_class or UNCLASSIFIED][0] += 1
         iso[aid.iso_class or UNCLASSIFIED][1] += summed.faults
     by_label = lambda tally: tally.label.lower()  # noqa: E731
@@ -137,6 +156,18 @@ def aid_figures(session: Session, scope: ColumnElement[bool], *, now: datetime,
                     key=lambda row: (row[0] == UNCLASSIFIED, row[0]))  # fmt: skip
     return Figures(sorted(categories.values(), key=by_label), sorted(groups.values(), key=by_label),
                    total, faults)  # fmt: skip
+
+
+def returned_repairs(session: Session, item_ids: list[int]) -> dict[int, list[RepairJob]]:
+    """The repair jobs of these aids that came back repaired, by item: each keeps its cost
+    and the replacement value of the day (reuse/repairs)."""
+    found: dict[int, list[RepairJob]] = defaultdict(list)
+    for start in range(0, len(item_ids), 500):
+        statement = select(RepairJob).where(RepairJob.item_id.in_(item_ids[start : start + 500]),
+                                            RepairJob.status == RepairStatus.RETURNED)  # fmt: skip
+        for job in session.scalars(statement):
+            found[job.item_id].append(job)
+    return found
 
 
 def _add(tally: Tally, aid: Aid, summed: Round, now: datetime) -> None:

@@ -2,6 +2,7 @@
 by value, failed inspections by ISO 9999 class, per category and per group."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from reuse.aids import records
 from reuse.aids.figures import aid_figures
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
+from reuse.repairs import services as repairs
+from reuse.repairs.models import LineKind, RepairOutcome, RepairPlace
 from tests.aids.fixtures import cycle_to
 
 
@@ -56,6 +59,32 @@ def test_figures_count_states_turnaround_reuse_and_faults(app, db_session, depot
     assert found.by_group[0].total == 2
     assert found.total.total == 3 and found.total.states[AidState.IN_REPAIR] == 1
     assert found.faults_by_iso == [("18 12 10", 1, 1), ("", 2, 0)]
+
+
+def test_figures_weigh_repair_cost_per_unit_against_replacement(app, db_session, depot,
+                                                                make_aid, step):  # fmt: skip
+    lift = make_aid("Lift A")
+    cycle_to(step, lift, depot, Step.CLEANED)
+    step(lift, Step.INSPECTED, passed=False, notes="Motor dead")
+    with app.test_request_context():
+        job = repairs.send_to_repair(
+            db_session, lift, repairs.Sending("Motor dead", RepairPlace.WORKSHOP),
+            by=depot.manager, now=utcnow(),
+        )  # fmt: skip
+        repairs.add_line(db_session, job, repairs.Line(LineKind.PART, "Motor", Decimal(1),
+                         Decimal(6000)), actor=repairs.Actor(depot.manager), now=utcnow())  # fmt: skip
+        repairs.approve(db_session, job, by=depot.manager, now=utcnow())
+        repairs.mark_repaired(db_session, job, actor=repairs.Actor(depot.manager), now=utcnow())
+        repairs.return_item(db_session, job, RepairOutcome.AID_CYCLE, by=depot.manager,
+                            now=utcnow())  # fmt: skip
+        db_session.commit()
+    assert db_session.get(Aid, lift.id).status == AidState.IN_REPAIR  # its inspection moves it
+    found = aid_figures(db_session, access.item_scope(depot.manager), now=utcnow(),
+                        category_label=lambda item: item.category.name)  # fmt: skip
+    lifts = found.by_category[0]
+    assert lifts.repaired == 1
+    # the parts and labour recorded, against the category's replacement value
+    assert (lifts.repair_cost_per_unit, lifts.replacement_per_unit) == (6000, 42000)
 
 
 def test_the_figures_page_shows_each_category_and_the_faults(client, login, depot, make_aid,
