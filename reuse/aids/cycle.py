@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.states import Transition, advance
 from inventory import item_states
 from inventory.item_history import record_event
-from inventory.models import Department, EventKind, Item, Storeroom
+from inventory.models import CategoryKind, Department, EventKind, Item, Storeroom
 from inventory.whereabouts import move_item
 from reuse.aids import plans
 from reuse.aids import states as s
@@ -82,6 +82,8 @@ def enrol(session: Session, item: Item, *, now: datetime) -> Aid:
     first step, a return, is checked like any other."""
     if item.is_lot:
         raise AidRefused(_l("A lot cannot be an aid: an aid is one unit with its own tag."))
+    if item.category is None or item.category.kind != CategoryKind.ASSISTIVE_AID:
+        raise AidRefused(_l("Only items of an assistive-aid category go round the aid cycle."))
     aid = Aid(item_id=item.id, item=item, status=AidState.ISSUED, since=now,
               home_storeroom_id=item.storeroom_id)  # fmt: skip
     session.add(aid)

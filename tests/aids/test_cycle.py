@@ -144,7 +144,9 @@ def test_an_overdue_inspection_blocks_the_issue_until_the_aid_is_inspected_again
         step(lift, Step.ISSUED, to=depot.home_care, today=later)
 
 
-def test_a_disposed_item_or_a_lot_takes_no_step(app, db_session, depot, make_aid, step):
+def test_a_disposed_item_a_lot_or_no_aid_takes_no_step(
+    app, db_session, depot, make_aid, make_category, step
+):
     lift = make_aid()
     with app.test_request_context():
         disposals.dispose_item(db_session, lift, Disposition.SCRAPPED, by=depot.manager,
@@ -155,3 +157,9 @@ def test_a_disposed_item_or_a_lot_takes_no_step(app, db_session, depot, make_aid
     db_session.rollback()
     with pytest.raises(AidRefused, match="lot"):
         step(make_aid("Rollators", quantity=4), Step.RETURNED)
+    db_session.rollback()
+    chair = make_aid("Office chair", category=make_category("Chairs"))
+    with pytest.raises(AidRefused, match="assistive-aid category"):
+        step(chair, Step.RETURNED)
+    db_session.rollback()
+    assert db_session.get(Aid, chair.id) is None

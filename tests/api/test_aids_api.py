@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
+from inventory.models import CategoryKind
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
 from tests.aids.fixtures import cycle_to
@@ -71,7 +72,7 @@ def test_ready_aids_come_oldest_purchase_first_by_category(
     step,
     api_as,
 ):
-    small = make_category("Small lifts", parent=depot.lifts)
+    small = make_category("Small lifts", parent=depot.lifts, kind=CategoryKind.ASSISTIVE_AID)
     tags = {}
     for name, bought, category in [("New", date(2024, 5, 1), depot.lifts),
                                    ("Old", date(2019, 1, 1), small),
