@@ -58,7 +58,7 @@ def _plans(world: World, categories: dict[str, Category]) -> None:
 
 
 def _walking_and_hygiene(world: World, categories: dict[str, Category], staff) -> None:
-    """Rollators ready at different ages (the oldest goes first), out and just back; a
+    """Rollators ready at different ages (the oldest went first), out and just back; a
     wheelchair in quarantine, one cleaned, one ready; a shower chair inspected, one failed."""
 
     def aid(name: str, bought: int, category: str = "Rollator") -> Item:
@@ -69,7 +69,7 @@ def _walking_and_hygiene(world: World, categories: dict[str, Category], staff) -
     for bought, name in ((2016, "Rollator Topro Olympos"), (2019, "Rollator Server"),
                          (2021, "Rollator Topro Olympos")):  # fmt: skip
         _round(world, aid(name, bought), staff, up_to=Step.READY, days_ago=40)
-    _round(world, aid("Rollator Server", 2018), staff, up_to=Step.ISSUED, days_ago=30)
+    _round(world, aid("Rollator Server", 2014), staff, up_to=Step.ISSUED, days_ago=30)
     _round(world, aid("Rollator Topro Olympos", 2017), staff, up_to=Step.RETURNED, days_ago=1)
     contaminated = aid("Rullstol Etac Cross 6", 2018, chair)
     _round(world, contaminated, staff, up_to=Step.RETURNED, days_ago=6)
@@ -176,7 +176,7 @@ def _round(world: World, item: Item, by, *, up_to: Step, days_ago: float) -> Non
         when = world.days_ago(days_ago, hour=8) + timedelta(hours=hours)
         if step == Step.INSPECTED and item.category.name == "Personlyft":
             records.record_service(world.session, _aid_of(world, item), by=by, now=when,
-                                   notes="Batteri bytt, nödsänkning provad.")  # fmt: skip
+                                   today=when.date(), notes="Batteri bytt, nödsänkning provad.")  # fmt: skip
         _step(world, item, step, by, when, **({"to": to} if step == Step.ISSUED else {}),
               **details)  # fmt: skip
         if step == up_to:

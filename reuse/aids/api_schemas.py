@@ -34,7 +34,6 @@ class StepIn(Body):
     unit: Annotated[Text, Field(max_length=200)] = ""
     gap_reason: Annotated[Text, Field(max_length=2000)] = ""
     storeroom: Annotated[Text, Field(max_length=32)] = ""
-    proposed: Annotated[Text, Field(max_length=64)] = Field("", description="The tag proposed.")
     override_reason: Annotated[Text, Field(max_length=2000)] = ""
 
 

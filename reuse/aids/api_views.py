@@ -20,7 +20,6 @@ from app.extensions import db
 from app.timeutil import utcnow
 from inventory import access
 from inventory.api_web import item_or_404
-from inventory.item_tags import find_item_by_tag
 from inventory.models import Category, Department
 from inventory.place_records import find_storeroom_by_code
 from reuse.aids import plans, queries
@@ -60,13 +59,10 @@ def details_of(body: StepIn) -> Details:
     storeroom = find_storeroom_by_code(db.session, body.storeroom) if body.storeroom else None
     if body.storeroom and storeroom is None:
         raise invalid(_("There is no storeroom with that code."), "storeroom")
-    proposed = find_item_by_tag(db.session, body.proposed) if body.proposed else None
-    if body.proposed and proposed is None:
-        raise invalid(_("There is no item with that tag."), "proposed")
     return Details(
         method=body.method, agent=body.agent, passed=body.passed, notes=body.notes,
         checks=[(check.check, check.passed) for check in body.checks], to=to, unit=body.unit,
-        gap_reason=body.gap_reason, storeroom=storeroom, proposed=proposed,
+        gap_reason=body.gap_reason, storeroom=storeroom,
         override_reason=body.override_reason,
     )  # fmt: skip
 

@@ -12,19 +12,21 @@ from typing import TYPE_CHECKING
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.states import Transition, advance
-from inventory import item_states
+from inventory import access, item_states
 from inventory.item_history import record_event
-from inventory.models import CategoryKind, Department, EventKind, Item, Storeroom
+from inventory.models import Category, CategoryKind, Department, EventKind, Item, Storeroom
 from inventory.whereabouts import move_item
-from reuse.aids import plans
+from reuse.aids import plans, proposals
 from reuse.aids import states as s
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
 from reuse.aids.vocabulary import STATE
 from reuse.errors import Conflict, ReuseError
+from reuse.repairs import services as repairs
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -47,7 +49,7 @@ class Details:
     unit: str = ""  # issued: a team or a unit in it; never a person
     gap_reason: str = ""  # ready: why an incomplete kit is accepted
     storeroom: Storeroom | None = None  # returned: where it is put (its home by default)
-    proposed: Item | None = None  # issued: the unit the tool proposed
+    asked: Category | None = None  # issued: the category asked for (else the aid's own)
     override_reason: str = ""  # issued: why another than the proposed one
 
 
@@ -192,28 +194,58 @@ def issued(ctx: Context, details: Details) -> None:
                             why="; ".join(str(reason) for reason in overdue)))  # fmt: skip
     if ctx.item.status not in item_states.STOCK:
         raise AidRefused(_l("This aid is held by a reuse listing: withdraw it first."))
+    if repairs.open_job(ctx.session, ctx.item.id) is not None:
+        raise AidRefused(_l("This aid is in repair: it goes out once the repair is back."))
+    proposed = _proposal(ctx, details)
+    reason = details.override_reason.strip() if proposed is not None else ""
     unit = details.unit.strip()[:200]
     where = f"{details.to.name} · {unit}" if unit else details.to.name
-    _move(ctx, s.ISSUE, Step.ISSUED, _issue_note(ctx, details, where),
+    _move(ctx, s.ISSUE, Step.ISSUED, _issue_note(where, proposed, reason),
                   issued_department_id=details.to.id, issued_unit=unit,
                   home_storeroom_id=ctx.item.storeroom_id or ctx.aid.home_storeroom_id,
                   journal={"department_id": details.to.id, "unit": unit, "notes": details.notes,
-                           "proposed_item_id": details.proposed.id if details.proposed else None,
-                           "override_reason": details.override_reason.strip()})  # fmt: skip
+                           "proposed_item_id": proposed.item_id if proposed else None,
+                           "override_reason": reason})  # fmt: skip
     _carry(ctx, None, place=where[:200])
 
 
-def _issue_note(ctx: Context, details: Details, where: str) -> LazyString:
+def _proposal(ctx: Context, details: Details) -> Aid | None:
+    """The older unit of the group this aid goes in place of, if any (proposals.py); passing
+    it over in a forced group needs a reason."""
+    asked = details.asked or ctx.item.category
+    offered = proposals.offer(ctx.session, asked, access.item_scope(ctx.by), today=ctx.today)
+    proposed = offered.proposed
+    if proposed is None or proposed.item_id == ctx.item.id:
+        return None
+    if offered.group is not None and offered.group.forced and not details.override_reason.strip():
+        raise AidRefused(_l("%(group)s is a forced group: the oldest ready unit, %(tag)s, goes "
+                            "first. Say why another goes instead.", group=offered.group.name,
+                            tag=proposed.item.tag))  # fmt: skip
+    return proposed
+
+
+def _issue_note(where: str, proposed: Aid | None, reason: str) -> LazyString:
     """Where the aid went, and whether it went in place of the unit the tool proposed."""
-    proposed = details.proposed
-    if proposed is None or proposed.id == ctx.item.id:
+    if proposed is None:
         return _l("Issued to %(to)s.", to=where)
-    reason = details.override_reason.strip()
     if reason:
         return _l("Issued to %(to)s in place of %(proposed)s, the oldest: %(reason)s", to=where,
-                  proposed=proposed.tag, reason=reason)  # fmt: skip
+                  proposed=proposed.item.tag, reason=reason)  # fmt: skip
     return _l("Issued to %(to)s in place of %(proposed)s, the oldest.", to=where,
-              proposed=proposed.tag)  # fmt: skip
+              proposed=proposed.item.tag)  # fmt: skip
+
+
+def issue_for(session: Session, asked: Category, chosen: Item, *, to: Department | None,
+              unit: str, reason: str, scope: ColumnElement[bool], by: User, now: datetime,
+              today: date) -> Aid:  # fmt: skip
+    """Issue the unit chosen on the issue page for a request of `asked`; one that is not among
+    the ready units offered there is refused."""
+    offered = proposals.offer(session, asked, scope, today=today)
+    if chosen.id not in {aid.item_id for aid in offered.aids}:
+        raise AidRefused(_l("%(tag)s is not one of the ready aids that may go for this "
+                            "request.", tag=chosen.tag))  # fmt: skip
+    details = Details(to=to, unit=unit, override_reason=reason, asked=asked)
+    return take_step(session, chosen, Step.ISSUED, details, by=by, now=now, today=today)
 
 
 def _carry(ctx: Context, to: Storeroom | None, place: str = "") -> None:

@@ -45,6 +45,8 @@ class StepForm(FlaskForm):
                        validators=[Optional(), Length(max=200)])  # fmt: skip
     gap_reason = TextAreaField(_l("Why the kit may go incomplete"),
                                validators=[Optional(), Length(max=2000)])  # fmt: skip
+    override_reason = TextAreaField(_l("Why this one and not the oldest ready unit"),
+                                    validators=[Optional(), Length(max=2000)])  # fmt: skip
 
 
 class RecordForm(FlaskForm):

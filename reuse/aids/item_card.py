@@ -36,7 +36,7 @@ FIELDS = {
     Step.CLEANED: ("method", "agent", "notes"),
     Step.INSPECTED: ("passed", "checks", "notes"),
     Step.READY: ("gap_reason",),
-    Step.ISSUED: ("to", "unit", "notes"),
+    Step.ISSUED: ("to", "unit", "override_reason", "notes"),
 }
 
 

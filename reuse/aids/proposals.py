@@ -3,29 +3,22 @@ an aid of a category, the tool proposes the ready unit with the oldest purchase 
 category's group, so older stock goes out before newer stock ages on the shelf.
 
 In a forced group another unit than the proposed one goes only with a reason; in an optional
-group any ready unit of the group may go, and a reason given is kept. The journal entry of the
-issue records both the proposed unit and the reason, and the chosen unit takes its linked
-accessories with it as every issue does.
+group any ready unit of the group may go, and a reason given is kept. `cycle.issued` holds
+every issue to this, from the issue page, the aid card and the API alike, and its journal
+entry records the proposed unit and the reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from inventory.models import Category, Department, Item
+from inventory.models import Category
 from reuse.aids import plans, queries
-from reuse.aids.cycle import AidRefused, Details, take_step
 from reuse.aids.models import Aid, AidPlan, EquivalenceGroup
-from reuse.aids.states import Step
-
-if TYPE_CHECKING:
-    from app.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -65,25 +58,3 @@ def offer(session: Session, category: Category, scope: ColumnElement[bool], *,
         .overdue(today)
     ]  # fmt: skip
     return Offer(group, may_go)
-
-
-def issue_chosen(session: Session, category: Category, chosen: Item, *, to: Department | None,
-                 unit: str, reason: str, scope: ColumnElement[bool], by: User, now: datetime,
-                 today: date) -> Aid:  # fmt: skip
-    """Issue the chosen unit for a request of `category`, recording what was proposed and why
-    another went instead; refused when the chosen one is not on offer, or when a forced
-    group's oldest unit is passed over without a reason."""
-    offered = offer(session, category, scope, today=today)
-    if chosen.id not in {aid.item_id for aid in offered.aids}:
-        raise AidRefused(_l("%(tag)s is not one of the ready aids that may go for this "
-                            "request.", tag=chosen.tag))  # fmt: skip
-    proposed = offered.proposed
-    reason = reason.strip()
-    passed_over = proposed is not None and proposed.item_id != chosen.id
-    if passed_over and offered.group is not None and offered.group.forced and not reason:
-        raise AidRefused(_l("%(group)s is a forced group: the oldest ready unit, %(tag)s, goes "
-                            "first. Say why another goes instead.", group=offered.group.name,
-                            tag=proposed.item.tag))  # fmt: skip
-    details = Details(to=to, unit=unit, proposed=proposed.item if proposed else None,
-                      override_reason=reason if passed_over else "")  # fmt: skip
-    return take_step(session, chosen, Step.ISSUED, details, by=by, now=now, today=today)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.folding import folded
@@ -22,6 +23,7 @@ from inventory.models import Category, EventKind, Item
 from reuse.aids.cycle import AidRefused
 from reuse.aids.models import Aid, AidAccessory, AidPlan, ArticleScheme, EquivalenceGroup, KitPart
 from reuse.aids.states import AidState
+from reuse.errors import Conflict
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 # ISO 9999: a class of two digits, a subclass and a division of two more, "12 22 03".
 ISO_CLASS = re.compile(r"^\d{2}( \d{2}){0,2}$")
 ARTICLE_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,40}$")
+
+
+def _in_cycle(aid: Aid) -> None:
+    """A disposed aid's record is closed: it is no longer in the cycle."""
+    if aid.item.is_disposed:
+        raise AidRefused(_l("This item is disposed of: it is no longer in the aid cycle."))
 
 
 def iso_class_of(text: str) -> str:
@@ -43,6 +51,7 @@ def iso_class_of(text: str) -> str:
 def edit_record(session: Session, aid: Aid, *, iso_class: str, scheme: ArticleScheme | None,
                 number: str, by: User, now: datetime) -> None:  # fmt: skip
     """Set an aid's class and article number, with their history."""
+    _in_cycle(aid)
     number = number.strip()
     if number and (scheme is None or not ARTICLE_NUMBER.match(number)):
         raise AidRefused(_l("An article number is letters, digits and dashes, with its kind "
@@ -66,6 +75,7 @@ def _article(aid: Aid) -> str:
 def link_accessory(session: Session, aid: Aid, accessory: Item, *, by: User,
                    now: datetime) -> None:  # fmt: skip
     """Link an accessory to an aid, so it travels with it; the history of both says so."""
+    _in_cycle(aid)
     if accessory.id == aid.item_id or session.get(Aid, accessory.id) is not None:
         raise AidRefused(_l("An aid cannot be another aid's accessory."))
     if accessory.is_disposed or accessory.is_lot:
@@ -75,7 +85,10 @@ def link_accessory(session: Session, aid: Aid, accessory: Item, *, by: User,
         raise AidRefused(_l("%(tag)s is already an accessory of %(aid)s.", tag=accessory.tag,
                             aid=linked.aid.item.tag))  # fmt: skip
     session.add(AidAccessory(item_id=accessory.id, aid_item_id=aid.item_id))
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # linked to another aid at the same moment
+        raise Conflict(_l("%(tag)s was just linked to another aid.", tag=accessory.tag)) from None
     session.expire(aid, ["accessories"])
     note = _l("Accessory %(tag)s linked to aid %(aid)s.", tag=accessory.tag, aid=aid.item.tag)
     for item in (aid.item, accessory):
@@ -84,6 +97,7 @@ def link_accessory(session: Session, aid: Aid, accessory: Item, *, by: User,
 
 def unlink_accessory(session: Session, aid: Aid, accessory: AidAccessory, *, by: User,
                      now: datetime) -> None:  # fmt: skip
+    _in_cycle(aid)
     note = _l("Accessory %(tag)s taken off aid %(aid)s.", tag=accessory.item.tag,
               aid=aid.item.tag)  # fmt: skip
     for item in (aid.item, accessory.item):
@@ -93,10 +107,12 @@ def unlink_accessory(session: Session, aid: Aid, accessory: AidAccessory, *, by:
     session.expire(aid, ["accessories"])
 
 
-def record_service(session: Session, aid: Aid, *, notes: str, by: User, now: datetime) -> None:
-    """A service done to the plan (a lift's motor, a bed's electrics): its date starts the
-    count to the next one, which an aid must not be issued past."""
-    aid.last_serviced_on = now.date()
+def record_service(session: Session, aid: Aid, *, notes: str, by: User, now: datetime,
+                   today: date) -> None:  # fmt: skip
+    """A service done to the plan (a lift's motor, a bed's electrics): its date (`today`, where
+    the users are) starts the count to the next one, which an aid must not be issued past."""
+    _in_cycle(aid)
+    aid.last_serviced_on = today
     notes = notes.strip()
     note = _l("Serviced: %(notes)s", notes=notes) if notes else _l("Serviced.")
     record_event(session, aid.item, EventKind.AID_STEP, by=by, now=now, note=note)

@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 from app.auth.roles import role_required
 from app.extensions import db
 from app.formats import reader_csv_style, reader_language
+from app.request_values import optional_id
 from app.sheets import csv_lines
 from app.timeutil import utcnow
 from inventory import access
@@ -28,8 +29,8 @@ from inventory.models import Category, CategoryKind, Department, Item
 from inventory.place_names import load_category_paths
 from inventory.web import visible_item_or_404
 from labels.scan_forms import code_from_form, scan_form_context
+from reuse.aids import cycle, plans, proposals, queries, records
 from reuse.aids import figures as aid_figures
-from reuse.aids import plans, proposals, queries, records
 from reuse.aids.cycle import Details, take_step
 from reuse.aids.forms import (
     AccessoryForm,
@@ -65,6 +66,15 @@ def movable_aid_or_404(item_id: int) -> tuple[Item, Aid]:
     return item, db.session.get(Aid, item.id) or abort(404)
 
 
+def by_id(model: type, value: str | None):
+    """The row a form or query value names; None for anything that is no id ("²", 10**30)."""
+    try:
+        number = optional_id(value)
+    except ValueError:
+        return None
+    return db.session.get(model, number) if number else None
+
+
 def item_url(item: Item) -> str:
     return url_for("inventory.item", item_id=item.id) + "#aid"
 
@@ -75,16 +85,18 @@ def step(item_id: int):
     """Take one step of the cycle from the aid card's button."""
     item = movable_item_or_404(item_id)
     form = posted_step_form()
-    if form is None or not form.validate_on_submit():
+    if form is None:
+        flash(_("Choose a step."), "error")
+        return redirect(item_url(item))
+    if not form.validate_on_submit():
         flash_errors(form)
         return redirect(item_url(item))
-    chosen = form.to.data or ""
-    to = db.session.get(Department, int(chosen)) if chosen.isdigit() else None
+    to = by_id(Department, form.to.data)
     details = Details(
         method=form.method.data or "", agent=form.agent.data or "", notes=form.notes.data or "",
         passed={"yes": True, "no": False}.get(form.passed.data or ""),
         checks=_checks(item, set(form.checks.data or [])), to=to, unit=form.unit.data or "",
-        gap_reason=form.gap_reason.data or "",
+        gap_reason=form.gap_reason.data or "", override_reason=form.override_reason.data or "",
     )  # fmt: skip
     try:
         aid = take_step(db.session, item, Step(form.step.data), details, by=current_user,
@@ -175,8 +187,11 @@ def service(item_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(item_url(item))
-    records.record_service(db.session, aid, notes=form.notes.data or "", by=current_user,
-                           now=utcnow())  # fmt: skip
+    try:
+        records.record_service(db.session, aid, notes=form.notes.data or "", by=current_user,
+                               now=utcnow(), today=today())  # fmt: skip
+    except ReuseError as error:
+        return refused(error, item_url(item))
     db.session.commit()
     flash(_("Service recorded."), "success")
     return redirect(item_url(item))
@@ -207,7 +222,10 @@ def unlink_accessory(item_id: int, accessory_id: int):
     link = db.session.get(AidAccessory, accessory_id)
     if link is None or link.aid_item_id != item.id or not ConfirmForm().validate_on_submit():
         abort(404)
-    records.unlink_accessory(db.session, link.aid, link, by=current_user, now=utcnow())
+    try:
+        records.unlink_accessory(db.session, link.aid, link, by=current_user, now=utcnow())
+    except ReuseError as error:
+        return refused(error, item_url(item))
     db.session.commit()
     return redirect(item_url(item))
 
@@ -221,15 +239,15 @@ def issue():
     ask = AskForm(request.args)
     ask.category.choices = aid_category_choices()
     form = IssueForm()
-    category = _category(request.form.get("category") or ask.category.data or "")
+    category = by_id(Category, request.form.get("category") or ask.category.data or "")
     if category is None:
         return render_template("reuse/aids/issue.html", ask=ask, form=form, offer=None)
     scope = access.item_scope(current_user)
     if request.method == "POST" and form.validate_on_submit():
-        chosen = _chosen_item(form.chosen.data)
-        to = db.session.get(Department, int(form.to.data)) if form.to.data.isdigit() else None
+        chosen = by_id(Item, form.chosen.data) or abort(404)
+        to = by_id(Department, form.to.data)
         try:
-            aid = proposals.issue_chosen(
+            aid = cycle.issue_for(
                 db.session, category, chosen, to=to, unit=form.unit.data or "",
                 reason=form.reason.data or "", scope=scope, by=current_user, now=utcnow(),
                 today=today(),
@@ -258,16 +276,6 @@ def aid_category_choices() -> list[SelectChoice]:
         SelectChoice(str(cid), path) for cid, path in paths.items()
         if kinds.get(cid) == CategoryKind.ASSISTIVE_AID
     ]  # fmt: skip
-
-
-def _category(value: str) -> Category | None:
-    return db.session.get(Category, int(value)) if value.isdigit() else None
-
-
-def _chosen_item(value: str) -> Item:
-    """The unit chosen; one that does not exist is refused as not on offer."""
-    item = db.session.get(Item, int(value)) if value.isdigit() else None
-    return item or abort(404)
 
 
 @bp.route("")

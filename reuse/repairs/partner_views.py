@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.timeutil import utcnow
+from inventory.errors import InventoryError
 from reuse.errors import ReuseError
 from reuse.outside.web import limit_scrapers, revalidate
 from reuse.repairs import links, services, vocabulary
@@ -69,7 +70,7 @@ def act(form, do: Callable, done: str):
         return redirect(here())
     try:
         do(g.job, form)
-    except ReuseError as error:
+    except (ReuseError, InventoryError) as error:
         return refused(error, here())
     db.session.commit()
     flash(done, "success")

@@ -117,14 +117,17 @@ def record_change(session: Session, job: RepairJob, actor: Actor, now: datetime,
 
 
 def move_job(session: Session, job: RepairJob, move: Transition[RepairStatus], *, now: datetime,
-          **values) -> None:  # fmt: skip
-    """Compare-and-set the job's state, or refuse: out of order, or someone else was first."""
+          actor: Actor | None = None, **values) -> None:  # fmt: skip
+    """Compare-and-set the job's state, or refuse: out of order, or someone else was first. A
+    partner acts only while the link it came by is still the job's: one revoked or replaced
+    meanwhile makes its change lose, as a race does."""
     if not move.allows(job.status):
         raise RepairRefused(_l("This repair job is %(state)s: that step does not come next.",
                                state=STATUS[job.status]))  # fmt: skip
     if move.target != job.status:
         values["since"] = now
-    if not advance(session, RepairJob, move, RepairJob.id == job.id, **values):
+    guard = [RepairJob.link_hash == job.link_hash] if actor and actor.partner else []
+    if not advance(session, RepairJob, move, RepairJob.id == job.id, *guard, **values):
         session.refresh(job)
         raise Conflict(_l("Someone else changed this repair job just now: it is %(state)s.",
                           state=STATUS[job.status]))  # fmt: skip
@@ -137,7 +140,7 @@ def quote(session: Session, job: RepairJob, cost: Decimal, note: str, *, actor: 
     if cost is None:
         raise RepairRefused(_l("Give the quoted cost."))
     _check_money(cost)
-    move_job(session, job, s.QUOTE, now=now, quoted_cost=cost, quote_note=note.strip()[:2000],
+    move_job(session, job, s.QUOTE, now=now, actor=actor, quoted_cost=cost, quote_note=note.strip()[:2000],
           quoted_at=now)  # fmt: skip
     record_change(session, job, actor, now, _l("Repair quoted: %(cost)s.", cost=str(cost)))
 
@@ -149,7 +152,7 @@ def approve(session: Session, job: RepairJob, *, by: User, now: datetime) -> Non
 
 
 def mark_repaired(session: Session, job: RepairJob, *, actor: Actor, now: datetime) -> None:
-    move_job(session, job, s.MARK_REPAIRED, now=now, repaired_at=now)
+    move_job(session, job, s.MARK_REPAIRED, now=now, actor=actor, repaired_at=now)
     record_change(session, job, actor, now, _l("Repaired."))
 
 
@@ -167,6 +170,9 @@ def return_item(session: Session, job: RepairJob, outcome: RepairOutcome, *, by:
                 now: datetime) -> None:  # fmt: skip
     """The repaired item is back: write the savings snapshot, close the partner's link, and
     mark a broken item good again (to stock, to its listing; an aid's inspection moves it on)."""
+    if job.item.is_disposed:
+        raise RepairRefused(_l("This item was disposed of while in repair: write the job off "
+                               "instead."))  # fmt: skip
     value, cost = figures.replacement_value(job), job.cost
     weight = category_figure(job.item.category, "weight_kg")
     move_job(session, job, s.RETURN, now=now, returned_at=now, outcome=outcome, value_avoided=value,
@@ -202,7 +208,7 @@ def add_line(session: Session, job: RepairJob, line: Line, *, actor: Actor,
     if not job.is_open:
         raise RepairRefused(_l("This repair job is %(state)s: nothing more can be added.",
                                state=STATUS[job.status]))  # fmt: skip
-    move_job(session, job, s.WITHIN[job.status], now=now)
+    move_job(session, job, s.WITHIN[job.status], now=now, actor=actor)
     added = RepairLine(job=job, kind=line.kind, description=description[:200],
                        amount=line.amount, cost=line.cost,
                        by_id=actor.user.id if actor.user else None, at=now)  # fmt: skip

@@ -150,7 +150,7 @@ def act(job_id: int, may: Callable, form, do: Callable, done: str):
         return redirect(back)
     try:
         result = do(job, form)
-    except ReuseError as error:
+    except (ReuseError, InventoryError) as error:
         return refused(error, back)
     db.session.commit()
     if isinstance(result, str):  # a new link, shown once

@@ -6,6 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.auth.roles import Role
+from app.timeutil import utcnow
+from inventory import disposals
+from inventory.models import Disposition, ItemEvent
 from reuse.aids import records
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
@@ -132,3 +135,39 @@ def test_department_staff_have_no_aid_scan_mode(client, login, db_session, depot
     assert client.get("/aids/scan").status_code == 403
     assert client.post("/aids/scan?step=returned", data={"code": lift.tag}).status_code == 403
     assert db_session.get(Aid, lift.id) is None
+
+
+def test_odd_posts_and_ids_are_told_not_a_server_error(client, login, db_session, depot,
+                                                       make_aid, step):  # fmt: skip
+    lift = make_aid()
+    cycle_to(step, lift, depot, Step.READY)
+    login(client, depot.manager)
+    page = client.post(f"/aids/items/{lift.id}/step", data={}, follow_redirects=True)
+    assert page.status_code == 200 and "Choose a step." in page.get_data(as_text=True)
+    for to in ("²", "9" * 25, "-1"):
+        data = {"issued-step": "issued", "issued-to": to}
+        page = client.post(f"/aids/items/{lift.id}/step", data=data, follow_redirects=True)
+        assert "Choose the department the aid is issued to." in page.get_data(as_text=True)
+    for category in ("²", "9" * 25):
+        assert client.get(f"/aids/issue?category={category}").status_code == 200
+    issue = {"category": str(depot.lifts.id), "to": str(depot.home_care.id)}
+    assert client.post("/aids/issue", data={**issue, "chosen": "²"}).status_code == 404
+    assert db_session.get(Aid, lift.id).status == AidState.READY
+
+
+def test_a_disposed_aids_record_is_closed(app, client, login, db_session, depot, make_aid,
+                                          step):  # fmt: skip
+    lift = make_aid()
+    step(lift, Step.RETURNED)
+    with app.test_request_context():
+        disposals.dispose_item(db_session, lift, Disposition.SCRAPPED, by=depot.manager,
+                               now=utcnow())  # fmt: skip
+    db_session.commit()
+    events = db_session.scalar(select(func.count()).select_from(ItemEvent))
+    login(client, depot.manager)
+    page = client.post(f"/aids/items/{lift.id}/service", data={"service-notes": "Oiled"},
+                       follow_redirects=True)  # fmt: skip
+    assert "no longer in the aid cycle" in page.get_data(as_text=True)
+    client.post(f"/aids/items/{lift.id}/record", data={"record-iso_class": "12 36 03"})
+    assert db_session.scalar(select(func.count()).select_from(ItemEvent)) == events
+    assert db_session.get(Aid, lift.id).last_serviced_on is None

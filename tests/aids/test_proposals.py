@@ -11,10 +11,12 @@ from sqlalchemy import select
 from app.timeutil import utcnow
 from inventory import access
 from inventory.models import CategoryKind, EventKind, ItemEvent
-from reuse.aids import proposals, records
+from reuse.aids import cycle, proposals, records
 from reuse.aids.cycle import AidRefused
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
+from reuse.repairs import services as repairs
+from reuse.repairs.models import RepairPlace
 from tests.aids.fixtures import cycle_to
 
 
@@ -38,7 +40,7 @@ def ready_aid(make_aid, step, depot, name: str, bought_days_ago: int, **fields):
 
 def issue(app, db_session, depot, category, chosen, reason=""):
     with app.test_request_context():
-        aid = proposals.issue_chosen(
+        aid = cycle.issue_for(
             db_session, category, chosen, to=depot.home_care, unit="Team 1", reason=reason,
             scope=access.item_scope(depot.manager), by=depot.manager, now=utcnow(),
             today=date.today(),
@@ -161,3 +163,34 @@ def test_a_service_on_the_card_lets_an_aid_overdue_for_service_be_issued(
     assert db_session.get(Aid, lift.id).last_serviced_on == date.today()
     step(lift, Step.ISSUED, to=depot.home_care)
     assert db_session.get(Aid, lift.id).status == AidState.ISSUED
+
+
+def test_the_forced_group_holds_on_the_aid_card_too(
+    client, login, db_session, depot, make_aid, step, group
+):
+    oldest = ready_aid(make_aid, step, depot, "Old lift", 300)
+    newer = ready_aid(make_aid, step, depot, "New lift", 10)
+    login(client, depot.manager)
+    card = {"issued-step": "issued", "issued-to": str(depot.home_care.id)}
+    page = client.post(f"/aids/items/{newer.id}/step", data=card, follow_redirects=True)
+    assert f"the oldest ready unit, {oldest.tag}, goes first" in page.get_data(as_text=True)
+    assert db_session.get(Aid, newer.id).status == AidState.READY
+    client.post(f"/aids/items/{newer.id}/step",
+                data={**card, "issued-override_reason": "Fits the narrow door"})  # fmt: skip
+    db_session.expire_all()
+    entry = db_session.scalars(select(AidStep).where(AidStep.step == Step.ISSUED)).one()
+    assert (entry.item_id, entry.proposed_item_id) == (newer.id, oldest.id)
+    assert entry.override_reason == "Fits the narrow door"
+
+
+def test_an_aid_with_an_open_repair_job_is_not_issued(app, db_session, depot, make_aid, step):
+    lift = make_aid()
+    cycle_to(step, lift, depot, Step.READY)
+    with app.test_request_context():
+        repairs.send_to_repair(db_session, lift, repairs.Sending("Cracked bar",
+                               RepairPlace.WORKSHOP), by=depot.manager, now=utcnow())  # fmt: skip
+        db_session.commit()
+    with pytest.raises(AidRefused, match="in repair"):
+        step(lift, Step.ISSUED, to=depot.home_care)
+    db_session.rollback()
+    assert db_session.get(Aid, lift.id).status == AidState.READY

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from inventory.models import CategoryKind
+from reuse.aids import records
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
 from tests.aids.fixtures import cycle_to
@@ -91,3 +92,23 @@ def test_ready_aids_come_oldest_purchase_first_by_category(
     only_small = api.get(f"/api/v1/aids/ready?category={small.id}").json["items"]
     assert [row["tag"] for row in only_small] == [tags["Old"]]
     assert api.get("/api/v1/aids/ready?category=999999").status_code == 422
+
+
+def test_an_issue_through_the_api_keeps_to_a_forced_group(db_session, depot, make_aid, step,
+                                                          api_as):  # fmt: skip
+    group = records.save_group(db_session, "Lifts", forced=True)
+    records.save_plan(db_session, depot.lifts, service_days=None, inspection_days=180,
+                      checklist="", step_days={}, group=group)  # fmt: skip
+    db_session.commit()
+    old, new = (make_aid(name, purchase_date=date(year, 1, 1))
+                for name, year in (("Old", 2018), ("New", 2024)))  # fmt: skip
+    for lift in (old, new):
+        cycle_to(step, lift, depot, Step.READY)
+    api = api_as(depot.manager)
+    body = {"step": "issued", "to": depot.home_care.id}
+    answer = api.post(f"/api/v1/items/{new.tag}/steps", json=body)
+    assert answer.status_code == 409 and old.tag in answer.json["error"]["message"]
+    assert db_session.get(Aid, new.id).status == AidState.READY
+    answer = api.post(f"/api/v1/items/{new.tag}/steps",
+                      json={**body, "override_reason": "Fits the narrow door"})  # fmt: skip
+    assert answer.status_code == 200 and answer.json["state"] == "issued"

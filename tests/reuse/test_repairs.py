@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -251,3 +251,36 @@ def test_sending_one_item_twice_at_once_makes_one_job(app, db_session, manager, 
         assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "won"], outcomes
         jobs = select(func.count()).select_from(RepairJob).where(RepairJob.item_id == item.id)
         assert db_session.scalar(jobs) == 1
+
+
+def test_a_partner_acting_by_a_link_revoked_meanwhile_changes_nothing(app, db_session, manager,
+                                                                      chair):  # fmt: skip
+    """The partner's page found the job by its link; the link is revoked before it quotes."""
+    partner = add_partner(db_session)
+    now = utcnow()
+    with app.test_request_context():
+        job = send(db_session, chair, by=manager, place=RepairPlace.PARTNER, partner=partner)
+        links.make_link(db_session, job, days=60, actor=Actor(manager), now=now)
+        db_session.commit()
+        revoke = update(RepairJob).where(RepairJob.id == job.id).values(link_hash=None)
+        # a manager, in another request: this session's copy of the job still has the link
+        db_session.execute(revoke.execution_options(synchronize_session=False))
+        with pytest.raises(Conflict):
+            services.quote(db_session, job, Decimal("300"), "", actor=Actor(partner=partner),
+                           now=now)  # fmt: skip
+    db_session.rollback()
+    assert db_session.get(RepairJob, job.id).status == RepairStatus.SENT
+
+
+def test_an_item_disposed_of_in_repair_is_not_returned(app, db_session, manager, chair):
+    with app.test_request_context():
+        job = send(db_session, chair, by=manager)
+        services.approve(db_session, job, by=manager, now=utcnow())
+        services.mark_repaired(db_session, job, actor=Actor(manager), now=utcnow())
+        disposals.dispose_item(db_session, chair, Disposition.SCRAPPED, by=manager, now=utcnow())
+        db_session.commit()
+        with pytest.raises(RepairRefused, match="write the job off"):
+            services.return_item(db_session, job, RepairOutcome.TO_STOCK, by=manager,
+                                 now=utcnow())  # fmt: skip
+    db_session.rollback()
+    assert db_session.get(RepairJob, job.id).status == RepairStatus.REPAIRED
