@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from app.auth.roles import Role
-from inventory.access import MANAGERS, MOVERS, can_view_item
+from inventory.access import MANAGERS, MOVERS, can_view_item, item_scope
 from inventory.models import Item, Storeroom
 from reuse.listings.models import Listing, Tier
 from reuse.repairs.models import RepairJob
@@ -170,10 +170,11 @@ def may_see_repair(user: User, job: RepairJob) -> bool:
 
 
 def repair_scope(user: User) -> ColumnElement[bool]:
-    """`may_see_repair` as SQL, for a query of repair jobs."""
+    """`may_see_repair` as SQL, for a query of repair jobs: by the item's department now (the
+    job's own is the one that sent it, and the item may have been handed over since)."""
     if user.works_across_departments:
         return true()
-    return RepairJob.department_id == user.department_id
+    return RepairJob.item_id.in_(select(Item.id).where(item_scope(user)))
 
 
 def may_send_to_repair(user: User, item: Item) -> bool:

@@ -180,7 +180,8 @@ def return_item(session: Session, job: RepairJob, outcome: RepairOutcome, *, by:
           link_hash=None, link_expires_at=None)  # fmt: skip
     record_change(session, job, Actor(by), now, _l("Back from repair: %(outcome)s.",
                                              outcome=OUTCOME[outcome]))  # fmt: skip
-    if job.item.condition in (Condition.NEEDS_REPAIR, Condition.BROKEN):
+    whole = job.quantity == job.item.quantity  # a part of a lot mended leaves the rest as is
+    if whole and job.item.condition in (Condition.NEEDS_REPAIR, Condition.BROKEN):
         item_records.update_item(session, job.item, {"condition": Condition.GOOD},
                                  expected_version=None, by=by, now=now,
                                  event_kind=EventKind.REPAIR)  # fmt: skip

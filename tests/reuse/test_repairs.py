@@ -15,7 +15,7 @@ from inventory import disposals
 from inventory.models import Condition, Disposition, EventKind, Item, ItemEvent
 from reuse.errors import Conflict
 from reuse.outside.models import Partner
-from reuse.repairs import figures, links, services
+from reuse.repairs import figures, links, queries, services
 from reuse.repairs.figures import Hint
 from reuse.repairs.models import LineKind, RepairJob, RepairOutcome, RepairPlace
 from reuse.repairs.services import Actor, Line, RepairRefused
@@ -284,3 +284,28 @@ def test_an_item_disposed_of_in_repair_is_not_returned(app, db_session, manager,
                                  now=utcnow())  # fmt: skip
     db_session.rollback()
     assert db_session.get(RepairJob, job.id).status == RepairStatus.REPAIRED
+
+
+def test_a_job_is_listed_for_whoever_sees_its_item_now(app, db_session, manager, chair,
+                                                       make_user, make_department):  # fmt: skip
+    with app.test_request_context():
+        job = send(db_session, chair, by=manager)
+    before = make_user(Role.REQUESTER, department=chair.department)
+    new_home = make_department("Home care south")
+    after = make_user(Role.REQUESTER, department=new_home)
+    chair.department = new_home  # handed over while in repair
+    db_session.commit()
+    listed = lambda user: db_session.scalars(queries.open_jobs(user)).all()  # noqa: E731
+    assert listed(after) == [job] and listed(before) == []
+
+
+def test_a_part_of_a_lot_mended_leaves_the_lots_condition(app, db_session, manager, make_item):
+    lot = make_item("Stacking chairs", department=manager.department, quantity=10,
+                    condition="broken")  # fmt: skip
+    with app.test_request_context():
+        job = send(db_session, lot, by=manager, quantity=3)
+        services.approve(db_session, job, by=manager, now=utcnow())
+        services.mark_repaired(db_session, job, actor=Actor(manager), now=utcnow())
+        services.return_item(db_session, job, RepairOutcome.TO_STOCK, by=manager, now=utcnow())
+    db_session.commit()
+    assert lot.condition == Condition.BROKEN
