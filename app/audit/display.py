@@ -53,6 +53,8 @@ ACTION_LABELS = {
     AuditAction.WEBHOOK_DEACTIVATED: _l("Webhook switched off"),
     AuditAction.WEBHOOK_REACTIVATED: _l("Webhook switched on"),
     AuditAction.WEBHOOK_DELETED: _l("Webhook deleted"),
+    AuditAction.AID_GROUP_CREATED: _l("Equivalence group created"),
+    AuditAction.AID_GROUP_CHANGED: _l("Equivalence group changed"),
 }
 OBJECT_LABELS = {
     AuditObject.USER: _l("User"),
@@ -66,6 +68,7 @@ OBJECT_LABELS = {
     AuditObject.CATEGORY: _l("Category"),
     AuditObject.API_TOKEN: _l("API token"),
     AuditObject.WEBHOOK: _l("Webhook"),
+    AuditObject.AID_GROUP: _l("Equivalence group"),
 }
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}  # controls, format and direction marks, breaks
 

@@ -58,6 +58,8 @@ class AuditAction(enum.StrEnum):
     WEBHOOK_DEACTIVATED = "webhook_deactivated"
     WEBHOOK_REACTIVATED = "webhook_reactivated"
     WEBHOOK_DELETED = "webhook_deleted"
+    AID_GROUP_CREATED = "aid_group_created"  # an equivalence group of aid categories
+    AID_GROUP_CHANGED = "aid_group_changed"  # renamed, or made forced or optional
 
 
 class AuditObject(enum.StrEnum):
@@ -72,6 +74,7 @@ class AuditObject(enum.StrEnum):
     STOREROOM = "storeroom"
     CATEGORY = "category"
     WEBHOOK = "webhook"
+    AID_GROUP = "aid_group"
 
 
 class AuditEvent(db.Model):

@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from app.audit.models import AuditAction, AuditObject
 from app.audit.record import State, Target
-from app.audit.web import audit_change
+from app.audit.web import audit, audit_change
 from app.auth.roles import role_required
 from app.extensions import db
 from inventory import access
@@ -116,7 +116,8 @@ def plan_state(category: Category) -> State:
 @bp.route("/groups/<int:group_id>", methods=["POST"])
 @role_required(*MANAGERS)
 def save_group(group_id: int | None):
-    """Make a group, or rename one and say whether it is forced."""
+    """Make a group, or rename one and say whether it is forced; the audit trail keeps both,
+    since a forced group changes which aid may be issued."""
     group = db.session.get(EquivalenceGroup, group_id) if group_id else None
     if group_id and group is None:
         abort(404)
@@ -124,12 +125,20 @@ def save_group(group_id: int | None):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("aids.plan_list"))
+    before = {"name": group.name, "forced": group.forced} if group else None
     try:
-        records.save_group(db.session, form.name.data, forced=form.forced.data, group=group)
+        saved = records.save_group(db.session, form.name.data, forced=form.forced.data,
+                                   group=group)  # fmt: skip
     except ReuseError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("aids.plan_list"))
+    target = Target(AuditObject.AID_GROUP, saved.id, saved.name)
+    after = {"name": saved.name, "forced": saved.forced}
+    if before is None:
+        audit(AuditAction.AID_GROUP_CREATED, target, after=after)
+    else:
+        audit_change(AuditAction.AID_GROUP_CHANGED, target, before, after)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("aids.plan_list"))

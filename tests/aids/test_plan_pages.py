@@ -3,7 +3,7 @@ saved with an audit row; groups made and renamed; staff may not change them."""
 
 from sqlalchemy import select
 
-from app.audit.models import AuditAction, AuditEvent
+from app.audit.models import AuditAction, AuditEvent, AuditObject
 from app.auth.roles import Role
 from inventory.models import CategoryKind
 from reuse.aids import plans
@@ -73,6 +73,12 @@ def test_a_group_name_taken_is_refused_and_a_group_is_renamed(client, login, db_
     )
     db_session.expire_all()
     assert (group.name, group.forced) == ("Manual wheelchairs", True)
+    trail = db_session.scalars(select(AuditEvent).where(AuditEvent.object_id == group.id,
+                               AuditEvent.object_type == AuditObject.AID_GROUP)
+                               .order_by(AuditEvent.id)).all()  # fmt: skip
+    assert [e.action for e in trail] == [AuditAction.AID_GROUP_CREATED,
+                                         AuditAction.AID_GROUP_CHANGED]  # fmt: skip
+    assert trail[1].before == {"name": "Wheelchairs", "forced": False}
     assert db_session.query(EquivalenceGroup).count() == 2
 
 
