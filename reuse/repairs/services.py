@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from app.states import Transition, advance
 from inventory import item_records
 from inventory.item_history import record_event
-from inventory.models import Condition, EventKind, Item
+from inventory.models import CategoryKind, Condition, EventKind, Item
 from reuse.errors import Conflict, ReuseError
+from reuse.listings.queries import open_listing_id
 from reuse.outside.models import Partner
 from reuse.repairs import figures
 from reuse.repairs import states as s
@@ -166,6 +167,18 @@ def write_off(session: Session, job: RepairJob, reason: str, *, by: User, now: d
     record_change(session, job, Actor(by), now, _l("Repair written off: %(reason)s", reason=reason))
 
 
+def outcomes_for(session: Session, job: RepairJob) -> list[RepairOutcome]:
+    """Where a repaired item may go: to stock always, to its listing when it has an open one,
+    on in the aid cycle when it is an assistive aid."""
+    found = [RepairOutcome.TO_STOCK]
+    if open_listing_id(session, job.item_id) is not None:
+        found.append(RepairOutcome.TO_LISTING)
+    category = job.item.category
+    if category is not None and category.kind == CategoryKind.ASSISTIVE_AID:
+        found.append(RepairOutcome.AID_CYCLE)
+    return found
+
+
 def return_item(session: Session, job: RepairJob, outcome: RepairOutcome, *, by: User,
                 now: datetime) -> None:  # fmt: skip
     """The repaired item is back: write the savings snapshot, close the partner's link, and
@@ -173,6 +186,10 @@ def return_item(session: Session, job: RepairJob, outcome: RepairOutcome, *, by:
     if job.item.is_disposed:
         raise RepairRefused(_l("This item was disposed of while in repair: write the job off "
                                "instead."))  # fmt: skip
+    if outcome == RepairOutcome.TO_LISTING and outcome not in outcomes_for(session, job):
+        raise RepairRefused(_l("This item has no open listing to go back to: send it to stock."))
+    if outcome == RepairOutcome.AID_CYCLE and outcome not in outcomes_for(session, job):
+        raise RepairRefused(_l("This item is no assistive aid: it has no aid cycle to go on in."))
     value, cost = figures.replacement_value(job), job.cost
     weight = category_figure(job.item.category, "weight_kg")
     move_job(session, job, s.RETURN, now=now, returned_at=now, outcome=outcome, value_avoided=value,

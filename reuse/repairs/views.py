@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.pagination import page_number
@@ -133,9 +134,19 @@ def job(job_id: int):
         may_work=access.may_work_on_repair(current_user, job),
         may_decide=access.may_decide_repair(current_user, job), confirm=ConfirmForm(),
         listing_id=open_listing_id(db.session, job.item_id),
-        quote_form=QuoteForm(), line_form=LineForm(), return_form=ReturnForm(),
+        quote_form=QuoteForm(), line_form=LineForm(), return_form=return_form(job),
         write_off_form=WriteOffForm(),
     )  # fmt: skip
+
+
+def return_form(job: RepairJob) -> ReturnForm:
+    """The places the repaired item may go, the aid cycle first for an aid."""
+    form = ReturnForm()
+    outcomes = services.outcomes_for(db.session, job)
+    form.outcome.choices = [SelectChoice(o.value, vocabulary.OUTCOME[o]) for o in outcomes]
+    if RepairOutcome.AID_CYCLE in outcomes:
+        form.outcome.data = RepairOutcome.AID_CYCLE.value
+    return form
 
 
 def act(job_id: int, may: Callable, form, do: Callable, done: str):

@@ -2,6 +2,7 @@
 refused, races between two people stepping one job, the partner's link, the history, and the
 savings report's repair figures."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.timeutil import utcnow
 from inventory import disposals
-from inventory.models import Condition, Disposition, EventKind, Item, ItemEvent
+from inventory.models import CategoryKind, Condition, Disposition, EventKind, Item, ItemEvent
 from reuse.errors import Conflict
 from reuse.outside.models import Partner
 from reuse.repairs import figures, links, queries, services
@@ -309,3 +310,34 @@ def test_a_part_of_a_lot_mended_leaves_the_lots_condition(app, db_session, manag
         services.return_item(db_session, job, RepairOutcome.TO_STOCK, by=manager, now=utcnow())
     db_session.commit()
     assert lot.condition == Condition.BROKEN
+
+
+def test_a_repaired_item_goes_only_where_it_can(app, client, login, db_session, manager, chair,
+                                                make_item, make_category):  # fmt: skip
+    """A chair has no aid cycle, and no listing to go back to unless it was offered."""
+    with app.test_request_context():
+        job = send(db_session, chair, by=manager)
+        services.approve(db_session, job, by=manager, now=utcnow())
+        services.mark_repaired(db_session, job, actor=Actor(manager), now=utcnow())
+        db_session.commit()
+        for outcome, why in ((RepairOutcome.AID_CYCLE, "no assistive aid"),
+                             (RepairOutcome.TO_LISTING, "no open listing")):  # fmt: skip
+            with pytest.raises(RepairRefused, match=why):
+                services.return_item(db_session, job, outcome, by=manager, now=utcnow())
+    db_session.rollback()
+    assert db_session.get(RepairJob, job.id).status == RepairStatus.REPAIRED
+    login(client, manager)
+    page = client.get(f"/repairs/jobs/{job.id}").text
+    assert 'value="to_stock"' in page and 'value="aid_cycle"' not in page
+    lifts = make_category("Lifts", kind=CategoryKind.ASSISTIVE_AID)
+    lift = make_item("Lift", department=manager.department, category=lifts)
+    with app.test_request_context():
+        aid_job = send(db_session, lift, by=manager)
+        services.approve(db_session, aid_job, by=manager, now=utcnow())
+        services.mark_repaired(db_session, aid_job, actor=Actor(manager), now=utcnow())
+    db_session.commit()
+    page = client.get(f"/repairs/jobs/{aid_job.id}").text
+    assert re.search(r'<input checked[^>]*value="aid_cycle"', page)  # an aid goes on by default
+    client.post(f"/repairs/jobs/{aid_job.id}/return", data={"outcome": "aid_cycle"})
+    page = client.get(f"/repairs/jobs/{aid_job.id}").text
+    assert "On in the aid cycle" in page and "inspection on its page moves it on" in page
