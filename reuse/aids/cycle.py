@@ -161,6 +161,8 @@ def inspected(ctx: Context, details: Details) -> None:
         note = _l("Inspection failed: %(notes)s", notes=details.notes.strip())
         _move(ctx, s.FAIL, Step.INSPECTED, note, last_inspected_on=ctx.today, journal=journal)
         return
+    if ctx.aid.status == AidState.IN_REPAIR and repairs.open_job(ctx.session, ctx.item.id):
+        raise AidRefused(_l("This aid is still in repair: inspect it once the repair is back."))
     move = {AidState.READY: s.PASS_RECHECK, AidState.ISSUED: s.PASS_IN_USE}.get(
         ctx.aid.status, s.PASS
     )

@@ -16,7 +16,7 @@ from reuse.aids.cycle import AidRefused
 from reuse.aids.models import Aid, AidStep
 from reuse.aids.states import AidState, Step
 from reuse.repairs import services as repairs
-from reuse.repairs.models import RepairPlace
+from reuse.repairs.models import RepairOutcome, RepairPlace
 from tests.aids.fixtures import cycle_to
 
 
@@ -194,3 +194,26 @@ def test_an_aid_with_an_open_repair_job_is_not_issued(app, db_session, depot, ma
         step(lift, Step.ISSUED, to=depot.home_care)
     db_session.rollback()
     assert db_session.get(Aid, lift.id).status == AidState.READY
+
+
+def test_an_aid_in_repair_passes_its_inspection_only_once_the_repair_is_back(
+    app, db_session, depot, make_aid, step
+):
+    lift = make_aid()
+    cycle_to(step, lift, depot, Step.CLEANED)
+    step(lift, Step.INSPECTED, passed=False, notes="Cracked bar")
+    with app.test_request_context():
+        job = repairs.send_to_repair(db_session, lift, repairs.Sending("Cracked bar",
+                                     RepairPlace.WORKSHOP), by=depot.manager, now=utcnow())  # fmt: skip
+        db_session.commit()
+    with pytest.raises(AidRefused, match="once the repair is back"):
+        step(lift, Step.INSPECTED, passed=True)
+    db_session.rollback()
+    with app.test_request_context():
+        repairs.approve(db_session, job, by=depot.manager, now=utcnow())
+        repairs.mark_repaired(db_session, job, actor=repairs.Actor(depot.manager), now=utcnow())
+        repairs.return_item(db_session, job, RepairOutcome.AID_CYCLE, by=depot.manager,
+                            now=utcnow())  # fmt: skip
+        db_session.commit()
+    step(lift, Step.INSPECTED, passed=True)
+    assert db_session.get(Aid, lift.id).status == AidState.INSPECTED
